@@ -1,0 +1,55 @@
+# Two set-up commands work on a fresh machine with only Python 3 and make:
+#   make demo   runs the main job on the embedded default store (SQLite)
+#   make test   installs what the tests need, starts what they need, runs everything
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip
+
+.PHONY: demo test lint typecheck unit bench docs clean test-deps help
+
+help:
+	@echo "make demo   - kjør demonstrasjonen (Sør-Rogaland, SQLite)"
+	@echo "make test   - installer, start og kjør alle tester (lint, typer, enhet, integrasjon, BDD)"
+	@echo "make bench  - kjør ytelsesmålingene"
+	@echo "make docs   - generer docs/steps.md og docs/*.schema.json på nytt"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+$(VENV)/.core: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e .
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e '.[dev]'
+	@touch $@ $(VENV)/.core
+
+demo: $(VENV)/.core
+	$(BIN)/samhandling demo
+
+# System packages the integration tests use: a PostgreSQL server and headless Chromium.
+# Installed only when missing and when we may (root with apt-get); otherwise the tests skip loudly.
+test-deps:
+	@bash scripts/ensure-test-deps.sh
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/mypy
+
+unit: $(VENV)/.dev
+	$(BIN)/pytest -q
+
+test: $(VENV)/.dev test-deps lint
+	$(BIN)/pytest -q -p no:cacheprovider
+
+bench: $(VENV)/.dev
+	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/store.py
+
+docs: $(VENV)/.dev
+	$(BIN)/python -m samhandling.docgen
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist samhandling.db

@@ -1,0 +1,150 @@
+"""CLI verbs on structures: list, show, validate, demo."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from samhandling.cli.output import emit_json, heading, table
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("list", help="list de innebygde strukturene")
+    p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser("show", help="vis organer, relasjoner og regler i en struktur")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser("validate", help="kontroller strukturer mot reglene sine")
+    p.add_argument("structures", nargs="+", metavar="STRUKTUR", help="innebygde navn eller stier")
+    p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.add_argument("--on", metavar="DATO", help="kontroller medlemskap gyldige på denne datoen (ÅÅÅÅ-MM-DD)")
+    p.set_defaults(handler=cmd_validate)
+
+    p = sub.add_parser("demo", help="kjør demonstrasjonen (Sør-Rogaland)")
+    p.add_argument("--db", metavar="URL", help="hendelseslager (standard: samhandling.db)")
+    p.set_defaults(handler=cmd_demo)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from samhandling.loader import bundled_names, load
+
+    rows = []
+    for name in bundled_names():
+        s = load(name)
+        rows.append((name, s.name, len(s.bodies), len(s.parties), len(s.rules)))
+    if args.json:
+        emit_json([dict(zip(("name", "title", "bodies", "parties", "rules"), r, strict=True)) for r in rows])
+    else:
+        table(("navn", "struktur", "organer", "parter", "regler"), rows)
+    return 0
+
+
+def structure_summary(s: Any) -> dict[str, Any]:
+    return {
+        "structure": s.id,
+        "name": s.name,
+        "bodies": [
+            {"id": b.id, "name": b.name, "abbreviation": b.abbreviation, "kind": b.kind.value,
+             "power": b.power.value, "decision_rule": b.decision_rule.value}
+            for b in s.bodies
+        ],
+        "parties": [{"id": p.id, "name": p.name, "kind": p.kind.value, "kommunenummer": p.kommunenummer}
+                    for p in s.parties],
+        "relations": [{"from": r.source, "to": r.target, "kind": r.kind.value, "label": r.label}
+                      for r in s.relations()],
+        "rules": [{"id": r.id, "category": r.category, "modality": r.modality.value, "text": r.source.text}
+                  for r in s.rules],
+        "settings": {k: v.value for k, v in s.settings.items()},
+    }
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from samhandling.loader import load
+    from samhandling.model import BODY_KIND_LABEL, RELATION_LABEL
+
+    s = load(args.structure)
+    if args.json:
+        emit_json(structure_summary(s))
+        return 0
+    print(f"{s.name} ({s.id})")
+    if s.description:
+        print(s.description)
+    heading("Organer")
+    power = {"decides": "beslutter", "advises": "rådgivende", "none": "-"}
+    table(
+        ("id", "navn", "type", "myndighet", "beslutningsregel", "medlemmer"),
+        [
+            (b.id, b.name if not b.abbreviation else f"{b.name} ({b.abbreviation})", BODY_KIND_LABEL[b.kind],
+             power[b.power.value], "konsensus" if b.decision_rule.value == "consensus" else "-",
+             sum(m.count for m in s.members(b)) or "")
+            for b in s.bodies
+        ],
+    )
+    heading("Relasjoner")
+    table(("fra", "relasjon", "til"), [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label)
+                                       for r in s.relations()])
+    heading("Regler")
+    table(("id", "kategori", "modalitet", "kilde"), [(r.id, r.category, r.modality.value, _short(r.source.text))
+                                                     for r in s.rules])
+    if s.settings:
+        heading("Innstillinger (valgte lesninger)")
+        table(("nøkkel", "verdi", "alternativer"),
+              [(k, v.value, "; ".join(map(str, v.alternatives)) or "-") for k, v in s.settings.items()])
+    return 0
+
+
+def _short(text: str, width: int = 70) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from samhandling.errors import LoadError, NotFoundError
+    from samhandling.findings import has_errors
+    from samhandling.loader import load, parse_norwegian_date
+
+    on = None
+    if args.on:
+        on = parse_norwegian_date(args.on)
+        if on is None:
+            from samhandling.errors import UsageError
+
+            raise UsageError(f"«{args.on}» er ikke en dato; bruk ÅÅÅÅ-MM-DD")
+    worst = 0
+    report: list[dict[str, Any]] = []
+    for name in args.structures:
+        try:
+            s = load(name)
+        except (LoadError, NotFoundError) as exc:
+            worst = 2
+            if args.json:
+                report.append({"structure": name, "error": exc.to_dict()})
+            else:
+                where = f"{exc.location}: " if exc.location else f"{name}: "
+                print(f"{where}feil [{exc.code}] {exc.message}")
+            continue
+        findings = s.validate(on=on)
+        if has_errors(findings):
+            worst = max(worst, 1)
+        if args.json:
+            report.append({"structure": s.id, "findings": [f.to_dict() for f in findings]})
+        else:
+            for f in findings:
+                print(f.format())
+            errors = sum(1 for f in findings if f.severity.value == "error")
+            warnings = sum(1 for f in findings if f.severity.value == "warning")
+            print(f"{s.filename}: {errors} feil, {warnings} advarsler")
+    if args.json:
+        emit_json(report)
+    return worst
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    try:
+        from samhandling.demo import run_demo
+    except ModuleNotFoundError:
+        return cmd_show(argparse.Namespace(structure="sor-rogaland", json=False))
+    return run_demo(db=args.db)

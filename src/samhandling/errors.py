@@ -1,0 +1,156 @@
+"""One exception hierarchy for everything samhandling refuses.
+
+Every error carries a stable, machine-readable ``code`` (kebab-case, never
+translated) and a Norwegian ``message`` meant for the person who caused it.
+Errors that point into a file carry a :class:`~samhandling.location.Location`.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from samhandling.location import Location
+
+
+class SamhandlingError(Exception):
+    """Root of every error samhandling raises on purpose."""
+
+    code: str = "samhandling"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        location: Location | None = None,
+        details: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.location = location
+        self.details: dict[str, Any] = dict(details or {})
+
+    def __str__(self) -> str:
+        if self.location is not None:
+            return f"{self.location}: {self.message}"
+        return self.message
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-friendly view for ``--json`` output and APIs."""
+        data: dict[str, Any] = {"code": self.code, "message": self.message}
+        if self.location is not None:
+            data["location"] = str(self.location)
+        if self.details:
+            data["details"] = self.details
+        return data
+
+
+class LoadError(SamhandlingError):
+    """Input could not be read or parsed (exit code 2 in the CLI)."""
+
+    code = "load"
+
+
+class YamlSyntaxError(LoadError):
+    code = "yaml-syntax"
+
+
+class SchemaError(LoadError):
+    """Well-formed YAML that does not have the expected shape."""
+
+    code = "schema"
+
+
+class NotFoundError(SamhandlingError):
+    """A name (structure, body, party, process, case) that does not exist."""
+
+    code = "not-found"
+
+
+class UnknownBodyError(NotFoundError):
+    code = "unknown-body"
+
+
+class UnknownPartyError(NotFoundError):
+    code = "unknown-party"
+
+
+class AmbiguousNameError(SamhandlingError):
+    code = "ambiguous-name"
+
+
+class InvalidStructureError(SamhandlingError):
+    """A structure or process definition breaks rules that make it unusable."""
+
+    code = "invalid-structure"
+
+
+class ProcessDefinitionError(InvalidStructureError):
+    code = "invalid-process"
+
+
+class ActRefusedError(SamhandlingError):
+    """Base of the three ways an act on a case is refused."""
+
+    code = "act-refused"
+
+
+class AuthorityError(ActRefusedError):
+    """The wrong body (or person) tried to act, or an advisory body tried to decide."""
+
+    code = "authority"
+
+
+class RuleError(ActRefusedError):
+    """A guard failed: no consensus, anchoring incomplete, missing input, ..."""
+
+    code = "rule"
+
+
+class StateError(ActRefusedError):
+    """The act is not possible in the case's current state."""
+
+    code = "state"
+
+
+class StoreError(SamhandlingError):
+    code = "store"
+
+
+class ConflictError(StoreError):
+    """Another writer appended the same next event first."""
+
+    code = "conflict"
+
+
+class IntegrityError(StoreError):
+    """The chain of event hashes does not verify."""
+
+    code = "integrity"
+
+
+class ScheduleError(SamhandlingError):
+    code = "schedule"
+
+
+class UsageError(SamhandlingError):
+    """Bad command-line arguments (exit code 2)."""
+
+    code = "usage"
+
+
+class MissingExtraError(SamhandlingError):
+    """An optional dependency is not installed."""
+
+    code = "missing-extra"
+
+    @classmethod
+    def for_module(cls, module: str, extra: str) -> MissingExtraError:
+        return cls(
+            f"Denne funksjonen trenger pakken «{module}». "
+            f"Installer den med: pip install 'samhandling[{extra}]'",
+            details={"module": module, "extra": extra},
+        )

@@ -1,0 +1,500 @@
+"""Read a structure file (YAML) into the governance model.
+
+The file format is documented in ``docs/format.md`` and described for editors by
+``docs/structure.schema.json``. Every problem is reported as a
+:class:`~samhandling.errors.SchemaError` naming the file, line and column and
+what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from samhandling.errors import LoadError, NotFoundError, SchemaError
+from samhandling.location import Location
+from samhandling.model import (
+    ALWAYS,
+    DEFAULT_SIDE,
+    Body,
+    BodyKind,
+    DecisionPower,
+    DecisionRule,
+    Mandate,
+    Membership,
+    Modality,
+    Party,
+    PartyKind,
+    Period,
+    Relation,
+    RelationKind,
+    Rule,
+    Seat,
+    Setting,
+    Side,
+    SourceRef,
+)
+from samhandling.yamlio import MarkedDict, MarkedList, parse_yaml, read_yaml
+
+if TYPE_CHECKING:
+    from samhandling.structure import Structure
+
+E = TypeVar("E", bound=enum.Enum)
+
+TOP_LEVEL_KEYS = {
+    "structure", "name", "language", "description", "sources", "mandate", "settings", "parties",
+    "bodies", "relations", "rules", "processes", "meetings", "meeting_rules", "rotations",
+    "evaluations", "notes",
+}
+# Sections parsed by other modules (time, engine) from the raw marked data.
+EXTENSION_SECTIONS = ("processes", "meetings", "meeting_rules", "rotations", "evaluations")
+
+BUNDLED_DIR = Path(__file__).parent / "data" / "structures"
+
+
+def bundled_names() -> list[str]:
+    """The names of the structures shipped with samhandling."""
+    return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
+
+
+def resolve_source(name_or_path: str | Path) -> Path:
+    """A bundled name (``sor-rogaland``) or a path to a YAML file."""
+    text = str(name_or_path)
+    candidate = BUNDLED_DIR / f"{text}.yaml"
+    if "/" not in text and "\\" not in text and not text.endswith((".yaml", ".yml")):
+        if candidate.exists():
+            return candidate
+        raise NotFoundError(
+            f"fant ingen innebygd struktur som heter «{text}»; kjente navn: {', '.join(bundled_names())}",
+            code="unknown-structure",
+        )
+    return Path(text)
+
+
+def load(name_or_path: str | Path) -> Structure:
+    """Load a bundled structure by name, or a structure file by path."""
+    path = resolve_source(name_or_path)
+    display = f"{path.stem}.yaml" if path.parent == BUNDLED_DIR else str(path)
+    data = read_yaml(path)
+    if path.parent == BUNDLED_DIR:
+        _relabel(data, display)
+    return build_structure(data, filename=display, path=path)
+
+
+def _relabel(node: Any, filename: str) -> None:
+    """Show bundled files by their short name (``sor-rogaland.yaml:12:3``), not a site-packages path."""
+    if isinstance(node, MarkedDict):
+        node.location = Location(filename, node.location.line, node.location.column)
+        node.key_locations = {k: Location(filename, v.line, v.column) for k, v in node.key_locations.items()}
+        for value in node.values():
+            _relabel(value, filename)
+    elif isinstance(node, MarkedList):
+        node.location = Location(filename, node.location.line, node.location.column)
+        node.item_locations = [Location(filename, v.line, v.column) for v in node.item_locations]
+        for value in node:
+            _relabel(value, filename)
+
+
+def loads(text: str, filename: str = "<tekst>") -> Structure:
+    """Load a structure from YAML text."""
+    return build_structure(parse_yaml(text, filename), filename=filename, path=None)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _loc(container: Any, key: Any = None, fallback: Location | None = None) -> Location:
+    if isinstance(container, (MarkedDict, MarkedList)):
+        return container.loc(key)
+    return fallback or Location("<tekst>")
+
+
+def _expect_map(value: Any, what: str, where: Location) -> MarkedDict:
+    if not isinstance(value, MarkedDict):
+        raise SchemaError(f"{what} skal være en tabell (nøkkel: verdi), fant {_kind(value)}", location=where)
+    return value
+
+
+def _expect_list(value: Any, what: str, where: Location) -> MarkedList:
+    if not isinstance(value, MarkedList):
+        raise SchemaError(f"{what} skal være en liste, fant {_kind(value)}", location=where)
+    return value
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "ingenting"
+    if isinstance(value, bool):
+        return f"sannhetsverdien {str(value).lower()}"
+    if isinstance(value, dict):
+        return "en tabell"
+    if isinstance(value, list):
+        return "en liste"
+    if isinstance(value, (int, float)):
+        return f"tallet {value}"
+    if isinstance(value, dt.date):
+        return f"datoen {value.isoformat()}"
+    return f"«{value}»"
+
+
+class _Map:
+    """Typed access to one YAML mapping, with located messages and unknown-key checks."""
+
+    def __init__(self, data: Any, what: str, where: Location, allowed: set[str]) -> None:
+        self.data = _expect_map(data, what, where)
+        self.what = what
+        unknown = sorted(set(self.data) - allowed)
+        if unknown:
+            key = unknown[0]
+            raise SchemaError(
+                f"ukjent nøkkel «{key}» i {what}; gyldige nøkler: {', '.join(sorted(allowed))}",
+                code="unknown-key",
+                location=self.data.loc(key),
+            )
+
+    def loc(self, key: str | None = None) -> Location:
+        return self.data.loc(key)
+
+    def has(self, key: str) -> bool:
+        return key in self.data and self.data[key] is not None
+
+    def raw(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+    def str(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
+        if key not in self.data or self.data[key] is None:
+            if required:
+                raise SchemaError(f"{self.what} mangler «{key}»", code="missing-key", location=self.loc())
+            return default
+        value = self.data[key]
+        if isinstance(value, bool) or isinstance(value, (dict, list)):
+            raise SchemaError(f"«{key}» skal være tekst, fant {_kind(value)}", location=self.loc(key))
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+    def req(self, key: str) -> str:
+        value = self.str(key, required=True)
+        assert value is not None
+        if not value.strip():
+            raise SchemaError(f"«{key}» i {self.what} er tom", location=self.loc(key))
+        return value
+
+    def int(self, key: str, default: int | None = None) -> int | None:
+        if key not in self.data or self.data[key] is None:
+            return default
+        value = self.data[key]
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SchemaError(f"«{key}» skal være et heltall, fant {_kind(value)}", location=self.loc(key))
+        if value < 0:
+            raise SchemaError(f"«{key}» kan ikke være negativ ({value})", location=self.loc(key))
+        return value
+
+    def bool(self, key: str, default: bool = False) -> bool:
+        if key not in self.data or self.data[key] is None:
+            return default
+        value = self.data[key]
+        if not isinstance(value, bool):
+            raise SchemaError(f"«{key}» skal være true eller false, fant {_kind(value)}", location=self.loc(key))
+        return value
+
+    def date(self, key: str) -> dt.date | None:
+        if key not in self.data or self.data[key] is None:
+            return None
+        value = self.data[key]
+        if isinstance(value, dt.date):
+            return value
+        parsed = parse_norwegian_date(str(value))
+        if parsed is None:
+            raise SchemaError(
+                f"«{key}» skal være en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ), fant {_kind(value)}",
+                location=self.loc(key),
+            )
+        return parsed
+
+    def enum(self, key: str, enum_type: type[E], default: E | None = None) -> E:
+        if key not in self.data or self.data[key] is None:
+            if default is None:
+                raise SchemaError(f"{self.what} mangler «{key}»", code="missing-key", location=self.loc())
+            return default
+        value = self.data[key]
+        try:
+            return enum_type(value)
+        except ValueError:
+            choices = ", ".join(str(m.value) for m in enum_type)  # type: ignore[attr-defined]
+            raise SchemaError(
+                f"ugyldig verdi {_kind(value)} for «{key}»; forventet en av: {choices}",
+                code="invalid-value",
+                location=self.loc(key),
+            ) from None
+
+    def strs(self, key: str) -> tuple[str, ...]:
+        if key not in self.data or self.data[key] is None:
+            return ()
+        value = self.data[key]
+        if isinstance(value, str):
+            return (value,)
+        items = _expect_list(value, f"«{key}»", self.loc(key))
+        out = []
+        for i, item in enumerate(items):
+            if not isinstance(item, (str, int)) or isinstance(item, bool):
+                raise SchemaError(f"«{key}» skal være en liste med tekst, fant {_kind(item)}", location=items.loc(i))
+            out.append(str(item))
+        return tuple(out)
+
+    def period(self) -> Period:
+        start, end = self.date("valid_from"), self.date("valid_to")
+        if start is None and end is None:
+            return ALWAYS
+        if start is not None and end is not None and end < start:
+            raise SchemaError(
+                f"«valid_to» ({end.isoformat()}) er før «valid_from» ({start.isoformat()})",
+                code="invalid-period",
+                location=self.loc("valid_to"),
+            )
+        return Period(start, end)
+
+
+_MONTHS = {
+    "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
+    "august": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
+}
+_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\s*$")
+_WORD_DATE = re.compile(r"^\s*(\d{1,2})\.\s*([a-zæøå]+)\s+(\d{4})\s*$", re.IGNORECASE)
+
+
+def parse_norwegian_date(text: str, pivot: int = 70) -> dt.date | None:
+    """Parse the date forms the documents use: 2024-02-14, 30.08.24, 5.10.06, 30. mars 2012.
+
+    Two-digit years below ``pivot`` are 20xx, the rest 19xx.
+    """
+    text = " ".join(text.split())
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    m = _NUMERIC_DATE.match(text)
+    if m:
+        day, month, year = int(m[1]), int(m[2]), int(m[3])
+        if len(m[3]) == 2:
+            year += 2000 if year < pivot else 1900
+    else:
+        m = _WORD_DATE.match(text)
+        if not m or m[2].casefold() not in _MONTHS:
+            return None
+        day, month, year = int(m[1]), _MONTHS[m[2].casefold()], int(m[3])
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------------------- sections
+
+_PARTY_KEYS = {"id", "name", "kind", "side", "kommunenummer", "aliases", "valid_from", "valid_to", "note"}
+_BODY_KEYS = {
+    "id", "name", "kind", "power", "decision_rule", "abbreviation", "aliases", "level", "seats", "members",
+    "mandate", "valid_from", "valid_to", "note", "attributes",
+}
+_SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label"}
+_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to"}
+_RELATION_KEYS = {"from", "to", "kind", "label", "condition"}
+_RULE_KEYS = {"id", "category", "modality", "text", "gloss", "source", "check", "applies_to"}
+_MANDATE_KEYS = {"title", "version", "owner", "approver", "approved_on", "approved_how", "valid_from", "review", "source"}
+_SETTING_KEYS = {"value", "note", "alternatives"}
+_SOURCE_KEYS = {"file", "title", "url", "updated", "language"}
+
+
+def _party(item: Any, where: Location) -> Party:
+    m = _Map(item, "en part (parties)", where, _PARTY_KEYS)
+    kind = m.enum("kind", PartyKind)
+    side = m.enum("side", Side, DEFAULT_SIDE[kind])
+    knr = m.str("kommunenummer")
+    if knr is not None and not (len(knr) == 4 and knr.isdigit()):
+        raise SchemaError(
+            f"kommunenummer skal være fire sifre i anførselstegn (f.eks. \"1108\"), fant «{knr}»",
+            location=m.loc("kommunenummer"),
+        )
+    return Party(
+        id=m.req("id"), name=m.str("name") or m.req("id"), kind=kind, side=side, kommunenummer=knr,
+        aliases=m.strs("aliases"), period=m.period(), note=m.str("note"), location=m.loc(),
+    )
+
+
+def _mandate(item: Any, where: Location) -> Mandate:
+    m = _Map(item, "mandatet (mandate)", where, _MANDATE_KEYS)
+    review = m.raw("review")
+    return Mandate(
+        title=m.str("title"), version=m.str("version"), owner=m.str("owner"), approver=m.str("approver"),
+        approved_on=m.date("approved_on"), approved_how=m.str("approved_how"), valid_from=m.date("valid_from"),
+        review=None if review is None else (review.isoformat() if isinstance(review, dt.date) else str(review)),
+        source=m.str("source"),
+    )
+
+
+def _seat(item: Any, where: Location) -> Seat:
+    m = _Map(item, "et sete (seats)", where, _SEAT_KEYS)
+    count = m.int("count")
+    lo = m.int("min", count if count is not None else 0)
+    hi = m.int("max", count)
+    assert lo is not None
+    if hi is not None and hi < lo:
+        raise SchemaError(f"«max» ({hi}) er mindre enn «min» ({lo})", code="invalid-range", location=m.loc("max"))
+    return Seat(
+        side=m.enum("side", Side), min=lo, max=hi, role=m.str("role"), per_party=m.bool("per_party"),
+        label=m.str("label"),
+    )
+
+
+def _body(item: Any, where: Location) -> tuple[Body, list[tuple[MarkedDict, Location]]]:
+    m = _Map(item, "et organ (bodies)", where, _BODY_KEYS)
+    seats_raw = m.raw("seats")
+    seats: list[Seat] = []
+    if seats_raw is not None:
+        lst = _expect_list(seats_raw, "«seats»", m.loc("seats"))
+        seats = [_seat(s, lst.loc(i)) for i, s in enumerate(lst)]
+    members: list[tuple[MarkedDict, Location]] = []
+    if m.raw("members") is not None:
+        lst = _expect_list(m.raw("members"), "«members»", m.loc("members"))
+        members = [(x, lst.loc(i)) for i, x in enumerate(lst)]
+    level = m.int("level")
+    attributes = m.raw("attributes") or {}
+    _expect_map(attributes, "«attributes»", m.loc("attributes")) if m.has("attributes") else None
+    body = Body(
+        id=m.req("id"), name=m.req("name"), kind=m.enum("kind", BodyKind),
+        power=m.enum("power", DecisionPower, DecisionPower.NONE),
+        decision_rule=m.enum("decision_rule", DecisionRule, DecisionRule.NONE),
+        abbreviation=m.str("abbreviation"), aliases=m.strs("aliases"), level=level, seats=tuple(seats),
+        mandate=_mandate(m.raw("mandate"), m.loc("mandate")) if m.has("mandate") else None,
+        period=m.period(), note=m.str("note"), attributes=dict(attributes), location=m.loc(),
+    )
+    return body, members
+
+
+def _setting(key: str, item: Any, where: Location) -> Setting:
+    if isinstance(item, MarkedDict) and "value" in item:
+        m = _Map(item, f"innstillingen «{key}»", where, _SETTING_KEYS)
+        alts = m.raw("alternatives") or ()
+        return Setting(key=key, value=m.raw("value"), note=m.str("note"), alternatives=tuple(alts), location=where)
+    return Setting(key=key, value=item, location=where)
+
+
+def _source_table(data: Any, where: Location) -> dict[str, dict[str, Any]]:
+    table = _expect_map(data, "«sources»", where)
+    out: dict[str, dict[str, Any]] = {}
+    for key, value in table.items():
+        entry = _Map(value, f"kilden «{key}»", table.loc(key), _SOURCE_KEYS)
+        out[key] = {k: entry.str(k) for k in _SOURCE_KEYS if entry.has(k)}
+    return out
+
+
+def _rule(item: Any, where: Location, sources: dict[str, dict[str, Any]]) -> Rule:
+    m = _Map(item, "en regel (rules)", where, _RULE_KEYS)
+    source_key = m.req("source")
+    document = sources.get(source_key, {}).get("file", source_key)
+    if sources and source_key not in sources:
+        raise SchemaError(
+            f"regelen viser til kilden «{source_key}», som ikke står under «sources» "
+            f"(kjente: {', '.join(sorted(sources))})",
+            code="unknown-source",
+            location=m.loc("source"),
+        )
+    check = m.raw("check")
+    if check is not None:
+        cm = _expect_map(check, "«check»", m.loc("check"))
+        if "kind" not in cm:
+            raise SchemaError("«check» mangler «kind»", code="missing-key", location=cm.location)
+    rule_id = m.req("id")
+    return Rule(
+        id=rule_id, category=m.req("category"), modality=m.enum("modality", Modality),
+        source=SourceRef(document=document, text=m.req("text"), gloss=m.str("gloss"), ref=rule_id),
+        check=check, applies_to=m.strs("applies_to"), location=m.loc(),
+    )
+
+
+def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure:
+    """Turn parsed YAML into a :class:`Structure` (the graph is built here, once)."""
+    from samhandling.structure import Structure
+
+    if data is None:
+        raise SchemaError("filen er tom; forventet en struktur med «structure», «bodies» osv.", location=Location(filename))
+    top = _Map(data, "strukturfilen", Location(filename, 1, 1), TOP_LEVEL_KEYS)
+    sources = _source_table(top.raw("sources"), top.loc("sources")) if top.has("sources") else {}
+
+    parties: list[Party] = []
+    if top.has("parties"):
+        lst = _expect_list(top.raw("parties"), "«parties»", top.loc("parties"))
+        parties = [_party(p, lst.loc(i)) for i, p in enumerate(lst)]
+
+    bodies: list[Body] = []
+    member_specs: list[tuple[str, MarkedDict, Location]] = []
+    lst = _expect_list(top.raw("bodies"), "«bodies»", top.loc("bodies")) if top.has("bodies") else None
+    if lst is None:
+        raise SchemaError("strukturen mangler «bodies» (minst ett organ)", code="missing-key", location=top.loc())
+    for i, b in enumerate(lst):
+        body, members = _body(b, lst.loc(i))
+        bodies.append(body)
+        member_specs.extend((body.id, spec, where) for spec, where in members)
+
+    relation_specs: list[tuple[MarkedDict, Location]] = []
+    if top.has("relations"):
+        rl = _expect_list(top.raw("relations"), "«relations»", top.loc("relations"))
+        relation_specs = [(r, rl.loc(i)) for i, r in enumerate(rl)]
+
+    rules: list[Rule] = []
+    if top.has("rules"):
+        rl = _expect_list(top.raw("rules"), "«rules»", top.loc("rules"))
+        rules = [_rule(r, rl.loc(i), sources) for i, r in enumerate(rl)]
+
+    settings: dict[str, Setting] = {}
+    if top.has("settings"):
+        st = _expect_map(top.raw("settings"), "«settings»", top.loc("settings"))
+        settings = {k: _setting(k, v, st.loc(k)) for k, v in st.items()}
+
+    structure = Structure(
+        id=top.req("structure"),
+        name=top.str("name") or top.req("structure"),
+        language=top.str("language", default="nb") or "nb",
+        description=top.str("description"),
+        mandate=_mandate(top.raw("mandate"), top.loc("mandate")) if top.has("mandate") else None,
+        sources=sources,
+        parties=parties,
+        bodies=bodies,
+        rules=rules,
+        settings=settings,
+        extensions={k: top.raw(k) for k in EXTENSION_SECTIONS if top.has(k)},
+        filename=filename,
+        path=path,
+    )
+    # Relations and memberships name bodies and parties; resolve them through the index.
+    for spec, where in relation_specs:
+        m = _Map(spec, "en relasjon (relations)", where, _RELATION_KEYS)
+        source = structure._resolve_body_ref(m.req("from"), m.loc("from"))
+        target = structure._resolve_body_ref(m.req("to"), m.loc("to"))
+        kind = m.enum("kind", RelationKind)
+        if source is None or target is None:
+            continue
+        structure._add_relation(
+            Relation(
+                source=source, target=target, kind=kind, label=m.str("label"),
+                condition=m.str("condition"), location=m.loc(),
+            )
+        )
+    for body_id, spec, where in member_specs:
+        m = _Map(spec, "et medlemskap (members)", where, _MEMBER_KEYS)
+        party = structure._resolve_party_ref(m.req("party"), m.loc("party"))
+        count = m.int("count", 1)
+        assert count is not None
+        if party is None:
+            continue
+        structure._add_membership(
+            Membership(
+                body=body_id, party=party, count=count, role=m.str("role"), person=m.str("person"),
+                period=m.period(), location=m.loc(),
+            )
+        )
+    structure._finish()
+    return structure

@@ -1,0 +1,1 @@
+"""Meeting plans and meeting rules (filled in by the time work)."""

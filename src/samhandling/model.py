@@ -1,0 +1,372 @@
+"""The governance model: parties, bodies, seats, memberships, relations and rules.
+
+Everything here is a frozen attrs value validated at construction. Nothing in
+this module does I/O or knows about YAML, storage, plotting or the CLI; the
+graph of relations between bodies lives in :class:`samhandling.structure.Structure`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+import attrs
+
+from samhandling.location import Location
+
+
+class PartyKind(enum.StrEnum):
+    MUNICIPALITY = "municipality"
+    HEALTH_TRUST = "health_trust"
+    USER_REPRESENTATIVES = "user_representatives"
+    GP = "gp"
+    PRACTICE_CONSULTANT = "practice_consultant"
+    EMPLOYEE_REPRESENTATIVES = "employee_representatives"
+    ORGANISATION = "organisation"
+    CLUSTER = "cluster"
+
+
+class Side(enum.StrEnum):
+    """The side a seat or party counts for in parity rules."""
+
+    MUNICIPAL = "municipal"
+    HOSPITAL = "hospital"
+    GP = "gp"
+    USER = "user"
+    PRACTICE_CONSULTANT = "practice_consultant"
+    EMPLOYEE = "employee"
+    OTHER = "other"
+
+
+DEFAULT_SIDE: dict[PartyKind, Side] = {
+    PartyKind.MUNICIPALITY: Side.MUNICIPAL,
+    PartyKind.CLUSTER: Side.MUNICIPAL,
+    PartyKind.HEALTH_TRUST: Side.HOSPITAL,
+    PartyKind.USER_REPRESENTATIVES: Side.USER,
+    PartyKind.GP: Side.GP,
+    PartyKind.PRACTICE_CONSULTANT: Side.PRACTICE_CONSULTANT,
+    PartyKind.EMPLOYEE_REPRESENTATIVES: Side.EMPLOYEE,
+    PartyKind.ORGANISATION: Side.OTHER,
+}
+
+SIDE_LABEL: dict[Side, str] = {
+    Side.MUNICIPAL: "kommunesiden",
+    Side.HOSPITAL: "helseforetakssiden",
+    Side.GP: "fastlege",
+    Side.USER: "brukerrepresentant",
+    Side.PRACTICE_CONSULTANT: "praksiskonsulent",
+    Side.EMPLOYEE: "ansattes representant",
+    Side.OTHER: "annen",
+}
+
+
+class BodyKind(enum.StrEnum):
+    PARTNERSHIP_MEETING = "partnership_meeting"
+    STRATEGIC_COMMITTEE = "strategic_committee"
+    PROFESSIONAL_COMMITTEE = "professional_committee"
+    SERVICE_MODEL_GROUP = "service_model_group"
+    COUNCIL = "council"
+    NETWORK = "network"
+    JOINT_MEETING = "joint_meeting"
+    PROFESSIONAL_GROUP = "professional_group"
+    WORKING_COMMITTEE = "working_committee"
+    AGREEMENTS_COMMITTEE = "agreements_committee"
+    BOARD = "board"
+    EXECUTIVE_GROUP = "executive_group"
+    REGIONAL_COUNCIL = "regional_council"
+    FORUM = "forum"
+    WORKING_GROUP = "working_group"
+    PROJECT = "project"
+    POLITICAL_BODY = "political_body"
+    OTHER = "other"
+
+
+BODY_KIND_LABEL: dict[BodyKind, str] = {
+    BodyKind.PARTNERSHIP_MEETING: "partnerskapsmøte",
+    BodyKind.STRATEGIC_COMMITTEE: "strategisk samarbeidsutvalg",
+    BodyKind.PROFESSIONAL_COMMITTEE: "faglig samarbeidsutvalg",
+    BodyKind.SERVICE_MODEL_GROUP: "tjenestemodellgruppe",
+    BodyKind.COUNCIL: "fagråd",
+    BodyKind.NETWORK: "nettverk",
+    BodyKind.JOINT_MEETING: "felles møte",
+    BodyKind.PROFESSIONAL_GROUP: "faggruppe",
+    BodyKind.WORKING_COMMITTEE: "arbeidsutvalg",
+    BodyKind.AGREEMENTS_COMMITTEE: "avtaleutvalg",
+    BodyKind.BOARD: "styre",
+    BodyKind.EXECUTIVE_GROUP: "administrativ ledergruppe",
+    BodyKind.REGIONAL_COUNCIL: "regionråd",
+    BodyKind.FORUM: "forum",
+    BodyKind.WORKING_GROUP: "arbeidsgruppe",
+    BodyKind.PROJECT: "prosjekt",
+    BodyKind.POLITICAL_BODY: "politisk organ",
+    BodyKind.OTHER: "annet organ",
+}
+
+
+class DecisionPower(enum.StrEnum):
+    DECIDES = "decides"
+    ADVISES = "advises"
+    NONE = "none"
+
+
+class DecisionRule(enum.StrEnum):
+    CONSENSUS = "consensus"
+    MAJORITY = "majority"
+    LEADER = "leader"
+    NONE = "none"
+
+
+class RelationKind(enum.StrEnum):
+    REPORTS_TO = "reports_to"
+    ESCALATES_TO = "escalates_to"
+    ADVISES = "advises"
+    OVERSEES = "oversees"
+    COMMISSIONS = "commissions"
+    INFORMS = "informs"
+    ORGANISES = "organises"
+    APPROVES = "approves"
+    MEMBER_OF = "member_of"
+
+
+RELATION_LABEL: dict[RelationKind, str] = {
+    RelationKind.REPORTS_TO: "rapporterer til",
+    RelationKind.ESCALATES_TO: "løfter saker til",
+    RelationKind.ADVISES: "gir råd til",
+    RelationKind.OVERSEES: "følger opp",
+    RelationKind.COMMISSIONS: "gir oppdrag til",
+    RelationKind.INFORMS: "informerer",
+    RelationKind.ORGANISES: "organiserer",
+    RelationKind.APPROVES: "godkjenner",
+    RelationKind.MEMBER_OF: "har plass i",
+}
+
+
+class Modality(enum.StrEnum):
+    """How binding a rule is, in the documents' own words."""
+
+    SKAL = "skal"
+    MAA = "må"
+    BOR = "bør"
+    KAN = "kan"
+    AIM = "aim"
+    DESCRIPTIVE = "descriptive"
+    FACT = "fact"
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def label(self) -> str:
+        return {"error": "feil", "warning": "advarsel", "info": "info"}[self.value]
+
+
+MODALITY_SEVERITY: dict[Modality, Severity] = {
+    Modality.SKAL: Severity.ERROR,
+    Modality.MAA: Severity.ERROR,
+    Modality.DESCRIPTIVE: Severity.ERROR,
+    Modality.BOR: Severity.WARNING,
+    Modality.KAN: Severity.INFO,
+    Modality.AIM: Severity.INFO,
+    Modality.FACT: Severity.INFO,
+}
+
+
+def _valid_period(instance: Any, attribute: Any, value: dt.date | None) -> None:
+    start = instance.valid_from
+    if value is not None and start is not None and value < start:
+        raise ValueError(f"valid_to {value} is before valid_from {start}")
+
+
+@attrs.frozen(slots=True)
+class Period:
+    """A validity period; open-ended where a bound is ``None``. ``valid_to`` is inclusive."""
+
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = attrs.field(default=None, validator=_valid_period)
+
+    def contains(self, day: dt.date | None) -> bool:
+        if day is None:
+            return True
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return not (self.valid_to is not None and day > self.valid_to)
+
+
+ALWAYS = Period()
+
+
+def _check_knr(value: str | None) -> None:
+    if value is not None and not (len(value) == 4 and value.isdigit()):
+        raise ValueError(f"kommunenummer must be four digits, got {value!r}")
+
+
+@attrs.frozen(slots=True)
+class Party:
+    """A party to the cooperation: a municipality, a health trust, user representatives, ..."""
+
+    id: str
+    name: str
+    kind: PartyKind
+    side: Side
+    kommunenummer: str | None = attrs.field(default=None, validator=lambda i, a, v: _check_knr(v))
+    aliases: tuple[str, ...] = ()
+    period: Period = ALWAYS
+    note: str | None = None
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+    def names(self) -> tuple[str, ...]:
+        return (self.id, self.name, *self.aliases)
+
+
+@attrs.frozen(slots=True)
+class Mandate:
+    """Document control of a body's or a structure's mandate."""
+
+    title: str | None = None
+    version: str | None = None
+    owner: str | None = None
+    approver: str | None = None
+    approved_on: dt.date | None = None
+    approved_how: str | None = None
+    valid_from: dt.date | None = None
+    review: str | None = None  # a date or a year ("2025"): documents give both
+    source: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Seat:
+    """A seat rule of a body: how many representatives a side (or each party of a kind) has.
+
+    ``per_party`` means the count applies to each party of the side separately
+    (1-2 representatives *from each municipality*).
+    """
+
+    side: Side
+    min: int = 0
+    max: int | None = attrs.field(default=None)
+    role: str | None = None
+    per_party: bool = False
+    label: str | None = None
+
+    @max.validator
+    def _check_max(self, attribute: Any, value: int | None) -> None:
+        if value is not None and value < self.min:
+            raise ValueError(f"max {value} is below min {self.min}")
+
+    def admits(self, count: int) -> bool:
+        return count >= self.min and (self.max is None or count <= self.max)
+
+    def describe(self) -> str:
+        if self.max is None:
+            return f"minst {self.min}"
+        if self.min == self.max:
+            return f"nøyaktig {self.min}"
+        return f"{self.min}-{self.max}"
+
+
+@attrs.frozen(slots=True)
+class Membership:
+    """A party's (or a named person's) membership in a body, time-bounded."""
+
+    body: str
+    party: str
+    count: int = attrs.field(default=1)
+    role: str | None = None
+    person: str | None = None
+    period: Period = ALWAYS
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+    @count.validator
+    def _check_count(self, attribute: Any, value: int) -> None:
+        if value < 0:
+            raise ValueError("count must not be negative")
+
+
+@attrs.frozen(slots=True)
+class Body:
+    """A governance body: a committee, group, network, council, board, ..."""
+
+    id: str
+    name: str
+    kind: BodyKind
+    power: DecisionPower = DecisionPower.NONE
+    decision_rule: DecisionRule = DecisionRule.NONE
+    abbreviation: str | None = None
+    aliases: tuple[str, ...] = ()
+    level: int | None = None
+    seats: tuple[Seat, ...] = ()
+    mandate: Mandate | None = None
+    period: Period = ALWAYS
+    note: str | None = None
+    attributes: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+    def names(self) -> tuple[str, ...]:
+        names = [self.id, self.name, *self.aliases]
+        if self.abbreviation:
+            names.append(self.abbreviation)
+        return tuple(names)
+
+    @property
+    def label(self) -> str:
+        return self.abbreviation or self.name
+
+    @property
+    def can_decide(self) -> bool:
+        return self.power is DecisionPower.DECIDES
+
+
+@attrs.frozen(slots=True)
+class Relation:
+    source: str
+    target: str
+    kind: RelationKind
+    label: str | None = None
+    condition: str | None = None
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen(slots=True)
+class SourceRef:
+    """Where a rule comes from: a seed document and the exact sentence."""
+
+    document: str
+    text: str
+    gloss: str | None = None
+    ref: str | None = None  # e.g. "S3-R9"
+
+
+@attrs.frozen(slots=True)
+class Rule:
+    """A rule a document states, with the grade of how binding it is.
+
+    ``check`` names a validation (see :mod:`samhandling.validation`) with its
+    parameters; a rule without a check is documentation only.
+    """
+
+    id: str
+    category: str
+    modality: Modality
+    source: SourceRef
+    check: dict[str, Any] | None = attrs.field(default=None, eq=False, hash=False)
+    applies_to: tuple[str, ...] = ()
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def severity(self) -> Severity:
+        return MODALITY_SEVERITY[self.modality]
+
+
+@attrs.frozen(slots=True)
+class Setting:
+    """A visible choice where the documents are ambiguous (domain brief §3.5)."""
+
+    key: str
+    value: Any = attrs.field(eq=False, hash=False)
+    note: str | None = None
+    alternatives: tuple[Any, ...] = attrs.field(default=(), eq=False, hash=False)
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)

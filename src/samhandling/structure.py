@@ -1,0 +1,305 @@
+"""A governance structure: parties, bodies and rules over one networkx graph.
+
+The :class:`networkx.MultiDiGraph` in :attr:`Structure.graph` is the single source
+of truth for relations between bodies: nodes are body ids (with the
+:class:`~samhandling.model.Body` in the ``body`` attribute), edges are keyed by
+their :class:`~samhandling.model.RelationKind` value and carry the
+:class:`~samhandling.model.Relation` in ``relation``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from samhandling.errors import AmbiguousNameError, UnknownBodyError, UnknownPartyError
+from samhandling.findings import Finding
+from samhandling.location import Location
+from samhandling.model import (
+    Body,
+    BodyKind,
+    DecisionPower,
+    Mandate,
+    Membership,
+    Party,
+    Relation,
+    RelationKind,
+    Rule,
+    Setting,
+    Severity,
+    Side,
+)
+from samhandling.names import name_key
+
+if TYPE_CHECKING:
+    from samhandling.process import ProcessDefinition
+
+
+class Structure:
+    """One helsefellesskap or cooperation as loaded from a structure file."""
+
+    def __init__(
+        self,
+        *,
+        id: str,
+        name: str,
+        language: str,
+        description: str | None,
+        mandate: Mandate | None,
+        sources: dict[str, dict[str, Any]],
+        parties: list[Party],
+        bodies: list[Body],
+        rules: list[Rule],
+        settings: dict[str, Setting],
+        extensions: dict[str, Any],
+        filename: str,
+        path: Path | None,
+    ) -> None:
+        self.id = id
+        self.name = name
+        self.language = language
+        self.description = description
+        self.mandate = mandate
+        self.sources = sources
+        self.rules = tuple(rules)
+        self.settings = settings
+        self.extensions = extensions
+        self.filename = filename
+        self.path = path
+        self.graph: nx.MultiDiGraph = nx.MultiDiGraph(structure=id)
+        self.memberships: list[Membership] = []
+        self.load_findings: list[Finding] = []
+        self._bodies: dict[str, Body] = {}
+        self._parties: dict[str, Party] = {}
+        self._body_index: dict[str, set[str]] = {}
+        self._party_index: dict[str, set[str]] = {}
+        self._processes: dict[str, ProcessDefinition] | None = None
+        for party in parties:
+            self._add_party(party)
+        for body in bodies:
+            self._add_body(body)
+
+    # ------------------------------------------------------------------ building
+
+    def _dup(self, kind: str, item_id: str, location: Location | None, first: Location | None) -> None:
+        where = f" (første gang på linje {first.line})" if first and first.line else ""
+        self.load_findings.append(
+            Finding(
+                code="duplicate-id",
+                severity=Severity.ERROR,
+                message=f"{kind} med id «{item_id}» er definert to ganger{where}",
+                location=location,
+            )
+        )
+
+    def _add_party(self, party: Party) -> None:
+        if party.id in self._parties:
+            self._dup("parten", party.id, party.location, self._parties[party.id].location)
+            return
+        self._parties[party.id] = party
+        for name in party.names():
+            self._party_index.setdefault(name_key(name), set()).add(party.id)
+
+    def _add_body(self, body: Body) -> None:
+        if body.id in self._bodies:
+            self._dup("organet", body.id, body.location, self._bodies[body.id].location)
+            return
+        self._bodies[body.id] = body
+        self.graph.add_node(body.id, body=body)
+        for name in body.names():
+            self._body_index.setdefault(name_key(name), set()).add(body.id)
+
+    def _resolve_body_ref(self, name: str, location: Location) -> str | None:
+        try:
+            return self.body(name).id
+        except (UnknownBodyError, AmbiguousNameError) as exc:
+            self.load_findings.append(
+                Finding(code=exc.code, severity=Severity.ERROR, message=exc.message, location=location)
+            )
+            return None
+
+    def _resolve_party_ref(self, name: str, location: Location) -> str | None:
+        try:
+            return self.party(name).id
+        except (UnknownPartyError, AmbiguousNameError) as exc:
+            self.load_findings.append(
+                Finding(code=exc.code, severity=Severity.ERROR, message=exc.message, location=location)
+            )
+            return None
+
+    def _add_relation(self, relation: Relation) -> None:
+        self.graph.add_edge(relation.source, relation.target, key=relation.kind.value, relation=relation)
+
+    def _add_membership(self, membership: Membership) -> None:
+        self.memberships.append(membership)
+
+    def _finish(self) -> None:
+        # Names shared by two bodies make lookups ambiguous: report them once, where the second is defined.
+        seen: set[tuple[str, ...]] = set()
+        for key, ids in self._body_index.items():
+            if len(ids) > 1:
+                pair = tuple(sorted(ids))
+                if pair in seen:
+                    continue
+                seen.add(pair)
+                bodies = [self._bodies[i] for i in pair]
+                later = max(bodies, key=lambda b: (b.location.line or 0) if b.location else 0)
+                names = " og ".join(f"«{b.name}» ({b.id})" for b in bodies)
+                self.load_findings.append(
+                    Finding(
+                        code="duplicate-name",
+                        severity=Severity.ERROR,
+                        message=f"navnet «{key}» brukes av flere organer: {names}; et navn må peke på ett organ",
+                        location=later.location,
+                    )
+                )
+
+    # ------------------------------------------------------------------ lookups
+
+    @property
+    def bodies(self) -> tuple[Body, ...]:
+        return tuple(self._bodies.values())
+
+    @property
+    def parties(self) -> tuple[Party, ...]:
+        return tuple(self._parties.values())
+
+    def body(self, name: str | Body) -> Body:
+        """Find a body by id, name, alias or abbreviation (case-, space- and nynorsk/bokmål-tolerant)."""
+        if isinstance(name, Body):
+            return self._bodies[name.id]
+        if name in self._bodies:
+            return self._bodies[name]
+        ids = self._body_index.get(name_key(name), set())
+        if len(ids) == 1:
+            return self._bodies[next(iter(ids))]
+        if len(ids) > 1:
+            raise AmbiguousNameError(
+                f"«{name}» kan bety flere organer: {', '.join(sorted(ids))}", details={"candidates": sorted(ids)}
+            )
+        raise UnknownBodyError(
+            f"ukjent organ «{name}» i strukturen {self.id}; kjente organer: "
+            + ", ".join(b.label for b in self._bodies.values()),
+            details={"name": name},
+        )
+
+    def has_body(self, name: str) -> bool:
+        try:
+            self.body(name)
+        except (UnknownBodyError, AmbiguousNameError):
+            return False
+        return True
+
+    def party(self, name: str | Party) -> Party:
+        """Find a party by id, name or alias."""
+        if isinstance(name, Party):
+            return self._parties[name.id]
+        if name in self._parties:
+            return self._parties[name]
+        ids = self._party_index.get(name_key(name), set())
+        if len(ids) == 1:
+            return self._parties[next(iter(ids))]
+        if len(ids) > 1:
+            raise AmbiguousNameError(f"«{name}» kan bety flere parter: {', '.join(sorted(ids))}")
+        raise UnknownPartyError(f"ukjent part «{name}» i strukturen {self.id}", details={"name": name})
+
+    def bodies_of_kind(self, kind: BodyKind | str) -> list[Body]:
+        kind = BodyKind(kind)
+        return [b for b in self._bodies.values() if b.kind is kind]
+
+    def parties_of_side(self, side: Side | str, on: dt.date | None = None) -> list[Party]:
+        side = Side(side)
+        return [p for p in self._parties.values() if p.side is side and p.period.contains(on)]
+
+    def members(self, body: str | Body, on: dt.date | None = None) -> list[Membership]:
+        """The memberships of a body, valid on a date (all when ``on`` is None)."""
+        body_id = self.body(body).id
+        return [m for m in self.memberships if m.body == body_id and m.period.contains(on)]
+
+    def member_parties(self, body: str | Body, on: dt.date | None = None) -> list[Party]:
+        seen: dict[str, Party] = {}
+        for m in self.members(body, on):
+            seen.setdefault(m.party, self._parties[m.party])
+        return list(seen.values())
+
+    def bodies_of_party(self, party: str | Party, on: dt.date | None = None) -> list[Body]:
+        """Every body a party sits in (a municipality may sit in several: Enebakk)."""
+        party_id = self.party(party).id
+        ids = dict.fromkeys(m.body for m in self.memberships if m.party == party_id and m.period.contains(on))
+        return [self._bodies[i] for i in ids]
+
+    def seat_count(self, body: str | Body, side: Side | str, on: dt.date | None = None) -> int:
+        side = Side(side)
+        return sum(m.count for m in self.members(body, on) if self._parties[m.party].side is side)
+
+    def has_seat(self, body: str | Body, person: str, on: dt.date | None = None) -> bool:
+        """Whether a named person holds a seat in a body on a date."""
+        key = name_key(person)
+        return any(m.person and name_key(m.person) == key for m in self.members(body, on))
+
+    # ------------------------------------------------------------------ relations
+
+    def relations(self, kind: RelationKind | str | None = None) -> list[Relation]:
+        wanted = None if kind is None else RelationKind(kind).value
+        return [d["relation"] for _, _, k, d in self.graph.edges(keys=True, data=True) if wanted in (None, k)]
+
+    def targets(self, body: str | Body, kind: RelationKind | str) -> list[Body]:
+        """Bodies that ``body`` has a relation of ``kind`` to (e.g. whom it reports to)."""
+        body_id = self.body(body).id
+        key = RelationKind(kind).value
+        return [self._bodies[t] for _, t, k in self.graph.out_edges(body_id, keys=True) if k == key]
+
+    def sources_of(self, body: str | Body, kind: RelationKind | str) -> list[Body]:
+        """Bodies that have a relation of ``kind`` to ``body`` (e.g. who reports to it)."""
+        body_id = self.body(body).id
+        key = RelationKind(kind).value
+        return [self._bodies[s] for s, _, k in self.graph.in_edges(body_id, keys=True) if k == key]
+
+    def subgraph(self, kinds: Iterable[RelationKind | str]) -> nx.MultiDiGraph:
+        """A view of the graph with only the given relation kinds."""
+        keys = {RelationKind(k).value for k in kinds}
+        return nx.subgraph_view(self.graph, filter_edge=lambda u, v, k: k in keys)
+
+    def deciders(self) -> list[Body]:
+        return [b for b in self._bodies.values() if b.power is DecisionPower.DECIDES]
+
+    # ------------------------------------------------------------------ settings, rules
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        setting = self.settings.get(key)
+        return default if setting is None else setting.value
+
+    def rule(self, rule_id: str) -> Rule:
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def validate(self, on: dt.date | None = None) -> list[Finding]:
+        """Check the structure against its own rules and the built-in structural checks."""
+        from samhandling.validation import validate
+
+        return validate(self, on=on)
+
+    # ------------------------------------------------------------------ processes
+
+    def process_names(self) -> list[str]:
+        from samhandling.process import process_refs
+
+        return list(process_refs(self))
+
+    def process(self, name: str | None = None) -> ProcessDefinition:
+        """The process definition ``name`` bound to this structure (compiled once, cached)."""
+        from samhandling.process import get_process
+
+        return get_process(self, name)
+
+    def __iter__(self) -> Iterator[Body]:
+        return iter(self._bodies.values())
+
+    def __repr__(self) -> str:
+        return f"<Structure {self.id}: {len(self._bodies)} organer, {len(self._parties)} parter>"

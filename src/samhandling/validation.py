@@ -1,0 +1,308 @@
+"""Validation of a structure: built-in structural checks and the rules' own checks.
+
+A rule's ``check`` names one of the check kinds registered here (``parity``,
+``seats``, ``per_party``, ``power``, ``decision_rule``, ``relation``, ...). Other
+modules can register further kinds with :func:`register_check` (the time module
+adds the meeting rules). Each finding quotes the rule's Norwegian source sentence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+from samhandling.findings import Finding
+from samhandling.model import (
+    SIDE_LABEL,
+    Body,
+    BodyKind,
+    DecisionPower,
+    DecisionRule,
+    RelationKind,
+    Rule,
+    Severity,
+    Side,
+)
+
+if TYPE_CHECKING:
+    from samhandling.structure import Structure
+
+CheckFn = Callable[["Structure", Rule, dict[str, Any], "dt.date | None"], Iterable[Finding]]
+_CHECKS: dict[str, CheckFn] = {}
+
+
+def register_check(kind: str) -> Callable[[CheckFn], CheckFn]:
+    def decorate(fn: CheckFn) -> CheckFn:
+        _CHECKS[kind] = fn
+        return fn
+
+    return decorate
+
+
+def check_kinds() -> list[str]:
+    _load_extensions()
+    return sorted(_CHECKS)
+
+
+def _load_extensions() -> None:
+    # Modules that register checks of their own; imported lazily to keep `import samhandling` light.
+    import samhandling.meetings  # noqa: F401
+
+
+def _finding(rule: Rule, code: str, message: str, body: Body | None = None, severity: Severity | None = None) -> Finding:
+    return Finding(
+        code=code,
+        severity=severity or rule.severity,
+        message=f"{message} (regel {rule.id}: «{rule.source.text}»)",
+        location=(body.location if body is not None and body.location is not None else rule.location),
+        rule=rule.id,
+        source_text=rule.source.text,
+    )
+
+
+def target_bodies(structure: Structure, params: dict[str, Any], rule: Rule) -> list[Body]:
+    """The bodies a check applies to: ``body``/``bodies`` by name, or ``body_kind``."""
+    out: list[Body] = []
+    names = params.get("bodies") or ([params["body"]] if "body" in params else [])
+    names = list(names) + list(rule.applies_to)
+    for name in names:
+        if structure.has_body(str(name)):
+            out.append(structure.body(str(name)))
+    if "body_kind" in params:
+        out.extend(structure.bodies_of_kind(params["body_kind"]))
+    return list(dict.fromkeys(out))
+
+
+# ---------------------------------------------------------------------------- rule checks
+
+
+@register_check("parity")
+def _check_parity(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    sides = [Side(s) for s in params.get("sides", ["municipal", "hospital"])]
+    excluded = set(params.get("exclude_roles", []))
+    for body in target_bodies(structure, params, rule):
+        counts = {
+            side: sum(
+                m.count
+                for m in structure.members(body, on)
+                if structure.party(m.party).side is side and (m.role not in excluded)
+            )
+            for side in sides
+        }
+        if len(set(counts.values())) > 1:
+            detail = ", ".join(f"{SIDE_LABEL[s]} {n}" for s, n in counts.items())
+            yield _finding(rule, "parity", f"{body.label} har ikke likt antall representanter: {detail}", body)
+
+
+@register_check("seats")
+def _check_seats(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """Each body holds at least ``min`` (and at most ``max``) seats of ``side``."""
+    side = Side(params["side"])
+    lo, hi = int(params.get("min", 1)), params.get("max")
+    for body in target_bodies(structure, params, rule):
+        n = structure.seat_count(body, side, on)
+        if n < lo:
+            yield _finding(
+                rule, f"missing-{side.value}", f"{body.label} mangler {SIDE_LABEL[side]}: har {n}, krever minst {lo}", body
+            )
+        elif hi is not None and n > int(hi):
+            yield _finding(
+                rule, f"too-many-{side.value}", f"{body.label} har {n} {SIDE_LABEL[side]}, høyst {hi} er tillatt", body
+            )
+
+
+@register_check("per_party")
+def _check_per_party(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """Every party of a side has between ``min`` and ``max`` representatives in each body."""
+    side = Side(params.get("side", "municipal"))
+    lo, hi = int(params.get("min", 1)), params.get("max")
+    for body in target_bodies(structure, params, rule):
+        members = structure.members(body, on)
+        pool = params.get("parties")
+        parties = [structure.party(p) for p in pool] if pool else [
+            structure.party(m.party) for m in members if structure.party(m.party).side is side
+        ]
+        for party in dict.fromkeys(parties):
+            n = sum(m.count for m in members if m.party == party.id)
+            if n < lo or (hi is not None and n > int(hi)):
+                want = f"{lo}-{hi}" if hi is not None else f"minst {lo}"
+                yield _finding(rule, "per-party-count", f"{party.name} har {n} representanter i {body.label}, forventet {want}", body)
+
+
+@register_check("power")
+def _check_power(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    want = DecisionPower(params["power"])
+    for body in target_bodies(structure, params, rule):
+        if body.power is not want:
+            yield _finding(rule, "decision-power", f"{body.label} har beslutningsmyndighet «{body.power}», reglen krever «{want}»", body)
+
+
+@register_check("decision_rule")
+def _check_decision_rule(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    want = DecisionRule(params["rule"])
+    for body in target_bodies(structure, params, rule):
+        if body.decision_rule is not want:
+            yield _finding(rule, "decision-rule", f"{body.label} beslutter ved «{body.decision_rule}», reglen krever «{want}»", body)
+
+
+@register_check("relation")
+def _check_relation(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """Each body has a relation of ``relation`` kind to ``to``."""
+    kind = RelationKind(params["relation"])
+    for body in target_bodies(structure, params, rule):
+        targets = {t.id for t in structure.targets(body, kind)}
+        to = params.get("to")
+        if to is None:
+            if not targets:
+                yield _finding(rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}»", body)
+        elif not structure.has_body(str(to)) or structure.body(str(to)).id not in targets:
+            yield _finding(rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}» til {to}", body)
+
+
+@register_check("count")
+def _check_count(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """The structure has ``min``..``max`` bodies of ``body_kind``."""
+    bodies = structure.bodies_of_kind(params["body_kind"])
+    lo, hi = int(params.get("min", 0)), params.get("max")
+    if len(bodies) < lo or (hi is not None and len(bodies) > int(hi)):
+        yield _finding(rule, "body-count", f"strukturen har {len(bodies)} organer av typen {params['body_kind']}, forventet {lo}-{hi}")
+
+
+@register_check("members_total")
+def _check_members_total(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """A body has ``min``..``max`` members in all (S1: «Et nettverk (7 personer)»)."""
+    lo, hi = int(params.get("min", 0)), params.get("max")
+    for body in target_bodies(structure, params, rule):
+        n = sum(m.count for m in structure.members(body, on))
+        if n < lo or (hi is not None and n > int(hi)):
+            yield _finding(rule, "member-count", f"{body.label} har {n} medlemmer, forventet {lo}-{hi}", body)
+
+
+@register_check("leadership_quota")
+def _check_leadership_quota(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """Each side leads ``per_side`` bodies of a kind (S3: each party leads two TMGs)."""
+    per_side = int(params["per_side"])
+    bodies = target_bodies(structure, params, rule)
+    role = params.get("role", "leder")
+    counts: dict[Side, int] = {}
+    for body in bodies:
+        for m in structure.members(body, on):
+            if m.role == role:
+                side = structure.party(m.party).side
+                counts[side] = counts.get(side, 0) + 1
+    for side in (Side(s) for s in params.get("sides", ["municipal", "hospital"])):
+        if counts.get(side, 0) != per_side:
+            yield _finding(rule, "leadership-quota", f"{SIDE_LABEL[side]} leder {counts.get(side, 0)} grupper, forventet {per_side}")
+
+
+# ---------------------------------------------------------------------------- built-in checks
+
+
+def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
+    # Reporting and escalation lines must not go round in circles.
+    upward = structure.subgraph([RelationKind.REPORTS_TO, RelationKind.ESCALATES_TO])
+    for cycle in nx.simple_cycles(nx.DiGraph(upward)):
+        first = structure.body(cycle[0])
+        chain = " → ".join(structure.body(b).label for b in [*cycle, cycle[0]])
+        yield Finding(
+            code="reporting-cycle",
+            severity=Severity.ERROR,
+            message=f"rapporterings- og eskaleringslinjene går i ring: {chain}",
+            location=first.location,
+        )
+    # Seats declared on a body must be satisfied by its memberships (when it has any).
+    for body in structure.bodies:
+        members = structure.members(body, on)
+        if not members:
+            continue
+        for seat in body.seats:
+            if seat.per_party:
+                parties = [p for p in dict.fromkeys(m.party for m in members) if structure.party(p).side is seat.side]
+                for pid in parties:
+                    n = sum(m.count for m in members if m.party == pid and (seat.role is None or m.role == seat.role))
+                    if not seat.admits(n):
+                        yield Finding(
+                            code="seat-count",
+                            severity=Severity.ERROR,
+                            message=f"{structure.party(pid).name} har {n} plass(er) i {body.label}, "
+                            f"setet «{seat.label or seat.side}» krever {seat.describe()} per part",
+                            location=body.location,
+                        )
+            else:
+                n = sum(
+                    m.count for m in members
+                    if structure.party(m.party).side is seat.side and (seat.role is None or m.role == seat.role)
+                )
+                if not seat.admits(n):
+                    yield Finding(
+                        code="seat-count",
+                        severity=Severity.ERROR,
+                        message=f"{body.label} har {n} {SIDE_LABEL[seat.side]}, setet «{seat.label or seat.side}» "
+                        f"krever {seat.describe()}",
+                        location=body.location,
+                    )
+    # An advisory body should have somewhere to lift a case it cannot decide.
+    from samhandling.paths import can_reach_decider
+
+    for body in structure.bodies:
+        if body.power is DecisionPower.ADVISES and not can_reach_decider(structure, body):
+            yield Finding(
+                code="no-decider",
+                severity=Severity.WARNING,
+                message=f"{body.label} er rådgivende, men har ingen vei (rapporterer til / løfter saker til) "
+                "til et organ som kan beslutte",
+                location=body.location,
+            )
+    # Memberships referring to bodies of another era.
+    for m in structure.memberships:
+        party = structure.party(m.party)
+        if m.period.valid_from and party.period.valid_to and m.period.valid_from > party.period.valid_to:
+            yield Finding(
+                code="membership-after-party",
+                severity=Severity.ERROR,
+                message=f"{party.name} er medlem av {m.body} fra {m.period.valid_from}, men parten fantes bare til "
+                f"{party.period.valid_to}",
+                location=m.location,
+            )
+    kinds = {b.kind for b in structure.bodies}
+    if BodyKind.OTHER in kinds and len(kinds) == 1:
+        yield Finding(code="untyped", severity=Severity.INFO, message="ingen organer har en kjent type", location=None)
+
+
+def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
+    """All findings for a structure, errors first, then in file order."""
+    _load_extensions()
+    findings: list[Finding] = list(structure.load_findings)
+    findings.extend(_builtin(structure, on))
+    for rule in structure.rules:
+        if not rule.check:
+            continue
+        fn = _CHECKS.get(str(rule.check["kind"]))
+        if fn is None:
+            findings.append(
+                Finding(
+                    code="unknown-check",
+                    severity=Severity.ERROR,
+                    message=f"regel {rule.id} bruker ukjent kontroll «{rule.check['kind']}»; kjente: {', '.join(sorted(_CHECKS))}",
+                    location=rule.location,
+                    rule=rule.id,
+                )
+            )
+            continue
+        try:
+            findings.extend(fn(structure, rule, dict(rule.check), on))
+        except (KeyError, ValueError, TypeError) as exc:
+            findings.append(
+                Finding(
+                    code="invalid-check",
+                    severity=Severity.ERROR,
+                    message=f"regel {rule.id}: kontrollen «{rule.check['kind']}» har ugyldige parametere ({exc})",
+                    location=rule.location,
+                    rule=rule.id,
+                )
+            )
+    order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+    return sorted(findings, key=lambda f: (order[f.severity], f.location.line if f.location and f.location.line else 0))
