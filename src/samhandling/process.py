@@ -1,0 +1,1177 @@
+"""Process definitions: typed acts over states, validated against a structure and
+compiled once into one shared ``transitions.Machine``.
+
+A definition is data (``data/processes/*.yaml``, format in ``docs/process-format.md``).
+:func:`get_process` reads it, checks it against the structure it is bound to (every
+responsible body exists and holds the power its act needs, every advisory body on
+the path can escalate, every state is reachable and can end), and compiles it.
+
+Cases are plain :class:`~samhandling.case.Case` objects: the machine fires on them
+through ``machine.events[act].trigger(case, ctx=...)`` without ``add_model``, so a
+case costs a few hundred bytes and the machine is never copied.
+
+Refusals are decided before the machine fires, so a refused act changes nothing:
+:class:`~samhandling.errors.StateError` (not possible in this state),
+:class:`~samhandling.errors.AuthorityError` (wrong body, advisory body deciding,
+person without a seat) or :class:`~samhandling.errors.RuleError` (a guard: no
+consensus, anchoring incomplete, missing input).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import weakref
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from samhandling.case import AvailableAct, Case, Event
+from samhandling.errors import (
+    ActRefusedError,
+    AuthorityError,
+    NotFoundError,
+    ProcessDefinitionError,
+    RuleError,
+    SamhandlingError,
+    SchemaError,
+    StateError,
+)
+from samhandling.findings import Finding
+from samhandling.location import Location
+from samhandling.model import Body, BodyKind, DecisionPower, PartyKind, RelationKind, Severity
+from samhandling.names import name_key
+from samhandling.yamlio import MarkedDict, MarkedList, read_yaml
+
+if TYPE_CHECKING:
+    from samhandling.structure import Structure
+
+PROCESS_DIR = Path(__file__).parent / "data" / "processes"
+
+ACT_KINDS = (
+    "open",
+    "draft",
+    "approve",
+    "anchor",
+    "recommend",
+    "assess",
+    "decide",
+    "escalate",
+    "send_back",
+    "withdraw",
+    "political_review",
+    "implement",
+    "submit",
+    "discuss",
+    "advise",
+    "report",
+    "evaluate",
+    "record",
+)
+#: Act kinds that need a body with power to decide (``power: decides``).
+DECIDING_KINDS = frozenset({"approve", "decide", "political_review", "implement"})
+#: Act kinds whose every responsible body must hold the power to decide (checked when a definition loads).
+#: An ``approve`` sequence may include advisory bodies (FSU handles a mandate before SSU approves it).
+STRICT_DECIDING_KINDS = frozenset({"decide", "political_review"})
+#: Act kinds that are not steps of the main path.
+SIDE_KINDS = frozenset({"escalate", "send_back", "withdraw"})
+
+_POSITION_WORDS = {
+    "for": "for",
+    "ja": "for",
+    "enig": "for",
+    "støtter": "for",
+    "against": "against",
+    "mot": "against",
+    "imot": "against",
+    "nei": "against",
+    "uenig": "against",
+    "abstain": "abstain",
+    "avstår": "abstain",
+    "blank": "abstain",
+    "nøytral": "abstain",
+}
+_OUTCOME_WORDS = {
+    "adopted": "adopted",
+    "vedtatt": "adopted",
+    "vedteke": "adopted",
+    "ja": "adopted",
+    "godkjent": "adopted",
+    "rejected": "rejected",
+    "avvist": "rejected",
+    "avvist_": "rejected",
+    "nei": "rejected",
+    "forkastet": "rejected",
+}
+_OUTCOME_LABEL = {"adopted": "vedtatt", "rejected": "avvist"}
+
+
+# ---------------------------------------------------------------------------- definition values
+
+
+@attrs.frozen(slots=True)
+class StateDef:
+    name: str
+    label: str
+    final: bool = False
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen(slots=True)
+class ActorSpec:
+    """Who may perform an act: named bodies, a body kind, a setting, or the body of an earlier act."""
+
+    bodies: tuple[str, ...] = ()  # body ids, resolved against the structure
+    kind: BodyKind | None = None
+    same_as: str | None = None
+    in_order: bool = False  # every body approves, in this order (a sequence of approvals)
+
+
+@attrs.frozen(slots=True)
+class PerParty:
+    """An act recorded once per party (anchoring, political review) before the case moves on."""
+
+    kinds: tuple[PartyKind, ...]
+    outcome: bool = False
+    on_rejection: str | None = None  # chosen option (from a setting)
+    rejection_dest: dict[str, str | None] = attrs.field(factory=dict, eq=False, hash=False)
+
+
+@attrs.frozen(slots=True)
+class ActDef:
+    name: str
+    label: str
+    kind: str
+    bodies: tuple[str, ...]
+    sources: tuple[str, ...]
+    dest: str | None
+    actor: ActorSpec
+    requires: dict[str, str] = attrs.field(factory=dict, eq=False, hash=False)
+    guard: str | None = None
+    gateway: tuple[str, str, dict[bool, str]] | None = attrs.field(default=None, eq=False, hash=False)
+    per_party: PerParty | None = None
+    source_text: str | None = None
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen(slots=True)
+class Step:
+    """One step of the main path, for schedules and diagrams."""
+
+    act: str
+    label: str
+    bodies: tuple[str, ...]
+    state: str
+    dest: str
+
+
+@attrs.frozen(slots=True)
+class Context:
+    """What the conditions of the machine see when an act fires."""
+
+    act: ActDef
+    body: str
+    on: dt.date
+    person: str | None
+    payload: dict[str, Any]
+
+
+# ---------------------------------------------------------------------------- the definition
+
+
+class ProcessDefinition:
+    """A versioned process bound to a structure, compiled into one shared Machine."""
+
+    def __init__(
+        self,
+        *,
+        name: str,
+        version: str,
+        title: str,
+        description: str | None,
+        initial: str,
+        states: tuple[StateDef, ...],
+        acts: tuple[ActDef, ...],
+        structure: Structure,
+        settings: dict[str, Any],
+        filename: str,
+    ) -> None:
+        self.name = name
+        self.version = version
+        self.title = title
+        self.description = description
+        self.initial = initial
+        self.states = states
+        self.acts = acts
+        self.settings = settings
+        self.filename = filename
+        self._structure_ref = weakref.ref(structure)
+        self._states = {s.name: s for s in states}
+        self._acts = {a.name: a for a in acts}
+        self.final_states = frozenset(s.name for s in states if s.final)
+        self._escalated_states = frozenset(a.dest for a in acts if a.kind == "escalate" and a.dest)
+        self._counter = itertools.count(1)
+        self._steps: list[Step] | None = None
+        self.machine = self._compile()
+
+    @property
+    def structure(self) -> Structure:
+        structure = self._structure_ref()
+        if structure is None:  # pragma: no cover - the structure owns its definitions
+            raise SamhandlingError("strukturen prosessen hører til finnes ikke lenger", code="structure-gone")
+        return structure
+
+    def __repr__(self) -> str:
+        return f"<ProcessDefinition {self.name} v{self.version}: {len(self.states)} tilstander, {len(self.acts)} handlinger>"
+
+    # ------------------------------------------------------------------ compile
+
+    def _compile(self) -> Any:
+        from transitions import Machine, State
+
+        states = [State(s.name, final=s.final) for s in self.states]
+        transitions: list[dict[str, Any]] = []
+        for act in self.acts:
+            for source in act.sources:
+                transitions.extend(self._transitions_for(act, source))
+        return Machine(
+            model=None,
+            states=states,
+            transitions=transitions,
+            initial=self.initial,
+            auto_transitions=False,
+            send_event=True,
+            ignore_invalid_triggers=False,
+            model_attribute="state",
+        )
+
+    def _transitions_for(self, act: ActDef, source: str) -> list[dict[str, Any]]:
+        base = {"trigger": act.name, "source": source}
+        if act.gateway is not None:
+            key, _label, branches = act.gateway
+            return [{**base, "dest": dest, "conditions": [_payload_is(key, value)]} for value, dest in branches.items()]
+        if act.per_party is not None:
+            out: list[dict[str, Any]] = []
+            pp = act.per_party
+            if pp.outcome and pp.on_rejection is not None:
+                dest = pp.rejection_dest.get(pp.on_rejection)
+                if pp.on_rejection != "continue":
+                    out.append({**base, "dest": dest, "conditions": [_is_rejection]})
+            out.append({**base, "dest": act.dest, "conditions": [self._completes]})
+            out.append({**base, "dest": None})  # recorded, not yet complete: an internal transition
+            return out
+        if act.actor.in_order:
+            return [
+                {**base, "dest": act.dest, "conditions": [self._completes]},
+                {**base, "dest": None},
+            ]
+        if act.kind == "send_back":
+            return [{**base, "dest": s.name, "conditions": [_payload_is("to", s.name)]} for s in self.states]
+        return [{**base, "dest": act.dest}]
+
+    def _completes(self, event: Any) -> bool:
+        """Condition: with this act recorded, every required actor (body or party) has acted."""
+        case: Case = event.model
+        ctx: Context = event.kwargs["ctx"]
+        act = ctx.act
+        done = set(case.progress.get(act.name, ()))
+        if act.per_party is not None:
+            done.add(_party_key(ctx.payload))
+            required = {p.id for p in self._required_parties(act, ctx.on)}
+            return required <= {d.split(":", 1)[0] for d in done}
+        done.add(ctx.body)
+        return set(self._actor_bodies(case, act)) <= done
+
+    # ------------------------------------------------------------------ queries
+
+    def state_label(self, name: str | None) -> str:
+        if name is None:
+            return "-"
+        state = self._states.get(name)
+        return state.label if state else name
+
+    def act_def(self, name: str) -> ActDef:
+        try:
+            return self._acts[name]
+        except KeyError:
+            raise StateError(
+                f"prosessen {self.name} har ingen handling «{name}»; kjente handlinger: {', '.join(self._acts)}",
+                code="unknown-act",
+            ) from None
+
+    def steps(self) -> list[Step]:
+        """The main path from the initial state, in order (sequences of approvals are one step per body)."""
+        if self._steps is not None:
+            return list(self._steps)
+        steps: list[Step] = []
+        state, seen = self.initial, {self.initial}
+        while state not in self.final_states:
+            act = next(
+                (
+                    a
+                    for a in self.acts
+                    if state in a.sources and a.kind not in SIDE_KINDS and self._main_dest(a) not in seen
+                ),
+                None,
+            )
+            if act is None:
+                break
+            dest = self._main_dest(act)
+            assert dest is not None
+            if act.actor.in_order:
+                for i, body in enumerate(act.actor.bodies):
+                    last = i == len(act.actor.bodies) - 1
+                    steps.append(Step(act.name, act.label, (body,), state, dest if last else state))
+            else:
+                steps.append(Step(act.name, act.label, self._static_bodies(act), state, dest))
+            seen.add(dest)
+            state = dest
+        self._steps = steps
+        return list(steps)
+
+    def _main_dest(self, act: ActDef) -> str | None:
+        if act.gateway is not None:
+            return act.gateway[2].get(True) or next(iter(act.gateway[2].values()))
+        return act.dest
+
+    def _static_bodies(self, act: ActDef) -> tuple[str, ...]:
+        if act.actor.same_as:
+            return self._static_bodies(self._acts[act.actor.same_as])
+        return act.bodies
+
+    def path_index(self, state: str) -> int:
+        for i, step in enumerate(self.steps()):
+            if step.state == state:
+                return i
+        return len(self.steps()) if state in self.final_states else -1
+
+    # ------------------------------------------------------------------ cases
+
+    def new_case(self, title: str, *, case_id: str | None = None, on: dt.date | None = None, **data: Any) -> Case:
+        """Open a case in the initial state; records event 1 (``open``)."""
+        if not isinstance(title, str) or not title.strip():
+            raise RuleError("en sak må ha en tittel", code="missing-title")
+        case_id = case_id or f"{self.name}-{next(self._counter)}"
+        day = on or dt.date.today()
+        payload: dict[str, Any] = {"title": title, "version": self.version}
+        if data:
+            payload["data"] = dict(data)
+        case = Case(case_id, title, self, self.initial, dict(data))
+        case.events.append(Event(1, "open", None, None, day, payload, None, self.initial))
+        return case
+
+    def replay(self, events: Iterable[Event], *, case_id: str | None = None) -> Case:
+        """Rebuild a case from its events without re-judging them (the store vouches for them)."""
+        it = iter(events)
+        first = next(it, None)
+        if first is None or first.act != "open" or first.seq != 1:
+            raise SamhandlingError("en hendelsesstrøm må starte med «open» (nr. 1)", code="bad-stream")
+        version = str(first.payload.get("version", self.version))
+        if version != self.version:
+            raise ProcessDefinitionError(
+                f"saken ble startet under versjon {version} av prosessen {self.name}, men denne definisjonen er "
+                f"versjon {self.version}",
+                code="version-mismatch",
+            )
+        data = dict(first.payload.get("data") or {})
+        case = Case(
+            case_id or str(first.payload.get("case_id", "")) or f"{self.name}-replay",
+            str(first.payload["title"]),
+            self,
+            self.initial,
+            data,
+        )
+        case.events.append(first)
+        for expected, event in enumerate(it, start=2):
+            if event.seq != expected:
+                raise SamhandlingError(f"hendelse nr. {event.seq} kom der nr. {expected} var ventet", code="bad-stream")
+            if event.to_state not in self._states:
+                raise SamhandlingError(
+                    f"hendelse nr. {event.seq} viser til ukjent tilstand «{event.to_state}»", code="bad-stream"
+                )
+            act = self.act_def(event.act)
+            self._apply(case, act, event)
+            case.state = event.to_state
+            case.events.append(event)
+        return case
+
+    def perform(
+        self, case: Case, act_name: str, *, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
+    ) -> Event:
+        refusals = self.refusals(case, act_name, by=by, on=on, person=person, payload=payload)
+        if refusals:
+            first = refusals[0]
+            first.details["reasons"] = [r.message for r in refusals]
+            raise first
+        act = self._acts[act_name]
+        body = self.structure.body(by).id
+        day = on if on is not None else max(dt.date.today(), case.events[-1].on)
+        ctx = Context(act, body, day, person, _normalise_payload(act, payload, self))
+        before = case.state
+        fired = self.machine.events[act_name].trigger(case, ctx=ctx)
+        if not fired:  # pragma: no cover - refusals() mirrors every condition
+            case.state = before
+            raise RuleError(
+                f"handlingen «{act.label}» kunne ikke gjennomføres i tilstanden {self.state_label(before)}",
+                code="no-transition",
+            )
+        event = Event(len(case.events) + 1, act_name, body, person, day, ctx.payload, before, case.state)
+        self._apply(case, act, event)
+        case.events.append(event)
+        return event
+
+    def _apply(self, case: Case, act: ActDef, event: Event) -> None:
+        """Record what an act means in the case's data and progress (used by act and replay alike)."""
+        payload = event.payload
+        actors = case.data.setdefault("actors", {})
+        if event.body is not None:
+            actors[act.name] = event.body
+        if act.kind == "send_back":
+            self._clear_after(case, str(payload["to"]))
+            return
+        if act.per_party is not None:
+            key = _party_key(payload)
+            entries = case.progress.setdefault(act.name, [])
+            entries.append(key)
+            if event.to_state != event.from_state:
+                case.data[act.name] = list(entries)
+                del case.progress[act.name]
+            return
+        if act.actor.in_order:
+            entries = case.progress.setdefault(act.name, [])
+            entries.append(str(event.body))
+            if event.to_state != event.from_state:
+                del case.progress[act.name]
+        if act.kind == "escalate":
+            case.data["escalated_to"] = payload.get("to")
+        for key, value in payload.items():
+            if key not in {"party", "outcome", "to"}:
+                case.data[key] = value
+
+    def _clear_after(self, case: Case, target: str) -> None:
+        index = self.path_index(target)
+        for step in self.steps()[index:]:
+            case.progress.pop(step.act, None)
+        case.data.pop("escalated_to", None)
+
+    # ------------------------------------------------------------------ refusals
+
+    def refusals(
+        self, case: Case, act_name: str, *, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
+    ) -> list[ActRefusedError]:
+        """Every reason ``act_name`` by ``by`` is refused now (empty: allowed)."""
+        if act_name not in self._acts:
+            return [self._unknown_act(act_name)]
+        act = self._acts[act_name]
+        if case.is_final:
+            return [
+                StateError(
+                    f"saken er avsluttet ({self.state_label(case.state)}); «{act.label}» er ikke mulig",
+                    code="case-closed",
+                )
+            ]
+        if case.state not in act.sources:
+            possible = ", ".join(f"{a.name} ({a.label})" for a in self._acts_from(case.state)) or "ingen"
+            return [
+                StateError(
+                    f"«{act.label}» er ikke mulig i tilstanden «{self.state_label(case.state)}»; mulige handlinger nå: {possible}",
+                    code="invalid-state",
+                    details={"state": case.state, "act": act_name},
+                )
+            ]
+        out: list[ActRefusedError] = []
+        structure = self.structure
+        try:
+            body = structure.body(by)
+        except SamhandlingError as exc:
+            return [AuthorityError(exc.message, code="unknown-body")]
+        out.extend(self._authority(case, act, body, on, person))
+        day = on if on is not None else max(dt.date.today(), case.events[-1].on)
+        if day < case.events[-1].on:
+            out.append(
+                RuleError(
+                    f"datoen {day.isoformat()} er før forrige hendelse ({case.events[-1].on.isoformat()}); "
+                    "hendelser føres i tidsrekkefølge",
+                    code="date-order",
+                )
+            )
+        out.extend(self._guards(case, act, body, day, payload))
+        return out
+
+    def _unknown_act(self, name: str) -> StateError:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(self._acts), n=3)
+        hint = f"; mente du {', '.join(close)}?" if close else f"; kjente: {', '.join(self._acts)}"
+        return StateError(f"prosessen {self.name} har ingen handling «{name}»{hint}", code="unknown-act")
+
+    def _acts_from(self, state: str) -> list[ActDef]:
+        return [a for a in self.acts if state in a.sources]
+
+    def _actor_bodies(self, case: Case, act: ActDef) -> tuple[str, ...]:
+        """The bodies that may perform ``act`` on this case now."""
+        if act.kind in DECIDING_KINDS and case.state in self._escalated_states and case.data.get("escalated_to"):
+            return (str(case.data["escalated_to"]),)
+        if act.actor.same_as:
+            actor = case.data.get("actors", {}).get(act.actor.same_as)
+            return (actor,) if actor else self._static_bodies(act)
+        return act.bodies
+
+    def _authority(
+        self, case: Case, act: ActDef, body: Body, on: dt.date | None, person: str | None
+    ) -> list[ActRefusedError]:
+        allowed = self._actor_bodies(case, act)
+        structure = self.structure
+        if act.actor.in_order:
+            done = case.progress.get(act.name, [])
+            pending = [b for b in act.actor.bodies if b not in done]
+            if body.id in done:
+                return [
+                    RuleError(f"{body.label} har allerede gjort «{act.label}» i denne saken", code="already-recorded")
+                ]
+            if body.id in act.actor.bodies and pending and pending[0] != body.id:
+                first = structure.body(pending[0]).label
+                return [
+                    AuthorityError(
+                        f"«{act.label}» skjer i rekkefølge: {first} må behandle saken før {body.label}",
+                        code="out-of-order",
+                    )
+                ]
+        if body.id not in allowed:
+            names = ", ".join(structure.body(b).label for b in allowed)
+            if act.kind in DECIDING_KINDS and body.power is not DecisionPower.DECIDES:
+                rule = self._rule_text(body, "decision_power")
+                return [
+                    AuthorityError(
+                        f"{body.label} er et {'rådgivende organ' if body.power is DecisionPower.ADVISES else 'organ'} "
+                        f"uten beslutningsmyndighet og kan ikke «{act.label}»; det gjør {names}{rule}",
+                        code="advisory-body",
+                        details={"body": body.id, "allowed": list(allowed)},
+                    )
+                ]
+            return [
+                AuthorityError(
+                    f"{body.label} kan ikke «{act.label}» i denne saken; det gjør {names}",
+                    code="wrong-body",
+                    details={"body": body.id, "allowed": list(allowed)},
+                )
+            ]
+        if person is not None:
+            named = [m for m in structure.members(body) if m.person]
+            if named and not structure.has_seat(body, person, on):
+                when = f" den {on.isoformat()}" if on else ""
+                return [
+                    AuthorityError(
+                        f"{person} har ikke sete i {body.label}{when}",
+                        code="no-seat",
+                        details={"person": person, "body": body.id},
+                    )
+                ]
+        return []
+
+    def _rule_text(self, body: Body, category: str) -> str:
+        for rule in self.structure.rules:
+            if rule.category == category and body.id in _rule_bodies(self.structure, rule):
+                return f" (regel {rule.id}: «{rule.source.text}»)"
+        return ""
+
+    def _required_parties(self, act: ActDef, on: dt.date | None) -> list[Any]:
+        assert act.per_party is not None
+        kinds = set(act.per_party.kinds)
+        return [p for p in self.structure.parties if p.kind in kinds and p.period.contains(on)]
+
+    def _guards(
+        self, case: Case, act: ActDef, body: Body, on: dt.date, payload: dict[str, Any]
+    ) -> list[ActRefusedError]:
+        out: list[ActRefusedError] = []
+        missing = [label for key, label in act.requires.items() if not payload.get(key)]
+        if missing:
+            out.append(
+                RuleError(
+                    f"«{act.label}» krever {_join(missing)}",
+                    code="missing-input",
+                    details={"missing": [k for k in act.requires if not payload.get(k)]},
+                )
+            )
+        if act.gateway is not None:
+            key, label, _ = act.gateway
+            if not isinstance(payload.get(key), bool):
+                out.append(
+                    RuleError(f"«{act.label}» må avgjøre {label} ({key}=true eller false)", code="missing-decision")
+                )
+        if act.per_party is not None:
+            out.extend(self._per_party_guard(case, act, on, payload))
+        if act.kind == "escalate":
+            out.extend(self._escalation_guard(body, payload))
+        if act.kind == "send_back":
+            target = payload.get("to")
+            here = self.path_index(case.state)
+            if target not in self._states or not (0 <= self.path_index(str(target)) < here):
+                earlier = [s.state for s in self.steps() if 0 <= self.path_index(s.state) < here]
+                out.append(
+                    RuleError(
+                        f"en sak kan bare sendes tilbake til et tidligere steg; «{target}» er ikke det "
+                        f"(mulige: {', '.join(dict.fromkeys(earlier)) or 'ingen'})",
+                        code="invalid-target",
+                    )
+                )
+            if not payload.get("reason"):
+                out.append(RuleError("å sende saken tilbake krever en begrunnelse (reason)", code="missing-input"))
+        if act.kind == "withdraw" and not payload.get("reason"):
+            out.append(RuleError("å trekke saken krever en begrunnelse (reason)", code="missing-input"))
+        if act.guard == "consensus":
+            out.extend(self._consensus_guard(body, on, payload))
+        return out
+
+    def _per_party_guard(self, case: Case, act: ActDef, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
+        assert act.per_party is not None
+        raw = payload.get("party")
+        if not raw:
+            return [
+                RuleError(f"«{act.label}» registreres for én part om gangen: oppgi party=<part>", code="missing-input")
+            ]
+        try:
+            party = self.structure.party(str(raw))
+        except SamhandlingError as exc:
+            return [RuleError(exc.message, code="unknown-party")]
+        required = {p.id for p in self._required_parties(act, on)}
+        if party.id not in required:
+            return [
+                RuleError(
+                    f"{party.name} er ikke en av partene som skal registreres for «{act.label}»", code="wrong-party"
+                )
+            ]
+        done = {e.split(":", 1)[0] for e in case.progress.get(act.name, [])}
+        if party.id in done:
+            return [RuleError(f"«{act.label}» er allerede registrert for {party.name}", code="already-recorded")]
+        if act.per_party.outcome and _OUTCOME_WORDS.get(str(payload.get("outcome", "")).casefold()) is None:
+            return [
+                RuleError(
+                    f"«{act.label}» krever utfall: outcome=vedtatt eller avvist (adopted/rejected)",
+                    code="missing-input",
+                )
+            ]
+        return []
+
+    def _escalation_guard(self, body: Body, payload: dict[str, Any]) -> list[ActRefusedError]:
+        targets = self.structure.targets(body, RelationKind.ESCALATES_TO)
+        if not targets:
+            return [
+                RuleError(
+                    f"{body.label} har ingen «løfter saker til»-relasjon i strukturen; saken kan ikke løftes",
+                    code="no-escalation-target",
+                )
+            ]
+        if not payload.get("reason"):
+            return [
+                RuleError(
+                    "å løfte en sak krever en begrunnelse (reason): uenigheten av prinsipiell karakter",
+                    code="missing-input",
+                )
+            ]
+        return []
+
+    def _consensus_guard(self, body: Body, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
+        positions = _positions(payload)
+        if positions is None:
+            return [
+                RuleError(
+                    "konsensus krever at hver parts standpunkt registreres (positions={part: for|mot|avstår})",
+                    code="positions-missing",
+                )
+            ]
+        structure = self.structure
+        among = structure.setting("consensus_among", self.settings.get("consensus_among", "parties"))
+        if among == "sides":
+            required = {"municipal": "kommunene", "hospital": "helseforetaket"}
+            resolved = {name_key(k): v for k, v in positions.items()}
+            keys = {
+                "municipal": {"municipal", "kommunene", "kommunesiden"},
+                "hospital": {"hospital", "helseforetaket", "helseforetakssiden"},
+            }
+            stands = {side: next((v for k, v in resolved.items() if k in keys[side]), None) for side in required}
+            missing = [required[s] for s, v in stands.items() if v is None]
+            against = [required[s] for s, v in stands.items() if v == "against"]
+        else:
+            parties = [
+                p
+                for p in structure.parties
+                if p.kind in (PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST) and p.period.contains(on)
+            ]
+            stand_by_id: dict[str, str] = {}
+            for key, value in positions.items():
+                try:
+                    stand_by_id[structure.party(key).id] = value
+                except SamhandlingError:
+                    return [RuleError(f"ukjent part «{key}» i standpunktene", code="unknown-party")]
+            missing = [p.name for p in parties if p.id not in stand_by_id]
+            against = [p.name for p in parties if stand_by_id.get(p.id) == "against"]
+        rule = self._rule_text(body, "decision_rule")
+        if against:
+            return [
+                RuleError(
+                    f"{body.label} har ikke konsensus: {_join(against)} er imot{rule}",
+                    code="no-consensus",
+                    details={"against": against},
+                )
+            ]
+        if missing:
+            return [
+                RuleError(
+                    f"{body.label} har ikke konsensus før alle parter har tatt standpunkt; mangler "
+                    f"{_join(missing)}{rule}",
+                    code="positions-missing",
+                    details={"missing": missing},
+                )
+            ]
+        return []
+
+    # ------------------------------------------------------------------ what next
+
+    def available_acts(self, case: Case) -> list[AvailableAct]:
+        """What may happen next and by whom (guards that depend on the act's own data are not judged here)."""
+        if case.is_final:
+            return []
+        out = []
+        for act in self._acts_from(case.state):
+            bodies = self._actor_bodies(case, act)
+            if act.actor.in_order:
+                done = case.progress.get(act.name, [])
+                bodies = tuple(b for b in act.actor.bodies if b not in done)[:1]
+            if act.kind == "escalate" and not any(self.structure.targets(b, RelationKind.ESCALATES_TO) for b in bodies):
+                continue
+            if act.kind == "send_back" and self.path_index(case.state) <= 0:
+                continue
+            out.append(AvailableAct(act.name, act.label, tuple(bodies)))
+        return out
+
+    def validate(self) -> list[Finding]:
+        return validate_definition(self)
+
+
+def _payload_is(key: str, value: Any) -> Any:
+    def condition(event: Any) -> bool:
+        return bool(event.kwargs["ctx"].payload.get(key) == value)
+
+    return condition
+
+
+def _is_rejection(event: Any) -> bool:
+    return bool(event.kwargs["ctx"].payload.get("outcome") == "rejected")
+
+
+def _party_key(payload: dict[str, Any]) -> str:
+    party = str(payload.get("party"))
+    outcome = payload.get("outcome")
+    return f"{party}:{outcome}" if outcome else party
+
+
+def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
+    raw = payload.get("positions")
+    against = payload.get("against")
+    if raw is None and against is None:
+        return None
+    out: dict[str, str] = {}
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            out[str(key)] = _POSITION_WORDS.get(str(value).strip().casefold(), str(value))
+    if isinstance(against, (list, tuple)):
+        for key in against:
+            out[str(key)] = "against"
+    return out
+
+
+def _normalise_payload(act: ActDef, payload: dict[str, Any], definition: ProcessDefinition) -> dict[str, Any]:
+    """Canonical payload: party ids instead of names, outcome and positions in English words."""
+    out = dict(payload)
+    if act.per_party is not None and "party" in out:
+        out["party"] = definition.structure.party(str(out["party"])).id
+        if act.per_party.outcome:
+            out["outcome"] = _OUTCOME_WORDS[str(out["outcome"]).casefold()]
+    if act.kind == "escalate":
+        body = definition.structure.body(act.bodies[0]) if act.bodies else None
+        targets = definition.structure.targets(body, RelationKind.ESCALATES_TO) if body else []
+        wanted = out.get("to")
+        if wanted is not None:
+            out["to"] = definition.structure.body(str(wanted)).id
+        elif targets:
+            out["to"] = targets[0].id
+    positions = _positions(out)
+    if positions is not None:
+        structure = definition.structure
+        canon: dict[str, str] = {}
+        for key, value in positions.items():
+            try:
+                canon[structure.party(key).id] = value
+            except SamhandlingError:
+                canon[key] = value
+        out["positions"] = canon
+        out.pop("against", None)
+    return out
+
+
+def _rule_bodies(structure: Structure, rule: Any) -> set[str]:
+    from samhandling.validation import target_bodies
+
+    if not rule.check:
+        return set()
+    return {b.id for b in target_bodies(structure, dict(rule.check), rule)}
+
+
+def _join(items: list[str]) -> str:
+    items = [str(i) for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+# ---------------------------------------------------------------------------- loading
+
+
+_PROCESS_KEYS = {"process", "version", "title", "description", "source", "settings", "initial", "states", "acts"}
+_STATE_KEYS = {"name", "label", "final"}
+_ACT_KEYS = {
+    "name",
+    "label",
+    "kind",
+    "from",
+    "to",
+    "by",
+    "requires",
+    "guard",
+    "gateway",
+    "per_party",
+    "source",
+}
+_BY_KEYS = {"body", "bodies", "body_kind", "setting", "default", "in_order", "same_as"}
+_PER_PARTY_KEYS = {"kinds", "outcome", "on_rejection"}
+
+
+def process_refs(structure: Structure) -> dict[str, Path]:
+    """The processes a structure names, mapped to their files."""
+    raw = structure.extensions.get("processes")
+    if raw is None:
+        return {}
+    if not isinstance(raw, MarkedList):
+        raise SchemaError("«processes» skal være en liste", location=_loc(raw, structure))
+    out: dict[str, Path] = {}
+    for i, item in enumerate(raw):
+        if isinstance(item, str):
+            out[item] = PROCESS_DIR / f"{item}.yaml"
+        elif isinstance(item, MarkedDict) and "name" in item and "file" in item:
+            path = Path(str(item["file"]))
+            if not path.is_absolute() and structure.path is not None:
+                path = structure.path.parent / path
+            out[str(item["name"])] = path
+        else:
+            raise SchemaError(
+                "en prosess oppgis som et navn (innebygd) eller {name: ..., file: ...}", location=raw.loc(i)
+            )
+    return out
+
+
+def _loc(raw: Any, structure: Structure) -> Location:
+    return raw.loc() if isinstance(raw, (MarkedDict, MarkedList)) else Location(structure.filename)
+
+
+_CACHE: weakref.WeakKeyDictionary[Any, dict[str, ProcessDefinition]] = weakref.WeakKeyDictionary()
+
+
+def get_process(structure: Structure, name: str | None = None) -> ProcessDefinition:
+    """The named (or first) process of a structure, loaded, validated and compiled once."""
+    refs = process_refs(structure)
+    if not refs:
+        raise NotFoundError(f"strukturen {structure.id} har ingen prosesser", code="unknown-process")
+    if name is None:
+        name = next(iter(refs))
+    key = name if name in refs else next((k for k in refs if name_key(k) == name_key(name)), None)
+    if key is None:
+        raise NotFoundError(
+            f"strukturen {structure.id} har ingen prosess «{name}»; kjente: {', '.join(refs)}", code="unknown-process"
+        )
+    cache = _CACHE.setdefault(structure, {})
+    if key not in cache:
+        cache[key] = load_definition(refs[key], structure)
+    return cache[key]
+
+
+def load_definition(path: Path, structure: Structure) -> ProcessDefinition:
+    """Read a process file and bind it to a structure; raises ProcessDefinitionError on an invalid definition."""
+    data = read_yaml(path)
+    display = path.name if path.parent == PROCESS_DIR else str(path)
+    definition = build_definition(data, structure, display)
+    errors = [f for f in validate_definition(definition) if f.severity is Severity.ERROR]
+    if errors:
+        first = errors[0]
+        more = f" (og {len(errors) - 1} feil til)" if len(errors) > 1 else ""
+        raise ProcessDefinitionError(
+            f"{first.message}{more}",
+            code=first.code,
+            location=first.location,
+            details={"findings": [f.to_dict() for f in errors]},
+        )
+    return definition
+
+
+def _m(data: Any, what: str, where: Location, allowed: set[str]) -> Any:
+    from samhandling.loader import _Map
+
+    return _Map(data, what, where, allowed)
+
+
+def build_definition(data: Any, structure: Structure, filename: str) -> ProcessDefinition:
+    from samhandling.loader import _expect_list
+
+    if data is None:
+        raise SchemaError("prosessfilen er tom", location=Location(filename))
+    top = _m(data, "prosessfilen", Location(filename, 1, 1), _PROCESS_KEYS)
+    settings: dict[str, Any] = {}
+    if top.has("settings"):
+        raw_settings = top.raw("settings")
+        if not isinstance(raw_settings, MarkedDict):
+            raise SchemaError("«settings» skal være en tabell", location=top.loc("settings"))
+        for key, value in raw_settings.items():
+            default = value.get("value") if isinstance(value, dict) else value
+            settings[key] = structure.setting(key, default)
+    states_raw = _expect_list(top.raw("states"), "«states»", top.loc("states"))
+    states = []
+    for i, item in enumerate(states_raw):
+        sm = _m(item, "en tilstand (states)", states_raw.loc(i), _STATE_KEYS)
+        states.append(StateDef(sm.req("name"), sm.str("label") or sm.req("name"), sm.bool("final"), sm.loc()))
+    state_names = [s.name for s in states]
+    if len(set(state_names)) != len(state_names):
+        dup = next(n for n in state_names if state_names.count(n) > 1)
+        raise SchemaError(
+            f"tilstanden «{dup}» er definert to ganger", code="duplicate-state", location=states_raw.loc()
+        )
+    non_final = tuple(s.name for s in states if not s.final)
+    acts_raw = _expect_list(top.raw("acts"), "«acts»", top.loc("acts"))
+    acts: list[ActDef] = []
+    for i, item in enumerate(acts_raw):
+        acts.append(_act(item, acts_raw.loc(i), structure, settings, non_final))
+    names = [a.name for a in acts]
+    if len(set(names)) != len(names):
+        dup = next(n for n in names if names.count(n) > 1)
+        raise SchemaError(f"handlingen «{dup}» er definert to ganger", code="duplicate-act", location=acts_raw.loc())
+    initial = top.str("initial") or states[0].name
+    return ProcessDefinition(
+        name=top.req("process"),
+        version=top.str("version", default="1") or "1",
+        title=top.str("title") or top.req("process"),
+        description=top.str("description"),
+        initial=initial,
+        states=tuple(states),
+        acts=tuple(acts),
+        structure=structure,
+        settings=settings,
+        filename=filename,
+    )
+
+
+def _act(
+    item: Any, where: Location, structure: Structure, settings: dict[str, Any], non_final: tuple[str, ...]
+) -> ActDef:
+    m = _m(item, "en handling (acts)", where, _ACT_KEYS)
+    name = m.req("name")
+    kind = m.req("kind")
+    if kind not in ACT_KINDS:
+        raise SchemaError(
+            f"ukjent handlingstype «{kind}»; kjente: {', '.join(ACT_KINDS)}",
+            code="invalid-value",
+            location=m.loc("kind"),
+        )
+    sources = m.strs("from")
+    if sources == ("*",):
+        sources = non_final
+    if not sources:
+        raise SchemaError(
+            f"handlingen «{name}» mangler «from» (tilstandene den kan skje fra)", code="missing-key", location=m.loc()
+        )
+    actor, bodies = _actor(m.raw("by"), m.loc("by") if m.has("by") else m.loc(), structure, settings)
+    requires: dict[str, str] = {}
+    if m.has("requires"):
+        raw = m.raw("requires")
+        if isinstance(raw, MarkedDict):
+            requires = {str(k): str(v) for k, v in raw.items()}
+        else:
+            requires = {k: k for k in m.strs("requires")}
+    gateway = None
+    if m.has("gateway"):
+        gm = _m(m.raw("gateway"), "«gateway»", m.loc("gateway"), {"key", "label", "true", "false"})
+        gateway = (gm.req("key"), gm.str("label") or gm.req("key"), {True: gm.req("true"), False: gm.req("false")})
+    per_party = None
+    if m.has("per_party"):
+        pm = _m(m.raw("per_party"), "«per_party»", m.loc("per_party"), _PER_PARTY_KEYS)
+        kinds = tuple(PartyKind(k) for k in pm.strs("kinds")) or (PartyKind.MUNICIPALITY,)
+        rejection_option, rejection_dest = None, {}
+        if pm.has("on_rejection"):
+            rm = _m(pm.raw("on_rejection"), "«on_rejection»", pm.loc("on_rejection"), {"setting", "default", "options"})
+            default = rm.req("default")
+            rejection_option = str(settings.get(rm.str("setting") or "", default) if rm.has("setting") else default)
+            options = rm.raw("options") or {}
+            rejection_dest = {str(k): (None if v is None else str(v)) for k, v in options.items()}
+            if rejection_option not in rejection_dest:
+                raise SchemaError(
+                    f"ugyldig valg «{rejection_option}» for avvisning; gyldige: {', '.join(rejection_dest)}",
+                    code="invalid-value",
+                    location=rm.loc(),
+                )
+        per_party = PerParty(kinds, pm.bool("outcome"), rejection_option, rejection_dest)
+    return ActDef(
+        name=name,
+        label=m.str("label") or name,
+        kind=kind,
+        bodies=bodies,
+        sources=sources,
+        dest=m.str("to"),
+        actor=actor,
+        requires=requires,
+        guard=m.str("guard"),
+        gateway=gateway,
+        per_party=per_party,
+        source_text=m.str("source"),
+        location=m.loc(),
+    )
+
+
+def _actor(
+    raw: Any, where: Location, structure: Structure, settings: dict[str, Any]
+) -> tuple[ActorSpec, tuple[str, ...]]:
+    if raw is None:
+        raise SchemaError("handlingen mangler «by» (hvem som utfører den)", code="missing-key", location=where)
+    bm = _m(raw, "«by»", where, _BY_KEYS)
+    if bm.has("same_as"):
+        return ActorSpec(same_as=bm.req("same_as")), ()
+    names: tuple[str, ...] = ()
+    if bm.has("setting"):
+        key = bm.req("setting")
+        value = structure.setting(key, settings.get(key, bm.raw("default")))
+        if value is None:
+            raise SchemaError(f"innstillingen «{key}» finnes ikke og «default» mangler", location=bm.loc("setting"))
+        names = tuple(str(v) for v in (value if isinstance(value, list) else [value]))
+    elif bm.has("body") or bm.has("bodies"):
+        names = bm.strs("body") + bm.strs("bodies")
+    kind = BodyKind(bm.req("body_kind")) if bm.has("body_kind") else None
+    ids: list[str] = []
+    for n in names:
+        if not structure.has_body(n):
+            raise ProcessDefinitionError(
+                f"organet «{n}» finnes ikke i strukturen {structure.id}", code="unknown-body", location=bm.loc()
+            )
+        ids.append(structure.body(n).id)
+    if kind is not None:
+        ids.extend(b.id for b in structure.bodies_of_kind(kind))
+        if not ids:
+            raise ProcessDefinitionError(
+                f"strukturen {structure.id} har ingen organer av typen {kind.value}",
+                code="unknown-body",
+                location=bm.loc(),
+            )
+    return ActorSpec(tuple(ids), kind, None, bm.bool("in_order")), tuple(dict.fromkeys(ids))
+
+
+# ---------------------------------------------------------------------------- validation
+
+
+def validate_definition(d: ProcessDefinition) -> list[Finding]:
+    """Check a definition against its structure and itself."""
+    import networkx as nx
+
+    structure = d.structure
+    out: list[Finding] = []
+
+    def err(code: str, message: str, location: Location | None) -> None:
+        out.append(
+            Finding(code=code, severity=Severity.ERROR, message=message, location=location or Location(d.filename))
+        )
+
+    names = {s.name for s in d.states}
+    if d.initial not in names:
+        err("unknown-state", f"starttilstanden «{d.initial}» er ikke definert", None)
+    for act in d.acts:
+        for s in act.sources:
+            if s not in names:
+                err("unknown-state", f"«{act.name}» viser til ukjent tilstand «{s}» i «from»", act.location)
+        dests = [act.dest] if act.dest else []
+        if act.gateway:
+            dests += list(act.gateway[2].values())
+        if act.per_party:
+            dests += [v for v in act.per_party.rejection_dest.values() if v]
+        for dest in dests:
+            if dest not in names:
+                err("unknown-state", f"«{act.name}» viser til ukjent tilstand «{dest}» i «to»", act.location)
+        if act.dest is None and act.gateway is None and act.kind != "send_back":
+            err("missing-dest", f"«{act.name}» mangler «to»", act.location)
+        if act.actor.same_as and act.actor.same_as not in {a.name for a in d.acts}:
+            err(
+                "unknown-act", f"«{act.name}» viser til ukjent handling «{act.actor.same_as}» i «same_as»", act.location
+            )
+        if act.kind in STRICT_DECIDING_KINDS:
+            for body_id in d._static_bodies(act):
+                body = structure.body(body_id)
+                if body.power is not DecisionPower.DECIDES:
+                    err(
+                        "power",
+                        f"«{act.label}» krever et organ som kan beslutte, men {body.label} har "
+                        f"beslutningsmyndighet «{body.power.value}»",
+                        act.location,
+                    )
+        elif act.kind == "approve":
+            bodies = [structure.body(b) for b in d._static_bodies(act)]
+            if bodies and not any(b.power is DecisionPower.DECIDES for b in bodies):
+                out.append(
+                    Finding(
+                        code="power",
+                        severity=Severity.WARNING,
+                        message=f"ingen av organene som skal «{act.label}» ({', '.join(b.label for b in bodies)}) har "
+                        "beslutningsmyndighet; godkjenningen hviler på et rådgivende organ",
+                        location=act.location or Location(d.filename),
+                    )
+                )
+        if act.kind == "escalate":
+            for body_id in act.bodies:
+                if not structure.targets(body_id, RelationKind.ESCALATES_TO):
+                    err(
+                        "no-escalation-target",
+                        f"{structure.body(body_id).label} kan løfte saker i «{act.name}», men "
+                        "har ingen «escalates_to»-relasjon i strukturen",
+                        act.location,
+                    )
+    # Every advisory body acting on the path must have an escalation target in the graph.
+    for step in d.steps():
+        for body_id in step.bodies:
+            body = structure.body(body_id)
+            if body.power is DecisionPower.ADVISES and not structure.targets(body, RelationKind.ESCALATES_TO):
+                err(
+                    "no-escalation-target",
+                    f"{body.label} er rådgivende og handler i «{step.act}», men har ingen "
+                    "«escalates_to»-relasjon i strukturen",
+                    d.act_def(step.act).location,
+                )
+    # Reachability and termination over the state graph.
+    g = nx.DiGraph()
+    g.add_nodes_from(names)
+    for act in d.acts:
+        targets = [act.dest] if act.dest else []
+        if act.gateway:
+            targets += list(act.gateway[2].values())
+        if act.per_party:
+            targets += [v for v in act.per_party.rejection_dest.values() if v]
+        for s in act.sources:
+            for t in targets:
+                if s in names and t in names:
+                    g.add_edge(s, t)
+    if d.initial in names:
+        reachable = nx.descendants(g, d.initial) | {d.initial}
+        for state in d.states:
+            if state.name not in reachable:
+                err("unreachable", f"tilstanden «{state.name}» kan ikke nås fra «{d.initial}»", state.location)
+    finals = d.final_states
+    if not finals:
+        err("no-final-state", "prosessen har ingen slutt-tilstand (final: true)", None)
+    for state in d.states:
+        if not state.final and not (nx.descendants(g, state.name) & finals):
+            err("cannot-end", f"fra tilstanden «{state.name}» kan saken aldri avsluttes", state.location)
+    return out
