@@ -153,6 +153,8 @@ class ActDef:
     gateway: tuple[str, str, dict[bool, str]] | None = attrs.field(default=None, eq=False, hash=False)
     per_party: PerParty | None = None
     source_text: str | None = None
+    deadline: tuple[str, int, str | None] | None = None  # (payload key of the meeting date, days before, rule id)
+    due: dt.date | None = None  # a fixed due date: lateness is recorded, not refused
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
 
 
@@ -409,6 +411,8 @@ class ProcessDefinition:
         body = self.structure.body(by).id
         day = on if on is not None else max(dt.date.today(), case.events[-1].on)
         ctx = Context(act, body, day, person, _normalise_payload(act, payload, self))
+        if act.due is not None and day > act.due:
+            ctx.payload["overdue_days"] = (day - act.due).days
         before = case.state
         fired = self.machine.events[act_name].trigger(case, ctx=ctx)
         if not fired:  # pragma: no cover - refusals() mirrors every condition
@@ -623,7 +627,33 @@ class ProcessDefinition:
             out.append(RuleError("å trekke saken krever en begrunnelse (reason)", code="missing-input"))
         if act.guard == "consensus":
             out.extend(self._consensus_guard(body, on, payload))
+        if act.deadline is not None:
+            out.extend(self._deadline_guard(act, on, payload))
         return out
+
+    def _deadline_guard(self, act: ActDef, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
+        assert act.deadline is not None
+        key, days, rule_id = act.deadline
+        meeting = _as_date(payload.get(key))
+        if meeting is None:
+            return [RuleError(f"«{act.label}» krever møtedatoen ({key}=ÅÅÅÅ-MM-DD)", code="missing-input")]
+        last = meeting - dt.timedelta(days=days)
+        if on > last:
+            rule = ""
+            if rule_id:
+                try:
+                    rule = f" (regel {rule_id}: «{self.structure.rule(rule_id).source.text}»)"
+                except KeyError:
+                    rule = f" (regel {rule_id})"
+            return [
+                RuleError(
+                    f"for sent: saker til møtet {meeting.isoformat()} må meldes inn senest {last.isoformat()} "
+                    f"({days} dager før), men dette er {on.isoformat()}{rule}",
+                    code="late-item",
+                    details={"meeting": meeting.isoformat(), "last": last.isoformat()},
+                )
+            ]
+        return []
 
     def _per_party_guard(self, case: Case, act: ActDef, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
         assert act.per_party is not None
@@ -762,6 +792,16 @@ def _is_rejection(event: Any) -> bool:
     return bool(event.kwargs["ctx"].payload.get("outcome") == "rejected")
 
 
+def _as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        from samhandling.loader import parse_norwegian_date
+
+        return parse_norwegian_date(value)
+    return None
+
+
 def _party_key(payload: dict[str, Any]) -> str:
     party = str(payload.get("party"))
     outcome = payload.get("outcome")
@@ -786,6 +826,9 @@ def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
 def _normalise_payload(act: ActDef, payload: dict[str, Any], definition: ProcessDefinition) -> dict[str, Any]:
     """Canonical payload: party ids instead of names, outcome and positions in English words."""
     out = dict(payload)
+    for key, value in list(out.items()):
+        if isinstance(value, dt.date):
+            out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
     if act.per_party is not None and "party" in out:
         out["party"] = definition.structure.party(str(out["party"])).id
         if act.per_party.outcome:
@@ -833,6 +876,8 @@ def _join(items: list[str]) -> str:
 _PROCESS_KEYS = {"process", "version", "title", "description", "source", "settings", "initial", "states", "acts"}
 _STATE_KEYS = {"name", "label", "final"}
 _ACT_KEYS = {
+    "deadline",
+    "due",
     "name",
     "label",
     "kind",
@@ -899,8 +944,8 @@ def get_process(structure: Structure, name: str | None = None) -> ProcessDefinit
 
 def load_definition(path: Path, structure: Structure) -> ProcessDefinition:
     """Read a process file and bind it to a structure; raises ProcessDefinitionError on an invalid definition."""
-    data = read_yaml(path)
     display = path.name if path.parent == PROCESS_DIR else str(path)
+    data = read_yaml(path, display)
     definition = build_definition(data, structure, display)
     errors = [f for f in validate_definition(definition) if f.severity is Severity.ERROR]
     if errors:
@@ -1001,6 +1046,13 @@ def _act(
     if m.has("gateway"):
         gm = _m(m.raw("gateway"), "«gateway»", m.loc("gateway"), {"key", "label", "true", "false"})
         gateway = (gm.req("key"), gm.str("label") or gm.req("key"), {True: gm.req("true"), False: gm.req("false")})
+    deadline = None
+    if m.has("deadline"):
+        dm = _m(m.raw("deadline"), "«deadline»", m.loc("deadline"), {"key", "days", "rule"})
+        days = dm.int("days")
+        if days is None:
+            raise SchemaError("«deadline» mangler «days»", code="missing-key", location=dm.loc())
+        deadline = (dm.req("key"), days, dm.str("rule"))
     per_party = None
     if m.has("per_party"):
         pm = _m(m.raw("per_party"), "«per_party»", m.loc("per_party"), _PER_PARTY_KEYS)
@@ -1032,6 +1084,8 @@ def _act(
         gateway=gateway,
         per_party=per_party,
         source_text=m.str("source"),
+        deadline=deadline,
+        due=m.date("due"),
         location=m.loc(),
     )
 
@@ -1139,15 +1193,17 @@ def validate_definition(d: ProcessDefinition) -> list[Finding]:
                         "har ingen «escalates_to»-relasjon i strukturen",
                         act.location,
                     )
-    # Every advisory body acting on the path must have an escalation target in the graph.
+    # Every advisory body acting on the path must have a way up (escalates to / reports to) to a decider.
+    from samhandling.paths import can_reach_decider
+
     for step in d.steps():
         for body_id in step.bodies:
             body = structure.body(body_id)
-            if body.power is DecisionPower.ADVISES and not structure.targets(body, RelationKind.ESCALATES_TO):
+            if body.power is DecisionPower.ADVISES and not can_reach_decider(structure, body):
                 err(
                     "no-escalation-target",
-                    f"{body.label} er rådgivende og handler i «{step.act}», men har ingen "
-                    "«escalates_to»-relasjon i strukturen",
+                    f"{body.label} er rådgivende og handler i «{step.act}», men har ingen vei (løfter saker til / "
+                    "rapporterer til) til et organ som kan beslutte",
                     d.act_def(step.act).location,
                 )
     # Reachability and termination over the state graph.
