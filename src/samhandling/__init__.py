@@ -30,6 +30,7 @@ from samhandling.errors import (
     UsageError,
     YamlSyntaxError,
 )
+from samhandling.case import AvailableAct, Case, Event
 from samhandling.findings import Finding
 from samhandling.loader import bundled_names, load, loads
 from samhandling.location import Location
@@ -53,12 +54,15 @@ from samhandling.model import (
     Side,
 )
 
+from samhandling.process import ActDef, ProcessDefinition, StateDef, Step
+
 if TYPE_CHECKING:
     from samhandling.structure import Structure
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "ActDef", "AvailableAct", "Case", "Event", "ProcessDefinition", "StateDef", "Step",
     "ActRefusedError", "AmbiguousNameError", "AuthorityError", "Body", "BodyKind", "ConflictError",
     "DecisionPower", "DecisionRule", "Finding", "IntegrityError", "InvalidStructureError", "LoadError",
     "Location", "Mandate", "Membership", "MissingExtraError", "Modality", "NotFoundError", "Party", "PartyKind",

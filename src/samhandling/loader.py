@@ -12,9 +12,9 @@ import datetime as dt
 import enum
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
-from samhandling.errors import LoadError, NotFoundError, SchemaError
+from samhandling.errors import NotFoundError, SchemaError
 from samhandling.location import Location
 from samhandling.model import (
     ALWAYS,
@@ -78,24 +78,29 @@ def load(name_or_path: str | Path) -> Structure:
     """Load a bundled structure by name, or a structure file by path."""
     path = resolve_source(name_or_path)
     display = f"{path.stem}.yaml" if path.parent == BUNDLED_DIR else str(path)
-    data = read_yaml(path)
-    if path.parent == BUNDLED_DIR:
-        _relabel(data, display)
+    data = read_yaml(path, display)
     return build_structure(data, filename=display, path=path)
 
 
-def _relabel(node: Any, filename: str) -> None:
-    """Show bundled files by their short name (``sor-rogaland.yaml:12:3``), not a site-packages path."""
+def _relabel(node: Any, filename: str, _seen: set[int] | None = None) -> None:
+    """Show a file by a short name (``sor-rogaland.yaml:12:3``) in every location of parsed data.
+
+    Prefer ``read_yaml(path, filename)``, which names the file right from the start.
+    """
+    seen = set() if _seen is None else _seen
+    if id(node) in seen:  # YAML aliases may share (or nest) nodes
+        return
+    seen.add(id(node))
     if isinstance(node, MarkedDict):
         node.location = Location(filename, node.location.line, node.location.column)
         node.key_locations = {k: Location(filename, v.line, v.column) for k, v in node.key_locations.items()}
         for value in node.values():
-            _relabel(value, filename)
+            _relabel(value, filename, seen)
     elif isinstance(node, MarkedList):
         node.location = Location(filename, node.location.line, node.location.column)
         node.item_locations = [Location(filename, v.line, v.column) for v in node.item_locations]
         for value in node:
-            _relabel(value, filename)
+            _relabel(value, filename, seen)
 
 
 def loads(text: str, filename: str = "<tekst>") -> Structure:
@@ -140,6 +145,12 @@ def _kind(value: Any) -> str:
     return f"«{value}»"
 
 
+# _Map has methods named str/int/bool; its annotations use these aliases.
+_Str: TypeAlias = str
+_Int: TypeAlias = int
+_Bool: TypeAlias = bool
+
+
 class _Map:
     """Typed access to one YAML mapping, with located messages and unknown-key checks."""
 
@@ -164,26 +175,26 @@ class _Map:
     def raw(self, key: str, default: Any = None) -> Any:
         return self.data.get(key, default)
 
-    def str(self, key: str, *, required: bool = False, default: str | None = None) -> str | None:
+    def str(self, key: _Str, *, required: _Bool = False, default: _Str | None = None) -> _Str | None:
         if key not in self.data or self.data[key] is None:
             if required:
                 raise SchemaError(f"{self.what} mangler «{key}»", code="missing-key", location=self.loc())
             return default
         value = self.data[key]
-        if isinstance(value, bool) or isinstance(value, (dict, list)):
+        if isinstance(value, (bool, dict, list)):
             raise SchemaError(f"«{key}» skal være tekst, fant {_kind(value)}", location=self.loc(key))
         if isinstance(value, dt.date):
             return value.isoformat()
         return str(value)
 
-    def req(self, key: str) -> str:
+    def req(self, key: _Str) -> _Str:
         value = self.str(key, required=True)
         assert value is not None
         if not value.strip():
             raise SchemaError(f"«{key}» i {self.what} er tom", location=self.loc(key))
         return value
 
-    def int(self, key: str, default: int | None = None) -> int | None:
+    def int(self, key: _Str, default: _Int | None = None) -> _Int | None:
         if key not in self.data or self.data[key] is None:
             return default
         value = self.data[key]
@@ -193,7 +204,7 @@ class _Map:
             raise SchemaError(f"«{key}» kan ikke være negativ ({value})", location=self.loc(key))
         return value
 
-    def bool(self, key: str, default: bool = False) -> bool:
+    def bool(self, key: _Str, default: _Bool = False) -> _Bool:
         if key not in self.data or self.data[key] is None:
             return default
         value = self.data[key]
@@ -201,7 +212,7 @@ class _Map:
             raise SchemaError(f"«{key}» skal være true eller false, fant {_kind(value)}", location=self.loc(key))
         return value
 
-    def date(self, key: str) -> dt.date | None:
+    def date(self, key: _Str) -> dt.date | None:
         if key not in self.data or self.data[key] is None:
             return None
         value = self.data[key]
@@ -215,7 +226,7 @@ class _Map:
             )
         return parsed
 
-    def enum(self, key: str, enum_type: type[E], default: E | None = None) -> E:
+    def enum(self, key: _Str, enum_type: type[E], default: E | None = None) -> E:
         if key not in self.data or self.data[key] is None:
             if default is None:
                 raise SchemaError(f"{self.what} mangler «{key}»", code="missing-key", location=self.loc())
@@ -231,7 +242,7 @@ class _Map:
                 location=self.loc(key),
             ) from None
 
-    def strs(self, key: str) -> tuple[str, ...]:
+    def strs(self, key: _Str) -> tuple[_Str, ...]:
         if key not in self.data or self.data[key] is None:
             return ()
         value = self.data[key]
@@ -377,7 +388,14 @@ def _body(item: Any, where: Location) -> tuple[Body, list[tuple[MarkedDict, Loca
 def _setting(key: str, item: Any, where: Location) -> Setting:
     if isinstance(item, MarkedDict) and "value" in item:
         m = _Map(item, f"innstillingen «{key}»", where, _SETTING_KEYS)
-        alts = m.raw("alternatives") or ()
+        alts = m.raw("alternatives")
+        if alts is None:
+            alts = ()
+        elif not isinstance(alts, list):
+            raise SchemaError(
+                f"«alternatives» i innstillingen «{key}» skal være en liste, fant {_kind(alts)}",
+                location=m.loc("alternatives"),
+            )
         return Setting(key=key, value=m.raw("value"), note=m.str("note"), alternatives=tuple(alts), location=where)
     return Setting(key=key, value=item, location=where)
 
@@ -410,7 +428,7 @@ def _rule(item: Any, where: Location, sources: dict[str, dict[str, Any]]) -> Rul
     rule_id = m.req("id")
     return Rule(
         id=rule_id, category=m.req("category"), modality=m.enum("modality", Modality),
-        source=SourceRef(document=document, text=m.req("text"), gloss=m.str("gloss"), ref=rule_id),
+        source=SourceRef(document=str(document), text=m.req("text"), gloss=m.str("gloss"), ref=rule_id),
         check=check, applies_to=m.strs("applies_to"), location=m.loc(),
     )
 
@@ -431,9 +449,9 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
 
     bodies: list[Body] = []
     member_specs: list[tuple[str, MarkedDict, Location]] = []
-    lst = _expect_list(top.raw("bodies"), "«bodies»", top.loc("bodies")) if top.has("bodies") else None
-    if lst is None:
+    if not top.has("bodies"):
         raise SchemaError("strukturen mangler «bodies» (minst ett organ)", code="missing-key", location=top.loc())
+    lst = _expect_list(top.raw("bodies"), "«bodies»", top.loc("bodies"))
     for i, b in enumerate(lst):
         body, members = _body(b, lst.loc(i))
         bodies.append(body)

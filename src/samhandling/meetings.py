@@ -1,1 +1,208 @@
-"""Meeting plans and meeting rules (filled in by the time work)."""
+"""Meeting rules as validation checks over a structure's meeting plan and meeting records.
+
+Registers these check kinds with :func:`samhandling.validation.register_check`
+(usable from ``rules`` and ``meeting_rules`` alike; parameters in ``docs/time.md``):
+
+``meetings_per_year``  at least ``min`` (at most ``max``) meetings a year per body
+``submission_deadline`` items submitted no later than ``days`` before the meeting
+``agenda_deadline``    the agenda sent no later than ``days`` before the meeting
+``host_alternation``   consecutive meetings of a body have different hosts
+``meeting_order``      in each cycle ``first`` meets before ``then``
+``segment_minutes``    a meeting's ``segment`` (joint part) lasts at least ``min`` minutes
+``chair_rotation``     the recorded chair is the one the rotation names for that date
+
+When validation is given a date (``--on``), the checks look at that date's year only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from samhandling.deadlines import deadline_before
+from samhandling.findings import Finding
+from samhandling.meeting_plan import (
+    AgendaItem,
+    Meeting,
+    MeetingMode,
+    MeetingPlan,
+    Segment,
+    SegmentKind,
+    day_count,
+    meeting_plan,
+    time_setting,
+)
+from samhandling.model import Body, Rule
+from samhandling.validation import _finding, register_check, register_rule_source, target_bodies
+
+if TYPE_CHECKING:
+    from samhandling.structure import Structure
+
+__all__ = [
+    "AgendaItem", "Meeting", "MeetingMode", "MeetingPlan", "Segment", "SegmentKind", "meeting_plan", "time_setting",
+]
+
+
+@register_rule_source
+def _meeting_rules(structure: Structure) -> Iterable[Rule]:
+    return meeting_plan(structure).rules
+
+
+def _years(plan: MeetingPlan, params: dict[str, Any], on: dt.date | None) -> list[int]:
+    if on is not None:
+        return [on.year]
+    if "year" in params:
+        return [int(params["year"])]
+    return plan.years()
+
+
+def _meetings(structure: Structure, body: Body, params: dict[str, Any], on: dt.date | None) -> list[Meeting]:
+    plan = meeting_plan(structure)
+    years = set(_years(plan, params, on))
+    return [m for m in plan.of(body.id) if m.date.year in years]
+
+
+def _where(finding: Finding, meeting: Meeting) -> Finding:
+    """Point a finding at the meeting in the file rather than at the rule."""
+    if meeting.location is None:
+        return finding
+    return Finding(
+        code=finding.code, severity=finding.severity, message=finding.message, location=meeting.location,
+        rule=finding.rule, source_text=finding.source_text,
+    )
+
+
+@register_check("meetings_per_year")
+def _check_per_year(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    plan = meeting_plan(structure)
+    lo, hi = int(params.get("min", 1)), params.get("max")
+    for year in _years(plan, params, on):
+        for body in target_bodies(structure, params, rule):
+            n = len(plan.of(body.id, year))
+            if n < lo:
+                yield _finding(rule, "too-few-meetings", f"{body.label} har {n} møter i {year}, krever minst {lo}", body)
+            elif hi is not None and n > int(hi):
+                yield _finding(rule, "too-many-meetings", f"{body.label} har {n} møter i {year}, høyst {hi} er tillatt", body)
+
+
+@register_check("submission_deadline")
+def _check_submission(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    days = int(params.get("days", 10))
+    count = day_count(structure, params.get("day_count"))
+    for body in target_bodies(structure, params, rule):
+        for meeting in _meetings(structure, body, params, on):
+            due = deadline_before(meeting.date, days, count)
+            for item in meeting.items:
+                if item.submitted is not None and item.submitted > due:
+                    f = _finding(
+                        rule, "item-late",
+                        f"saken «{item.title}» til {body.label}-møtet {meeting.date.isoformat()} ble meldt inn "
+                        f"{item.submitted.isoformat()}, fristen var {due.isoformat()} ({days} {count.label} før)",
+                    )
+                    yield _where(f, meeting) if item.location is None else Finding(
+                        code=f.code, severity=f.severity, message=f.message, location=item.location,
+                        rule=f.rule, source_text=f.source_text,
+                    )
+
+
+@register_check("agenda_deadline")
+def _check_agenda(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    days = int(params.get("days", 7))
+    count = day_count(structure, params.get("day_count"))
+    for body in target_bodies(structure, params, rule):
+        for meeting in _meetings(structure, body, params, on):
+            if meeting.agenda_sent is None:
+                continue
+            due = deadline_before(meeting.date, days, count)
+            if meeting.agenda_sent > due:
+                yield _where(_finding(
+                    rule, "agenda-late",
+                    f"sakslisten til {body.label}-møtet {meeting.date.isoformat()} ble sendt "
+                    f"{meeting.agenda_sent.isoformat()}, fristen var {due.isoformat()} ({days} {count.label} før)",
+                ), meeting)
+
+
+@register_check("host_alternation")
+def _check_hosts(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    for body in target_bodies(structure, params, rule):
+        meetings = [m for m in _meetings(structure, body, params, on) if m.host is not None]
+        for prev, meeting in itertools.pairwise(meetings):
+            if prev.host_key == meeting.host_key:
+                yield _where(_finding(
+                    rule, "host-repeated",
+                    f"{body.label}-møtene {prev.date.isoformat()} og {meeting.date.isoformat()} har samme vert "
+                    f"({meeting.host}); vertskapet skal veksle",
+                ), meeting)
+
+
+@register_check("meeting_order")
+def _check_order(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """The i-th meeting of ``first`` in a year comes before the i-th meeting of ``then`` (one cycle each)."""
+    first, then = structure.body(str(params["first"])), structure.body(str(params["then"]))
+    plan = meeting_plan(structure)
+    for year in _years(plan, params, on):
+        a, b = plan.of(first.id, year), plan.of(then.id, year)
+        if len(a) != len(b):
+            yield _finding(
+                rule, "cycle-mismatch",
+                f"{first.label} har {len(a)} og {then.label} {len(b)} møter i {year}; syklusene går ikke opp", first,
+            )
+        for n, (x, y) in enumerate(zip(a, b), start=1):
+            if not x.date < y.date:
+                yield _where(_finding(
+                    rule, "meeting-order",
+                    f"syklus {n} i {year}: {first.label} møtes {x.date.isoformat()}, ikke før "
+                    f"{then.label} {y.date.isoformat()}",
+                ), y)
+
+
+@register_check("segment_minutes")
+def _check_segment(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    kind = SegmentKind(params.get("segment", "joint"))
+    lo = int(params.get("min", 30))
+    for body in target_bodies(structure, params, rule):
+        for meeting in _meetings(structure, body, params, on):
+            if not meeting.segments:
+                continue
+            parts = [s for s in meeting.segments if s.kind is kind]
+            if not parts:
+                yield _where(_finding(
+                    rule, "segment-missing",
+                    f"{body.label}-møtet {meeting.date.isoformat()} mangler delen «{kind.label}»",
+                ), meeting)
+                continue
+            minutes = sum(s.minutes or 0 for s in parts)
+            if minutes < lo:
+                yield _where(_finding(
+                    rule, "segment-short",
+                    f"delen «{kind.label}» av {body.label}-møtet {meeting.date.isoformat()} varer {minutes} minutter, "
+                    f"minst {lo} kreves",
+                ), meeting)
+
+
+@register_check("chair_rotation")
+def _check_chair(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    from samhandling.rotation import holder
+
+    rotation_id = str(params["rotation"])
+    role = str(params.get("role", "chair"))
+    for body in target_bodies(structure, params, rule):
+        for meeting in _meetings(structure, body, params, on):
+            actual = meeting.chair if role == "chair" else meeting.minute_taker
+            if actual is None:
+                continue
+            expected = holder(structure, rotation_id, role, meeting.date)
+            if expected is None:
+                continue
+            if expected != actual:
+                yield _where(_finding(
+                    rule, "chair-outside-rotation",
+                    f"{body.label}-møtet {meeting.date.isoformat()}: {_role_label(role)} var "
+                    f"{structure.party(actual).name}, rulleringen peker på {structure.party(expected).name}",
+                ), meeting)
+
+
+def _role_label(role: str) -> str:
+    return {"chair": "møteleder", "minute_taker": "referent"}.get(role, role)

@@ -1,26 +1,351 @@
-"""Path queries on the governance graph (escalation, deciders, oversight).
+"""Path queries on the governance graph: escalation routes, deciders, oversight.
 
-Owned by the escalation/pictures work; this first version gives validation what it needs.
+Everything here reads :attr:`Structure.graph`; nothing is a hard-coded list.
+
+Escalation rule
+    A case goes *up* along ``escalates_to`` and ``reports_to`` relations. At each
+    step the route prefers an ``escalates_to`` relation over a ``reports_to``
+    relation (a document that says where a disagreement goes is more specific than
+    one that says where reports go). Among several targets of the same kind it
+    prefers a body that can decide, then the higher body (lower level), then the
+    order of the structure file. The route goes on as far as the structure's
+    relations go (to the partnership meeting where the structure says so) and
+    never visits a body twice; :attr:`Route.decider` is the first body on it that
+    can decide.
+
+A body with no upward relation has no escalation route: :func:`escalation_path`
+returns an *empty* route (no hops, ``bool(route) is False``, ``route.bodies`` is
+just the body itself) and :func:`escalation_paths` returns ``[]``. Neither raises.
 """
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-import networkx as nx
+import attrs
 
-from samhandling.model import Body, DecisionPower, RelationKind
+from samhandling.errors import NotFoundError, UsageError
+from samhandling.model import Body, BodyKind, DecisionPower, RelationKind
 
 if TYPE_CHECKING:
     from samhandling.structure import Structure
 
-UPWARD = (RelationKind.ESCALATES_TO, RelationKind.REPORTS_TO)
+UPWARD: tuple[RelationKind, ...] = (RelationKind.ESCALATES_TO, RelationKind.REPORTS_TO)
+
+
+@attrs.frozen(slots=True)
+class Hop:
+    """One step of a route: ``source`` has a relation of ``kind`` to ``target``."""
+
+    source: str
+    target: str
+    kind: RelationKind
+    label: str | None = None
+
+
+@attrs.frozen(slots=True)
+class Route:
+    """A path through the graph from ``start``; empty when it has no hops."""
+
+    start: str
+    hops: tuple[Hop, ...] = ()
+    decider: str | None = None
+
+    @property
+    def bodies(self) -> tuple[str, ...]:
+        return (self.start, *(h.target for h in self.hops))
+
+    @property
+    def end(self) -> str:
+        return self.bodies[-1]
+
+    def __bool__(self) -> bool:
+        return bool(self.hops)
+
+    def __len__(self) -> int:
+        return len(self.hops)
+
+    def describe(self, structure: Structure) -> str:
+        """``TMG barn og unge → FSU → SSU`` with body labels."""
+        return " → ".join(structure.body(b).label for b in self.bodies)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _up_edges(structure: Structure, body_id: str, kinds: Sequence[RelationKind]) -> list[Hop]:
+    """Out-edges of ``body_id`` of the given kinds, best first (see the module's escalation rule)."""
+    rank = {k: i for i, k in enumerate(kinds)}
+    order = {b: i for i, b in enumerate(structure.graph.nodes)}
+    hops: list[Hop] = []
+    for _, target, key, data in structure.graph.out_edges(body_id, keys=True, data=True):
+        kind = RelationKind(key)
+        if kind in rank:
+            hops.append(Hop(body_id, target, kind, data["relation"].label))
+
+    def score(h: Hop) -> tuple[int, int, int, int]:
+        t = structure.body(h.target)
+        return (rank[h.kind], 0 if t.can_decide else 1, t.level if t.level is not None else 99, order[h.target])
+
+    return sorted(hops, key=score)
+
+
+def _first_decider(structure: Structure, bodies: Iterable[str]) -> str | None:
+    return next((b for b in bodies if structure.body(b).can_decide), None)
+
+
+def _route(structure: Structure, start: str, hops: Sequence[Hop]) -> Route:
+    r = Route(start, tuple(hops))
+    return attrs.evolve(r, decider=_first_decider(structure, r.bodies))
+
+
+def _simple_routes(
+    structure: Structure, start: str, kinds: Sequence[RelationKind], goal: str | None
+) -> list[list[Hop]]:
+    """Every simple route from ``start``, best first; to ``goal`` or, without one, to a dead end.
+
+    Parallel edges between the same two bodies count once (the best kind is kept).
+    """
+    out: list[list[Hop]] = []
+
+    def walk(node: str, seen: set[str], hops: list[Hop]) -> None:
+        if goal is not None and node == goal:
+            out.append(list(hops))
+            return
+        nexts: dict[str, Hop] = {}
+        for hop in _up_edges(structure, node, kinds):
+            nexts.setdefault(hop.target, hop)
+        fresh = [h for h in nexts.values() if h.target not in seen]
+        if not fresh:
+            if goal is None and hops:
+                out.append(list(hops))
+            return
+        for hop in fresh:
+            seen.add(hop.target)
+            hops.append(hop)
+            walk(hop.target, seen, hops)
+            hops.pop()
+            seen.discard(hop.target)
+
+    walk(start, {start}, [])
+    return out
+
+
+# ---------------------------------------------------------------------------- escalation
+
+
+def escalation_paths(structure: Structure, body: Body | str) -> list[Route]:
+    """Every escalation route from ``body`` to the top, the preferred one first; ``[]`` when none."""
+    start = structure.body(body).id
+    return [_route(structure, start, hops) for hops in _simple_routes(structure, start, UPWARD, None)]
+
+
+def escalation_path(structure: Structure, body: Body | str) -> Route:
+    """The preferred escalation route from ``body`` (empty, not an error, when it has none)."""
+    routes = escalation_paths(structure, body)
+    return routes[0] if routes else _route(structure, structure.body(body).id, ())
 
 
 def can_reach_decider(structure: Structure, body: Body | str) -> bool:
+    """Whether some escalation route from ``body`` passes a body that can decide."""
+    return any(structure.body(b).can_decide for r in escalation_paths(structure, body) for b in r.bodies[1:])
+
+
+def upward_cycles(structure: Structure) -> list[list[str]]:
+    """Reporting/escalation lines that go round in a circle (each as a list of body ids)."""
+    import networkx as nx
+
+    up = nx.DiGraph(structure.subgraph(UPWARD))
+    return [list(c) for c in nx.simple_cycles(up)]
+
+
+def all_paths(
+    structure: Structure,
+    source: Body | str,
+    target: Body | str,
+    kinds: Iterable[RelationKind | str] | None = None,
+) -> list[Route]:
+    """Every simple route from ``source`` to ``target`` along relations of ``kinds`` (default: upward).
+
+    The order of ``kinds`` is the preference between parallel relations; routes come best first.
+    """
+    a, b = structure.body(source).id, structure.body(target).id
+    wanted = tuple(RelationKind(k) for k in kinds) if kinds is not None else UPWARD
+    if a == b:
+        return [_route(structure, a, ())]
+    return [_route(structure, a, hops) for hops in _simple_routes(structure, a, wanted, b)]
+
+
+# ---------------------------------------------------------------------------- oversight
+
+
+def _reach(structure: Structure, body: Body | str, kind: RelationKind, transitive: bool) -> list[Body]:
     start = structure.body(body).id
+    found: dict[str, None] = {}
+    todo = [start]
+    while todo:
+        node = todo.pop(0)
+        for t in structure.targets(node, kind):
+            if t.id not in found and t.id != start:
+                found[t.id] = None
+                if transitive:
+                    todo.append(t.id)
+    return [structure.body(b) for b in found]
+
+
+def oversees(structure: Structure, body: Body | str, *, transitive: bool = False) -> list[Body]:
+    """The bodies ``body`` follows up (``oversees``), directly or, with ``transitive``, at any depth."""
+    return _reach(structure, body, RelationKind.OVERSEES, transitive)
+
+
+def commissions(structure: Structure, body: Body | str, *, transitive: bool = False) -> list[Body]:
+    """The bodies ``body`` can give tasks to (``commissions``)."""
+    return _reach(structure, body, RelationKind.COMMISSIONS, transitive)
+
+
+# ---------------------------------------------------------------------------- deciders
+
+
+class ActKind(enum.StrEnum):
+    """Kinds of act whose holder :func:`decider` can find in a structure.
+
+    - ``decide``: a binding decision for the cooperation (bodies with power ``decides``,
+      political bodies excluded: their act is ``political_review``).
+    - ``approve``: approving a mandate or document (sources of ``approves`` relations; else as ``decide``).
+    - ``political_review``: political review in the parties (deciding political bodies).
+    - ``advise``: a recommendation (bodies with power ``advises``).
+    - ``commission``: giving a task (sources of ``commissions``; else as ``decide``).
+    - ``oversee``: following up other bodies (sources of ``oversees``).
+    """
+
+    DECIDE = "decide"
+    APPROVE = "approve"
+    POLITICAL_REVIEW = "political_review"
+    ADVISE = "advise"
+    COMMISSION = "commission"
+    OVERSEE = "oversee"
+
+
+ACT_KIND_LABEL: dict[ActKind, str] = {
+    ActKind.DECIDE: "beslutte",
+    ActKind.APPROVE: "godkjenne",
+    ActKind.POLITICAL_REVIEW: "politisk behandling",
+    ActKind.ADVISE: "gi råd",
+    ActKind.COMMISSION: "gi oppdrag",
+    ActKind.OVERSEE: "følge opp",
+}
+
+
+def _act_kind(value: ActKind | str) -> ActKind:
+    try:
+        return ActKind(value)
+    except ValueError:
+        known = ", ".join(k.value for k in ActKind)
+        raise UsageError(f"ukjent handlingstype «{value}»; kjente typer: {known}", code="unknown-act-kind") from None
+
+
+def _sources_of_kind(structure: Structure, kind: RelationKind) -> list[Body]:
+    ids = dict.fromkeys(r.source for r in structure.relations(kind))
+    return [structure.body(i) for i in ids]
+
+
+def deciders_for(structure: Structure, act_kind: ActKind | str) -> list[Body]:
+    """Every body that holds the power for ``act_kind``, best first (``[]`` when none).
+
+    Ties are broken by (1) how many bodies reach the candidate along escalation and
+    reporting lines (the common top of the hierarchy wins), (2) the higher level
+    (lower ``level`` number), (3) the order of the structure file.
+    """
+    kind = _act_kind(act_kind)
+    bodies = list(structure.bodies)
+    deciding = [b for b in bodies if b.power is DecisionPower.DECIDES and b.kind is not BodyKind.POLITICAL_BODY]
+    if kind is ActKind.DECIDE:
+        found = deciding
+    elif kind is ActKind.APPROVE:
+        found = _sources_of_kind(structure, RelationKind.APPROVES) or deciding
+    elif kind is ActKind.POLITICAL_REVIEW:
+        found = [b for b in bodies if b.kind is BodyKind.POLITICAL_BODY and b.power is DecisionPower.DECIDES]
+    elif kind is ActKind.ADVISE:
+        found = [b for b in bodies if b.power is DecisionPower.ADVISES]
+    elif kind is ActKind.COMMISSION:
+        found = _sources_of_kind(structure, RelationKind.COMMISSIONS) or deciding
+    else:
+        found = _sources_of_kind(structure, RelationKind.OVERSEES)
+    if len(found) < 2:
+        return found
+    import networkx as nx
+
     up = structure.subgraph(UPWARD)
-    for other in nx.descendants(up, start):
-        if structure.body(other).power is DecisionPower.DECIDES:
-            return True
-    return False
+    order = {b.id: i for i, b in enumerate(bodies)}
+    reach = {b.id: len(nx.ancestors(up, b.id)) for b in found}
+    return sorted(found, key=lambda b: (-reach[b.id], b.level if b.level is not None else 99, order[b.id]))
+
+
+def decider(structure: Structure, act_kind: ActKind | str = ActKind.DECIDE) -> Body:
+    """The body that holds the power for ``act_kind``; raises :class:`NotFoundError` (``no-decider``) if none."""
+    found = deciders_for(structure, act_kind)
+    if not found:
+        kind = _act_kind(act_kind)
+        raise NotFoundError(
+            f"ingen organer i strukturen {structure.id} har myndighet til å {ACT_KIND_LABEL[kind]}",
+            code="no-decider",
+            details={"act_kind": kind.value},
+        )
+    return found[0]
+
+
+# ---------------------------------------------------------------------------- levels
+
+
+KIND_LEVEL: dict[BodyKind, int] = {
+    BodyKind.PARTNERSHIP_MEETING: 0,
+    BodyKind.BOARD: 0,
+    BodyKind.REGIONAL_COUNCIL: 0,
+    BodyKind.POLITICAL_BODY: 1,
+    BodyKind.STRATEGIC_COMMITTEE: 1,
+    BodyKind.EXECUTIVE_GROUP: 1,
+    BodyKind.AGREEMENTS_COMMITTEE: 2,
+    BodyKind.WORKING_COMMITTEE: 2,
+    BodyKind.PROFESSIONAL_COMMITTEE: 2,
+    BodyKind.FORUM: 2,
+    BodyKind.SERVICE_MODEL_GROUP: 3,
+    BodyKind.COUNCIL: 3,
+    BodyKind.PROFESSIONAL_GROUP: 3,
+    BodyKind.JOINT_MEETING: 3,
+    BodyKind.NETWORK: 4,
+    BodyKind.WORKING_GROUP: 4,
+    BodyKind.PROJECT: 4,
+    BodyKind.OTHER: 4,
+}
+
+
+def levels(structure: Structure) -> dict[str, int]:
+    """The drawing level of every body (0 on top).
+
+    ``Body.level`` wins where set. Otherwise a body sits one level below the lowest
+    body it reports or escalates to, or that oversees or commissions it; a body with
+    no such line takes its kind's usual level (:data:`KIND_LEVEL`).
+    """
+    result: dict[str, int] = {b.id: b.level for b in structure.bodies if b.level is not None}
+    above: dict[str, set[str]] = {b.id: set() for b in structure.bodies}
+    for r in structure.relations():
+        if r.kind in UPWARD:
+            above[r.source].add(r.target)
+        elif r.kind in (RelationKind.OVERSEES, RelationKind.COMMISSIONS):
+            above[r.target].add(r.source)
+    guess = {b.id: KIND_LEVEL.get(b.kind, 4) for b in structure.bodies}
+    free = [b.id for b in structure.bodies if b.level is None]
+    current = {**guess, **result}
+    for _ in range(len(free) + 1):  # a fixpoint; bounded so that a cycle cannot loop forever
+        changed = False
+        for b in free:
+            ups = [current[u] for u in above[b] if u != b]
+            new = max(ups) + 1 if ups else guess[b]
+            if new != current[b] and new <= len(current) + 5:
+                current[b] = new
+                changed = True
+        if not changed:
+            break
+    return current

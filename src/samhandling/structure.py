@@ -36,6 +36,7 @@ from samhandling.model import (
 from samhandling.names import name_key
 
 if TYPE_CHECKING:
+    from samhandling.paths import Route
     from samhandling.process import ProcessDefinition
 
 
@@ -266,6 +267,44 @@ class Structure:
 
     def deciders(self) -> list[Body]:
         return [b for b in self._bodies.values() if b.power is DecisionPower.DECIDES]
+
+    # ------------------------------------------------------------------ paths (see samhandling.paths for the rules)
+
+    def escalation_path(self, body: str | Body) -> Route:
+        """The preferred escalation route from ``body`` up to the top (empty route when it has none)."""
+        from samhandling import paths
+
+        return paths.escalation_path(self, body)
+
+    def escalation_paths(self, body: str | Body) -> list[Route]:
+        """Every escalation route from ``body``, the preferred one first (``[]`` when none)."""
+        from samhandling import paths
+
+        return paths.escalation_paths(self, body)
+
+    def decider(self, act_kind: str = "decide") -> Body:
+        """The body that holds the power for an act kind (``decide``, ``approve``, ``political_review``, ...)."""
+        from samhandling import paths
+
+        return paths.decider(self, act_kind)
+
+    def all_paths(
+        self, source: str | Body, target: str | Body, kinds: Iterable[RelationKind | str] | None = None
+    ) -> list[Route]:
+        """Every simple route between two bodies along relations of ``kinds`` (default: upward lines)."""
+        from samhandling import paths
+
+        return paths.all_paths(self, source, target, kinds)
+
+    def oversees(self, body: str | Body, *, transitive: bool = False) -> list[Body]:
+        from samhandling import paths
+
+        return paths.oversees(self, body, transitive=transitive)
+
+    def commissions(self, body: str | Body, *, transitive: bool = False) -> list[Body]:
+        from samhandling import paths
+
+        return paths.commissions(self, body, transitive=transitive)
 
     # ------------------------------------------------------------------ settings, rules
 

@@ -12,8 +12,6 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
-
 from samhandling.findings import Finding
 from samhandling.model import (
     SIDE_LABEL,
@@ -40,6 +38,16 @@ def register_check(kind: str) -> Callable[[CheckFn], CheckFn]:
         return fn
 
     return decorate
+
+
+RuleSource = Callable[["Structure"], Iterable[Rule]]
+_RULE_SOURCES: list[RuleSource] = []
+
+
+def register_rule_source(fn: RuleSource) -> RuleSource:
+    """Register a function giving further rules of a structure (the time module's ``meeting_rules``)."""
+    _RULE_SOURCES.append(fn)
+    return fn
 
 
 def check_kinds() -> list[str]:
@@ -150,9 +158,17 @@ def _check_decision_rule(structure: Structure, rule: Rule, params: dict[str, Any
 
 @register_check("relation")
 def _check_relation(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
-    """Each body has a relation of ``relation`` kind to ``to``."""
+    """Each body has a relation of ``relation`` kind to ``to`` (or, with ``from``, receives one from it)."""
     kind = RelationKind(params["relation"])
+    source = params.get("from")
     for body in target_bodies(structure, params, rule):
+        if source is not None:
+            senders = {s.id for s in structure.sources_of(body, kind)}
+            if not structure.has_body(str(source)) or structure.body(str(source)).id not in senders:
+                yield _finding(
+                    rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}» fra {source}", body
+                )
+            continue
         targets = {t.id for t in structure.targets(body, kind)}
         to = params.get("to")
         if to is None:
@@ -203,8 +219,9 @@ def _check_leadership_quota(structure: Structure, rule: Rule, params: dict[str, 
 
 def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
     # Reporting and escalation lines must not go round in circles.
-    upward = structure.subgraph([RelationKind.REPORTS_TO, RelationKind.ESCALATES_TO])
-    for cycle in nx.simple_cycles(nx.DiGraph(upward)):
+    from samhandling.paths import upward_cycles
+
+    for cycle in upward_cycles(structure):
         first = structure.body(cycle[0])
         chain = " → ".join(structure.body(b).label for b in [*cycle, cycle[0]])
         yield Finding(
@@ -277,7 +294,8 @@ def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
     _load_extensions()
     findings: list[Finding] = list(structure.load_findings)
     findings.extend(_builtin(structure, on))
-    for rule in structure.rules:
+    extra = [r for source in _RULE_SOURCES for r in source(structure)]
+    for rule in (*structure.rules, *extra):
         if not rule.check:
             continue
         fn = _CHECKS.get(str(rule.check["kind"]))

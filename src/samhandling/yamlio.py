@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,7 @@ def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> dt.date:
         ) from None
 
 
-def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Iterator[MarkedDict]:
     result = MarkedDict()
     result.location = _mark_location(loader, node)
     result.key_locations = {}
@@ -119,7 +120,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> MarkedDict:
         result.key_locations[key] = where
 
 
-def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> MarkedList:
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> Iterator[MarkedList]:
     result = MarkedList()
     result.location = _mark_location(loader, node)
     result.item_locations = [_mark_location(loader, child) for child in node.value]
@@ -155,8 +156,11 @@ def parse_yaml(text: str, filename: str = "<tekst>") -> Any:
         loader.dispose()
 
 
-def read_yaml(path: str | Path) -> Any:
-    """Read and parse a YAML file; unreadable files raise :class:`LoadError`."""
+def read_yaml(path: str | Path, filename: str | None = None) -> Any:
+    """Read and parse a YAML file; unreadable files raise :class:`LoadError`.
+
+    ``filename`` is the name messages use for the file (default: the path as given).
+    """
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -170,4 +174,4 @@ def read_yaml(path: str | Path) -> Any:
         raise LoadError(
             f"filen er ikke gyldig UTF-8 (byte {exc.start})", code="encoding", location=Location(str(path))
         ) from None
-    return parse_yaml(text, str(path))
+    return parse_yaml(text, filename or str(path))

@@ -144,7 +144,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     try:
-        from samhandling.demo import run_demo
+        from samhandling.demo import run_demo  # type: ignore[import-not-found]
     except ModuleNotFoundError:
         return cmd_show(argparse.Namespace(structure="sor-rogaland", json=False))
-    return run_demo(db=args.db)
+    return int(run_demo(db=args.db))

@@ -1,0 +1,830 @@
+"""The Norwegian steps samhandling ships for executable process documents.
+
+Every function takes the scenario's :class:`~samhandling.bdd.world.World` as
+``samhandling_world`` (a fixture provided by :mod:`samhandling.pytest_plugin`),
+the phrase's arguments as strings, and optionally the step's ``datatable``. A step
+whose expectation does not hold raises :class:`~samhandling.bdd.world.StepAssertion`
+with a complete Norwegian message. No pytest import here: the catalogue is usable
+without pytest installed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from samhandling.bdd.catalogue import phrase
+from samhandling.bdd.text import TYPES, register_type, split_list
+from samhandling.bdd.world import Attempt, StepAssertion, World
+from samhandling.errors import ActRefusedError, NotFoundError, UsageError
+from samhandling.model import (
+    BODY_KIND_LABEL,
+    RELATION_LABEL,
+    SIDE_LABEL,
+    Body,
+    DecisionPower,
+    DecisionRule,
+    PartyKind,
+    RelationKind,
+    Side,
+)
+from samhandling.names import name_key
+
+Table = list[list[str]] | None
+
+# ---------------------------------------------------------------------------- placeholder types
+
+_DATE = (
+    r"\d{4}-\d{2}-\d{2}|\d{1,2}\.\s*\d{1,2}\.\s*\d{2,4}|\d{1,2}\.\s*(?:januar|februar|mars|april|mai|juni|juli|"
+    r"august|september|oktober|november|desember)\s+\d{4}"
+)
+register_type("relasjon", list(RELATION_LABEL.values()))
+register_type("myndighet", ["besluttende", "beslutter", "rådgivende", "uten beslutningsmyndighet", "uten myndighet"])
+register_type("hvem", ["kommune", "part", "helseforetak"])
+register_type("utenleder", ["når lederen ikke regnes med", "uten lederen"])
+TYPES["dato"] = _DATE
+
+# ---------------------------------------------------------------------------- helpers
+
+
+def _fail(message: str) -> StepAssertion:
+    return StepAssertion(message)
+
+
+def parse_date(text: str) -> dt.date:
+    from samhandling.loader import parse_norwegian_date
+
+    day = parse_norwegian_date(text)
+    if day is None:
+        raise UsageError(f"«{text}» er ikke en dato; bruk ÅÅÅÅ-MM-DD, 30.08.24 eller 30. mars 2012", code="bad-date")
+    return day
+
+
+def _on(world: World, dato: str | None) -> dt.date | None:
+    return parse_date(dato) if dato else world.today
+
+
+VALUE_WORDS: dict[str, Any] = {
+    "ja": True, "sann": True, "true": True, "nei": False, "usann": False, "false": False,
+    "vedtatt": "adopted", "vedtar": "adopted", "vedtak": "adopted", "avvist": "rejected", "avviser": "rejected",
+    "forkastet": "rejected", "for": "for", "mot": "against", "avstår": "abstain", "avstar": "abstain",
+    "blank": "abstain",
+}
+
+KEY_WORDS: dict[str, str] = {
+    "part": "party", "parten": "party", "kommune": "party", "utfall": "outcome", "utfallet": "outcome",
+    "til": "to", "tilbake til": "to", "begrunnelse": "reason", "grunn": "reason", "økonomi": "economic",
+    "økonomiske konsekvenser": "economic", "organisasjon": "organisational",
+    "organisatoriske konsekvenser": "organisational", "politisk behandling": "political_review",
+    "innspill fra klinikkene": "input_clinics", "innspill fra kommunene": "input_municipalities",
+    "brukermedvirkning": "user_involvement", "standpunkter": "positions", "tmg": "tmg",
+}
+
+_TABLE_KEY_HEADERS = {"felt", "nøkkel", "key", "opplysning"}
+_ALL_OTHERS = {"alle andre", "øvrige", "de øvrige", "resten", "alle"}
+
+
+def convert_value(text: str) -> Any:
+    """A table cell as a payload value: ja/nei, numbers, vedtatt/avvist, for/mot/avstår."""
+    key = name_key(text)
+    if key in VALUE_WORDS:
+        return VALUE_WORDS[key]
+    if text.strip().lstrip("-").isdigit():
+        return int(text)
+    return text.strip()
+
+
+def convert_key(text: str) -> str:
+    key = name_key(text)
+    return KEY_WORDS.get(key, text.strip().replace(" ", "_"))
+
+
+def _party_id(world: World, name: str) -> str:
+    return world.structure.party(name).id
+
+
+def _body(world: World, name: str) -> Body:
+    return world.structure.body(name)
+
+
+def _act_name(world: World, text: str) -> str:
+    d = world.process
+    wanted = name_key(text)
+    for act in d.acts:
+        if act.name == text or wanted in {name_key(act.name), name_key(act.label or "")}:
+            return str(act.name)
+    known = ", ".join(f"{a.name} («{a.label}»)" for a in d.acts)
+    raise NotFoundError(f"prosessen {d.name} har ingen handling «{text}»; kjente: {known}", code="unknown-act")
+
+
+def _state_name(world: World, text: str) -> str:
+    d = world.process
+    wanted = name_key(text)
+    for state in d.states:
+        if state.name == text or wanted in {name_key(state.name), name_key(state.label or "")}:
+            return str(state.name)
+    known = ", ".join(f"{s.name} («{s.label}»)" for s in d.states)
+    raise NotFoundError(f"prosessen {d.name} har ingen tilstand «{text}»; kjente: {known}", code="unknown-state")
+
+
+def _cells(table: Table) -> tuple[list[str], list[list[str]]]:
+    if not table:
+        return [], []
+    header = [c.strip() for c in table[0]]
+    return header, [[c.strip() for c in row] for row in table[1:]]
+
+
+def _party_group(world: World, which: str, on: dt.date | None) -> list[str]:
+    """The parties «hver kommune» / «hver part» / «hvert helseforetak» refers to."""
+    kinds = {
+        "kommune": {PartyKind.MUNICIPALITY},
+        "helseforetak": {PartyKind.HEALTH_TRUST},
+        "part": {PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST},
+    }[name_key(which)]
+    return [p.id for p in world.structure.parties if p.kind in kinds and p.period.contains(on)]
+
+
+def positions_from_table(world: World, table: Table, on: dt.date | None) -> dict[str, Any]:
+    """``| part | standpunkt |`` rows; a row «alle andre» fills every other party."""
+    header, rows = _cells(table)
+    keys = [name_key(h) for h in header]
+    try:
+        pi = next(i for i, k in enumerate(keys) if k in {"part", "parten", "kommune", "organ"})
+        si = next(i for i, k in enumerate(keys) if k.startswith("standpunkt") or k in {"stemme", "stemmer"})
+    except StopIteration:
+        raise UsageError(
+            "en tabell med standpunkter trenger kolonnene «part» og «standpunkt», fant: " + " | ".join(header),
+            code="bad-table",
+        ) from None
+    positions: dict[str, Any] = {}
+    rest: Any = None
+    for row in rows:
+        if name_key(row[pi]) in _ALL_OTHERS:
+            rest = convert_value(row[si])
+            continue
+        positions[_party_id(world, row[pi])] = convert_value(row[si])
+    if rest is not None:
+        for pid in _party_group(world, "part", on):
+            positions.setdefault(pid, rest)
+    return positions
+
+
+def payload_from_table(world: World, table: Table, on: dt.date | None) -> dict[str, Any]:
+    """A step's table as payload: ``felt | verdi`` rows, one row under named columns, or positions."""
+    if not table:
+        return {}
+    header, rows = _cells(table)
+    keys = [name_key(h) for h in header]
+    if any(k.startswith("standpunkt") for k in keys):
+        return {"positions": positions_from_table(world, table, on)}
+    if len(header) == 2 and keys[0] in _TABLE_KEY_HEADERS:
+        return {convert_key(r[0]): convert_value(r[1]) for r in rows}
+    if len(rows) == 1:
+        return {convert_key(h): convert_value(v) for h, v in zip(header, rows[0], strict=True)}
+    raise UsageError(
+        "tabellen må ha kolonnene «felt | verdi», kolonnene «part | standpunkt», eller én rad under "
+        "navngitte kolonner",
+        code="bad-table",
+    )
+
+
+def _normalise_payload(world: World, payload: dict[str, Any]) -> tuple[dict[str, Any], str | None, dt.date | None]:
+    person = payload.pop("person", None)
+    on = payload.pop("dato", None)
+    day = parse_date(str(on)) if on else None
+    if isinstance(payload.get("party"), str):
+        payload["party"] = _party_id(world, payload["party"])
+    if isinstance(payload.get("to"), str):
+        payload["to"] = _state_name(world, payload["to"])
+    return payload, (str(person) if person else None), day
+
+
+def perform(
+    world: World, organ: str, handling: str, *, payload: dict[str, Any], on: dt.date | None, attempt: bool
+) -> None:
+    """Perform an act; with ``attempt`` a refusal is recorded instead of failing the step."""
+    case = world.case
+    act = _act_name(world, handling)
+    payload, person, day = _normalise_payload(world, dict(payload))
+    before = Attempt(act=act, body=organ, history_before=len(case.history), state_before=case.state)
+    try:
+        case.act(act, by=organ, on=day or on, person=person, **payload)
+    except ActRefusedError as exc:
+        before.error = exc
+        world.attempt = before
+        if not attempt:
+            raise
+        return
+    world.attempt = before
+
+
+# ---------------------------------------------------------------------------- structure
+
+
+@phrase(
+    "strukturen \"{struktur}\"",
+    example='Gitt strukturen "sor-rogaland"',
+    group="Struktur",
+    help="Velger strukturen scenariet gjelder: et innebygd navn (`samhandling list`), strukturens navn, eller "
+    "en sti til en YAML-fil relativ til feature-filen.",
+)
+def given_structure(samhandling_world: World, struktur: str) -> None:
+    samhandling_world.use_structure(struktur)
+
+
+@phrase(
+    "strukturen er gyldig",
+    example="Så strukturen er gyldig",
+    group="Struktur",
+    help="Strukturen bryter ingen av sine egne regler (ingen funn med alvorlighet «feil»).",
+)
+def structure_valid(samhandling_world: World) -> None:
+    findings = [f for f in samhandling_world.structure.validate() if f.severity.value == "error"]
+    if findings:
+        raise _fail("strukturen har feil:\n" + "\n".join(f"  {f.format()}" for f in findings))
+
+
+@phrase(
+    "strukturen har {antall:d} organer av typen \"{type}\"",
+    example='Så strukturen har 5 organer av typen "fagråd"',
+    group="Struktur",
+    help="Teller organer av en type (norsk typenavn som «fagråd», «nettverk», «tjenestemodellgruppe»).",
+)
+def structure_kind_count(samhandling_world: World, antall: str, type: str) -> None:
+    wanted = name_key(type)
+    kinds = [k for k, label in BODY_KIND_LABEL.items() if wanted in {name_key(label), name_key(k.value)}]
+    if not kinds:
+        raise UsageError(f"ukjent organtype «{type}»; kjente: {', '.join(BODY_KIND_LABEL.values())}")
+    found = samhandling_world.structure.bodies_of_kind(kinds[0])
+    if len(found) != int(antall):
+        raise _fail(f"forventet {antall} organer av typen «{type}», fant {len(found)}: "
+                    + (", ".join(b.label for b in found) or "ingen"))
+
+
+@phrase(
+    "prosessen \"{prosess}\"",
+    example='Gitt prosessen "tjenestemodell"',
+    group="Struktur",
+    help="Velger en av strukturens prosesser (uten dette steget brukes strukturens standardprosess).",
+)
+def given_process(samhandling_world: World, prosess: str) -> None:
+    samhandling_world.use_process(prosess)
+
+
+@phrase(
+    "dagens dato er {dato:dato}",
+    example="Gitt dagens dato er 2024-03-01",
+    group="Struktur",
+    help="Datoen som brukes for handlinger og medlemskap når et steg ikke oppgir en egen dato.",
+)
+def given_today(samhandling_world: World, dato: str) -> None:
+    samhandling_world.today = parse_date(dato)
+
+
+# ---------------------------------------------------------------------------- composition
+
+_POWER_WORDS = {
+    "besluttende": DecisionPower.DECIDES, "beslutter": DecisionPower.DECIDES,
+    "rådgivende": DecisionPower.ADVISES, "uten beslutningsmyndighet": DecisionPower.NONE,
+    "uten myndighet": DecisionPower.NONE,
+}
+_POWER_LABEL = {DecisionPower.DECIDES: "besluttende", DecisionPower.ADVISES: "rådgivende",
+                DecisionPower.NONE: "uten beslutningsmyndighet"}
+
+
+@phrase(
+    "organet \"{organ}\" er {myndighet:myndighet}",
+    example='Så organet "FSU" er rådgivende',
+    group="Sammensetning",
+    help="Organets myndighet: «besluttende», «rådgivende» eller «uten beslutningsmyndighet».",
+)
+def body_power(samhandling_world: World, organ: str, myndighet: str) -> None:
+    body = _body(samhandling_world, organ)
+    wanted = _POWER_WORDS[name_key(myndighet)]
+    if body.power is not wanted:
+        raise _fail(f"{body.label} er {_POWER_LABEL[body.power]}, ikke {myndighet}")
+
+
+@phrase(
+    "organet \"{organ}\" beslutter ved \"{regel}\"",
+    example='Så organet "SSU" beslutter ved "konsensus"',
+    group="Sammensetning",
+    help="Organets beslutningsregel: «konsensus», «flertall» eller «leder».",
+)
+def body_rule(samhandling_world: World, organ: str, regel: str) -> None:
+    words = {"konsensus": DecisionRule.CONSENSUS, "flertall": DecisionRule.MAJORITY, "leder": DecisionRule.LEADER,
+             "lederen": DecisionRule.LEADER}
+    body = _body(samhandling_world, organ)
+    wanted = words.get(name_key(regel))
+    if wanted is None:
+        raise UsageError(f"ukjent beslutningsregel «{regel}»; bruk konsensus, flertall eller leder")
+    if body.decision_rule is not wanted:
+        raise _fail(f"{body.label} beslutter ved «{body.decision_rule.value}», ikke «{regel}»")
+
+
+_SIDE_WORDS: dict[str, Side] = {name_key(label): side for side, label in SIDE_LABEL.items()}
+_SIDE_WORDS.update({
+    "kommunene": Side.MUNICIPAL, "kommunesiden": Side.MUNICIPAL, "kommuner": Side.MUNICIPAL,
+    "helseforetaket": Side.HOSPITAL, "helseforetakssiden": Side.HOSPITAL, "sykehuset": Side.HOSPITAL,
+    "fastleger": Side.GP, "fastlegene": Side.GP, "brukere": Side.USER, "brukerrepresentanter": Side.USER,
+    "praksiskonsulenter": Side.PRACTICE_CONSULTANT, "ansatte": Side.EMPLOYEE,
+})
+
+
+def _count_from(world: World, body: Body, who: str, on: dt.date | None) -> int:
+    s = world.structure
+    side = _SIDE_WORDS.get(name_key(who))
+    if side is not None:
+        return s.seat_count(body, side, on)
+    party = s.party(who)
+    return sum(m.count for m in s.members(body, on) if m.party == party.id)
+
+
+@phrase(
+    "organet \"{organ}\" har {antall:d} representanter fra \"{hvem}\"",
+    example='Så organet "FSU" har 2 representanter fra "brukerrepresentanter"',
+    group="Sammensetning",
+    help="Antall plasser en side («kommunesiden», «helseforetakssiden», «fastleger», «brukere», "
+    "«praksiskonsulent») eller en navngitt part har i organet (på dagens dato når den er satt).",
+)
+def body_seats(samhandling_world: World, organ: str, antall: str, hvem: str) -> None:
+    body = _body(samhandling_world, organ)
+    got = _count_from(samhandling_world, body, hvem, samhandling_world.today)
+    if got != int(antall):
+        raise _fail(f"{body.label} har {got} representanter fra «{hvem}», ikke {antall}")
+
+
+@phrase(
+    "organet \"{organ}\" har {antall:d} medlemmer",
+    example='Så organet "FSU" har 16 medlemmer',
+    group="Sammensetning",
+    help="Summen av alle representanter i organet.",
+)
+def body_member_total(samhandling_world: World, organ: str, antall: str) -> None:
+    s = samhandling_world.structure
+    body = _body(samhandling_world, organ)
+    got = sum(m.count for m in s.members(body, samhandling_world.today))
+    if got != int(antall):
+        raise _fail(f"{body.label} har {got} medlemmer, ikke {antall}")
+
+
+@phrase(
+    "organet \"{organ}\" har like mange representanter fra kommunene og helseforetaket[ {uten_leder:utenleder}]",
+    example='Så organet "FSU" har like mange representanter fra kommunene og helseforetaket',
+    group="Sammensetning",
+    help="Paritet mellom kommunesiden og helseforetakssiden; legg til «når lederen ikke regnes med» der "
+    "lederen kommer i tillegg (tjenestemodellgruppene).",
+)
+def body_parity(samhandling_world: World, organ: str, uten_leder: str | None = None) -> None:
+    s = samhandling_world.structure
+    body = _body(samhandling_world, organ)
+    counts = {Side.MUNICIPAL: 0, Side.HOSPITAL: 0}
+    for m in s.members(body, samhandling_world.today):
+        if uten_leder and m.role and name_key(m.role) in {"leder", "leiar"}:
+            continue
+        side = s.party(m.party).side
+        if side in counts:
+            counts[side] += m.count
+    if counts[Side.MUNICIPAL] != counts[Side.HOSPITAL]:
+        raise _fail(f"{body.label} har {counts[Side.MUNICIPAL]} fra kommunesiden og {counts[Side.HOSPITAL]} "
+                    "fra helseforetakssiden")
+
+
+@phrase(
+    "organet \"{organ}\" ledes av \"{part}\"",
+    example='Så organet "TMG barn og unge" ledes av "Helse Stavanger"',
+    group="Sammensetning",
+    help="Lederplassen (medlemskap med rollen «leder») tilhører parten.",
+)
+def body_led_by(samhandling_world: World, organ: str, part: str) -> None:
+    s = samhandling_world.structure
+    body = _body(samhandling_world, organ)
+    party = s.party(part)
+    leaders = [m.party for m in s.members(body, samhandling_world.today) if m.role and name_key(m.role) == "leder"]
+    if party.id not in leaders:
+        names = ", ".join(s.party(p).name for p in leaders) or "ingen"
+        raise _fail(f"{body.label} ledes av {names}, ikke {party.name}")
+
+
+def _party_bodies(world: World, part: str) -> list[Body]:
+    return world.structure.bodies_of_party(part, world.today)
+
+
+@phrase(
+    "parten \"{part}\" sitter i \"{organ}\"",
+    example='Så parten "Enebakk" sitter i "Forvaltningsnettverk Folloregionen"',
+    group="Sammensetning",
+    help="Parten har minst én plass i organet.",
+)
+def party_in_body(samhandling_world: World, part: str, organ: str) -> None:
+    body = _body(samhandling_world, organ)
+    bodies = _party_bodies(samhandling_world, part)
+    if body.id not in {b.id for b in bodies}:
+        raise _fail(f"«{part}» sitter ikke i {body.label}; sitter i: " + (", ".join(b.label for b in bodies) or "ingen"))
+
+
+@phrase(
+    "parten \"{part}\" sitter ikke i \"{organ}\"",
+    example='Så parten "Ås" sitter ikke i "Forvaltningsnettverk Kongsvingerregionen"',
+    group="Sammensetning",
+    help="Parten har ingen plass i organet.",
+)
+def party_not_in_body(samhandling_world: World, part: str, organ: str) -> None:
+    body = _body(samhandling_world, organ)
+    if body.id in {b.id for b in _party_bodies(samhandling_world, part)}:
+        raise _fail(f"«{part}» sitter i {body.label}")
+
+
+@phrase(
+    "parten \"{part}\" sitter i {antall:d} organer",
+    example='Så parten "Enebakk" sitter i 3 organer',
+    group="Sammensetning",
+    help="Hvor mange organer parten har plass i (`bodies_of_party`).",
+)
+def party_body_count(samhandling_world: World, part: str, antall: str) -> None:
+    bodies = _party_bodies(samhandling_world, part)
+    if len(bodies) != int(antall):
+        raise _fail(f"«{part}» sitter i {len(bodies)} organer, ikke {antall}: " + ", ".join(b.label for b in bodies))
+
+
+@phrase(
+    "parten \"{part}\" sitter i disse organene",
+    example='Så parten "Enebakk" sitter i disse organene:',
+    table="| organ                                                     |\n"
+    "| Forvaltningsnettverk Folloregionen                        |\n"
+    "| Forvaltningsnettverk Nedre Romerike og Gardermoregionen   |",
+    group="Sammensetning",
+    help="Nøyaktig de organene tabellen lister (kolonnen «organ»), i vilkårlig rekkefølge.",
+)
+def party_bodies_table(samhandling_world: World, part: str, datatable: Table = None) -> None:
+    header, rows = _cells(datatable)
+    if not rows:
+        raise UsageError("steget trenger en tabell med kolonnen «organ»", code="bad-table")
+    col = next((i for i, h in enumerate(header) if name_key(h) in {"organ", "organer", "navn"}), 0)
+    wanted = {_body(samhandling_world, r[col]).id for r in rows}
+    got = {b.id for b in _party_bodies(samhandling_world, part)}
+    if wanted != got:
+        s = samhandling_world.structure
+        missing = ", ".join(s.body(b).label for b in sorted(wanted - got)) or "ingen"
+        extra = ", ".join(s.body(b).label for b in sorted(got - wanted)) or "ingen"
+        raise _fail(f"«{part}» sitter ikke i akkurat disse organene; mangler: {missing}; i tillegg: {extra}")
+
+
+# ---------------------------------------------------------------------------- relations, escalation
+
+_RELATION_WORDS = {name_key(label): kind for kind, label in RELATION_LABEL.items()}
+
+
+@phrase(
+    "organet \"{organ}\" {relasjon:relasjon} \"{mål}\"",
+    example='Så organet "FSU" rapporterer til "SSU"',
+    group="Relasjoner og eskalering",
+    help="En relasjon i strukturen: " + ", ".join(f"«{v}»" for v in RELATION_LABEL.values()) + ".",
+)
+def body_relation(samhandling_world: World, organ: str, relasjon: str, mål: str) -> None:
+    s = samhandling_world.structure
+    kind: RelationKind = _RELATION_WORDS[name_key(relasjon)]
+    target = _body(samhandling_world, mål)
+    targets = s.targets(organ, kind)
+    if target.id not in {b.id for b in targets}:
+        got = ", ".join(b.label for b in targets) or "ingen"
+        raise _fail(f"{s.body(organ).label} {relasjon} {got}, ikke {target.label}")
+
+
+def _route(world: World, organ: str) -> Any:
+    s = world.structure
+    if hasattr(s, "escalation_path"):
+        return s.escalation_path(organ)
+    raise UsageError("denne versjonen av samhandling har ingen eskaleringsveier", code="no-paths")
+
+
+@phrase(
+    "eskaleringsveien fra \"{organ}\" er \"{sti}\"",
+    example='Så eskaleringsveien fra "TMG barn og unge" er "TMG barn og unge → FSU → SSU"',
+    group="Relasjoner og eskalering",
+    help="Veien en sak går oppover (`escalation_path`); organene skilles med «→», «->» eller komma.",
+)
+def escalation_path(samhandling_world: World, organ: str, sti: str) -> None:
+    s = samhandling_world.structure
+    route = _route(samhandling_world, organ)
+    wanted = [_body(samhandling_world, b).id for b in split_list(sti)]
+    got = list(route.bodies)
+    if wanted and wanted[0] != got[0]:
+        wanted.insert(0, got[0])
+    if wanted != got:
+        raise _fail(f"eskaleringsveien fra {s.body(organ).label} er «{route.describe(s)}», ikke «{sti}»")
+
+
+@phrase(
+    "\"{organ}\" har ingen eskaleringsvei",
+    example='Så "Partnerskapsmøte" har ingen eskaleringsvei',
+    group="Relasjoner og eskalering",
+    help="Organet har ingen relasjon oppover (verken «løfter saker til» eller «rapporterer til»).",
+)
+def no_escalation(samhandling_world: World, organ: str) -> None:
+    route = _route(samhandling_world, organ)
+    if route:
+        raise _fail(f"{organ} har eskaleringsveien «{route.describe(samhandling_world.structure)}»")
+
+
+@phrase(
+    "saker fra \"{organ}\" avgjøres av \"{mål}\"",
+    example='Så saker fra "FSU" avgjøres av "SSU"',
+    group="Relasjoner og eskalering",
+    help="Det første organet med beslutningsmyndighet på eskaleringsveien.",
+)
+def escalation_decider(samhandling_world: World, organ: str, mål: str) -> None:
+    s = samhandling_world.structure
+    route = _route(samhandling_world, organ)
+    target = _body(samhandling_world, mål)
+    if route.decider != target.id:
+        got = s.body(route.decider).label if route.decider else "ingen"
+        raise _fail(f"saker fra {s.body(organ).label} avgjøres av {got}, ikke {target.label}")
+
+
+# ---------------------------------------------------------------------------- cases
+
+
+@phrase(
+    "en ny sak \"{tittel}\"[ opprettet {dato:dato}]",
+    example='Gitt en ny sak "Nytt forløp for skrøpelige eldre" opprettet 2024-01-15',
+    group="Saker",
+    help="Starter en sak i den valgte prosessen (hendelse 1, «open»). En tabell gir sakens data.",
+)
+def given_case(samhandling_world: World, tittel: str, dato: str | None = None, datatable: Table = None) -> None:
+    on = _on(samhandling_world, dato)
+    data = payload_from_table(samhandling_world, datatable, on) if datatable else {}
+    samhandling_world.start_case(tittel, on=on, **data)
+
+
+@phrase(
+    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}][ med {detaljer}]",
+    example='Når "TMG barn og unge" utfører "draft_mandate"',
+    table="| felt       | verdi |\n| begrunnelse | ...   |",
+    group="Saker",
+    help="Organet utfører en handling (navn eller norsk betegnelse). Avvises handlingen, feiler steget med "
+    "begrunnelsen. En tabell gir opplysninger: «felt | verdi», én rad under navngitte kolonner, eller "
+    "«part | standpunkt» (raden «alle andre» gjelder resten av partene).",
+)
+def act(samhandling_world: World, organ: str, handling: str, dato: str | None = None,
+        detaljer: str | None = None, datatable: Table = None) -> None:
+    on = _on(samhandling_world, dato)
+    perform(samhandling_world, organ, handling, payload=payload_from_table(samhandling_world, datatable, on),
+            on=on, attempt=False)
+
+
+@phrase(
+    "\"{organ}\" utfører \"{handling}\" for \"{part}\"[ den {dato:dato}][ med {detaljer}]",
+    example='Når "FSU" utfører "anchor" for "Sola"',
+    group="Saker",
+    help="Handlingen gjelder én part (opplysningen «party»), f.eks. forankring eller politisk behandling.",
+)
+def act_for_party(samhandling_world: World, organ: str, handling: str, part: str, dato: str | None = None,
+                  detaljer: str | None = None, datatable: Table = None) -> None:
+    on = _on(samhandling_world, dato)
+    payload = payload_from_table(samhandling_world, datatable, on)
+    payload["party"] = part
+    perform(samhandling_world, organ, handling, payload=payload, on=on, attempt=False)
+
+
+@phrase(
+    "\"{organ}\" utfører \"{handling}\" for hver {hvem:hvem}[ unntatt \"{unntatt}\"][ den {dato:dato}]"
+    "[ med {detaljer}]",
+    example='Når "FSU" utfører "anchor" for hver part unntatt "Kvitsøy, Sola"',
+    group="Saker",
+    help="Gjentar handlingen for hver kommune, hvert helseforetak eller hver part (kommuner og helseforetak) "
+    "i strukturen, eventuelt unntatt de oppgitte. En tabell gir de øvrige opplysningene (f.eks. utfall).",
+)
+def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str, unntatt: str | None = None,
+                 dato: str | None = None, detaljer: str | None = None, datatable: Table = None) -> None:
+    on = _on(samhandling_world, dato)
+    skip = {_party_id(samhandling_world, p) for p in split_list(unntatt)} if unntatt else set()
+    payload = payload_from_table(samhandling_world, datatable, on)
+    for pid in _party_group(samhandling_world, hvem, on):
+        if pid not in skip:
+            perform(samhandling_world, organ, handling, payload={**payload, "party": pid}, on=on, attempt=False)
+
+
+@phrase(
+    "\"{organ}\" utfører \"{handling}\" der alle parter stemmer \"{standpunkt}\"",
+    example='Når "SSU" utfører "approve_proposal" der alle parter stemmer "for"',
+    group="Saker",
+    help="Registrerer samme standpunkt for hver part (kommunene og helseforetaket) og utfører handlingen.",
+)
+def act_all_positions(samhandling_world: World, organ: str, handling: str, standpunkt: str) -> None:
+    on = samhandling_world.today
+    value = convert_value(standpunkt)
+    positions = {pid: value for pid in _party_group(samhandling_world, "part", on)}
+    perform(samhandling_world, organ, handling, payload={"positions": positions}, on=on, attempt=False)
+
+
+@phrase(
+    "saken er[ {fortsatt:w}] i tilstanden \"{tilstand}\"",
+    example='Så saken er i tilstanden "Mandat godkjent"',
+    group="Saker",
+    help="Sakens tilstand, med norsk betegnelse eller navn («fortsatt» kan stå etter «er»).",
+)
+def case_state(samhandling_world: World, tilstand: str, fortsatt: str | None = None) -> None:
+    world = samhandling_world
+    wanted = _state_name(world, tilstand)
+    if world.case.state != wanted:
+        d = world.process
+        raise _fail(f"saken er i tilstanden «{d.state_label(world.case.state)}» ({world.case.state}), ikke "
+                    f"«{d.state_label(wanted)}» ({wanted})")
+
+
+@phrase(
+    "saken er avsluttet",
+    example="Så saken er avsluttet",
+    group="Saker",
+    help="Saken er i en slutt-tilstand.",
+)
+def case_final(samhandling_world: World) -> None:
+    if not samhandling_world.case.is_final:
+        c = samhandling_world.case
+        raise _fail(f"saken er ikke avsluttet; den er i tilstanden «{samhandling_world.process.state_label(c.state)}»")
+
+
+@phrase(
+    "saken er ikke avsluttet",
+    example="Så saken er ikke avsluttet",
+    group="Saker",
+    help="Saken er ikke i en slutt-tilstand.",
+)
+def case_not_final(samhandling_world: World) -> None:
+    if samhandling_world.case.is_final:
+        raise _fail("saken er avsluttet")
+
+
+GENERIC_ACTS = frozenset({"withdraw", "send_back", "escalate"})
+
+
+def responsible_bodies(world: World) -> list[str]:
+    """The bodies that may move the case forward (generic acts such as withdraw left out)."""
+    s = world.structure
+    seen: dict[str, None] = {}
+    for available in world.case.available_acts():
+        if available.act in GENERIC_ACTS:
+            continue
+        for b in available.bodies:
+            try:
+                seen.setdefault(s.body(b).id)
+            except NotFoundError:
+                seen.setdefault(b)
+    return list(seen)
+
+
+@phrase(
+    "neste ansvarlige organ er \"{organ}\"",
+    example='Så neste ansvarlige organ er "SSU"',
+    group="Saker",
+    help="Organet er blant dem som kan føre saken videre nå (trekk, tilbakesending og eskalering regnes ikke).",
+)
+def next_responsible(samhandling_world: World, organ: str) -> None:
+    s = samhandling_world.structure
+    body = _body(samhandling_world, organ)
+    ids = responsible_bodies(samhandling_world)
+    if body.id not in ids:
+        got = ", ".join(s.body(b).label if s.has_body(b) else b for b in ids) or "ingen (saken er avsluttet?)"
+        raise _fail(f"neste ansvarlige er {got}, ikke {body.label}")
+
+
+@phrase(
+    "\"{organ}\" kan utføre \"{handling}\"",
+    example='Så "SSU" kan utføre "approve_mandate"',
+    group="Saker",
+    help="Handlingen ville blitt godtatt nå (ingen avvisningsgrunner).",
+)
+def may_act(samhandling_world: World, organ: str, handling: str) -> None:
+    act_name = _act_name(samhandling_world, handling)
+    reasons = samhandling_world.case.why_not(act_name, by=organ)
+    if reasons:
+        raise _fail(f"{organ} kan ikke utføre «{handling}»: " + "; ".join(reasons))
+
+
+@phrase(
+    "historikken har {antall:d} hendelser",
+    example="Så historikken har 4 hendelser",
+    group="Saker",
+    help="Antall hendelser i saken, åpningen medregnet.",
+)
+def history_count(samhandling_world: World, antall: str) -> None:
+    got = len(samhandling_world.case.history)
+    if got != int(antall):
+        raise _fail(f"historikken har {got} hendelser, ikke {antall}")
+
+
+@phrase(
+    "historikken viser at \"{organ}\" utførte \"{handling}\"",
+    example='Så historikken viser at "SSU" utførte "approve_mandate"',
+    group="Saker",
+    help="Minst én hendelse i saken er handlingen, utført av organet.",
+)
+def history_contains(samhandling_world: World, organ: str, handling: str) -> None:
+    body = _body(samhandling_world, organ)
+    act_name = _act_name(samhandling_world, handling)
+    s = samhandling_world.structure
+    for e in samhandling_world.case.history:
+        if e.act == act_name and e.body is not None and s.has_body(e.body) and s.body(e.body).id == body.id:
+            return
+    raise _fail(f"historikken har ingen «{handling}» utført av {body.label}")
+
+
+# ---------------------------------------------------------------------------- refusals
+
+
+@phrase(
+    "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ med {detaljer}]",
+    example='Når "FSU" forsøker å utføre "approve_proposal"',
+    group="Avvisninger",
+    help="Som «utfører», men en avvisning feiler ikke steget: den huskes for stegene under.",
+)
+def attempt(samhandling_world: World, organ: str, handling: str, part: str | None = None, dato: str | None = None,
+            detaljer: str | None = None, datatable: Table = None) -> None:
+    on = _on(samhandling_world, dato)
+    payload = payload_from_table(samhandling_world, datatable, on)
+    if part:
+        payload["party"] = part
+    perform(samhandling_world, organ, handling, payload=payload, on=on, attempt=True)
+
+
+def _refusal(world: World) -> ActRefusedError:
+    if world.attempt is None:
+        raise UsageError("ingen handling er forsøkt; bruk først: Når \"ORGAN\" forsøker å utføre \"HANDLING\"",
+                         code="no-attempt")
+    if world.attempt.error is None:
+        raise _fail(f"handlingen «{world.attempt.act}» av {world.attempt.body} ble godtatt, men skulle vært avvist")
+    assert isinstance(world.attempt.error, ActRefusedError)
+    return world.attempt.error
+
+
+@phrase(
+    "handlingen avvises[ med koden \"{kode}\"]",
+    example='Så handlingen avvises med koden "advisory-body"',
+    group="Avvisninger",
+    help="Det siste forsøket ble avvist (med den oppgitte feilkoden, f.eks. «wrong-body», «advisory-body», "
+    "«no-consensus», «anchoring-incomplete», «missing-input», «invalid-state»).",
+)
+def refused(samhandling_world: World, kode: str | None = None) -> None:
+    err = _refusal(samhandling_world)
+    if kode and err.code != kode.strip():
+        raise _fail(f"handlingen ble avvist med koden «{err.code}», ikke «{kode}»: {err.message}")
+
+
+@phrase(
+    "begrunnelsen nevner \"{tekst}\"",
+    example='Og begrunnelsen nevner "Sola"',
+    group="Avvisninger",
+    help="Avvisningens norske begrunnelse inneholder teksten (store/små bokstaver og mellomrom spiller "
+    "ingen rolle).",
+)
+def refusal_mentions(samhandling_world: World, tekst: str) -> None:
+    err = _refusal(samhandling_world)
+    if name_key(tekst) not in name_key(err.message):
+        raise _fail(f"begrunnelsen nevner ikke «{tekst}»; den er: {err.message}")
+
+
+@phrase(
+    "saken er uendret",
+    example="Og saken er uendret",
+    group="Avvisninger",
+    help="Etter en avvisning: samme tilstand og like mange hendelser som før forsøket.",
+)
+def case_unchanged(samhandling_world: World) -> None:
+    world = samhandling_world
+    if world.attempt is None:
+        raise UsageError("ingen handling er forsøkt", code="no-attempt")
+    c = world.case
+    if c.state != world.attempt.state_before or len(c.history) != world.attempt.history_before:
+        raise _fail(f"saken er endret: tilstand {world.attempt.state_before} → {c.state}, "
+                    f"hendelser {world.attempt.history_before} → {len(c.history)}")
+
+
+@phrase(
+    "handlingen godtas",
+    example="Så handlingen godtas",
+    group="Avvisninger",
+    help="Det siste forsøket ble godtatt.",
+)
+def accepted(samhandling_world: World) -> None:
+    world = samhandling_world
+    if world.attempt is None:
+        raise UsageError("ingen handling er forsøkt", code="no-attempt")
+    if world.attempt.error is not None:
+        raise _fail(f"handlingen ble avvist [{world.attempt.error.code}]: {world.attempt.error.message}")
+
+
+@phrase(
+    "\"{organ}\" kan ikke utføre \"{handling}\"[ fordi \"{tekst}\"]",
+    example='Så "FSU" kan ikke utføre "approve_proposal" fordi "rådgivende"',
+    group="Avvisninger",
+    help="Handlingen ville blitt avvist nå (uten å forsøke den); med «fordi» må en av begrunnelsene "
+    "inneholde teksten.",
+)
+def may_not_act(samhandling_world: World, organ: str, handling: str, tekst: str | None = None) -> None:
+    act_name = _act_name(samhandling_world, handling)
+    reasons = samhandling_world.case.why_not(act_name, by=organ)
+    if not reasons:
+        raise _fail(f"{organ} kan utføre «{handling}» nå")
+    if tekst and not any(name_key(tekst) in name_key(r) for r in reasons):
+        raise _fail(f"ingen begrunnelse nevner «{tekst}»; begrunnelsene er: " + "; ".join(reasons))

@@ -1,0 +1,237 @@
+"""Meeting plans: the dated meetings of each body, and the meeting rules and time settings.
+
+Parsed from the structure sections ``meetings`` and ``meeting_rules`` (format in
+``docs/time.md``), lazily and once per structure. A meeting may also record what
+happened: when the agenda was sent, which items were submitted when, who chaired.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from samhandling.deadlines import DayCount
+from samhandling.errors import SchemaError
+from samhandling.location import Location
+from samhandling.model import Rule
+from samhandling.names import name_key
+from samhandling.sections import cached_section, resolve_body, resolve_party, section_location
+
+if TYPE_CHECKING:
+    from samhandling.structure import Structure
+
+
+class MeetingMode(enum.StrEnum):
+    PHYSICAL = "physical"
+    DIGITAL = "digital"
+
+    @property
+    def label(self) -> str:
+        return {"physical": "fysisk", "digital": "digitalt"}[self.value]
+
+
+class SegmentKind(enum.StrEnum):
+    """The parts of a two-part meeting (S2-R1): municipalities only, or municipalities with the HF."""
+
+    MUNICIPAL = "municipal"
+    JOINT = "joint"
+
+    @property
+    def label(self) -> str:
+        return {"municipal": "kun kommunene", "joint": "kommunene og helseforetaket"}[self.value]
+
+
+@attrs.frozen(slots=True)
+class Segment:
+    kind: SegmentKind
+    minutes: int | None = None
+    label: str | None = None
+
+
+@attrs.frozen(slots=True)
+class AgendaItem:
+    title: str
+    submitted: dt.date | None = None
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+
+@attrs.frozen(slots=True)
+class Meeting:
+    """One dated meeting of one body, with what the plan and the records say about it."""
+
+    body: str
+    date: dt.date
+    title: str | None = None
+    host: str | None = None
+    venue: str | None = None
+    mode: MeetingMode | None = None
+    segments: tuple[Segment, ...] = ()
+    chair: str | None = None
+    minute_taker: str | None = None
+    agenda_sent: dt.date | None = None
+    items: tuple[AgendaItem, ...] = ()
+    note: str | None = None
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def host_key(self) -> str | None:
+        return None if self.host is None else name_key(self.host)
+
+
+TIME_SETTINGS: dict[str, Any] = {
+    "day_count": DayCount.CALENDAR.value,
+    "allow_double_assignment": False,
+}
+
+
+@attrs.frozen(slots=True)
+class MeetingPlan:
+    meetings: tuple[Meeting, ...] = ()
+    rules: tuple[Rule, ...] = ()
+    settings: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+
+    def of(self, body: str, year: int | None = None) -> list[Meeting]:
+        """The meetings of a body id, in date order (of one year when given)."""
+        return [m for m in self.meetings if m.body == body and (year is None or m.date.year == year)]
+
+    def years(self) -> list[int]:
+        return sorted({m.date.year for m in self.meetings})
+
+    def bodies(self) -> list[str]:
+        return list(dict.fromkeys(m.body for m in self.meetings))
+
+
+_MEETING_KEYS = {
+    "body", "date", "title", "host", "venue", "mode", "segments", "chair", "minute_taker", "agenda_sent",
+    "items", "note",
+}
+_SEGMENT_KEYS = {"kind", "minutes", "label"}
+_ITEM_KEYS = {"title", "submitted"}
+_RULES_KEYS = {"settings", "rules"}
+
+
+def _segment(item: Any, where: Location) -> Segment:
+    from samhandling.loader import _Map
+
+    m = _Map(item, "en møtedel (segments)", where, _SEGMENT_KEYS)
+    return Segment(kind=m.enum("kind", SegmentKind), minutes=m.int("minutes"), label=m.str("label"))
+
+
+def _agenda_item(item: Any, where: Location) -> AgendaItem:
+    from samhandling.loader import _Map
+
+    m = _Map(item, "en sak (items)", where, _ITEM_KEYS)
+    return AgendaItem(title=m.req("title"), submitted=m.date("submitted"), location=m.loc())
+
+
+def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
+    from samhandling.loader import _expect_list, _Map
+
+    m = _Map(item, "et møte (meetings)", where, _MEETING_KEYS)
+    day = m.date("date")
+    if day is None:
+        raise SchemaError("møtet mangler «date» (ÅÅÅÅ-MM-DD)", code="missing-key", location=m.loc())
+    segments: list[Segment] = []
+    if m.has("segments"):
+        lst = _expect_list(m.raw("segments"), "«segments»", m.loc("segments"))
+        segments = [_segment(s, lst.loc(i)) for i, s in enumerate(lst)]
+    items: list[AgendaItem] = []
+    if m.has("items"):
+        lst = _expect_list(m.raw("items"), "«items»", m.loc("items"))
+        items = [_agenda_item(s, lst.loc(i)) for i, s in enumerate(lst)]
+    chair = m.str("chair")
+    minute_taker = m.str("minute_taker")
+    agenda_sent = m.date("agenda_sent")
+    if agenda_sent is not None and agenda_sent > day:
+        raise SchemaError(
+            f"«agenda_sent» ({agenda_sent.isoformat()}) er etter møtet ({day.isoformat()})",
+            code="invalid-date",
+            location=m.loc("agenda_sent"),
+        )
+    return Meeting(
+        body=resolve_body(structure, m.req("body"), m.loc("body")),
+        date=day,
+        title=m.str("title"),
+        host=m.str("host"),
+        venue=m.str("venue"),
+        mode=m.enum("mode", MeetingMode) if m.has("mode") else None,
+        segments=tuple(segments),
+        chair=None if chair is None else resolve_party(structure, chair, m.loc("chair")),
+        minute_taker=None if minute_taker is None else resolve_party(structure, minute_taker, m.loc("minute_taker")),
+        agenda_sent=agenda_sent,
+        items=tuple(items),
+        note=m.str("note"),
+        location=m.loc(),
+    )
+
+
+def _settings(raw: Any, where: Location) -> dict[str, Any]:
+    from samhandling.loader import _expect_map
+
+    table = _expect_map(raw, "«settings» i «meeting_rules»", where)
+    out: dict[str, Any] = {}
+    for key, value in table.items():
+        if key not in TIME_SETTINGS:
+            raise SchemaError(
+                f"ukjent tidsinnstilling «{key}»; kjente: {', '.join(sorted(TIME_SETTINGS))}",
+                code="unknown-key",
+                location=table.loc(key),
+            )
+        if isinstance(value, dict) and "value" in value:
+            value = value["value"]
+        out[key] = value
+    if "day_count" in out and out["day_count"] not in {d.value for d in DayCount}:
+        raise SchemaError(
+            f"«day_count» skal være calendar eller working_days, fant «{out['day_count']}»",
+            code="invalid-value",
+            location=table.loc("day_count"),
+        )
+    return out
+
+
+@cached_section("meetings")
+def meeting_plan(structure: Structure) -> MeetingPlan:
+    """The structure's meeting plan, meeting rules and time settings (parsed once)."""
+    from samhandling.loader import _expect_list, _Map, _rule
+
+    meetings: list[Meeting] = []
+    raw = structure.extensions.get("meetings")
+    if raw is not None:
+        lst = _expect_list(raw, "«meetings»", section_location(structure, "meetings"))
+        meetings = [_meeting(structure, item, lst.loc(i)) for i, item in enumerate(lst)]
+    rules: list[Rule] = []
+    settings: dict[str, Any] = {}
+    raw = structure.extensions.get("meeting_rules")
+    if raw is not None:
+        where = section_location(structure, "meeting_rules")
+        rule_list = raw
+        if not isinstance(raw, list):
+            m = _Map(raw, "«meeting_rules»", where, _RULES_KEYS)
+            if m.has("settings"):
+                settings = _settings(m.raw("settings"), m.loc("settings"))
+            rule_list = m.raw("rules") or []
+        lst = _expect_list(rule_list, "reglene i «meeting_rules»", getattr(rule_list, "location", where))
+        rules = [_rule(item, lst.loc(i), structure.sources) for i, item in enumerate(lst)]
+    meetings.sort(key=lambda mt: (mt.date, mt.body))
+    return MeetingPlan(meetings=tuple(meetings), rules=tuple(rules), settings=settings)
+
+
+def time_setting(structure: Structure, key: str, override: Any = None) -> Any:
+    """A time setting: the call's override, else ``meeting_rules.settings``, else ``settings``, else the default."""
+    if override is not None:
+        return override
+    plan = meeting_plan(structure)
+    if key in plan.settings:
+        return plan.settings[key]
+    if key == "day_count" and key not in structure.settings and "days_are" in structure.settings:
+        # The structure files' own name for the same reading: calendar | working.
+        value = str(structure.setting("days_are"))
+        return DayCount.WORKING_DAYS.value if value.startswith("working") else DayCount.CALENDAR.value
+    return structure.setting(key, TIME_SETTINGS.get(key))
+
+
+def day_count(structure: Structure, override: DayCount | str | None = None) -> DayCount:
+    return DayCount(time_setting(structure, "day_count", override))

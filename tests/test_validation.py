@@ -1,0 +1,292 @@
+"""Each rule category, broken on purpose: the precise finding code, severity and line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import samhandling
+from samhandling.findings import Finding, has_errors
+from samhandling.loader import BUNDLED_DIR
+from samhandling.model import Severity
+
+
+def bundled_text(name: str) -> str:
+    return (BUNDLED_DIR / f"{name}.yaml").read_text(encoding="utf-8")
+
+
+def line_of(text: str, needle: str, after: str | None = None) -> int:
+    """1-based line of the first ``needle`` (after the first ``after``, if given)."""
+    start = text.index(after) if after else 0
+    return text[: text.index(needle, start)].count("\n") + 1
+
+
+def replace_once(text: str, old: str, new: str, after: str | None = None) -> str:
+    start = text.index(after) if after else 0
+    at = text.index(old, start)
+    return text[:at] + new + text[at + len(old) :]
+
+
+def variant(name: str, old: str, new: str, after: str | None = None) -> tuple[str, list[Finding]]:
+    text = replace_once(bundled_text(name), old, new, after)
+    structure = samhandling.loads(text, filename=f"{name}.yaml")
+    return text, structure.validate()
+
+
+def with_code(findings: list[Finding], code: str) -> list[Finding]:
+    return [f for f in findings if f.code == code]
+
+
+SOR_FSU_HF = "- {party: helse-stavanger, count: 6, role: klinikksjef/avdelingssjef}"
+SOR_RELATIONS = "relations:\n"
+
+
+@pytest.mark.parametrize("name", samhandling.bundled_names())
+def test_bundled_structures_have_no_errors(name: str) -> None:
+    findings = samhandling.load(name).validate()
+    assert not has_errors(findings), [f.format() for f in findings if f.severity is Severity.ERROR]
+
+
+def test_parity_broken_by_removing_a_hospital_member() -> None:
+    text, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: 6", "count: 5"))
+    parity = with_code(findings, "parity")
+    assert len(parity) == 1
+    f = parity[0]
+    assert f.severity is Severity.ERROR
+    assert f.rule == "S3-R9"
+    assert "kommunesiden 6" in f.message and "helseforetakssiden 5" in f.message
+    assert f.location is not None and f.location.file == "sor-rogaland.yaml"
+    assert f.location.line == line_of(text, "- id: fsu")
+    assert "likt antall representanter" in (f.source_text or "")
+
+
+def test_tmg_without_gp() -> None:
+    text, findings = variant(
+        "sor-rogaland", "      - {party: fastleger, count: 1}\n", "", after="id: tmg-psykisk-rus"
+    )
+    missing = with_code(findings, "missing-gp")
+    assert [f.rule for f in missing if f.severity is Severity.ERROR] == ["S3-R24-gp"]
+    assert missing[0].location is not None
+    assert missing[0].location.line == line_of(text, "id: tmg-psykisk-rus") - 1  # the «- <<: *tmg» item
+    assert has_errors(findings)
+
+
+def test_reporting_cycle() -> None:
+    text, findings = variant("sor-rogaland", SOR_RELATIONS, SOR_RELATIONS + "  - {from: SSU, to: FSU, kind: reports_to}\n")
+    cycles = with_code(findings, "reporting-cycle")
+    assert len(cycles) == 1
+    assert cycles[0].severity is Severity.ERROR
+    assert "SSU" in cycles[0].message and "FSU" in cycles[0].message
+
+
+def test_relation_to_unknown_body_names_the_line() -> None:
+    text, findings = variant(
+        "sor-rogaland", SOR_RELATIONS, SOR_RELATIONS + "  - {from: FSU, to: Ukjent utvalg, kind: reports_to}\n"
+    )
+    unknown = with_code(findings, "unknown-body")
+    assert len(unknown) == 1
+    assert unknown[0].location is not None
+    assert unknown[0].location.file == "sor-rogaland.yaml"
+    assert unknown[0].location.line == line_of(text, "Ukjent utvalg")
+    assert "Ukjent utvalg" in unknown[0].message
+
+
+def test_membership_of_unknown_party() -> None:
+    text, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("helse-stavanger", "helse-bergen"))
+    unknown = with_code(findings, "unknown-party")
+    assert len(unknown) == 1 and unknown[0].location is not None
+    assert unknown[0].location.line == line_of(text, "helse-bergen")
+
+
+def test_duplicated_body_name() -> None:
+    extra = "  - {id: fsu-2, name: Faglig Samarbeidsutvalg, kind: professional_committee}\n"
+    text, findings = variant("sor-rogaland", "relations:\n", extra + "\nrelations:\n")
+    dup = with_code(findings, "duplicate-name")
+    assert len(dup) == 1
+    assert dup[0].location is not None and dup[0].location.line == line_of(text, "id: fsu-2")
+
+
+def test_duplicated_body_id() -> None:
+    extra = "  - {id: fsu, name: Et annet utvalg, kind: council}\n"
+    text, findings = variant("sor-rogaland", "relations:\n", extra + "\nrelations:\n")
+    dup = with_code(findings, "duplicate-id")
+    assert len(dup) == 1
+    assert dup[0].location is not None and dup[0].location.line == line_of(text, "name: Et annet utvalg")
+
+
+def test_per_party_count_out_of_range() -> None:
+    text, findings = variant("faggruppe-sogn", "{party: vik, count: 1}", "{party: vik, count: 3}")
+    per_party = with_code(findings, "per-party-count")
+    assert [f.rule for f in per_party] == ["S0-R1"]
+    assert "Vik har 3" in per_party[0].message
+    assert per_party[0].location is not None
+    assert per_party[0].location.line == line_of(text, "- id: faggruppe")
+    # The body's own per-party seat says the same thing as a built-in check.
+    assert any("Vik har 3" in f.message for f in with_code(findings, "seat-count"))
+
+
+def test_ahus_per_party_count_counts_each_network_separately() -> None:
+    # Drop Enebakk's coordinator from the Follo network only: Follo breaks, Nedre Romerike does not.
+    _, findings = variant(
+        "ahus-forvaltningsnettverk",
+        "      - {party: enebakk, role: samhandlingskoordinator}\n",
+        "",
+    )
+    per_party = with_code(findings, "per-party-count")
+    assert len(per_party) == 1
+    assert "Enebakk har 1" in per_party[0].message
+    assert "Folloregionen" in per_party[0].message
+
+
+def test_wrong_decision_power() -> None:
+    _, findings = variant("sor-rogaland", "    power: advises\n", "    power: decides\n", after="id: fsu")
+    power = with_code(findings, "decision-power")
+    assert [f.rule for f in power] == ["S3-R14"]
+    assert power[0].severity is Severity.ERROR
+
+
+def test_wrong_decision_rule() -> None:
+    _, findings = variant("sor-rogaland", "decision_rule: consensus", "decision_rule: majority")
+    assert [f.rule for f in with_code(findings, "decision-rule")] == ["S3-R7"]
+
+
+def test_missing_escalation_relation() -> None:
+    _, findings = variant("sor-rogaland", "  - {from: FSU, to: SSU, kind: escalates_to", "  - {from: FSU, to: SSU, kind: informs")
+    missing = with_code(findings, "missing-escalates_to")
+    assert [f.rule for f in missing] == ["S3-R15"]
+    assert missing[0].severity is Severity.ERROR
+
+
+def test_advisory_body_without_a_way_to_a_decider() -> None:
+    text = bundled_text("sogn-og-fjordane")
+    for old in ("  - {from: FSU, to: SSU, kind: escalates_to", "  - {from: FSU, to: SSU, kind: reports_to}"):
+        text = replace_once(text, old, "  - {from: FSU, to: SSU, kind: informs" + ("}" if old.endswith("}") else ""))
+    findings = samhandling.loads(text, filename="sogn-og-fjordane.yaml").validate()
+    no_decider = with_code(findings, "no-decider")
+    assert len(no_decider) == 1
+    assert no_decider[0].severity is Severity.WARNING
+    assert "Fagleg samarbeidsutval" in no_decider[0].message or "FSU" in no_decider[0].message
+
+
+def test_seats_exact_count() -> None:
+    _, findings = variant("sor-rogaland", "      - {party: brukere, count: 2}\n", "      - {party: brukere, count: 3}\n")
+    too_many = with_code(findings, "too-many-user")
+    assert [f.rule for f in too_many] == ["S3-R9-seats"]
+    assert with_code(findings, "seat-count")  # the declared seat «to brukerrepresentanter» too
+
+
+def test_seats_range_ahus_hospital_side() -> None:
+    _, findings = variant(
+        "ahus-forvaltningsnettverk", "{party: ahus, count: 1, role: klinikk}", "{party: ahus, count: 4, role: klinikk}"
+    )
+    seat = with_code(findings, "seat-count")
+    assert len(seat) == 1 and "Folloregionen" in seat[0].message and "1-2" in seat[0].message
+    assert [f.rule for f in with_code(findings, "too-many-hospital")] == ["S2-R6"]
+
+
+def test_leadership_quota() -> None:
+    _, findings = variant(
+        "sor-rogaland",
+        "      - {party: kommuneklynger, count: 1, role: leder}",
+        "      - {party: helse-stavanger, count: 1, role: leder}",
+        after="id: tmg-psykisk-rus",
+    )
+    quota = with_code(findings, "leadership-quota")
+    assert {f.rule for f in quota} == {"S3-R23"}
+    messages = " ".join(f.message for f in quota)
+    assert "helseforetakssiden leder 3" in messages and "kommunesiden leder 1" in messages
+
+
+def test_body_count() -> None:
+    text = bundled_text("sor-rogaland")
+    start = text.index("  - {id: fagrad-11")
+    end = text.index("\n\n", start)
+    text = text[:start] + text[end + 1 :]
+    text = "\n".join(line for line in text.splitlines() if "fagrad-11" not in line) + "\n"
+    findings = samhandling.loads(text, filename="sor-rogaland.yaml").validate()
+    count = with_code(findings, "body-count")
+    assert [f.rule for f in count] == ["S3-R26"]
+    assert "har 4 organer" in count[0].message
+
+
+def test_member_total() -> None:
+    _, findings = variant("knutepunkt-sorlandet", "      - {party: vennesla}\n", "", after="id: nettverk")
+    total = with_code(findings, "member-count")
+    assert [f.rule for f in total] == ["S1-R7"]
+    assert "har 6 medlemmer" in total[0].message
+
+
+def test_member_total_depends_on_the_date() -> None:
+    import datetime as dt
+
+    kns = samhandling.load("knutepunkt-sorlandet")
+    assert not with_code(kns.validate(on=dt.date(2007, 5, 4)), "member-count")
+    # Søgne and Songdalen became part of Kristiansand in 2020.
+    assert with_code(kns.validate(on=dt.date(2021, 1, 1)), "member-count")
+
+
+def test_incoming_relation_check() -> None:
+    _, findings = variant("ahus-forvaltningsnettverk", "  - {from: AU, to: follo, kind: commissions}\n", "")
+    missing = with_code(findings, "missing-commissions")
+    assert [f.rule for f in missing] == ["S2-R2-AU"]
+    assert "fra AU" in missing[0].message
+    assert missing[0].severity is Severity.INFO  # «kan»: a permission
+
+
+MINI = """\
+structure: mini
+sources:
+  X: {file: x.txt}
+parties:
+  - {id: kommune, name: Kommunen, kind: municipality}
+  - {id: hf, name: Helseforetaket, kind: health_trust}
+bodies:
+  - id: utvalg
+    name: Utvalget
+    kind: professional_committee
+    power: advises
+    members:
+      - {party: kommune, count: 2}
+      - {party: hf, count: 1}
+rules:
+  - {id: R1, category: parity, modality: MODALITY, source: X, text: likt antall,
+     check: {kind: parity, body: Utvalget}}
+"""
+
+
+@pytest.mark.parametrize(
+    ("modality", "severity"),
+    [("skal", "error"), ("må", "error"), ("descriptive", "error"), ("bør", "warning"), ("kan", "info"), ("aim", "info")],
+)
+def test_modality_decides_severity(modality: str, severity: str) -> None:
+    findings = samhandling.loads(MINI.replace("MODALITY", modality)).validate()
+    parity = with_code(findings, "parity")
+    assert len(parity) == 1 and parity[0].severity.value == severity
+
+
+def test_unknown_check_kind() -> None:
+    text = MINI.replace("MODALITY", "skal").replace("kind: parity, body", "kind: paritet, body")
+    findings = samhandling.loads(text).validate()
+    unknown = with_code(findings, "unknown-check")
+    assert len(unknown) == 1 and unknown[0].location is not None and unknown[0].location.line == 16
+
+
+def test_invalid_check_parameters() -> None:
+    text = MINI.replace("MODALITY", "skal").replace("check: {kind: parity, body: Utvalget}", "check: {kind: power, body: Utvalget}")
+    findings = samhandling.loads(text).validate()
+    assert [f.rule for f in with_code(findings, "invalid-check")] == ["R1"]
+
+
+def test_findings_sorted_errors_first() -> None:
+    _, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: 6", "count: 5"))
+    order = [f.severity for f in findings]
+    assert order == sorted(order, key=[Severity.ERROR, Severity.WARNING, Severity.INFO].index)
+
+
+def test_validation_changes_nothing(tmp_path: Path) -> None:
+    s = samhandling.load("sor-rogaland")
+    before = (len(s.bodies), len(s.memberships), len(s.relations()))
+    s.validate()
+    s.validate()
+    assert (len(s.bodies), len(s.memberships), len(s.relations())) == before
