@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from time_fixtures import BASE, RULES, network_meetings, structure_text
 
 from samhandling import SchemaError, load, loads
 from samhandling.meeting_plan import MeetingMode, SegmentKind, meeting_plan
+from time_fixtures import BASE, RULES, network_meetings, structure_text
 
 D = dt.date
 
@@ -69,23 +69,23 @@ meetings:
 
 
 @pytest.mark.parametrize(
-    ("meetings", "message", "line"),
+    ("meetings", "message"),
     [
-        ("meetings:\n  - {body: Ukjent, date: 2024-01-10}\n", "ukjent organ «Ukjent»", 30),
-        ("meetings:\n  - {body: follo}\n", "mangler «date»", 30),
-        ("meetings:\n  - {body: follo, date: 2024-01-10, mode: hybrid}\n", "ugyldig verdi «hybrid»", 30),
-        ("meetings:\n  - {body: follo, date: 2024-01-10, colour: red}\n", "ukjent nøkkel «colour»", 30),
-        ("meetings:\n  - {body: follo, date: 2024-01-10, agenda_sent: 2024-01-11}\n", "etter møtet", 30),
-        ("meetings:\n  - {body: follo, date: 2024-01-10, chair: Oslo}\n", "ukjent part «Oslo»", 30),
+        ("meetings:\n  - {body: Ukjent, date: 2024-01-10}\n", "ukjent organ «Ukjent»"),
+        ("meetings:\n  - {body: follo}\n", "mangler «date»"),
+        ("meetings:\n  - {body: follo, date: 2024-01-10, mode: hybrid}\n", "ugyldig verdi «hybrid»"),
+        ("meetings:\n  - {body: follo, date: 2024-01-10, colour: red}\n", "ukjent nøkkel «colour»"),
+        ("meetings:\n  - {body: follo, date: 2024-01-10, agenda_sent: 2024-01-11}\n", "etter møtet"),
+        ("meetings:\n  - {body: follo, date: 2024-01-10, chair: Oslo}\n", "ukjent part «Oslo»"),
     ],
 )
-def test_bad_meeting_sections_raise_located_norwegian_errors(meetings: str, message: str, line: int) -> None:
+def test_bad_meeting_sections_raise_located_norwegian_errors(meetings: str, message: str) -> None:
     s = loads(structure_text(meetings), filename="tid.yaml")
     with pytest.raises(SchemaError) as info:
         meeting_plan(s)
     assert message in info.value.message
     assert info.value.location is not None and info.value.location.file == "tid.yaml"
-    assert info.value.location.line == line == BASE.count("\n") + 2
+    assert info.value.location.line == BASE.count("\n") + 2
 
 
 def test_a_bad_section_changes_nothing_and_the_structure_still_loads() -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import samhandling
@@ -73,7 +71,7 @@ def test_tmg_without_gp() -> None:
 
 
 def test_reporting_cycle() -> None:
-    text, findings = variant("sor-rogaland", SOR_RELATIONS, SOR_RELATIONS + "  - {from: SSU, to: FSU, kind: reports_to}\n")
+    _, findings = variant("sor-rogaland", SOR_RELATIONS, SOR_RELATIONS + "  - {from: SSU, to: FSU, kind: reports_to}\n")
     cycles = with_code(findings, "reporting-cycle")
     assert len(cycles) == 1
     assert cycles[0].severity is Severity.ERROR
@@ -284,7 +282,7 @@ def test_findings_sorted_errors_first() -> None:
     assert order == sorted(order, key=[Severity.ERROR, Severity.WARNING, Severity.INFO].index)
 
 
-def test_validation_changes_nothing(tmp_path: Path) -> None:
+def test_validation_changes_nothing() -> None:
     s = samhandling.load("sor-rogaland")
     before = (len(s.bodies), len(s.memberships), len(s.relations()))
     s.validate()

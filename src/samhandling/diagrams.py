@@ -282,12 +282,12 @@ def process_model(
 
 
 def _who(bodies: Sequence[str], body_label: Any, structure: Structure | None) -> str:
-    """The bodies that may perform an act; three or more of one kind read as «en tjenestemodellgruppe»."""
+    """The bodies that may perform an act; three or more of one kind read as their kind («tjenestemodellgruppe»)."""
     bodies = list(dict.fromkeys(bodies))
     if structure is not None and len(bodies) >= 3 and all(structure.has_body(b) for b in bodies):
         kinds = {structure.body(b).kind for b in bodies}
         if len(kinds) == 1:
-            return f"en {BODY_KIND_LABEL[kinds.pop()]}"
+            return BODY_KIND_LABEL[kinds.pop()]
     return ", ".join(body_label(b) for b in bodies)
 
 

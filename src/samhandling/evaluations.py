@@ -137,10 +137,11 @@ def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
     if (after is not None and after < 1) or (every is not None and every < 1):
         raise SchemaError("antall måneder skal være minst 1", code="invalid-value", location=m.loc())
     done: list[dt.date] = []
-    for text in m.strs("done") if not isinstance(m.raw("done"), dt.date) else (m.raw("done"),):
-        parsed_done = parse_partial_date(text)
+    raw_done = m.raw("done")
+    for value in raw_done if isinstance(raw_done, list) else ([] if raw_done is None else [raw_done]):
+        parsed_done = parse_partial_date(value)
         if parsed_done is None:
-            raise SchemaError(f"«done» skal være datoer, fant «{text}»", code="invalid-date", location=m.loc("done"))
+            raise SchemaError(f"«done» skal være datoer, fant «{value}»", code="invalid-date", location=m.loc("done"))
         done.append(parsed_done[0])
     return Evaluation(
         id=m.req("id"), title=m.req("title"), kind=m.str("kind", default="evaluation") or "evaluation", body=body,

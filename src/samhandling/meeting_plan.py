@@ -212,9 +212,11 @@ def meeting_plan(structure: Structure) -> MeetingPlan:
             m = _Map(raw, "«meeting_rules»", where, _RULES_KEYS)
             if m.has("settings"):
                 settings = _settings(m.raw("settings"), m.loc("settings"))
-            rule_list = m.raw("rules") or []
-        lst = _expect_list(rule_list, "reglene i «meeting_rules»", getattr(rule_list, "location", where))
-        rules = [_rule(item, lst.loc(i), structure.sources) for i, item in enumerate(lst)]
+            rule_list = m.raw("rules")
+            where = m.loc("rules")
+        if rule_list is not None:
+            lst = _expect_list(rule_list, "reglene i «meeting_rules»", where)
+            rules = [_rule(item, lst.loc(i), structure.sources) for i, item in enumerate(lst)]
     meetings.sort(key=lambda mt: (mt.date, mt.body))
     return MeetingPlan(meetings=tuple(meetings), rules=tuple(rules), settings=settings)
 

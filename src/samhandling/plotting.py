@@ -255,7 +255,7 @@ def _figure(plt: Any, width: float, height: float) -> tuple[Any, Any]:
 
 
 def _save(plt: Any, fig: Any, out: Path) -> Path:
-    fig.savefig(out, dpi=110, facecolor="white", metadata={"Software": None} if out.suffix == ".svg" else None)
+    fig.savefig(out, dpi=110, facecolor="white", metadata={"Date": None} if out.suffix == ".svg" else None)
     plt.close(fig)
     return out
 
@@ -263,6 +263,12 @@ def _save(plt: Any, fig: Any, out: Path) -> Path:
 def plot_model(model: GraphModel, path: str | Path) -> Path:
     """Draw a structure model in levels (top body on top) with a legend; returns the file written."""
     out = _check_output(path)
+    plt = _pyplot()
+    return _save(plt, draw_model(model), out)
+
+
+def draw_model(model: GraphModel) -> Any:
+    """The matplotlib figure of a structure model (the caller saves and closes it)."""
     plt = _pyplot()
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -301,7 +307,7 @@ def plot_model(model: GraphModel, path: str | Path) -> Path:
     if any(e.highlighted for e in model.edges):
         handles.append(Line2D([], [], color=HIGHLIGHT, lw=4, alpha=0.5, label="eskaleringsvei"))
     _legend(ax, handles, width, legend_h - 0.1)
-    return _save(plt, fig, out)
+    return fig
 
 
 def plot_structure(structure: Structure, path: str | Path, *, highlight_from: str | None = None) -> Path:
@@ -385,7 +391,7 @@ def plot_process_model(model: GraphModel, path: str | Path) -> Path:
         colour, linestyle, _, _ = RELATION_STYLE[e.kind]
         done = e.status == "done"
         main_down = e.kind == "step" and abs(a.x - b.x) < 0.01 and b.y < a.y
-        rad = 0.0 if main_down or a.x != b.x else 0.5
+        rad = 0.0 if main_down or a.x != b.x else -0.6  # a skip within the column bows out to the right
         ax.add_patch(FancyArrowPatch((a.x, a.y), (b.x, b.y), arrowstyle="-|>", mutation_scale=11,
                                      connectionstyle=f"arc3,rad={rad}", patchA=patches[e.source],
                                      patchB=patches[e.target], color="#1b7837" if done else colour,
@@ -395,18 +401,22 @@ def plot_process_model(model: GraphModel, path: str | Path) -> Path:
             ax.text(a.x - BOX_W / 2 - 0.1 + 0.0, (a.y - a.h / 2 + b.y + b.h / 2) / 2, "\n".join(lines),
                     ha="right", va="center", fontsize=6.8, color="#1b7837" if done else "#333333",
                     linespacing=1.05)
-        elif a.x != b.x:
+        else:
             mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
+            if a.x == b.x:
+                mx += BOX_W / 2 + 0.25 + 0.3 * abs(a.y - b.y)
             ax.text(mx, my + 0.05, "\n".join(_wrap(e.label, 26)), ha="center", va="bottom", fontsize=6.3,
                     color="#555555", linespacing=1.05,
                     bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
     del label_w
     if note_lines:
         ax.text(0.3, legend_h - 0.05, "\n".join(note_lines), ha="left", va="top", fontsize=7.5, color="#555555")
+    with_case = any(n.status in ("done", "current") for n in model.nodes)
     handles: list[Any] = [Patch(facecolor=STATUS_FILL[s], edgecolor="#4a4a4a", label=STATUS_LABEL[s])
-                          for s in ("done", "current", "todo")]
-    handles += [Line2D([], [], color="#1b7837", lw=2, label="utført handling"),
-                Line2D([], [], color=RELATION_STYLE["step"][0], lw=1, label=EDGE_KIND_LABEL["step"]),
+                          for s in ("done", "current", "todo")] if with_case else []
+    if with_case:
+        handles.append(Line2D([], [], color="#1b7837", lw=2, label="utført handling"))
+    handles += [Line2D([], [], color=RELATION_STYLE["step"][0], lw=1, label=EDGE_KIND_LABEL["step"]),
                 Line2D([], [], color=RELATION_STYLE["branch"][0], lw=1, linestyle="dashed",
                        label=EDGE_KIND_LABEL["branch"])]
     ax.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import weakref
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -209,21 +208,22 @@ class ProcessDefinition:
         self.acts = acts
         self.settings = settings
         self.filename = filename
-        self._structure_ref = weakref.ref(structure)
+        # A strong reference: a case (or a definition) alone keeps its structure alive. The structure caches its
+        # definitions in ``structure._processes``, so the two form a plain cycle the garbage collector frees.
+        self._structure = structure
         self._states = {s.name: s for s in states}
         self._acts = {a.name: a for a in acts}
         self.final_states = frozenset(s.name for s in states if s.final)
         self._escalated_states = frozenset(a.dest for a in acts if a.kind == "escalate" and a.dest)
         self._counter = itertools.count(1)
         self._steps: list[Step] | None = None
+        # (act, day) -> the parties a per-party act needs, and their ids (the structure does not change).
+        self._parties_cache: dict[tuple[str, dt.date | None], tuple[tuple[Any, ...], frozenset[str]]] = {}
         self.machine = self._compile()
 
     @property
     def structure(self) -> Structure:
-        structure = self._structure_ref()
-        if structure is None:  # pragma: no cover - the structure owns its definitions
-            raise SamhandlingError("strukturen prosessen hører til finnes ikke lenger", code="structure-gone")
-        return structure
+        return self._structure
 
     def __repr__(self) -> str:
         return f"<ProcessDefinition {self.name} v{self.version}: {len(self.states)} tilstander, {len(self.acts)} handlinger>"
@@ -278,11 +278,15 @@ class ProcessDefinition:
         case: Case = event.model
         ctx: Context = event.kwargs["ctx"]
         act = ctx.act
-        done = set(case.progress.get(act.name, ()))
+        recorded = case.progress.get(act.name, ())
         if act.per_party is not None:
+            required = self._required(act, ctx.on)[1]
+            if len(required) > len(recorded) + 1:  # fewer parties have acted than are required
+                return False
+            done = set(recorded)
             done.add(_party_key(ctx.payload))
-            required = {p.id for p in self._required_parties(act, ctx.on)}
             return required <= {d.split(":", 1)[0] for d in done}
+        done = set(recorded)
         done.add(ctx.body)
         return set(self._actor_bodies(case, act)) <= done
 
@@ -582,9 +586,19 @@ class ProcessDefinition:
         return ""
 
     def _required_parties(self, act: ActDef, on: dt.date | None) -> list[Any]:
-        assert act.per_party is not None
-        kinds = set(act.per_party.kinds)
-        return [p for p in self.structure.parties if p.kind in kinds and p.period.contains(on)]
+        return list(self._required(act, on)[0])
+
+    def _required(self, act: ActDef, on: dt.date | None) -> tuple[tuple[Any, ...], frozenset[str]]:
+        """The parties a per-party act needs on a day, and their ids (cached per act and day)."""
+        hit = self._parties_cache.get((act.name, on))
+        if hit is None:
+            assert act.per_party is not None
+            kinds = set(act.per_party.kinds)
+            parties = tuple(p for p in self.structure.parties if p.kind in kinds and p.period.contains(on))
+            if len(self._parties_cache) >= 4096:
+                self._parties_cache.clear()
+            hit = self._parties_cache[(act.name, on)] = (parties, frozenset(p.id for p in parties))
+        return hit
 
     def _guards(
         self, case: Case, act: ActDef, body: Body, on: dt.date, payload: dict[str, Any]
@@ -666,7 +680,7 @@ class ProcessDefinition:
             party = self.structure.party(str(raw))
         except SamhandlingError as exc:
             return [RuleError(exc.message, code="unknown-party")]
-        required = {p.id for p in self._required_parties(act, on)}
+        required = self._required(act, on)[1]
         if party.id not in required:
             return [
                 RuleError(
@@ -694,6 +708,21 @@ class ProcessDefinition:
                     code="no-escalation-target",
                 )
             ]
+        wanted = payload.get("to")
+        if wanted is not None:
+            # The target comes from the graph: an explicit «to» must be one of the body's escalates_to targets.
+            try:
+                wanted_id: str | None = self.structure.body(str(wanted)).id
+            except SamhandlingError:
+                wanted_id = None
+            if wanted_id not in {t.id for t in targets}:
+                return [
+                    RuleError(
+                        f"{body.label} kan ikke løfte saken til «{wanted}»; saker løftes til "
+                        f"{_join([t.label for t in targets])}",
+                        code="invalid-target",
+                    )
+                ]
         if not payload.get("reason"):
             return [
                 RuleError(
@@ -921,9 +950,6 @@ def _loc(raw: Any, structure: Structure) -> Location:
     return raw.loc() if isinstance(raw, (MarkedDict, MarkedList)) else Location(structure.filename)
 
 
-_CACHE: weakref.WeakKeyDictionary[Any, dict[str, ProcessDefinition]] = weakref.WeakKeyDictionary()
-
-
 def get_process(structure: Structure, name: str | None = None) -> ProcessDefinition:
     """The named (or first) process of a structure, loaded, validated and compiled once."""
     refs = process_refs(structure)
@@ -936,7 +962,9 @@ def get_process(structure: Structure, name: str | None = None) -> ProcessDefinit
         raise NotFoundError(
             f"strukturen {structure.id} har ingen prosess «{name}»; kjente: {', '.join(refs)}", code="unknown-process"
         )
-    cache = _CACHE.setdefault(structure, {})
+    if structure._processes is None:
+        structure._processes = {}
+    cache = structure._processes
     if key not in cache:
         cache[key] = load_definition(refs[key], structure)
     return cache[key]

@@ -24,13 +24,14 @@ from typing import Any
 
 import pytest
 
+from samhandling.bdd.record import DEFAULT_RUN_FILE, RunRecorder
+from samhandling.bdd.world import World
+
+pytest_bdd: Any
 try:
     import pytest_bdd
 except ImportError:  # pragma: no cover - exercised by a subprocess test
     pytest_bdd = None
-
-from samhandling.bdd.record import DEFAULT_RUN_FILE, RunRecorder
-from samhandling.bdd.world import World
 
 _RECORDER = pytest.StashKey[RunRecorder]()
 _SCENARIO = pytest.StashKey[dict[str, Any]]()
@@ -179,8 +180,11 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario
         rec["status"] = "passed"
 
 
-def _where(feature: Any, step: Any) -> str:
-    filename = feature.rel_filename or feature.filename
+def _where(request: pytest.FixtureRequest, feature: Any, step: Any) -> str:
+    try:
+        filename = Path(feature.filename).resolve().relative_to(request.config.rootpath.resolve()).as_posix()
+    except ValueError:
+        filename = feature.filename
     return f"{filename}, linje {step.line_number}"
 
 
@@ -203,8 +207,8 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
         rec["error"] = error
     lines = [
         f"Steget som feilet: {_step_line(step)}",
-        f"  i {_where(feature, step)} (scenario «{scenario.name}», linje {scenario.line_number})",
-        f"  feil: {error}",
+        f"  i {_where(request, feature, step)} (scenario «{scenario.name}», linje {scenario.line_number})",
+        f"  {error}",
     ]
     world = _world(request)
     if world is not None and world.has_case:
@@ -226,7 +230,7 @@ def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: A
         rec["suggestions"] = [{"template": s.template, "example": s.example} for s in suggest(step.name)]
     lines = [
         f"Udefinert steg: {_step_line(step)}",
-        f"  i {_where(feature, step)} (scenario «{scenario.name}», linje {scenario.line_number})",
+        f"  i {_where(request, feature, step)} (scenario «{scenario.name}», linje {scenario.line_number})",
         describe_suggestions(step.name),
     ]
     world = _world(request)
@@ -255,7 +259,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     record = item.stash.get(_SCENARIO, None)
     failure = item.stash.get(_FAILURE, None)
     if report.when == "call" and report.failed and failure:
-        longrepr = report.longrepr
+        longrepr: Any = report.longrepr
         if hasattr(longrepr, "addsection"):
             longrepr.addsection("samhandling: steget som feilet", failure)
         else:

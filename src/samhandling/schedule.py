@@ -93,9 +93,12 @@ def _rule_deadline(structure: Structure, body: str) -> int | None:
     from samhandling.validation import target_bodies
 
     for rule in (*structure.rules, *meeting_plan(structure).rules):
-        if rule.check and rule.check.get("kind") == "submission_deadline":
-            if body in {b.id for b in target_bodies(structure, dict(rule.check), rule)}:
-                return int(rule.check.get("days", 10))
+        if (
+            rule.check
+            and rule.check.get("kind") == "submission_deadline"
+            and body in {b.id for b in target_bodies(structure, dict(rule.check), rule)}
+        ):
+            return int(rule.check.get("days", 10))
     return None
 
 
@@ -120,15 +123,20 @@ def project(
     deadlines: Mapping[str, int] | None = None,
     structure: Structure | None = None,
     day_count_setting: DayCount | str | None = None,
+    same_meeting: bool = False,
 ) -> list[ProjectedStep]:
     """Project the earliest dates of the remaining steps of ``target``.
 
     ``target`` is a ``ProcessDefinition``, an open ``Case`` (steps from its current
     state; bodies that already acted in a sequence of approvals are skipped), or a
     sequence of ``(step label, body name)`` pairs (then ``structure`` is required).
+    With ``same_meeting``, consecutive steps of the same body are taken in the same
+    meeting (SSU approves and assesses consequences at once); by default every step
+    needs a later meeting than the previous one.
     """
     items, structure = _items_of(target, structure)
-    return _project(structure, items, ready, submission_days(structure, deadlines), day_count(structure, day_count_setting))
+    days = submission_days(structure, deadlines)
+    return _project(structure, items, ready, days, day_count(structure, day_count_setting), same_meeting)
 
 
 def project_pairs(
@@ -139,23 +147,29 @@ def project_pairs(
 
 
 def _project(
-    structure: Structure, items: Sequence[_Item], ready: dt.date, days: dict[str, int], count: DayCount
+    structure: Structure, items: Sequence[_Item], ready: dt.date, days: dict[str, int], count: DayCount,
+    same_meeting: bool = False,
 ) -> list[ProjectedStep]:
     plan = meeting_plan(structure)
     out: list[ProjectedStep] = []
     current: dt.date | None = ready
     after: dt.date | None = None  # the previous step's meeting: the next must be later
     for act, label, bodies in items:
-        names = " / ".join(structure.body(b).label for b in bodies) or "-"
+        labels = [structure.body(b).label for b in bodies]
+        names = " / ".join(labels) if len(labels) <= 2 else f"{labels[0]} m.fl. ({len(labels)} organer)"
         first = bodies[0] if bodies else ""
         if current is None:
             out.append(ProjectedStep(act, label, first, names, None, None, reason="venter på et tidligere steg uten dato"))
+            continue
+        previous = out[-1] if out else None
+        if same_meeting and previous is not None and previous.meeting is not None and previous.body in bodies:
+            out.append(attrs.evolve(previous, act=act, label=label))
             continue
         planned = [b for b in bodies if plan.of(b)]
         if not planned:
             out.append(ProjectedStep(
                 act, label, first, names, current, current,
-                reason=f"{names} har ingen møteplan; steget regnes som gjort på klar-datoen",
+                reason="ingen møteplan; steget regnes som gjort på klar-datoen",
             ))
             continue
         options: list[tuple[Meeting, dt.date]] = []

@@ -137,12 +137,27 @@ def _first_line(text: str) -> str:
     return " ".join(text.split())
 
 
+def _reader_error(exc: yaml.reader.ReaderError, text: str, filename: str) -> YamlSyntaxError:
+    position = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, position) + 1
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    char = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return YamlSyntaxError(
+        f"ugyldig YAML: tegnet U+{char:04X} er ikke tillatt i en YAML-fil", location=Location(filename, line, column)
+    )
+
+
 def parse_yaml(text: str, filename: str = "<tekst>") -> Any:
     """Parse YAML text into marked Python values, raising only :class:`LoadError`s."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)  # the reader refuses control characters here, before parsing
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, filename) from None
     loader.filename = filename
     try:
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        raise _reader_error(exc, text, filename) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = Location(filename, mark.line + 1, mark.column + 1) if mark else Location(filename)

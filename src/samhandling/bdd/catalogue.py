@@ -98,8 +98,8 @@ def describe_suggestions(text: str, n: int = 3) -> str:
         return "Fant ingen lignende steg i katalogen; se «samhandling steps»."
     lines = ["Mente du:"]
     for spec in found:
-        lines.append(f"  {spec.template}")
-        lines.append(f"      eksempel: {spec.example}")
+        lines.append(f"  {spec.example}")
+        lines.append(f"      (mønster: {spec.template})")
     lines.append("Hele katalogen: «samhandling steps».")
     return "\n".join(lines)
 

@@ -109,7 +109,8 @@ class FeatureModule(pytest.Module):
         problems = lint_feature_text(text, self.nodeid)
         if problems:
             raise self.CollectError("\n".join(problems))
-        module = types.ModuleType(f"samhandling_feature_{re.sub(r'\W', '_', path.stem)}")
+        stem = re.sub(r"\W", "_", path.stem)
+        module = types.ModuleType(f"samhandling_feature_{stem}")
         module.__file__ = str(path)
         namespace = module.__dict__
         namespace["_scenarios"] = scenarios

@@ -11,6 +11,7 @@ without pytest installed.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from samhandling.bdd.catalogue import phrase
@@ -107,11 +108,17 @@ def _body(world: World, name: str) -> Body:
     return world.structure.body(name)
 
 
+def _names(name: str, label: str | None) -> set[str]:
+    """The keys an act or state answers to: its name, its label, its label without a parenthesis."""
+    label = label or ""
+    return {name_key(name), name_key(label), name_key(re.sub(r"\s*\(.*\)\s*$", "", label))}
+
+
 def _act_name(world: World, text: str) -> str:
     d = world.process
     wanted = name_key(text)
     for act in d.acts:
-        if act.name == text or wanted in {name_key(act.name), name_key(act.label or "")}:
+        if act.name == text or wanted in _names(act.name, act.label):
             return str(act.name)
     known = ", ".join(f"{a.name} («{a.label}»)" for a in d.acts)
     raise NotFoundError(f"prosessen {d.name} har ingen handling «{text}»; kjente: {known}", code="unknown-act")
@@ -121,7 +128,7 @@ def _state_name(world: World, text: str) -> str:
     d = world.process
     wanted = name_key(text)
     for state in d.states:
-        if state.name == text or wanted in {name_key(state.name), name_key(state.label or "")}:
+        if state.name == text or wanted in _names(state.name, state.label):
             return str(state.name)
     known = ", ".join(f"{s.name} («{s.label}»)" for s in d.states)
     raise NotFoundError(f"prosessen {d.name} har ingen tilstand «{text}»; kjente: {known}", code="unknown-state")
@@ -210,10 +217,10 @@ def perform(
     try:
         case.act(act, by=organ, on=day or on, person=person, **payload)
     except ActRefusedError as exc:
-        before.error = exc
-        world.attempt = before
         if not attempt:
             raise
+        before.error = exc
+        world.attempt = before
         return
     world.attempt = before
 
@@ -558,7 +565,7 @@ def given_case(samhandling_world: World, tittel: str, dato: str | None = None, d
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}][ med {detaljer}]",
+    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}][ med[ {detaljer}]]",
     example='Når "TMG barn og unge" utfører "draft_mandate"',
     table="| felt       | verdi |\n| begrunnelse | ...   |",
     group="Saker",
@@ -574,7 +581,7 @@ def act(samhandling_world: World, organ: str, handling: str, dato: str | None = 
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\" for \"{part}\"[ den {dato:dato}][ med {detaljer}]",
+    "\"{organ}\" utfører \"{handling}\" for \"{part}\"[ den {dato:dato}][ med[ {detaljer}]]",
     example='Når "FSU" utfører "anchor" for "Sola"',
     group="Saker",
     help="Handlingen gjelder én part (opplysningen «party»), f.eks. forankring eller politisk behandling.",
@@ -589,7 +596,7 @@ def act_for_party(samhandling_world: World, organ: str, handling: str, part: str
 
 @phrase(
     "\"{organ}\" utfører \"{handling}\" for hver {hvem:hvem}[ unntatt \"{unntatt}\"][ den {dato:dato}]"
-    "[ med {detaljer}]",
+    "[ med[ {detaljer}]]",
     example='Når "FSU" utfører "anchor" for hver part unntatt "Kvitsøy, Sola"',
     group="Saker",
     help="Gjentar handlingen for hver kommune, hvert helseforetak eller hver part (kommuner og helseforetak) "
@@ -598,7 +605,7 @@ def act_for_party(samhandling_world: World, organ: str, handling: str, part: str
 def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str, unntatt: str | None = None,
                  dato: str | None = None, detaljer: str | None = None, datatable: Table = None) -> None:
     on = _on(samhandling_world, dato)
-    skip = {_party_id(samhandling_world, p) for p in split_list(unntatt)} if unntatt else set()
+    skip = {_party_id(samhandling_world, p) for p in split_list(unntatt, conjunction=True)} if unntatt else set()
     payload = payload_from_table(samhandling_world, datatable, on)
     for pid in _party_group(samhandling_world, hvem, on):
         if pid not in skip:
@@ -606,13 +613,14 @@ def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str,
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\" der alle parter stemmer \"{standpunkt}\"",
+    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}] der alle parter stemmer \"{standpunkt}\"",
     example='Når "SSU" utfører "approve_proposal" der alle parter stemmer "for"',
     group="Saker",
     help="Registrerer samme standpunkt for hver part (kommunene og helseforetaket) og utfører handlingen.",
 )
-def act_all_positions(samhandling_world: World, organ: str, handling: str, standpunkt: str) -> None:
-    on = samhandling_world.today
+def act_all_positions(samhandling_world: World, organ: str, handling: str, standpunkt: str,
+                      dato: str | None = None) -> None:
+    on = _on(samhandling_world, dato)
     value = convert_value(standpunkt)
     positions = {pid: value for pid in _party_group(samhandling_world, "part", on)}
     perform(samhandling_world, organ, handling, payload={"positions": positions}, on=on, attempt=False)
@@ -734,7 +742,7 @@ def history_contains(samhandling_world: World, organ: str, handling: str) -> Non
 
 
 @phrase(
-    "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ med {detaljer}]",
+    "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ med[ {detaljer}]]",
     example='Når "FSU" forsøker å utføre "approve_proposal"',
     group="Avvisninger",
     help="Som «utfører», men en avvisning feiler ikke steget: den huskes for stegene under.",
@@ -828,3 +836,162 @@ def may_not_act(samhandling_world: World, organ: str, handling: str, tekst: str 
         raise _fail(f"{organ} kan utføre «{handling}» nå")
     if tekst and not any(name_key(tekst) in name_key(r) for r in reasons):
         raise _fail(f"ingen begrunnelse nevner «{tekst}»; begrunnelsene er: " + "; ".join(reasons))
+
+
+# ---------------------------------------------------------------------------- meetings, deadlines, rotations
+
+register_type("rolle", ["møteleder", "referent", "leder"])
+_ROLE_WORDS = {"møteleder": "chair", "referent": "minute_taker", "leder": "leader"}
+
+
+def _meetings(world: World, organ: str, year: int | None = None) -> list[Any]:
+    from samhandling.meeting_plan import meeting_plan
+
+    body = _body(world, organ)
+    return meeting_plan(world.structure).of(body.id, year)
+
+
+@phrase(
+    "\"{organ}\" har {antall:d} møter i {år:d}",
+    example='Så "FSU" har 4 møter i 2024',
+    group="Møter og frister",
+    help="Antall møter organet har i møteplanen for året.",
+)
+def meeting_count(samhandling_world: World, organ: str, antall: str, år: str) -> None:
+    got = _meetings(samhandling_world, organ, int(år))
+    if len(got) != int(antall):
+        dates = ", ".join(m.date.isoformat() for m in got) or "ingen"
+        raise _fail(f"{organ} har {len(got)} møter i {år} ({dates}), ikke {antall}")
+
+
+@phrase(
+    "\"{organ}\" har møte {dato:dato}",
+    example='Så "SSU" har møte 2024-02-29',
+    group="Møter og frister",
+    help="Møteplanen har et møte i organet på datoen.",
+)
+def meeting_on(samhandling_world: World, organ: str, dato: str) -> None:
+    day = parse_date(dato)
+    got = _meetings(samhandling_world, organ, day.year)
+    if day not in {m.date for m in got}:
+        dates = ", ".join(m.date.isoformat() for m in got) or "ingen"
+        raise _fail(f"{organ} har ikke møte {day.isoformat()}; møter i {day.year}: {dates}")
+
+
+@phrase(
+    "møtet i \"{organ}\" {dato:dato} arrangeres av \"{vert}\"",
+    example='Så møtet i "FSU" 2024-05-16 arrangeres av "Helse Førde"',
+    group="Møter og frister",
+    help="Hvem som er arrangør (vert) for møtet.",
+)
+def meeting_host(samhandling_world: World, organ: str, dato: str, vert: str) -> None:
+    day = parse_date(dato)
+    found = [m for m in _meetings(samhandling_world, organ, day.year) if m.date == day]
+    if not found:
+        raise _fail(f"{organ} har ikke møte {day.isoformat()}")
+    host = found[0].host or "ingen"
+    if name_key(host) != name_key(vert):
+        raise _fail(f"møtet i {organ} {day.isoformat()} arrangeres av {host}, ikke {vert}")
+
+
+@phrase(
+    "neste møte i \"{organ}\" etter {dato:dato} er {neste:dato}",
+    example='Så neste møte i "SSU" etter 2024-03-01 er 2024-05-30',
+    group="Møter og frister",
+    help="Det første møtet i organet etter datoen.",
+)
+def next_meeting(samhandling_world: World, organ: str, dato: str, neste: str) -> None:
+    day, wanted = parse_date(dato), parse_date(neste)
+    after = [m.date for m in _meetings(samhandling_world, organ) if m.date > day]
+    got = min(after) if after else None
+    if got != wanted:
+        raise _fail(f"neste møte i {organ} etter {day.isoformat()} er {got.isoformat() if got else 'ikke planlagt'}, "
+                    f"ikke {wanted.isoformat()}")
+
+
+def _act_deadline(world: World, act_name: str) -> int | None:
+    act = next((a for a in world.process.acts if a.name == act_name), None)
+    deadline = getattr(act, "deadline", None)
+    return None if deadline is None else int(deadline[1])
+
+
+def _deadline(world: World, organ: str, meeting: dt.date, act_name: str | None = None) -> tuple[dt.date, int, str]:
+    """The last day for ``act_name`` (or for submitting items to ``organ``) before a meeting."""
+    from samhandling.deadlines import deadline_before
+    from samhandling.meeting_plan import day_count
+    from samhandling.schedule import submission_days
+
+    s = world.structure
+    days: int | None = None
+    if act_name is not None:
+        days = _act_deadline(world, act_name)
+        if days is None:
+            raise UsageError(f"handlingen «{act_name}» har ingen frist før møtet", code="no-deadline")
+    else:
+        body = _body(world, organ)
+        days = submission_days(s, None).get(body.id)
+        if days is None:  # the process's own deadline for the first act this body performs
+            for a in world.process.acts:
+                found = getattr(a, "deadline", None)
+                if body.id in a.bodies and found is not None:
+                    days = int(found[1])
+                    break
+        if days is None:
+            raise UsageError(f"strukturen {s.id} har ingen innsendingsfrist for {body.label}", code="no-deadline")
+    count = day_count(s)
+    return deadline_before(meeting, days, count), days, count.value
+
+
+@phrase(
+    "fristen for saker til \"{organ}\" før møtet {dato:dato} er {frist:dato}",
+    example='Så fristen for saker til "Forvaltningsnettverk Folloregionen" før møtet 2024-10-15 er 2024-10-05',
+    group="Møter og frister",
+    help="Siste dag en sak kan meldes inn til møtet, etter strukturens fristregel og dagtelling "
+    "(kalenderdager eller virkedager).",
+)
+def submission_deadline(samhandling_world: World, organ: str, dato: str, frist: str) -> None:
+    meeting, wanted = parse_date(dato), parse_date(frist)
+    got, days, count = _deadline(samhandling_world, organ, meeting)
+    if got != wanted:
+        raise _fail(f"fristen før møtet {meeting.isoformat()} er {got.isoformat()} ({days} dager før, "
+                    f"telling: {count}), ikke {wanted.isoformat()}")
+
+
+@phrase(
+    "{rolle:rolle} i \"{organ}\" den {dato:dato} er \"{hvem}\"",
+    example='Så leder i "Faggruppa" den 2013-06-01 er "Luster"',
+    group="Møter og frister",
+    help="Hvem som har rollen (leder, møteleder, referent) etter strukturens rullering på datoen: en part "
+    "eller en side («kommunesiden», «helseforetakssiden»).",
+)
+def rotation_holder(samhandling_world: World, rolle: str, organ: str, dato: str, hvem: str) -> None:
+    from samhandling.rotation import schedule
+
+    s = samhandling_world.structure
+    body = _body(samhandling_world, organ)
+    day = parse_date(dato)
+    role = _ROLE_WORDS[name_key(rolle)]
+    held = [a for a in schedule(s, day) if a.body == body.id and a.role == role and a.covers(day)]
+    if not held:
+        raise _fail(f"ingen rullering gir {rolle} i {body.label} den {day.isoformat()}")
+    a = held[0]
+    wanted = name_key(hvem)
+    names = {name_key(a.holder), name_key(a.label)}
+    side = _SIDE_WORDS.get(wanted)
+    if wanted not in names and not (side is not None and side.value == a.holder):
+        raise _fail(f"{rolle} i {body.label} den {day.isoformat()} er {a.label}, ikke {hvem}")
+
+
+@phrase(
+    "fristen for \"{handling}\" før møtet {dato:dato} er {frist:dato}",
+    example='Så fristen for "sette saken på sakslisten" før møtet 2024-10-15 er 2024-10-08',
+    group="Møter og frister",
+    help="Siste dag handlingen kan utføres når prosessen setter en frist før møtet.",
+)
+def act_deadline(samhandling_world: World, handling: str, dato: str, frist: str) -> None:
+    act_name = _act_name(samhandling_world, handling)
+    meeting, wanted = parse_date(dato), parse_date(frist)
+    got, days, count = _deadline(samhandling_world, "", meeting, act_name)
+    if got != wanted:
+        raise _fail(f"fristen for «{handling}» før møtet {meeting.isoformat()} er {got.isoformat()} ({days} dager "
+                    f"før, telling: {count}), ikke {wanted.isoformat()}")

@@ -111,9 +111,10 @@ def skeleton(template: str) -> str:
     return _PLACEHOLDER.sub(repl, template)
 
 
-def split_list(text: str) -> list[str]:
-    """Split «A, B og C» / «A → B → C» into items."""
-    parts = re.split(r"\s*(?:→|->|,|;|\bog\b)\s*", text)
+def split_list(text: str, *, conjunction: bool = False) -> list[str]:
+    """Split «A → B → C» / «A, B» (and «A, B og C» with ``conjunction``) into items."""
+    pattern = r"\s*(?:→|->|,|;|\bog\b)\s*" if conjunction else r"\s*(?:→|->|,|;)\s*"
+    parts = re.split(pattern, text)
     return [p.strip() for p in parts if p.strip()]
 
 

@@ -134,6 +134,8 @@ class World:
         return self._case is not None
 
     def start_case(self, title: str, on: dt.date | None = None, **data: Any) -> Case:
+        if self.today is None and on is not None:
+            self.today = on  # later acts default to the day the case was opened
         self._case = self.process.new_case(title=title, on=on or self.today, **data)
         self.attempt = None
         return self._case

@@ -59,6 +59,11 @@ def structure_summary(s: Any) -> dict[str, Any]:
         "rules": [{"id": r.id, "category": r.category, "modality": r.modality.value, "text": r.source.text}
                   for r in s.rules],
         "settings": {k: v.value for k, v in s.settings.items()},
+        "memberships": [
+            {"body": m.body, "party": m.party, "count": m.count, "role": m.role,
+             "valid_from": m.period.valid_from, "valid_to": m.period.valid_to}
+            for m in s.memberships
+        ],
     }
 
 
@@ -73,28 +78,110 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{s.name} ({s.id})")
     if s.description:
         print(s.description)
+    if s.mandate is not None:
+        print(_mandate_line(s.mandate))
     heading("Organer")
-    power = {"decides": "beslutter", "advises": "rådgivende", "none": "-"}
     table(
         ("id", "navn", "type", "myndighet", "beslutningsregel", "medlemmer"),
         [
             (b.id, b.name if not b.abbreviation else f"{b.name} ({b.abbreviation})", BODY_KIND_LABEL[b.kind],
-             power[b.power.value], "konsensus" if b.decision_rule.value == "consensus" else "-",
-             sum(m.count for m in s.members(b)) or "")
+             _POWER[b.power.value], _RULE[b.decision_rule.value], sum(m.count for m in s.members(b)) or "")
             for b in s.bodies
         ],
     )
+    _show_parties(s)
+    _show_seats(s)
+    _show_memberships(s)
     heading("Relasjoner")
-    table(("fra", "relasjon", "til"), [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label)
-                                       for r in s.relations()])
+    table(("fra", "relasjon", "til", "merknad"),
+          [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, r.label or "")
+           for r in s.relations()])
     heading("Regler")
     table(("id", "kategori", "modalitet", "kilde"), [(r.id, r.category, r.modality.value, _short(r.source.text))
                                                      for r in s.rules])
     if s.settings:
         heading("Innstillinger (valgte lesninger)")
         table(("nøkkel", "verdi", "alternativer"),
-              [(k, v.value, "; ".join(map(str, v.alternatives)) or "-") for k, v in s.settings.items()])
+              [(k, _value(v.value), "; ".join(map(_value, v.alternatives)) or "-") for k, v in s.settings.items()])
     return 0
+
+
+_POWER = {"decides": "beslutter", "advises": "rådgivende", "none": "-"}
+_RULE = {"consensus": "konsensus", "majority": "flertall", "leader": "leder", "none": "-"}
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "ikke valgt"
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, list):
+        return ", ".join(map(_value, value))
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def _period(period: Any) -> str:
+    if period.valid_from is None and period.valid_to is None:
+        return ""
+    start = period.valid_from.isoformat() if period.valid_from else ""
+    end = period.valid_to.isoformat() if period.valid_to else ""
+    return f"{start}–{end}"
+
+
+def _mandate_line(m: Any) -> str:
+    parts = [m.title or "Mandat"]
+    if m.version:
+        parts.append(f"versjon {m.version}")
+    if m.owner:
+        parts.append(f"eier {m.owner}")
+    if m.approver:
+        approved = f"godkjent av {m.approver}"
+        if m.approved_on:
+            approved += f" {m.approved_on.isoformat()}"
+        if m.approved_how:
+            approved += f" ({m.approved_how.lower()})"
+        parts.append(approved)
+    elif m.approved_on:
+        parts.append(f"vedtatt {m.approved_on.isoformat()}")
+    if m.valid_from:
+        parts.append(f"gyldig fra {m.valid_from.isoformat()}")
+    if m.review:
+        parts.append(f"revisjon {m.review}")
+    return "Mandat: " + ", ".join(parts)
+
+
+def _show_parties(s: Any) -> None:
+    if not s.parties:
+        return
+    from samhandling.model import SIDE_LABEL
+
+    heading("Parter")
+    table(("id", "navn", "side", "kommunenr.", "gyldig"),
+          [(p.id, p.name, SIDE_LABEL[p.side], p.kommunenummer or "", _period(p.period)) for p in s.parties])
+
+
+def _show_seats(s: Any) -> None:
+    from samhandling.model import SIDE_LABEL
+
+    rows = [
+        (b.label, seat.label or "", SIDE_LABEL[seat.side], seat.role or "", seat.describe() + (" per part" if seat.per_party else ""))
+        for b in s.bodies for seat in b.seats
+    ]
+    if rows:
+        heading("Plasser (sammensetningsregler)")
+        table(("organ", "plass", "side", "rolle", "antall"), rows)
+
+
+def _show_memberships(s: Any) -> None:
+    rows = [
+        (s.body(m.body).label, s.party(m.party).name, m.count, m.role or "", _period(m.period))
+        for m in s.memberships
+    ]
+    if rows:
+        heading("Medlemskap")
+        table(("organ", "part", "antall", "rolle", "gyldig"), rows)
 
 
 def _short(text: str, width: int = 70) -> str:

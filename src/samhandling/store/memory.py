@@ -73,4 +73,4 @@ class MemoryStore(EventStore):
 
     def _replace_row(self, case_id: str, seq: int, **changes: object) -> None:
         rows = self._rows[case_id]
-        rows[seq - 1] = attrs.evolve(rows[seq - 1], **changes)  # type: ignore[arg-type]
+        rows[seq - 1] = rows[seq - 1]._replace(**changes)  # type: ignore[arg-type]

@@ -20,7 +20,6 @@ Text columns
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -87,6 +86,7 @@ _EVENT_COLS = [
     events.c.payload, events.c.from_state, events.c.to_state, events.c.recorded_at, events.c.prev_hash,
     events.c.hash,
 ]
+_ROW_KEYS = tuple(c.name for c in _EVENT_COLS)
 _CASE_COLS = [cases.c.case_id, cases.c.structure, cases.c.process, cases.c.version, cases.c.title,
               cases.c.created, cases.c.head_seq, cases.c.head_hash]
 
@@ -164,7 +164,10 @@ class SqlStore(EventStore):
         if self._sqlite:
             sa_event.listen(self._engine, "connect", self._sqlite_connect)
             sa_event.listen(self._engine, "begin", self._sqlite_begin)
-        self._pid = os.getpid()
+        compiled = events.insert().compile(dialect=self._engine.dialect)
+        self._insert_sql: str | None = None
+        if compiled.positional and list(compiled.positiontup or ()) == list(_ROW_KEYS):
+            self._insert_sql = str(compiled)
         self._migrate()
 
     # -- connection set-up ----------------------------------------------------------------------------------
@@ -228,35 +231,47 @@ class SqlStore(EventStore):
     # -- writing --------------------------------------------------------------------------------------------
 
     def create_case(self, header: CaseHeader, events_: Sequence[EventLike]) -> list[StoredEvent]:
-        return self.import_cases([(header, events_)])[0]
+        rows = self._import([(header, events_)], utc_now())
+        return [r.as_event() for r in rows]
 
-    def import_cases(
-        self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], recorded_at: str | None = None,
-    ) -> list[list[StoredEvent]]:
-        """Create many cases with their events in one transaction (the bulk-import path)."""
-        when = recorded_at or utc_now()
+    def import_cases(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], recorded_at: str | None = None,
+                     ) -> int:
+        """Create many cases with their events in one transaction (the bulk-import path); returns the event count.
+
+        All or nothing: if one case id exists already, nothing is imported (ConflictError).
+        """
+        return len(self._import(items, recorded_at or utc_now()))
+
+    def _import(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], when: str) -> list[Row]:
         headers: list[dict[str, Any]] = []
         rows: list[Row] = []
-        per_case: list[list[Row]] = []
         for header, evs in items:
             chained = chain_rows(header.case_id, evs, 1, header.genesis_hash(), when)
             head = chained[-1].hash if chained else header.genesis_hash()
             headers.append(attrs.asdict(attrs.evolve(header, head_seq=len(chained), head_hash=head)))
             rows.extend(chained)
-            per_case.append(chained)
         try:
             with self._engine.begin() as conn:
                 conn.execute(cases.insert(), headers)
-                if rows:
-                    conn.execute(events.insert(), [attrs.asdict(r) for r in rows])
+                self._insert_rows(conn, rows)
         except sa_exc.IntegrityError as exc:
-            ids = ", ".join(h["case_id"] for h in headers[:3])
             if len(headers) == 1:
                 raise Conflicts.exists(headers[0]["case_id"]) from exc
-            raise ConflictError(f"minst én av sakene ({ids} …) finnes allerede; ingenting ble importert") from exc
+            ids = ", ".join(h["case_id"] for h in headers[:3])
+            raise ConflictError(f"minst én av sakene ({ids} …) finnes allerede, eller to av dem har samme id; "
+                                "ingenting ble importert") from exc
         except sa_exc.DBAPIError as exc:
             raise _db_error(exc, "oppretting av sak") from exc
-        return [[r.as_event() for r in chained] for chained in per_case]
+        return rows
+
+    def _insert_rows(self, conn: Connection, rows: Sequence[Row]) -> None:
+        if not rows:
+            return
+        if self._insert_sql is not None:
+            # A positional driver (sqlite3): hand the rows straight to executemany, in the compiled column order.
+            conn.exec_driver_sql(self._insert_sql, list(rows))
+        else:
+            conn.execute(events.insert(), [r._asdict() for r in rows])
 
     def append(self, case_id: str, events_: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
         try:
@@ -271,7 +286,7 @@ class SqlStore(EventStore):
                 rows = chain_rows(case_id, events_, expected_seq, head.head_hash)
                 if not rows:
                     return []
-                conn.execute(events.insert(), [attrs.asdict(r) for r in rows])
+                self._insert_rows(conn, rows)
                 moved = conn.execute(
                     sa.update(cases)
                     .where(cases.c.case_id == case_id, cases.c.head_seq == expected_seq - 1)
@@ -300,12 +315,14 @@ class SqlStore(EventStore):
         return CaseHeader(*row)
 
     def rows(self, case_id: str) -> list[Row]:
-        with self._read() as conn, conn.begin():
-            found = conn.execute(sa.select(cases.c.case_id).where(cases.c.case_id == case_id)).one_or_none()
-            if found is None:
+        with self._read() as conn:
+            result = conn.execute(self._rows_query, {"case_id": case_id})
+            rows = [Row(*r) for r in result]
+            if not rows and conn.execute(sa.select(cases.c.case_id).where(cases.c.case_id == case_id)).first() is None:
                 raise case_not_found(case_id)
-            result = conn.execute(sa.select(*_EVENT_COLS).where(events.c.case_id == case_id).order_by(events.c.seq))
-            return [Row(*r) for r in result]
+            return rows
+
+    _rows_query = sa.select(*_EVENT_COLS).where(events.c.case_id == sa.bindparam("case_id")).order_by(events.c.seq)
 
     def headers(self) -> list[CaseHeader]:
         with self._read() as conn:

@@ -1,0 +1,138 @@
+"""CLI verbs on the governance graph: path, plot, plot-process, export."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from samhandling.cli.output import emit_json, table
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("path", help="vis eskaleringsveien fra et organ opp til organet som kan beslutte")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("--from", dest="body", required=True, metavar="ORGAN", help="organet saken starter i")
+    p.add_argument("--all", action="store_true", help="vis alle eskaleringsveier, ikke bare den foretrukne")
+    p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.set_defaults(handler=cmd_path)
+
+    p = sub.add_parser("plot", help="tegn styringsstrukturen som PNG eller SVG")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("--from", dest="body", metavar="ORGAN", help="fremhev eskaleringsveien fra dette organet")
+    p.add_argument("-o", "--output", required=True, metavar="FIL", help="bildefil (.png eller .svg)")
+    p.set_defaults(handler=cmd_plot)
+
+    p = sub.add_parser("plot-process", help="tegn en beslutningsprosess (og hvor langt en sak har kommet)")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("process", metavar="PROSESS", help="prosessens navn (se «samhandling show»)")
+    p.add_argument("--case", metavar="SAK", help="saks-id (eller starten av den) i hendelseslageret")
+    p.add_argument("--db", metavar="URL", help="hendelseslager for --case (standard: $SAMHANDLING_DB eller samhandling.db)")
+    p.add_argument("-o", "--output", required=True, metavar="FIL", help="bildefil (.png eller .svg)")
+    p.set_defaults(handler=cmd_plot_process)
+
+    p = sub.add_parser("export", help="eksporter strukturen som Mermaid, Graphviz DOT, JSON eller GraphML")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("--format", required=True, choices=("mermaid", "dot", "json", "graphml"), help="format")
+    p.add_argument("--from", dest="body", metavar="ORGAN", help="fremhev eskaleringsveien fra dette organet")
+    p.add_argument("--process", metavar="PROSESS", help="eksporter denne prosessen i stedet for strukturen")
+    p.add_argument("-o", "--output", metavar="FIL", help="skriv til fil (standard: skjermen)")
+    p.set_defaults(handler=cmd_export)
+
+
+def _route_dict(structure: Any, route: Any) -> dict[str, Any]:
+    return {
+        "from": route.start,
+        "bodies": list(route.bodies),
+        "labels": [structure.body(b).label for b in route.bodies],
+        "hops": [{"from": h.source, "to": h.target, "kind": h.kind.value} for h in route.hops],
+        "decider": route.decider,
+    }
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    from samhandling.loader import load
+    from samhandling.model import RELATION_LABEL
+
+    s = load(args.structure)
+    start = s.body(args.body)
+    routes = s.escalation_paths(start) if args.all else [r for r in [s.escalation_path(start)] if r]
+    if args.json:
+        emit_json({"structure": s.id, "from": start.id, "routes": [_route_dict(s, r) for r in routes]})
+        return 0
+    if not routes:
+        print(f"{start.label} har ingen eskaleringsvei (ingen «løfter saker til» eller «rapporterer til»)")
+        return 0
+    for n, route in enumerate(routes, 1):
+        if len(routes) > 1:
+            print(f"Vei {n}{' (foretrukket)' if n == 1 else ''}: {route.describe(s)}")
+        rows = [(i, s.body(h.source).label, RELATION_LABEL[h.kind], s.body(h.target).label)
+                for i, h in enumerate(route.hops, 1)]
+        table(("steg", "fra", "relasjon", "til"), rows)
+        if route.decider is not None:
+            print(f"Beslutter: {s.body(route.decider).label}")
+        else:
+            print("Ingen organer på veien kan beslutte")
+        if n < len(routes):
+            print()
+    return 0
+
+
+def _written(path: Path) -> int:
+    print(f"skrev {path}")
+    return 0
+
+
+def cmd_plot(args: argparse.Namespace) -> int:
+    from samhandling.loader import load
+    from samhandling.plotting import plot_structure
+
+    s = load(args.structure)
+    body = s.body(args.body).id if args.body else None
+    return _written(plot_structure(s, args.output, highlight_from=body))
+
+
+def _case(args: argparse.Namespace, structure: Any, process: str) -> Any:
+    from samhandling.errors import UsageError
+    from samhandling.store import CaseRepository, open_store
+
+    repo = CaseRepository(open_store(args.db))
+    case_id = repo.resolve(args.case)
+    header = repo.header(case_id)
+    if header.process != process:
+        raise UsageError(f"saken {case_id} følger prosessen «{header.process}», ikke «{process}»")
+    return repo.load(case_id)
+
+
+def cmd_plot_process(args: argparse.Namespace) -> int:
+    from samhandling.loader import load
+    from samhandling.plotting import plot_process
+
+    s = load(args.structure)
+    definition = s.process(args.process)
+    case = _case(args, s, definition.name) if args.case else None
+    return _written(plot_process(definition, args.output, case=case, structure=s))
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from samhandling.diagrams import process_model, render, structure_model
+    from samhandling.errors import UsageError
+    from samhandling.loader import load
+
+    s = load(args.structure)
+    if args.process:
+        if args.body:
+            raise UsageError("--from gjelder strukturen; bruk det ikke sammen med --process")
+        model = process_model(s.process(args.process), structure=s)
+    else:
+        model = structure_model(s, highlight_from=s.body(args.body).id if args.body else None)
+    text = render(model, args.format)
+    if args.output:
+        out = Path(args.output)
+        if not out.parent.exists():
+            raise UsageError(f"mappen «{out.parent}» finnes ikke")
+        out.write_text(text, encoding="utf-8")
+        return _written(out)
+    sys.stdout.write(text)
+    return 0

@@ -1,0 +1,204 @@
+"""CLI verbs on time: meetings, rotation, due, schedule, calendar."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from typing import Any
+
+from samhandling.cli.output import emit_json, heading, table
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("meetings", help="vis møteplanen til en struktur")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("--year", type=int, metavar="ÅR", help="bare møtene i dette året")
+    p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.set_defaults(handler=cmd_meetings)
+
+    p = sub.add_parser("rotation", help="vis hvem som har rullerende roller (møteleder, referent, leder)")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("--from", dest="since", metavar="DATO", help="vis perioder fra denne datoen (standard: i dag)")
+    p.add_argument("--to", dest="until", metavar="DATO", help="vis perioder til denne datoen (standard: to år fram)")
+    p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.set_defaults(handler=cmd_rotation)
+
+    p = sub.add_parser("due", help="vis evalueringer og gjennomganger som forfaller eller har forfalt")
+    p.add_argument("structures", nargs="*", metavar="STRUKTUR", help="innebygde navn eller stier (standard: alle innebygde)")
+    p.add_argument("--on", metavar="DATO", help="datoen det gjelder (standard: i dag)")
+    p.add_argument("--within", type=int, default=30, metavar="DAGER", help="ta med det som forfaller innen så mange dager")
+    p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.set_defaults(handler=cmd_due)
+
+    p = sub.add_parser("schedule", help="tidligste møter for de gjenstående stegene i en prosess")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("process", nargs="?", metavar="PROSESS", help="prosessen (standard: strukturens egen)")
+    p.add_argument("--from", dest="ready", required=True, metavar="DATO", help="datoen saken er klar")
+    p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER",
+                   help="innmeldingsfrist i dager før møtet (kan gjentas)")
+    p.add_argument("--via", action="append", default=[], metavar="ORGAN",
+                   help="i stedet for en prosess: organene saken skal gjennom, i rekkefølge (kan gjentas)")
+    p.add_argument("--same-meeting", action="store_true",
+                   help="la samme organ ta etterfølgende steg i samme møte")
+    p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.set_defaults(handler=cmd_schedule)
+
+    p = sub.add_parser("calendar", help="skriv møteplanen og fristene som iCalendar (.ics)")
+    p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
+    p.add_argument("--year", type=int, metavar="ÅR", help="bare møtene i dette året")
+    p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER", help="innmeldingsfrist (kan gjentas)")
+    p.add_argument("-o", "--output", metavar="FIL", help="filen som skrives (standard: skriv til standard ut)")
+    p.set_defaults(handler=cmd_calendar)
+
+
+def _date(text: str | None, what: str) -> dt.date:
+    from samhandling.errors import UsageError
+    from samhandling.loader import parse_norwegian_date
+
+    if text is None:
+        return dt.date.today()
+    day = parse_norwegian_date(text)
+    if day is None:
+        raise UsageError(f"{what}: «{text}» er ikke en dato; bruk ÅÅÅÅ-MM-DD")
+    return day
+
+
+def _deadlines(items: list[str]) -> dict[str, int]:
+    from samhandling.errors import UsageError
+
+    out: dict[str, int] = {}
+    for item in items:
+        body, sep, days = item.partition("=")
+        if not sep or not body.strip() or not days.strip().isdigit():
+            raise UsageError(f"--deadline «{item}»: forventet ORGAN=DAGER, f.eks. FSU=10")
+        out[body.strip()] = int(days)
+    return out
+
+
+def cmd_meetings(args: argparse.Namespace) -> int:
+    from samhandling.loader import load
+    from samhandling.meeting_plan import meeting_plan
+
+    s = load(args.structure)
+    meetings = [m for m in meeting_plan(s).meetings if args.year is None or m.date.year == args.year]
+    rows = [
+        (m.date.isoformat(), s.body(m.body).label, m.host or "", m.venue or "", m.mode.label if m.mode else "")
+        for m in meetings
+    ]
+    if args.json:
+        keys = ("date", "body", "host", "venue", "mode")
+        emit_json([dict(zip(keys, r, strict=True)) for r in rows])
+        return 0
+    if not rows:
+        print(f"{s.name}: ingen møter i planen" + (f" for {args.year}" if args.year else ""))
+        return 0
+    heading(f"Møteplan: {s.name}" + (f" {args.year}" if args.year else ""))
+    table(("dato", "organ", "vert", "sted", "form"), rows)
+    return 0
+
+
+def cmd_rotation(args: argparse.Namespace) -> int:
+    from samhandling.loader import load
+    from samhandling.rotation import add_months, role_label, rotations, schedule
+
+    s = load(args.structure)
+    since = _date(args.since, "--from")
+    until = _date(args.until, "--to") if args.until else add_months(since, 24)
+    assignments = schedule(s, until, since=since)
+    if args.json:
+        emit_json([
+            {"rotation": a.rotation, "body": a.body, "role": a.role, "start": a.start, "end": a.end,
+             "holder": a.holder, "label": a.label, "double": a.double}
+            for a in assignments
+        ])
+        return 0
+    if not rotations(s):
+        print(f"{s.name}: ingen rulleringer er beskrevet")
+        return 0
+    heading(f"Rullering: {s.name} ({since.isoformat()} – {until.isoformat()})")
+    table(
+        ("fra", "til", "organ", "rolle", "innehaver"),
+        [(a.start.isoformat(), a.end.isoformat(), s.body(a.body).label, role_label(a.role),
+          a.label + (" (også i et annet nettverk)" if a.double else "")) for a in assignments],
+    )
+    return 0
+
+
+def cmd_due(args: argparse.Namespace) -> int:
+    from samhandling.evaluations import due_items
+    from samhandling.loader import bundled_names, load
+
+    on = _date(args.on, "--on")
+    rows: list[dict[str, Any]] = []
+    for name in args.structures or bundled_names():
+        s = load(name)
+        for item in due_items(s, on, args.within):
+            ev = item.evaluation
+            rows.append({
+                "structure": s.id, "id": ev.id, "title": ev.title, "body": s.body(ev.body).label if ev.body else "",
+                "deadline": item.deadline.isoformat(), "status": item.status.value, "status_label": item.status.label,
+                "explanation": item.explanation
+                + (f" (og {item.earlier_missed} tidligere uten registrert gjennomføring)" if item.earlier_missed else ""),
+            })
+    if args.json:
+        emit_json(rows)
+        return 0
+    if not rows:
+        print(f"ingenting forfaller eller har forfalt per {on.isoformat()}")
+        return 0
+    heading(f"Forfaller eller har forfalt per {on.isoformat()}")
+    table(("struktur", "hva", "organ", "frist", "status", "merknad"),
+          [(r["structure"], r["title"], r["body"], r["deadline"], r["status_label"], r["explanation"]) for r in rows])
+    return 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    from samhandling.errors import UsageError
+    from samhandling.loader import load
+    from samhandling.schedule import project, project_pairs
+
+    s = load(args.structure)
+    ready = _date(args.ready, "--from")
+    deadlines = _deadlines(args.deadline)
+    if args.via and args.process:
+        raise UsageError("oppgi enten PROSESS eller --via, ikke begge")
+    if args.via:
+        timeline = project_pairs(s, [(f"behandling i {b}", b) for b in args.via], ready, deadlines=deadlines,
+                                 same_meeting=args.same_meeting)
+    else:
+        timeline = project(s.process(args.process), ready, deadlines=deadlines, same_meeting=args.same_meeting)
+    if args.json:
+        emit_json([p.to_dict() for p in timeline])
+        return 0
+    heading(f"Tidligste behandling: {s.name}, klar {ready.isoformat()}")
+    from samhandling.meeting_plan import meeting_plan
+
+    if not meeting_plan(s).meetings:
+        print("merk: strukturen har ingen møteplan, så ingen steg venter på et møte")
+    table(
+        ("steg", "organ", "møte", "frist for innmelding", "merknad"),
+        [(p.label, p.body_label, p.date.isoformat() if p.date else "ingen dato",
+          p.deadline.isoformat() if p.deadline else "", p.reason or "") for p in timeline],
+    )
+    return 0 if all(p.scheduled for p in timeline) else 1
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    import sys
+    from pathlib import Path
+
+    from samhandling.calendar_export import to_ical
+    from samhandling.errors import SamhandlingError
+    from samhandling.loader import load
+
+    s = load(args.structure)
+    data = to_ical(s, args.year, deadlines=_deadlines(args.deadline))
+    if args.output:
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as exc:
+            raise SamhandlingError(f"kan ikke skrive {args.output}: {exc.strerror}", code="write") from None
+        print(f"skrev {data.count(b'BEGIN:VEVENT')} hendelser til {args.output}")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0

@@ -1,0 +1,111 @@
+"""Earliest decision dates on meeting plans (the Sogn og Fjordane 2024 acceptance case and the engine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from samhandling import ScheduleError, load, loads
+from samhandling.loader import BUNDLED_DIR
+from samhandling.schedule import project, project_pairs
+
+D = dt.date
+FSU_THEN_SSU = [("tilrå", "FSU"), ("vedta", "SSU")]
+TEN = {"FSU": 10, "SSU": 10}
+
+
+@pytest.mark.parametrize(
+    ("ready", "fsu", "ssu"),
+    [
+        (D(2024, 2, 1), D(2024, 2, 14), D(2024, 2, 29)),
+        (D(2024, 2, 4), D(2024, 2, 14), D(2024, 2, 29)),  # exactly 10 days before FSU: still on time
+        (D(2024, 2, 5), D(2024, 5, 16), D(2024, 5, 30)),  # 9 days: the next cycle
+        (D(2024, 2, 10), D(2024, 5, 16), D(2024, 5, 30)),
+    ],
+)
+def test_sogn_og_fjordane_fsu_recommends_then_ssu_decides(ready: dt.date, fsu: dt.date, ssu: dt.date) -> None:
+    s = load("sogn-og-fjordane")
+    timeline = project_pairs(s, FSU_THEN_SSU, ready, deadlines=TEN)
+    assert [(p.body_label, p.date) for p in timeline] == [("FSU", fsu), ("SSU", ssu)]
+    assert timeline[0].deadline == fsu - dt.timedelta(days=10)
+    assert all(p.reason is None for p in timeline)
+
+
+def test_ssu_deadline_can_push_the_decision_a_cycle() -> None:
+    # FSU meets 5 September, SSU 3 October: 28 days apart, fine with 10; a 30-day SSU deadline misses it.
+    s = load("sogn-og-fjordane")
+    timeline = project_pairs(s, FSU_THEN_SSU, D(2024, 8, 1), deadlines={"FSU": 10, "SSU": 30})
+    assert [p.date for p in timeline] == [D(2024, 9, 5), D(2024, 12, 5)]
+
+
+def test_no_further_meeting_is_said_not_guessed() -> None:
+    s = load("sogn-og-fjordane")
+    timeline = project_pairs(s, FSU_THEN_SSU, D(2024, 10, 30), deadlines=TEN)
+    assert timeline[0].date is None
+    assert timeline[0].reason is not None and "ikke noe møte" in timeline[0].reason
+    assert "siste planlagte møte er 2024-11-07" in timeline[0].reason
+    assert timeline[1].date is None and timeline[1].reason == "venter på et tidligere steg uten dato"
+
+
+def test_without_deadlines_a_meeting_on_the_ready_day_counts_but_the_next_step_needs_a_later_one() -> None:
+    s = load("sogn-og-fjordane")
+    timeline = project_pairs(s, [("a", "FSU"), ("b", "FSU")], D(2024, 2, 14))
+    assert [p.date for p in timeline] == [D(2024, 2, 14), D(2024, 5, 16)]
+
+
+def test_pairs_need_a_structure() -> None:
+    with pytest.raises(ScheduleError):
+        project(FSU_THEN_SSU, D(2024, 1, 1))
+
+
+def _sor_rogaland_with_plan() -> object:
+    text = (BUNDLED_DIR / "sor-rogaland.yaml").read_text(encoding="utf-8")
+    return loads(text + """
+meetings:
+  - {body: FSU, date: 2024-02-14}
+  - {body: SSU, date: 2024-03-01}
+  - {body: FSU, date: 2024-04-10}
+  - {body: SSU, date: 2024-05-02}
+  - {body: FSU, date: 2024-06-12}
+  - {body: SSU, date: 2024-09-05}
+  - {body: SSU, date: 2024-11-07}
+""")
+
+
+def test_process_definition_main_path_is_projected() -> None:
+    s = _sor_rogaland_with_plan()
+    d = s.process("tjenestemodell")  # type: ignore[attr-defined]
+    timeline = project(d, D(2024, 2, 1), deadlines=TEN)
+    by_step = [(p.act, p.body_label, p.date) for p in timeline]
+    # TMGs have no meeting plan: done on the ready day; FSU then SSU approve the mandate, FSU anchors, ...
+    assert by_step[0][2] == D(2024, 2, 1) and "ingen møteplan" in (timeline[0].reason or "")
+    assert by_step[1:4] == [
+        ("approve_mandate", "FSU", D(2024, 2, 14)),
+        ("approve_mandate", "SSU", D(2024, 3, 1)),
+        ("anchor", "FSU", D(2024, 4, 10)),
+    ]
+    assert [p.date for p in timeline[4:6]] == [D(2024, 4, 10), D(2024, 4, 10)]
+    assert (timeline[6].act, timeline[6].date) == ("recommend", D(2024, 6, 12))
+    assert (timeline[7].act, timeline[7].date) == ("approve_proposal", D(2024, 9, 5))
+    assert (timeline[8].act, timeline[8].date) == ("assess_consequences", D(2024, 11, 7))
+    assert timeline[9].date == D(2024, 11, 7)  # political review: no plan
+    assert timeline[10].date is None  # implement: SSU has no meeting after 7 November
+
+
+def test_same_meeting_lets_one_body_take_consecutive_steps() -> None:
+    s = _sor_rogaland_with_plan()
+    timeline = project(s.process("tjenestemodell"), D(2024, 2, 1), deadlines=TEN, same_meeting=True)  # type: ignore[attr-defined]
+    assert (timeline[8].act, timeline[8].date) == ("assess_consequences", D(2024, 9, 5))
+    assert timeline[10].date == D(2024, 11, 7)
+
+
+def test_open_case_is_projected_from_its_current_state() -> None:
+    s = _sor_rogaland_with_plan()
+    d = s.process("tjenestemodell")  # type: ignore[attr-defined]
+    case = d.new_case(title="Barn og unge", on=D(2024, 1, 5))
+    steps = d.steps()
+    case.state = steps[1].state  # mandate drafted
+    case.progress["approve_mandate"] = ["fsu"]  # FSU has approved, SSU has not
+    timeline = project(case, D(2024, 2, 21), deadlines=TEN)  # one day after the SSU deadline
+    assert (timeline[0].act, timeline[0].body_label, timeline[0].date) == ("approve_mandate", "SSU", D(2024, 5, 2))
