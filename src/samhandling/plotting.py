@@ -391,7 +391,7 @@ def plot_process_model(model: GraphModel, path: str | Path) -> Path:
         colour, linestyle, _, _ = RELATION_STYLE[e.kind]
         done = e.status == "done"
         main_down = e.kind == "step" and abs(a.x - b.x) < 0.01 and b.y < a.y
-        rad = 0.0 if main_down or a.x != b.x else -0.6  # a skip within the column bows out to the right
+        rad = 0.0 if main_down or a.x != b.x else -1.0  # a skip within the column bows out to the right
         ax.add_patch(FancyArrowPatch((a.x, a.y), (b.x, b.y), arrowstyle="-|>", mutation_scale=11,
                                      connectionstyle=f"arc3,rad={rad}", patchA=patches[e.source],
                                      patchB=patches[e.target], color="#1b7837" if done else colour,
@@ -404,7 +404,7 @@ def plot_process_model(model: GraphModel, path: str | Path) -> Path:
         else:
             mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
             if a.x == b.x:
-                mx += BOX_W / 2 + 0.25 + 0.3 * abs(a.y - b.y)
+                mx += 0.5 * abs(a.y - b.y) + 0.6
             ax.text(mx, my + 0.05, "\n".join(_wrap(e.label, 26)), ha="center", va="bottom", fontsize=6.3,
                     color="#555555", linespacing=1.05,
                     bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))

@@ -481,7 +481,7 @@ class ProcessDefinition:
                 )
             ]
         if case.state not in act.sources:
-            possible = ", ".join(f"{a.name} ({a.label})" for a in self._acts_from(case.state)) or "ingen"
+            possible = ", ".join(f"{a.act} ({a.label})" for a in self.available_acts(case)) or "ingen"
             return [
                 StateError(
                     f"«{act.label}» er ikke mulig i tilstanden «{self.state_label(case.state)}»; mulige handlinger nå: {possible}",

@@ -101,7 +101,11 @@ def placeholder_names(template: str) -> list[str]:
 
 def skeleton(template: str) -> str:
     """The template without optional parts, placeholders shown as ``"…"``/``N`` (for suggestions)."""
-    template = re.sub(r"\[[^\[\]]*\]", "", template)
+    while True:  # innermost optional parts first
+        shorter = re.sub(r"\[[^\[\]]*\]", "", template)
+        if shorter == template:
+            break
+        template = shorter
 
     def repl(m: re.Match[str]) -> str:
         if m.group(1):

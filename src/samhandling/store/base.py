@@ -59,8 +59,14 @@ def utc_now() -> str:
 
 
 def canonical_json(data: Any) -> str:
-    """Sorted-key compact JSON; dates become ISO strings. The input of every hash."""
-    return _ENCODER.encode(data)
+    """Sorted-key compact JSON; dates become ISO strings. The input of every hash.
+
+    Same text as ``json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)``, through a C
+    encoder built once (``json.dumps`` builds a new one on every call, which dominates small payloads).
+    """
+    if isinstance(data, str):
+        return str(_quote(data))
+    return "".join(_C_ENCODE(data, 0))
 
 
 def _json_default(value: Any) -> Any:
@@ -71,8 +77,18 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} kan ikke lagres som JSON")
 
 
-_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
 _quote: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]  # the C escaper json.dumps uses
+
+
+def _make_encoder() -> Any:
+    c_make = getattr(json.encoder, "c_make_encoder", None)
+    if c_make is not None:
+        return c_make({}, _json_default, _quote, None, ":", ",", True, False, True)
+    enc = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default)
+    return lambda o, _level: enc.iterencode(o)
+
+
+_C_ENCODE = _make_encoder()
 
 
 def _q(value: str | None) -> str:
@@ -82,7 +98,7 @@ def _q(value: str | None) -> str:
 def payload_text(payload: Mapping[str, Any]) -> str:
     """A payload as the canonical JSON text the store keeps (refuses what JSON cannot hold)."""
     try:
-        return canonical_json(dict(payload))
+        return "".join(_C_ENCODE(payload if type(payload) is dict else dict(payload), 0))
     except (TypeError, ValueError) as exc:
         raise StoreError(
             f"hendelsens data kan ikke lagres: {exc}; forventet tekst, tall, sannhetsverdier, lister eller objekter",
@@ -118,9 +134,11 @@ class CaseHeader:
         return attrs.asdict(self)
 
 
-@attrs.frozen
-class StoredEvent:
-    """An event as the store keeps it: the engine's fields plus the audit fields."""
+class StoredEvent(NamedTuple):
+    """An event as the store keeps it: the engine's fields plus the audit fields.
+
+    Immutable; a named tuple rather than an attrs class because replay builds one per stored event.
+    """
 
     case_id: str
     seq: int
@@ -136,7 +154,7 @@ class StoredEvent:
     hash: str
 
     def to_dict(self) -> dict[str, Any]:
-        data = attrs.asdict(self)
+        data = self._asdict()
         data["on"] = self.on.isoformat()
         return data
 
@@ -157,22 +175,33 @@ def content_hash(
     ``on`` is an ISO date and ``payload`` is canonical JSON text (as stored), so
     the same function checks stored rows without decoding them twice.
     """
+    return hashlib.sha256(content_hash_text(case_id, seq, act, body, person, on, payload, from_state, to_state,
+                                            recorded_at, prev_hash).encode()).hexdigest()
+
+
+def content_hash_text(
+    case_id: str, seq: int, act: str, body: str | None, person: str | None, on: str, payload: str,
+    from_state: str | None, to_state: str, recorded_at: str, prev_hash: str,
+) -> str:
+    """The canonical JSON text the hash is taken over (see :func:`content_hash`)."""
     # Exactly canonical_json() of the content dict, spelled out: this is the hot path of every append.
+    q = _quote
     text = (
-        '{"act":' + _q(act)
-        + ',"body":' + _q(body)
-        + ',"case_id":' + _q(case_id)
-        + ',"from_state":' + _q(from_state)
-        + ',"on":"' + on
-        + '","payload":' + payload
-        + ',"person":' + _q(person)
-        + ',"prev_hash":"' + prev_hash
-        + '","recorded_at":"' + recorded_at
-        + '","seq":' + str(int(seq))
-        + ',"to_state":' + _q(to_state)
-        + "}"
+        f'{{"act":{q(act)},"body":{"null" if body is None else q(body)},"case_id":{q(case_id)},'
+        f'"from_state":{"null" if from_state is None else q(from_state)},"on":"{on}","payload":{payload},'
+        f'"person":{"null" if person is None else q(person)},"prev_hash":"{prev_hash}",'
+        f'"recorded_at":"{recorded_at}","seq":{int(seq)},"to_state":{q(to_state)}}}'
     )
-    return hashlib.sha256(text.encode()).hexdigest()
+    return text
+
+
+_fromiso = dt.date.fromisoformat
+_loads = json.loads
+
+
+def event_from_db(r: Sequence[Any]) -> StoredEvent:
+    """A StoredEvent straight from a database row in :class:`Row` column order (the replay hot path)."""
+    return StoredEvent(r[0], r[1], r[2], r[3], r[4], _fromiso(r[5]), _loads(r[6]), r[7], r[8], r[9], r[10], r[11])
 
 
 class Row(NamedTuple):
@@ -197,8 +226,9 @@ class Row(NamedTuple):
     def as_event(self, payload: dict[str, Any] | None = None) -> StoredEvent:
         """The event this row holds (``payload``: an already decoded copy, saves parsing the text again)."""
         return StoredEvent(
-            self.case_id, self.seq, self.act, self.body, self.person, dt.date.fromisoformat(self.on_date),
-            json.loads(self.payload) if payload is None else payload, self.from_state, self.to_state, self.recorded_at, self.prev_hash, self.hash,
+            self.case_id, self.seq, self.act, self.body, self.person, _fromiso(self.on_date),
+            _loads(self.payload) if payload is None else payload, self.from_state, self.to_state, self.recorded_at,
+            self.prev_hash, self.hash,
         )
 
     def expected_hash(self) -> str:
@@ -214,19 +244,21 @@ def chain_rows(
     """Number-check and hash-chain new events; raises before anything is written."""
     when = recorded_at or utc_now()
     rows: list[Row] = []
-    for offset, ev in enumerate(events):
-        seq = expected_seq + offset
+    append = rows.append
+    date, datetime, sha256 = dt.date, dt.datetime, hashlib.sha256
+    for seq, ev in enumerate(events, start=expected_seq):
         if ev.seq != seq:
             raise Conflicts.sequence(case_id, seq, ev.seq)
-        if not isinstance(ev.on, dt.date) or isinstance(ev.on, dt.datetime):
+        on_value = ev.on
+        if not isinstance(on_value, date) or isinstance(on_value, datetime):
             raise StoreError(f"hendelse nr. {seq} i sak «{case_id}» mangler en gyldig dato (forventet en date)",
                              code="store-event")
-        on = ev.on.isoformat()
+        on = on_value.isoformat()
         payload = payload_text(ev.payload)
-        h = content_hash(case_id, seq, ev.act, ev.body, ev.person, on, payload, ev.from_state, ev.to_state,
-                         when, prev_hash)
-        rows.append(Row(case_id, seq, ev.act, ev.body, ev.person, on, payload, ev.from_state, ev.to_state,
-                        when, prev_hash, h))
+        act, body, person, from_state, to_state = ev.act, ev.body, ev.person, ev.from_state, ev.to_state
+        h = sha256(content_hash_text(case_id, seq, act, body, person, on, payload, from_state, to_state, when,
+                                     prev_hash).encode()).hexdigest()
+        append(Row(case_id, seq, act, body, person, on, payload, from_state, to_state, when, prev_hash, h))
         prev_hash = h
     return rows
 

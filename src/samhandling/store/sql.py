@@ -40,6 +40,7 @@ from samhandling.store.base import (
     StoredEvent,
     case_not_found,
     chain_rows,
+    event_from_db,
     utc_now,
 )
 
@@ -329,6 +330,13 @@ class SqlStore(EventStore):
             return [CaseHeader(*r) for r in conn.execute(
                 sa.select(*_CASE_COLS).order_by(cases.c.created, cases.c.case_id))]
 
+    def events(self, case_id: str) -> list[StoredEvent]:
+        with self._read() as conn:
+            evs = [event_from_db(r) for r in conn.execute(self._rows_query, {"case_id": case_id})]
+            if not evs and conn.execute(sa.select(cases.c.case_id).where(cases.c.case_id == case_id)).first() is None:
+                raise case_not_found(case_id)
+            return evs
+
     def iter_all_rows(self) -> Iterator[tuple[CaseHeader, list[Row]]]:
         with self._read() as conn, conn.begin():  # one snapshot for headers and events
             headers = {r[0]: CaseHeader(*r) for r in conn.execute(sa.select(*_CASE_COLS))}
@@ -356,7 +364,7 @@ class SqlStore(EventStore):
             result = conn.execution_options(yield_per=5000).execute(
                 sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq))
             for r in result:
-                yield Row(*r).as_event()
+                yield event_from_db(r)
 
     def close(self) -> None:
         self._engine.dispose()
