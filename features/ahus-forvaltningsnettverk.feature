@@ -76,3 +76,14 @@ Egenskap: Regionale forvaltningsnettverk i Ahus-området – saker til nettverks
       | 2024-10-15 |
     Så handlingen avvises med koden "wrong-body"
     Og saken er uendret
+
+  Scenario: Møteleder og referent går på omgang i Follo-nettverket hvert halvår
+    Så møteleder i "Folloregionen" den 2024-09-01 er "Ås"
+    Og referent i "Folloregionen" den 2024-09-01 er "Nesodden"
+    Og møteleder i "Folloregionen" den 2025-02-01 er "Nesodden"
+    Og referent i "Folloregionen" den 2025-02-01 er "Enebakk"
+    Og møteleder i "Folloregionen" den 2025-08-01 er "Enebakk"
+
+  Scenario: Enebakk er ikke møteleder i begge nettverkene samtidig
+    Så møteleder i "Folloregionen" den 2025-08-01 er "Enebakk"
+    Og møteleder i "Nedre Romerike" den 2025-08-01 er "Aurskog-Høland"

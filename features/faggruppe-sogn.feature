@@ -57,3 +57,8 @@ Egenskap: Faggruppe innan helse og omsorg i Sogn – råd til rådmannsgruppa
       | Drøfta i faggruppa | Treng kostnadsoverslag |
     Så saken er i tilstanden "Drøfta i faggruppa"
     Og neste ansvarlige organ er "Faggruppa"
+
+  Scenario: Leiarvervet går på omgang mellom kommunane kvart år
+    Så leder i "Faggruppa" den 2012-06-01 er "Aurland"
+    Og leder i "Faggruppa" den 2013-06-01 er "Balestrand"
+    Og leder i "Faggruppa" den 2019-06-01 er "Aurland"

@@ -6,6 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+
+import samhandling
+from samhandling import AuthorityError, Case, RuleError, StateError
 from test_engine_support import (
     OTHER_TMG,
     SOR_PATH,
@@ -24,9 +27,6 @@ from test_engine_support import (
     sor_text,
     with_setting,
 )
-
-import samhandling
-from samhandling import AuthorityError, Case, RuleError, StateError
 
 # ---------------------------------------------------------------------------- Sør-Rogaland: main path
 
@@ -97,7 +97,7 @@ def test_political_review_gateway_is_decided_by_ssu(needed: bool, dest: str) -> 
     )
     assert event.to_state == case.state == dest
     assert case.data["economic"] == "økte kostnader i kommunene"
-    assert [a.act for a in case.available_acts()][0] == ("political_review" if needed else "implement")
+    assert next(a.act for a in case.available_acts()) == ("political_review" if needed else "implement")
 
 
 def test_available_acts_name_the_next_act_and_body_at_every_step() -> None:
@@ -144,7 +144,7 @@ def test_rejection_back_to_assessment_is_the_default(tmp_path: Path, option: str
     assert case.history[-1].payload == {"party": "sola", "outcome": "rejected"}
     assert case.data["political_review"] == ["stavanger:adopted", "sola:rejected"]
     assert "political_review" not in case.progress
-    assert [a.act for a in case.available_acts()][0] == "assess_consequences"
+    assert next(a.act for a in case.available_acts()) == "assess_consequences"
 
     # SSU reassesses; the second round of political review starts afresh.
     advance(case, political_review=True)
@@ -158,9 +158,7 @@ def test_rejection_stop_ends_the_case(tmp_path: Path) -> None:
     assert case.state == "avvist"
     assert case.is_final
     assert case.available_acts() == []
-    assert_refused(
-        case, "implement", StateError, "case-closed", by="SSU", on=next_day(case)
-    )
+    assert_refused(case, "implement", StateError, "case-closed", by="SSU", on=next_day(case))
 
 
 def test_rejection_continue_records_it_and_goes_on(tmp_path: Path) -> None:
@@ -194,10 +192,15 @@ def test_fsu_escalates_to_ssu_from_the_graph(start: str) -> None:
     assert event.payload["to"] == "ssu"
     assert case.state == "eskalert"
     assert case.data["escalated_to"] == "ssu"
-    assert [(a.act, a.bodies) for a in case.available_acts()][0] == ("approve_proposal", ("ssu",))
+    assert next((a.act, a.bodies) for a in case.available_acts()) == ("approve_proposal", ("ssu",))
 
     assert_refused(
-        case, "approve_proposal", AuthorityError, "advisory-body", by="FSU", on=next_day(case),
+        case,
+        "approve_proposal",
+        AuthorityError,
+        "advisory-body",
+        by="FSU",
+        on=next_day(case),
         positions=all_for(structure),
     )
     case.act("approve_proposal", by="SSU", on=next_day(case), positions=all_for(structure))
@@ -238,7 +241,12 @@ def test_escalation_follows_a_different_graph(tmp_path: Path) -> None:
     assert case.available_acts()[0].bodies == ("osu",)
 
     err = assert_refused(
-        case, "approve_proposal", AuthorityError, "wrong-body", by="SSU", on=next_day(case),
+        case,
+        "approve_proposal",
+        AuthorityError,
+        "wrong-body",
+        by="SSU",
+        on=next_day(case),
         positions=all_for(structure),
     )
     assert "det gjør OSU" in err.message
@@ -273,7 +281,7 @@ def test_send_back_clears_progress_after_the_target_and_the_case_goes_forward_ag
     assert case.state == "forankret"
     assert event.payload == {"to": "forankret", "reason": "forløpet må revideres"}
     assert case.progress == {}
-    assert [a.act for a in case.available_acts()][0] == "draft_pathway"
+    assert next(a.act for a in case.available_acts()) == "draft_pathway"
     # The same TMG stays responsible; the case completes.
     assert case.available_acts()[0].bodies == (TMG,)
     drive_to(case, "implementert", political_review=True)
@@ -352,7 +360,12 @@ def test_consensus_among_sides(tmp_path: Path) -> None:
     case = drive_to(new_sor_case(structure), "anbefalt")
     on = next_day(case)
     err = assert_refused(
-        case, "approve_proposal", RuleError, "no-consensus", by="SSU", on=on,
+        case,
+        "approve_proposal",
+        RuleError,
+        "no-consensus",
+        by="SSU",
+        on=on,
         positions={"kommunene": "mot", "helseforetaket": "for"},
     )
     assert "kommunene er imot" in err.message
@@ -368,7 +381,12 @@ def test_consensus_among_sides(tmp_path: Path) -> None:
 def test_consensus_among_parties_is_the_default() -> None:
     case = drive_to(new_sor_case(), "anbefalt")
     assert_refused(
-        case, "approve_proposal", RuleError, "unknown-party", by="SSU", on=next_day(case),
+        case,
+        "approve_proposal",
+        RuleError,
+        "unknown-party",
+        by="SSU",
+        on=next_day(case),
         positions={"kommunene": "for", "helseforetaket": "for"},
     )
     positions = all_for(case.definition.structure)
@@ -446,7 +464,9 @@ MEETING = D(2024, 10, 11)
 
 def test_agenda_item_exactly_ten_days_before_is_in_time() -> None:
     case = _agenda_item()
-    event = case.act("submit", by="Forvaltningsnettverk Folloregionen", on=MEETING - dt.timedelta(days=10), meeting=MEETING)
+    event = case.act(
+        "submit", by="Forvaltningsnettverk Folloregionen", on=MEETING - dt.timedelta(days=10), meeting=MEETING
+    )
     assert case.state == "innmeldt"
     assert event.payload["meeting"] == "2024-10-11"
 
@@ -467,7 +487,12 @@ def test_agenda_item_full_path_and_seven_day_agenda() -> None:
     case.act("submit", by="follo", on=D(2024, 9, 30), meeting=MEETING)
     assert case.available_acts()[0].bodies == ("follo",)
     assert_refused(
-        case, "put_on_agenda", AuthorityError, "wrong-body", by="kongsvinger-nettverk", on=D(2024, 10, 4),
+        case,
+        "put_on_agenda",
+        AuthorityError,
+        "wrong-body",
+        by="kongsvinger-nettverk",
+        on=D(2024, 10, 4),
         meeting=MEETING,
     )
     err = assert_refused(case, "put_on_agenda", RuleError, "late-item", by="follo", on=D(2024, 10, 5), meeting=MEETING)

@@ -9,6 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
+import samhandling
+from samhandling import ActRefusedError, AuthorityError, RuleError, SamhandlingError, StateError
 from test_engine_support import (
     OTHER_TMG,
     TMG,
@@ -23,9 +26,6 @@ from test_engine_support import (
     replace_once,
     sor_text,
 )
-
-import samhandling
-from samhandling import ActRefusedError, AuthorityError, RuleError, SamhandlingError, StateError
 
 
 def test_refusal_errors_are_one_family() -> None:
@@ -47,15 +47,27 @@ def test_wrong_body() -> None:
 def test_another_tmg_than_the_one_that_drafted_the_mandate() -> None:
     case = drive_to(new_sor_case(), "forankret")
     assert_refused(
-        case, "draft_pathway", AuthorityError, "wrong-body", by=OTHER_TMG, on=next_day(case),
-        input_clinics="x", input_municipalities="y", user_involvement="z",
+        case,
+        "draft_pathway",
+        AuthorityError,
+        "wrong-body",
+        by=OTHER_TMG,
+        on=next_day(case),
+        input_clinics="x",
+        input_municipalities="y",
+        user_involvement="z",
     )
 
 
 def test_advisory_body_cannot_approve_the_proposal() -> None:
     case = drive_to(new_sor_case(), "anbefalt")
     err = assert_refused(
-        case, "approve_proposal", AuthorityError, "advisory-body", by="FSU", on=next_day(case),
+        case,
+        "approve_proposal",
+        AuthorityError,
+        "advisory-body",
+        by="FSU",
+        on=next_day(case),
         positions=all_for(case.definition.structure),
     )
     assert err.message.startswith("FSU er et rådgivende organ uten beslutningsmyndighet")
@@ -114,7 +126,9 @@ def test_person_without_a_seat_on_that_date(tmp_path: Path) -> None:
 def test_no_consensus_names_who_disagrees() -> None:
     case = drive_to(new_sor_case(), "anbefalt")
     positions = {**all_for(case.definition.structure), "sola": "mot", "Sandnes": "nei"}
-    err = assert_refused(case, "approve_proposal", RuleError, "no-consensus", by="SSU", on=next_day(case), positions=positions)
+    err = assert_refused(
+        case, "approve_proposal", RuleError, "no-consensus", by="SSU", on=next_day(case), positions=positions
+    )
     assert "SSU har ikke konsensus: Sandnes og Sola er imot" in err.message
     assert "S3-R7" in err.message
     assert sorted(err.details["against"]) == ["Sandnes", "Sola"]
@@ -123,8 +137,14 @@ def test_no_consensus_names_who_disagrees() -> None:
 def test_no_consensus_via_against_list() -> None:
     case = drive_to(new_sor_case(), "anbefalt")
     err = assert_refused(
-        case, "approve_proposal", RuleError, "no-consensus", by="SSU", on=next_day(case),
-        positions=all_for(case.definition.structure), against=["Helse Stavanger"],
+        case,
+        "approve_proposal",
+        RuleError,
+        "no-consensus",
+        by="SSU",
+        on=next_day(case),
+        positions=all_for(case.definition.structure),
+        against=["Helse Stavanger"],
     )
     assert "Helse Stavanger HF er imot" in err.message
 
@@ -151,8 +171,15 @@ def test_work_cannot_start_before_every_party_is_anchored() -> None:
     assert case.state == "mandat_godkjent"
     assert len(case.progress["anchor"]) == 15
     err = assert_refused(
-        case, "draft_pathway", StateError, "invalid-state", by=TMG, on=next_day(case),
-        input_clinics="x", input_municipalities="y", user_involvement="z",
+        case,
+        "draft_pathway",
+        StateError,
+        "invalid-state",
+        by=TMG,
+        on=next_day(case),
+        input_clinics="x",
+        input_municipalities="y",
+        user_involvement="z",
     )
     assert "Mandat godkjent" in err.message
     assert "anchor (forankre arbeidet)" in err.message
@@ -187,8 +214,14 @@ def test_anchoring_needs_a_party_that_must_be_anchored(payload: dict[str, str], 
 def test_missing_user_involvement() -> None:
     case = drive_to(new_sor_case(), "forankret")
     err = assert_refused(
-        case, "draft_pathway", RuleError, "missing-input", by=TMG, on=next_day(case),
-        input_clinics="innspill", input_municipalities="innspill",
+        case,
+        "draft_pathway",
+        RuleError,
+        "missing-input",
+        by=TMG,
+        on=next_day(case),
+        input_clinics="innspill",
+        input_municipalities="innspill",
     )
     assert err.message == "«utarbeide nye forløp-/samhandlingsstrukturer» krever brukerinvolvering"
     assert err.details["missing"] == ["user_involvement"]
@@ -197,23 +230,44 @@ def test_missing_user_involvement() -> None:
 def test_missing_gateway_decision() -> None:
     case = drive_to(new_sor_case(), "godkjent")
     err = assert_refused(
-        case, "assess_consequences", RuleError, "missing-decision", by="SSU", on=next_day(case),
-        economic="x", organisational="y", political_review="kanskje",
+        case,
+        "assess_consequences",
+        RuleError,
+        "missing-decision",
+        by="SSU",
+        on=next_day(case),
+        economic="x",
+        organisational="y",
+        political_review="kanskje",
     )
     assert "political_review=true eller false" in err.message
 
 
 def test_political_review_needs_an_outcome_and_each_municipality_once() -> None:
     case = drive_to(new_sor_case(), "politisk_behandling", political_review=True)
-    assert_refused(case, "political_review", RuleError, "missing-input", by="kommunestyrene", on=next_day(case), party="Sola")
     assert_refused(
-        case, "political_review", RuleError, "wrong-party", by="kommunestyrene", on=next_day(case),
-        party="Helse Stavanger", outcome="vedtatt",
+        case, "political_review", RuleError, "missing-input", by="kommunestyrene", on=next_day(case), party="Sola"
+    )
+    assert_refused(
+        case,
+        "political_review",
+        RuleError,
+        "wrong-party",
+        by="kommunestyrene",
+        on=next_day(case),
+        party="Helse Stavanger",
+        outcome="vedtatt",
     )
     case.act("political_review", by="kommunestyrene", on=next_day(case), party="Sola", outcome="vedtatt")
     assert_refused(
-        case, "political_review", RuleError, "already-recorded", by="kommunestyrene", on=next_day(case),
-        party="Sola", outcome="avvist",
+        case,
+        "political_review",
+        RuleError,
+        "already-recorded",
+        by="kommunestyrene",
+        on=next_day(case),
+        party="Sola",
+        outcome="avvist",
     )
 
 

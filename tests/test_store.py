@@ -8,6 +8,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samhandling.case import Event
 from samhandling.errors import (
@@ -309,3 +311,52 @@ def test_version_mismatch_is_reported_not_replayed_wrongly(repo: CaseRepository)
     assert info.value.code == "store-replay"
     with pytest.raises(IntegrityError):
         repo.store.verify(case.id).raise_for_failure()
+
+
+# ---------------------------------------------------------------------------------------------- canonical form
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**53), 2**53) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(act=st.text(min_size=1), body=st.none() | st.text(), person=st.none() | st.text(),
+       payload=st.dictionaries(st.text(max_size=10), _json, max_size=5), to_state=st.text(min_size=1),
+       day=st.dates(), case_id=st.text(min_size=1, max_size=30))
+def test_fast_hash_is_sha256_of_the_canonical_json(act: str, body: str | None, person: str | None,
+                                                   payload: dict[str, Any], to_state: str, day: dt.date,
+                                                   case_id: str) -> None:
+    """The hand-written hot path hashes exactly ``json.dumps(content, sort_keys=True, compact, unicode)``."""
+    import hashlib
+
+    from samhandling.store.base import chain_rows
+
+    row = chain_rows(case_id, [Event(1, act, body, person, day, payload, None, to_state)], 1, "p" * 64, "T")[0]
+    reference_payload = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert row.payload == reference_payload == canonical_json(payload)
+    content = {"case_id": case_id, "seq": 1, "act": act, "body": body, "person": person, "on": day.isoformat(),
+               "payload": payload, "from_state": None, "to_state": to_state, "recorded_at": "T",
+               "prev_hash": "p" * 64}
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert row.hash == hashlib.sha256(text.encode()).hexdigest() == row.expected_hash()
+    assert row.as_event().payload == payload
+
+
+def test_benchmark_smoke() -> None:
+    """benchmarks/store.py runs end to end with a tiny N and prints its table (speed is not judged here)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "store.py"
+    done = subprocess.run([sys.executable, str(script), "--events", "400", "--per-case", "40", "--single", "10",
+                           "--repeat", "1"], capture_output=True, text=True, check=False, timeout=300)
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "400 hendelser i 10 saker" in out
+    for row in ("enkelthandlinger", "bulkimport", "gjenspilling, alle hendelser", "gjenspilling, sak for sak"):
+        assert f"| {row}" in out

@@ -47,3 +47,8 @@ Egenskap: Sør-Rogaland – organer, sammensetning og eskalering
 
   Scenario: Partnerskapsmøtet har ingen eskaleringsvei
     Så "Partnerskapsmøtet" har ingen eskaleringsvei
+
+  Scenario: Ledelsen av tjenestemodellgruppene bytter side hvert andre år
+    Så leder i "TMG barn og unge" den 2024-06-01 er "helseforetakssiden"
+    Og leder i "TMG barn og unge" den 2026-06-01 er "kommunesiden"
+    Og leder i "TMG skrøpelige eldre" den 2025-12-31 er "kommunesiden"

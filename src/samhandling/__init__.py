@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from samhandling.case import AvailableAct, Case, Event
 from samhandling.errors import (
     ActRefusedError,
     AmbiguousNameError,
@@ -30,7 +31,6 @@ from samhandling.errors import (
     UsageError,
     YamlSyntaxError,
 )
-from samhandling.case import AvailableAct, Case, Event
 from samhandling.findings import Finding
 from samhandling.loader import bundled_names, load, loads
 from samhandling.location import Location
@@ -53,7 +53,6 @@ from samhandling.model import (
     Severity,
     Side,
 )
-
 from samhandling.process import ActDef, ProcessDefinition, StateDef, Step
 
 if TYPE_CHECKING:
@@ -62,14 +61,57 @@ if TYPE_CHECKING:
 __version__ = "0.1.0"
 
 __all__ = [
-    "ActDef", "AvailableAct", "Case", "Event", "ProcessDefinition", "StateDef", "Step",
-    "ActRefusedError", "AmbiguousNameError", "AuthorityError", "Body", "BodyKind", "ConflictError",
-    "DecisionPower", "DecisionRule", "Finding", "IntegrityError", "InvalidStructureError", "LoadError",
-    "Location", "Mandate", "Membership", "MissingExtraError", "Modality", "NotFoundError", "Party", "PartyKind",
-    "Period", "ProcessDefinitionError", "Relation", "RelationKind", "Rule", "RuleError", "SamhandlingError",
-    "ScheduleError", "SchemaError", "Seat", "Setting", "Severity", "Side", "StateError", "StoreError", "Structure",
-    "UnknownBodyError", "UnknownPartyError", "UsageError", "YamlSyntaxError", "__version__", "bundled_names",
-    "load", "loads",
+    "ActDef",
+    "ActRefusedError",
+    "AmbiguousNameError",
+    "AuthorityError",
+    "AvailableAct",
+    "Body",
+    "BodyKind",
+    "Case",
+    "ConflictError",
+    "DecisionPower",
+    "DecisionRule",
+    "Event",
+    "Finding",
+    "IntegrityError",
+    "InvalidStructureError",
+    "LoadError",
+    "Location",
+    "Mandate",
+    "Membership",
+    "MissingExtraError",
+    "Modality",
+    "NotFoundError",
+    "Party",
+    "PartyKind",
+    "Period",
+    "ProcessDefinition",
+    "ProcessDefinitionError",
+    "Relation",
+    "RelationKind",
+    "Rule",
+    "RuleError",
+    "SamhandlingError",
+    "ScheduleError",
+    "SchemaError",
+    "Seat",
+    "Setting",
+    "Severity",
+    "Side",
+    "StateDef",
+    "StateError",
+    "Step",
+    "StoreError",
+    "Structure",
+    "UnknownBodyError",
+    "UnknownPartyError",
+    "UsageError",
+    "YamlSyntaxError",
+    "__version__",
+    "bundled_names",
+    "load",
+    "loads",
 ]
 
 

@@ -37,6 +37,7 @@ _RECORDER = pytest.StashKey[RunRecorder]()
 _SCENARIO = pytest.StashKey[dict[str, Any]]()
 _FAILURE = pytest.StashKey[str]()
 _STARTED = pytest.StashKey[float]()
+_UNDEFINED = pytest.StashKey[bool]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -237,6 +238,7 @@ def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: A
     if world is not None and world.has_case:
         lines.append(world.history_text())
     request.node.stash[_FAILURE] = "\n".join(lines)
+    request.node.stash[_UNDEFINED] = True
 
 
 @pytest.hookimpl(optionalhook=True)
@@ -260,7 +262,9 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     failure = item.stash.get(_FAILURE, None)
     if report.when == "call" and report.failed and failure:
         longrepr: Any = report.longrepr
-        if hasattr(longrepr, "addsection"):
+        if item.stash.get(_UNDEFINED, False):
+            report.longrepr = failure  # pytest-bdd's English message and hidden traceback add nothing
+        elif hasattr(longrepr, "addsection"):
             longrepr.addsection("samhandling: steget som feilet", failure)
         else:
             report.longrepr = f"{longrepr}\n\n{failure}"

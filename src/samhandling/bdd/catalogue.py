@@ -116,6 +116,16 @@ def markdown() -> str:
         "Anførselstegn kan være `\"…\"`, `«…»` eller `“…”`; store og små bokstaver, harde mellomrom og et",
         "kolon til slutt (før en tabell) spiller ingen rolle.",
         "",
+        "Slik leses mønstrene: `\"{organ}\"` er en verdi i anførselstegn, `{antall:d}` et heltall,",
+        "`{dato:dato}` en dato (`2024-03-01`, `01.03.24` eller `1. mars 2024`), og det som står i `[ ... ]`",
+        "kan utelates. Organer og parter kan skrives med navn, forkortelse eller alias (også nynorsk), og",
+        "handlinger og tilstander med navn eller norsk betegnelse. Et steg som ikke finnes, gir forslag til",
+        "de nærmeste stegene i feilmeldingen; `samhandling steps --search TEKST` gjør det samme.",
+        "",
+        "Slå på innsamling av `.feature`-filer uten Python-kode med `samhandling_features = true` i",
+        "pytest-oppsettet, eller lag en testmodul med én linje: `scenarios(\"features\")`. Etter en kjøring",
+        "lager `samhandling report` én HTML-side av resultatet.",
+        "",
     ]
     steps = all_steps()
     for group in GROUPS:

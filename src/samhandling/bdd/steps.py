@@ -841,7 +841,11 @@ def may_not_act(samhandling_world: World, organ: str, handling: str, tekst: str 
 # ---------------------------------------------------------------------------- meetings, deadlines, rotations
 
 register_type("rolle", ["møteleder", "referent", "leder"])
-_ROLE_WORDS = {"møteleder": "chair", "referent": "minute_taker", "leder": "leader"}
+_ROLE_WORDS = {
+    "møteleder": {"chair", "møteleder"},
+    "referent": {"minute_taker", "referent"},
+    "leder": {"leader", "leder", "leiar"},
+}
 
 
 def _meetings(world: World, organ: str, year: int | None = None) -> list[Any]:
@@ -959,7 +963,7 @@ def submission_deadline(samhandling_world: World, organ: str, dato: str, frist: 
 
 @phrase(
     "{rolle:rolle} i \"{organ}\" den {dato:dato} er \"{hvem}\"",
-    example='Så leder i "Faggruppa" den 2013-06-01 er "Luster"',
+    example='Så leder i "Faggruppa" den 2013-06-01 er "Balestrand"',
     group="Møter og frister",
     help="Hvem som har rollen (leder, møteleder, referent) etter strukturens rullering på datoen: en part "
     "eller en side («kommunesiden», «helseforetakssiden»).",
@@ -970,8 +974,8 @@ def rotation_holder(samhandling_world: World, rolle: str, organ: str, dato: str,
     s = samhandling_world.structure
     body = _body(samhandling_world, organ)
     day = parse_date(dato)
-    role = _ROLE_WORDS[name_key(rolle)]
-    held = [a for a in schedule(s, day) if a.body == body.id and a.role == role and a.covers(day)]
+    roles = _ROLE_WORDS[name_key(rolle)]
+    held = [a for a in schedule(s, day) if a.body == body.id and a.role in roles and a.covers(day)]
     if not held:
         raise _fail(f"ingen rullering gir {rolle} i {body.label} den {day.isoformat()}")
     a = held[0]

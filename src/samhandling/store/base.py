@@ -196,7 +196,18 @@ def content_hash_text(
 
 
 _fromiso = dt.date.fromisoformat
-_loads = json.loads
+_scan_once: Any = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+def _loads(text: str) -> Any:
+    """``json.loads`` for the store's own compact JSON, without the wrapper's whitespace handling (5x faster)."""
+    try:
+        value, end = _scan_once(text, 0)
+    except StopIteration:
+        return json.loads(text)  # raises the proper JSONDecodeError
+    if end != len(text):
+        return json.loads(text)  # trailing data or whitespace: the full parser decides
+    return value
 
 
 def event_from_db(r: Sequence[Any]) -> StoredEvent:
@@ -245,7 +256,7 @@ def chain_rows(
     when = recorded_at or utc_now()
     rows: list[Row] = []
     append = rows.append
-    date, datetime, sha256 = dt.date, dt.datetime, hashlib.sha256
+    date, datetime, sha256, q, encode, new = dt.date, dt.datetime, hashlib.sha256, _quote, _C_ENCODE, tuple.__new__
     for seq, ev in enumerate(events, start=expected_seq):
         if ev.seq != seq:
             raise Conflicts.sequence(case_id, seq, ev.seq)
@@ -254,11 +265,20 @@ def chain_rows(
             raise StoreError(f"hendelse nr. {seq} i sak «{case_id}» mangler en gyldig dato (forventet en date)",
                              code="store-event")
         on = on_value.isoformat()
-        payload = payload_text(ev.payload)
+        raw_payload = ev.payload
+        try:
+            payload = "".join(encode(raw_payload if type(raw_payload) is dict else dict(raw_payload), 0))
+        except (TypeError, ValueError):
+            payload = payload_text(raw_payload)  # raises the Norwegian StoreError
         act, body, person, from_state, to_state = ev.act, ev.body, ev.person, ev.from_state, ev.to_state
-        h = sha256(content_hash_text(case_id, seq, act, body, person, on, payload, from_state, to_state, when,
-                                     prev_hash).encode()).hexdigest()
-        append(Row(case_id, seq, act, body, person, on, payload, from_state, to_state, when, prev_hash, h))
+        # Inlined content_hash_text(): the hot path of every append and import.
+        h = sha256((
+            f'{{"act":{q(act)},"body":{"null" if body is None else q(body)},"case_id":{q(case_id)},'
+            f'"from_state":{"null" if from_state is None else q(from_state)},"on":"{on}","payload":{payload},'
+            f'"person":{"null" if person is None else q(person)},"prev_hash":"{prev_hash}",'
+            f'"recorded_at":"{when}","seq":{seq},"to_state":{q(to_state)}}}'
+        ).encode()).hexdigest()
+        append(new(Row, (case_id, seq, act, body, person, on, payload, from_state, to_state, when, prev_hash, h)))
         prev_hash = h
     return rows
 

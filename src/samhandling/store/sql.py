@@ -24,7 +24,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import attrs
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
@@ -249,7 +248,9 @@ class SqlStore(EventStore):
         for header, evs in items:
             chained = chain_rows(header.case_id, evs, 1, header.genesis_hash(), when)
             head = chained[-1].hash if chained else header.genesis_hash()
-            headers.append(attrs.asdict(attrs.evolve(header, head_seq=len(chained), head_hash=head)))
+            headers.append({"case_id": header.case_id, "structure": header.structure, "process": header.process,
+                            "version": header.version, "title": header.title, "created": header.created,
+                            "head_seq": len(chained), "head_hash": head})
             rows.extend(chained)
         try:
             with self._engine.begin() as conn:
