@@ -56,8 +56,8 @@ def test_straight_path_without_political_review_ends_implemented() -> None:
     assert [e.body for e in case.history if e.act == "approve_mandate"] == ["fsu", "ssu"]
     # Anchoring was recorded once per party (every municipality and the health trust) before start-up.
     structure = case.definition.structure
-    assert sorted(case.data["anchor"]) == sorted(anchor_parties(structure))
-    assert len(case.data["anchor"]) == 16
+    assert sorted(case.data["per_party"]["anchor"]) == sorted(anchor_parties(structure))
+    assert len(case.data["per_party"]["anchor"]) == 16
     assert case.data["political_review"] is False
     assert case.progress == {}
     assert case.history[0].payload["version"] == case.version == "1"
@@ -79,7 +79,7 @@ def test_straight_path_with_political_review_needs_every_municipality() -> None:
 
     assert case.state == "klar_for_implementering"
     assert "political_review" not in case.progress
-    assert sorted(case.data["political_review"]) == sorted(f"{m}:adopted" for m in munis)
+    assert sorted(case.data["per_party"]["political_review"]) == sorted(f"{m}:adopted" for m in munis)
     case.act("implement", by="SSU", on=next_day(case))
     assert case.state == "implementert"
 
@@ -142,7 +142,7 @@ def test_rejection_back_to_assessment_is_the_default(tmp_path: Path, option: str
     case = _rejection_case(tmp_path, option)
     assert case.state == "godkjent"
     assert case.history[-1].payload == {"party": "sola", "outcome": "rejected"}
-    assert case.data["political_review"] == ["stavanger:adopted", "sola:rejected"]
+    assert case.data["per_party"]["political_review"] == ["stavanger:adopted", "sola:rejected"]
     assert "political_review" not in case.progress
     assert next(a.act for a in case.available_acts()) == "assess_consequences"
 
@@ -166,8 +166,8 @@ def test_rejection_continue_records_it_and_goes_on(tmp_path: Path) -> None:
     assert case.state == "politisk_behandling"
     assert case.progress["political_review"] == ["stavanger:adopted", "sola:rejected"]
     drive_to(case, "klar_for_implementering")
-    assert "sola:rejected" in case.data["political_review"]
-    assert len(case.data["political_review"]) == 15
+    assert "sola:rejected" in case.data["per_party"]["political_review"]
+    assert len(case.data["per_party"]["political_review"]) == 15
     advance(case)
     assert case.state == "implementert"
 
@@ -182,9 +182,14 @@ def test_invalid_rejection_option_is_a_schema_error(tmp_path: Path) -> None:
 # ---------------------------------------------------------------------------- escalation
 
 
-@pytest.mark.parametrize("start", ["mandat_utarbeidet", "forslag_sendt"])
-def test_fsu_escalates_to_ssu_from_the_graph(start: str) -> None:
-    case = drive_to(new_sor_case(), start)
+def test_escalation_is_not_a_shortcut_past_anchoring() -> None:
+    # Lifting the mandate straight to a decision on the proposal would skip anchoring and drafting.
+    case = drive_to(new_sor_case(), "mandat_utarbeidet")
+    assert_refused(case, "escalate", StateError, "invalid-state", by="FSU", on=next_day(case), reason="prinsipielt")
+
+
+def test_fsu_escalates_to_ssu_from_the_graph() -> None:
+    case = drive_to(new_sor_case(), "forslag_sendt")
     structure = case.definition.structure
     assert [b.id for b in structure.targets("FSU", "escalates_to")] == ["ssu"]
 
@@ -311,7 +316,7 @@ def test_send_back_during_anchoring_clears_the_anchoring() -> None:
     assert case.state == "mandat_utarbeidet"
     assert "anchor" not in case.progress
     drive_to(case, "forankret")
-    assert len(case.data["anchor"]) == 16
+    assert len(case.data["per_party"]["anchor"]) == 16
 
 
 @pytest.mark.parametrize("state", ["ny", "mandat_godkjent", "anbefalt", "politisk_behandling"])

@@ -74,6 +74,8 @@ DECIDING_KINDS = frozenset({"approve", "decide", "political_review", "implement"
 #: Act kinds whose every responsible body must hold the power to decide (checked when a definition loads).
 #: An ``approve`` sequence may include advisory bodies (FSU handles a mandate before SSU approves it).
 STRICT_DECIDING_KINDS = frozenset({"decide", "political_review"})
+#: Named guards an act may declare (a typo must not silently skip a check).
+GUARDS = frozenset({"consensus"})
 #: Act kinds that are not steps of the main path.
 SIDE_KINDS = frozenset({"escalate", "send_back", "withdraw"})
 
@@ -414,7 +416,7 @@ class ProcessDefinition:
         act = self._acts[act_name]
         body = self.structure.body(by).id
         day = on if on is not None else max(dt.date.today(), case.events[-1].on)
-        ctx = Context(act, body, day, person, _normalise_payload(act, payload, self))
+        ctx = Context(act, body, day, person, _normalise_payload(act, body, payload, self))
         if act.due is not None and day > act.due:
             ctx.payload["overdue_days"] = (day - act.due).days
         before = case.state
@@ -444,7 +446,8 @@ class ProcessDefinition:
             entries = case.progress.setdefault(act.name, [])
             entries.append(key)
             if event.to_state != event.from_state:
-                case.data[act.name] = list(entries)
+                # Completed per-party records live apart from payload facts (a gateway key may share the act's name).
+                case.data.setdefault("per_party", {})[act.name] = list(entries)
                 del case.progress[act.name]
             return
         if act.actor.in_order:
@@ -460,8 +463,10 @@ class ProcessDefinition:
 
     def _clear_after(self, case: Case, target: str) -> None:
         index = self.path_index(target)
-        for step in self.steps()[index:]:
-            case.progress.pop(step.act, None)
+        cleared = {step.act for step in self.steps()[index:]}
+        for name in cleared:
+            case.progress.pop(name, None)
+            case.data.get("per_party", {}).pop(name, None)
         case.data.pop("escalated_to", None)
 
     # ------------------------------------------------------------------ refusals
@@ -626,7 +631,11 @@ class ProcessDefinition:
         if act.kind == "send_back":
             target = payload.get("to")
             here = self.path_index(case.state)
-            if target not in self._states or not (0 <= self.path_index(str(target)) < here):
+            if (
+                not isinstance(target, str)
+                or target not in self._states
+                or not (0 <= self.path_index(str(target)) < here)
+            ):
                 earlier = [s.state for s in self.steps() if 0 <= self.path_index(s.state) < here]
                 out.append(
                     RuleError(
@@ -852,7 +861,9 @@ def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
     return out
 
 
-def _normalise_payload(act: ActDef, payload: dict[str, Any], definition: ProcessDefinition) -> dict[str, Any]:
+def _normalise_payload(
+    act: ActDef, body_id: str, payload: dict[str, Any], definition: ProcessDefinition
+) -> dict[str, Any]:
     """Canonical payload: party ids instead of names, outcome and positions in English words."""
     out = dict(payload)
     for key, value in list(out.items()):
@@ -863,8 +874,7 @@ def _normalise_payload(act: ActDef, payload: dict[str, Any], definition: Process
         if act.per_party.outcome:
             out["outcome"] = _OUTCOME_WORDS[str(out["outcome"]).casefold()]
     if act.kind == "escalate":
-        body = definition.structure.body(act.bodies[0]) if act.bodies else None
-        targets = definition.structure.targets(body, RelationKind.ESCALATES_TO) if body else []
+        targets = definition.structure.targets(body_id, RelationKind.ESCALATES_TO)  # the acting body's own targets
         wanted = out.get("to")
         if wanted is not None:
             out["to"] = definition.structure.body(str(wanted)).id
@@ -1074,6 +1084,13 @@ def _act(
     if m.has("gateway"):
         gm = _m(m.raw("gateway"), "«gateway»", m.loc("gateway"), {"key", "label", "true", "false"})
         gateway = (gm.req("key"), gm.str("label") or gm.req("key"), {True: gm.req("true"), False: gm.req("false")})
+    guard = m.str("guard")
+    if guard is not None and guard not in GUARDS:
+        raise SchemaError(
+            f"ukjent vakt (guard) «{guard}»; kjente: {', '.join(sorted(GUARDS))}",
+            code="invalid-value",
+            location=m.loc("guard"),
+        )
     deadline = None
     if m.has("deadline"):
         dm = _m(m.raw("deadline"), "«deadline»", m.loc("deadline"), {"key", "days", "rule"})
@@ -1108,7 +1125,7 @@ def _act(
         dest=m.str("to"),
         actor=actor,
         requires=requires,
-        guard=m.str("guard"),
+        guard=guard,
         gateway=gateway,
         per_party=per_party,
         source_text=m.str("source"),

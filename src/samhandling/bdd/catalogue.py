@@ -126,6 +126,9 @@ def markdown() -> str:
         "pytest-oppsettet, eller lag en testmodul med én linje: `scenarios(\"features\")`. Etter en kjøring",
         "lager `samhandling report` én HTML-side av resultatet.",
         "",
+        "Egne steg (i `conftest.py`) kan bruke fixturen `samhandling_world`: den valgte strukturen",
+        "(`.structure`), prosessen (`.process`), saken (`.case`) og siste forsøk (`.attempt`).",
+        "",
     ]
     steps = all_steps()
     for group in GROUPS:

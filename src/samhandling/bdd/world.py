@@ -179,6 +179,8 @@ class World:
             return body
 
     def _act_label(self, act: str) -> str:
+        if act == "open":
+            return "åpnet saken (open)"
         if self._process is not None:
             for a in self._process.acts:
                 if a.name == act:
