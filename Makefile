@@ -12,7 +12,7 @@ help:
 	@echo "make demo   - kjør demonstrasjonen (Sør-Rogaland, SQLite)"
 	@echo "make test   - installer, start og kjør alle tester (lint, typer, enhet, integrasjon, BDD)"
 	@echo "make bench  - kjør ytelsesmålingene"
-	@echo "make docs   - generer docs/steps.md og docs/*.schema.json på nytt"
+	@echo "make docs   - generer docs/steps.md (stegkatalogen) på nytt"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +49,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/store.py
 
 docs: $(VENV)/.dev
-	$(BIN)/python -m samhandling.docgen
+	$(BIN)/samhandling steps --markdown > docs/steps.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist samhandling.db

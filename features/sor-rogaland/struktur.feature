@@ -52,3 +52,14 @@ Egenskap: Sør-Rogaland – organer, sammensetning og eskalering
     Så leder i "TMG barn og unge" den 2024-06-01 er "helseforetakssiden"
     Og leder i "TMG barn og unge" den 2026-06-01 er "kommunesiden"
     Og leder i "TMG skrøpelige eldre" den 2025-12-31 er "kommunesiden"
+
+  Scenariomal: Myndigheten til hvert organ
+    Så organet "<organ>" er <myndighet>
+
+    Eksempler:
+      | organ                 | myndighet                 |
+      | SSU                   | besluttende               |
+      | FSU                   | rådgivende                |
+      | Kommunestyrene        | besluttende               |
+      | TMG barn og unge      | uten beslutningsmyndighet |
+      | fagråd palliasjon     | uten beslutningsmyndighet |

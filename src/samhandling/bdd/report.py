@@ -92,10 +92,13 @@ def _history(world: dict[str, Any]) -> str:
 def _scenario(s: dict[str, Any]) -> str:
     outcome = s.get("outcome", "pending")
     tags = " ".join(f"@{escape(t)}" for t in s.get("tags", []))
+    nodeid = str(s.get("nodeid", ""))
+    example = nodeid[nodeid.index("[") + 1 : -1] if nodeid.endswith("]") and "[" in nodeid else ""
     out = [
         f'<section class="scenario {escape(outcome)}" id="{escape(s.get("nodeid", ""))}">',
         f'<h3>{escape(s.get("keyword", "Scenario"))}: {escape(s.get("name", ""))}'
-        f'<span class="badge {escape(outcome)}">{escape(STATUS_LABEL.get(outcome, outcome))}</span></h3>',
+        + (f' <span class="meta">[{escape(example)}]</span>' if example else "")
+        + f'<span class="badge {escape(outcome)}">{escape(STATUS_LABEL.get(outcome, outcome))}</span></h3>',
     ]
     if tags:
         out.append(f'<div class="meta">{tags}</div>')

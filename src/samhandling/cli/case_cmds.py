@@ -329,8 +329,15 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not items:
         print(f"Ingen saker i {store_location(repo.store.url)}")
         return 0
+
+    def label(item: dict[str, Any]) -> str:
+        try:
+            return str(repo.definition(item["structure"], item["process"]).state_label(item["state"]))
+        except Exception:  # a structure file that moved: show the raw state
+            return str(item["state"])
+
     table(("id", "tittel", "struktur", "prosess", "tilstand", "hendelser", "opprettet"),
-          [(i["id"], i["title"], i["structure"], i["process"], i["state"], i["events"], i["created"][:10])
+          [(i["id"], i["title"], i["structure"], i["process"], label(i), i["events"], i["created"][:10])
            for i in items])
     return 0
 

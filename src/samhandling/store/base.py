@@ -257,6 +257,9 @@ def chain_rows(
     rows: list[Row] = []
     append = rows.append
     date, datetime, sha256, q, encode, new = dt.date, dt.datetime, hashlib.sha256, _quote, _C_ENCODE, tuple.__new__
+    qcase = q(case_id)
+    heads: dict[tuple[str, str | None, str | None], str] = {}
+    tails: dict[str, str] = {}
     for seq, ev in enumerate(events, start=expected_seq):
         if ev.seq != seq:
             raise Conflicts.sequence(case_id, seq, ev.seq)
@@ -271,12 +274,20 @@ def chain_rows(
         except (TypeError, ValueError):
             payload = payload_text(raw_payload)  # raises the Norwegian StoreError
         act, body, person, from_state, to_state = ev.act, ev.body, ev.person, ev.from_state, ev.to_state
-        # Inlined content_hash_text(): the hot path of every append and import.
+        # Inlined content_hash_text(): the hot path of every append and import. Acts, bodies and states come
+        # from a small vocabulary, so their JSON spellings are memoised for the call.
+        head = heads.get((act, body, from_state))
+        if head is None:
+            head = heads[(act, body, from_state)] = (
+                f'{{"act":{q(act)},"body":{"null" if body is None else q(body)},"case_id":{qcase},'
+                f'"from_state":{"null" if from_state is None else q(from_state)},"on":"'
+            )
+        tail = tails.get(to_state)
+        if tail is None:
+            tail = tails[to_state] = f',"to_state":{q(to_state)}}}'
         h = sha256((
-            f'{{"act":{q(act)},"body":{"null" if body is None else q(body)},"case_id":{q(case_id)},'
-            f'"from_state":{"null" if from_state is None else q(from_state)},"on":"{on}","payload":{payload},'
-            f'"person":{"null" if person is None else q(person)},"prev_hash":"{prev_hash}",'
-            f'"recorded_at":"{when}","seq":{seq},"to_state":{q(to_state)}}}'
+            f'{head}{on}","payload":{payload},"person":{"null" if person is None else q(person)},'
+            f'"prev_hash":"{prev_hash}","recorded_at":"{when}","seq":{seq}{tail}'
         ).encode()).hexdigest()
         append(new(Row, (case_id, seq, act, body, person, on, payload, from_state, to_state, when, prev_hash, h)))
         prev_hash = h
