@@ -8,7 +8,9 @@ Measures
   * bulk import: every case and event in one transaction (``SqlStore.import_cases``);
   * replay: reading every event back into event objects in case order (``SqlStore.all_events``), and case by
     case (``SqlStore.events``), against raw ``sqlite3`` fetching the same rows.
-The raw side writes exactly the rows the store wrote (same columns, same precomputed hashes, same pragmas and
+Each side runs with the garbage collector off while it is timed (collected between measurements), as in
+benchmarks/engine.py; every measurement is repeated in fresh databases and the best round of each side is
+reported, since the machine may be shared. The raw side writes exactly the rows the store wrote (same columns, same precomputed hashes, same pragmas and
 indexes), so the difference is what the store adds: hashing, checks, SQLAlchemy Core and the event objects.
 Targets: bulk import >= 0.5 x raw rate; replay <= 3 x raw time.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gc
 import sqlite3
 import sys
 import tempfile
@@ -80,8 +83,10 @@ def run(events_total: int, per_case: int, single: int, repeat: int = 3, out: obj
 
     def timed(key: str, seconds: float) -> None:
         timings.setdefault(key, []).append(seconds)
+        gc.collect()  # collect between measurements, never during one (gc is off while timing, both sides)
 
     items = [(header(f"sak-{i:06d}"), make_events(per_case)) for i in range(cases_n)]
+    gc.disable()
     # Each round builds fresh databases; the best round of each side is reported (the machine may be shared).
     for _round in range(max(1, repeat)):
         with tempfile.TemporaryDirectory(prefix="samhandling-bench-") as tmp:
@@ -156,6 +161,7 @@ def run(events_total: int, per_case: int, single: int, repeat: int = 3, out: obj
             raw.close()
             store.close()
 
+    gc.enable()
     results = {key: _best(values) for key, values in timings.items()}
     ratio_bulk = results["bulk_raw"] / results["bulk_store"]  # store rate / raw rate
     ratio_replay = results["replay_store"] / results["replay_raw"]

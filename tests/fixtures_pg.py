@@ -100,6 +100,31 @@ def _skip(reason: str) -> None:
     pytest.skip(reason)
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _sweep_stale(bindir: Path, user: str | None) -> None:
+    """Stop and remove servers left by earlier test sessions that were killed before their clean-up ran."""
+    for base in glob.glob(os.path.join(tempfile.gettempdir(), "samhandling-pg-*")):
+        owner = Path(base) / "owner.pid"
+        try:
+            pid = int(owner.read_text().strip())
+        except (OSError, ValueError):
+            continue
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        if (Path(base) / "data" / "postmaster.pid").exists():
+            _run([str(bindir / "pg_ctl"), "-D", str(Path(base) / "data"), "-m", "immediate", "-w", "stop"], user)
+        shutil.rmtree(base, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[PgServer]:
     bindir = find_pg_bin()
@@ -108,9 +133,11 @@ def pg_server() -> Iterator[PgServer]:
               "PostgreSQL-testene av hendelseslageret ble IKKE kjørt (kjør «make test-deps» som root)")
     assert bindir is not None
     user = _server_user()
+    _sweep_stale(bindir, user)
     base = Path(tempfile.mkdtemp(prefix="samhandling-pg-"))
     data, sock, log = base / "data", base / "sock", base / "server.log"
     sock.mkdir()
+    (base / "owner.pid").write_text(str(os.getpid()))
     if user is not None:
         entry = pwd.getpwnam(user)
         for p in (base, sock):

@@ -113,12 +113,15 @@ def test_parse_values() -> None:
 
 def test_bad_input_is_one_norwegian_line(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = new_case(capsys, db)
+    (Path(db).parent / "ikke-en-database.txt").write_text("dette er ikke en database\n" * 200)
     for argv, code_expected, needle in (
         (["case", "act", cid, "draft_mandate", "--by", "tmg-barn-unge", "--set", "x", "--db", db], 2, "NØKKEL=VERDI"),
         (["case", "act", cid, "draft_mandate", "--by", "tmg-barn-unge", "--on", "i morgen", "--db", db], 2,
          "ÅÅÅÅ-MM-DD"),
         (["case", "show", "finnes-ikke", "--db", db], 2, "fant ingen sak"),
         (["case", "list", "--db", "mysql://h/db"], 1, "ukjent type hendelseslager"),
+        (["case", "list", "--db", str(Path(db).parent / "ikke-en-database.txt")], 1, "file is not a database"),
+        (["case", "list", "--db", "postgresql://x@127.0.0.1:1/db"], 1, "hendelseslageret svarte med feil"),
         (["case", "new", "finnes-ikke", "tjenestemodell", "--title", "x", "--db", db], 2, "finnes-ikke"),
     ):
         code, _out, err = run(capsys, *argv)

@@ -260,10 +260,8 @@ def test_refused_act_writes_nothing(repo: CaseRepository) -> None:
     assert repo.header(case.id).head_seq == 1
 
 
-def test_two_repositories_racing_on_one_case(store_url: str) -> None:
-    if store_url == "memory://":
-        pytest.skip("to repositorier deler ikke et minnelager")
-    a, b = CaseRepository(open_store(store_url)), CaseRepository(open_store(store_url))
+def test_two_repositories_racing_on_one_case(sql_url: str) -> None:
+    a, b = CaseRepository(open_store(sql_url)), CaseRepository(open_store(sql_url))
     case = a.create("sor-rogaland", "tjenestemodell", title="Kappløp", on=D(2024, 1, 2))
     stale = b.load(case.id)
     a.act(case.id, "draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 10))
@@ -360,3 +358,21 @@ def test_benchmark_smoke() -> None:
     assert "400 hendelser i 10 saker" in out
     for row in ("enkelthandlinger", "bulkimport", "gjenspilling, alle hendelser", "gjenspilling, sak for sak"):
         assert f"| {row}" in out
+
+
+def test_structure_file_path_is_stored_absolute(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from samhandling.loader import BUNDLED_DIR
+
+    (tmp_path / "structures").mkdir()
+    (tmp_path / "processes").mkdir()
+    shutil.copy(BUNDLED_DIR / "sor-rogaland.yaml", tmp_path / "structures" / "min.yaml")
+    shutil.copy(BUNDLED_DIR.parent / "processes" / "tjenestemodell.yaml", tmp_path / "processes")
+    monkeypatch.chdir(tmp_path)
+    repo = CaseRepository(open_store(str(tmp_path / "s.db")))
+    case = repo.create("structures/min.yaml", "tjenestemodell", title="Fra fil", on=D(2024, 1, 2))
+    assert repo.header(case.id).structure == str(tmp_path / "structures" / "min.yaml")
+    monkeypatch.chdir("/")
+    fresh = CaseRepository(open_store(str(tmp_path / "s.db")))  # another directory, another process
+    assert fresh.load(case.id).title == "Fra fil"

@@ -48,8 +48,17 @@ def test_many_processes_appending_lose_nothing(sql_url: str) -> None:
                           [Event(1, "open", None, None, dt.date(2024, 1, 1), {"title": cid}, None, "s")])
     ctx = multiprocessing.get_context("spawn")
     start_at = time.time() + 3.0  # every worker starts writing at the same moment
+    verified = 0
     with ctx.Pool(WORKERS) as pool:
-        results = pool.starmap(append_worker, [(sql_url, w, start_at) for w in range(WORKERS)])
+        pending = pool.starmap_async(append_worker, [(sql_url, w, start_at) for w in range(WORKERS)])
+        # Meanwhile a reader verifies, again and again: it must never see a half-written append.
+        while not pending.ready():
+            result = store.verify()
+            assert result.ok, result.failures
+            assert store.verify(CASES[0]).ok
+            verified += 1
+        results = pending.get(timeout=600)
+    assert verified > 0
 
     outcomes = Counter(r[0] for rs in results for r in rs)
     assert outcomes["ok"] + outcomes["conflict"] == WORKERS * OPS

@@ -167,7 +167,7 @@ def _name(structure: Structure | None, ident: str | None, kind: str) -> str:
 def describe_payload(payload: dict[str, Any], structure: Structure | None) -> str:
     """A short Norwegian summary of an event's data."""
     parts: list[str] = []
-    for key, value in payload.items():
+    for key, value in sorted(payload.items(), key=lambda kv: kv[0] != "party"):  # the party first
         if key in ("title", "version", "data", "case_id"):
             continue
         if key == "party":

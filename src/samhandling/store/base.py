@@ -196,6 +196,7 @@ def content_hash_text(
 
 
 _fromiso = dt.date.fromisoformat
+_new = tuple.__new__  # builds a named tuple without the Python-level __new__ frame
 _scan_once: Any = json.decoder.JSONDecoder().scan_once  # type: ignore[attr-defined]
 
 
@@ -212,7 +213,8 @@ def _loads(text: str) -> Any:
 
 def event_from_db(r: Sequence[Any]) -> StoredEvent:
     """A StoredEvent straight from a database row in :class:`Row` column order (the replay hot path)."""
-    return StoredEvent(r[0], r[1], r[2], r[3], r[4], _fromiso(r[5]), _loads(r[6]), r[7], r[8], r[9], r[10], r[11])
+    return _new(StoredEvent, (r[0], r[1], r[2], r[3], r[4], _fromiso(r[5]), _loads(r[6]), r[7], r[8], r[9], r[10],
+                              r[11]))
 
 
 class Row(NamedTuple):
@@ -249,25 +251,38 @@ class Row(NamedTuple):
         )
 
 
+RowTuple = tuple[str, int, str, "str | None", "str | None", str, str, "str | None", str, str, str, str]
+
+
 def chain_rows(
     case_id: str, events: Sequence[EventLike], expected_seq: int, prev_hash: str, recorded_at: str | None = None,
 ) -> list[Row]:
     """Number-check and hash-chain new events; raises before anything is written."""
+    return [Row._make(t) for t in chain_tuples(case_id, events, expected_seq, prev_hash, recorded_at)]
+
+
+def chain_tuples(
+    case_id: str, events: Sequence[EventLike], expected_seq: int, prev_hash: str, recorded_at: str | None = None,
+) -> list[RowTuple]:
+    """:func:`chain_rows` as plain tuples in :class:`Row` order: what bulk writes hand to the driver."""
     when = recorded_at or utc_now()
-    rows: list[Row] = []
+    rows: list[RowTuple] = []
     append = rows.append
-    date, datetime, sha256, q, encode, new = dt.date, dt.datetime, hashlib.sha256, _quote, _C_ENCODE, tuple.__new__
+    date, datetime, sha256, q, encode = dt.date, dt.datetime, hashlib.sha256, _quote, _C_ENCODE
     qcase = q(case_id)
     heads: dict[tuple[str, str | None, str | None], str] = {}
     tails: dict[str, str] = {}
+    days: dict[dt.date, str] = {}
     for seq, ev in enumerate(events, start=expected_seq):
         if ev.seq != seq:
             raise Conflicts.sequence(case_id, seq, ev.seq)
         on_value = ev.on
-        if not isinstance(on_value, date) or isinstance(on_value, datetime):
-            raise StoreError(f"hendelse nr. {seq} i sak «{case_id}» mangler en gyldig dato (forventet en date)",
-                             code="store-event")
-        on = on_value.isoformat()
+        on = days.get(on_value) if type(on_value) is date else None
+        if on is None:
+            if not isinstance(on_value, date) or isinstance(on_value, datetime):
+                raise StoreError(f"hendelse nr. {seq} i sak «{case_id}» mangler en gyldig dato (forventet en date)",
+                                 code="store-event")
+            on = days[on_value] = on_value.isoformat()
         raw_payload = ev.payload
         try:
             payload = "".join(encode(raw_payload if type(raw_payload) is dict else dict(raw_payload), 0))
@@ -289,7 +304,7 @@ def chain_rows(
             f'{head}{on}","payload":{payload},"person":{"null" if person is None else q(person)},'
             f'"prev_hash":"{prev_hash}","recorded_at":"{when}","seq":{seq}{tail}'
         ).encode()).hexdigest()
-        append(new(Row, (case_id, seq, act, body, person, on, payload, from_state, to_state, when, prev_hash, h)))
+        append((case_id, seq, act, body, person, on, payload, from_state, to_state, when, prev_hash, h))
         prev_hash = h
     return rows
 
@@ -434,12 +449,16 @@ class EventStore(abc.ABC):
     def events(self, case_id: str) -> list[StoredEvent]:
         return [r.as_event() for r in self.rows(case_id)]
 
+    def case_rows(self, case_id: str) -> tuple[CaseHeader, list[Row]]:
+        """The header and rows of one case, read together (adapters read them in one snapshot)."""
+        return self.header(case_id), self.rows(case_id)
+
     def verify(self, case_id: str | None = None) -> VerifyResult:
         """Walk the hash chains (one case, or all) and report the first broken event of each case."""
         failures: list[ChainFailure] = []
         cases = events = 0
         if case_id is not None:
-            pairs: Iterable[tuple[CaseHeader, list[Row]]] = [(self.header(case_id), self.rows(case_id))]
+            pairs: Iterable[tuple[CaseHeader, list[Row]]] = [self.case_rows(case_id)]
         else:
             pairs = self.iter_all_rows()
         for header, rows in pairs:

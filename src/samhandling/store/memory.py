@@ -62,12 +62,17 @@ class MemoryStore(EventStore):
             raise case_not_found(case_id)
         return list(self._rows[case_id])
 
+    def case_rows(self, case_id: str) -> tuple[CaseHeader, list[Row]]:
+        with self._lock:
+            return self.header(case_id), self.rows(case_id)
+
     def headers(self) -> list[CaseHeader]:
         return sorted(self._headers.values(), key=lambda h: (h.created, h.case_id))
 
     def iter_all_rows(self) -> Iterator[tuple[CaseHeader, list[Row]]]:
-        for h in self.headers():
-            yield h, list(self._rows[h.case_id])
+        with self._lock:
+            snapshot = [(h, list(self._rows[h.case_id])) for h in self.headers()]
+        yield from snapshot
 
     # -- test hook: what a tamperer with write access to the storage could do ------------------------------
 

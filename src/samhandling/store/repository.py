@@ -62,7 +62,7 @@ class CaseRepository:
     # -- the three verbs ------------------------------------------------------------------------------------
 
     def create(
-        self, structure: str | Path, process: str | None = None, *, title: str, on: dt.date | None = None,
+        self, structure: str | Path, process: str | None, title: str, on: dt.date | None = None, *,
         case_id: str | None = None, **data: Any,
     ) -> Case:
         """Open a new case of ``process`` in ``structure`` and record its first event(s)."""

@@ -36,9 +36,11 @@ from samhandling.store.base import (
     EventLike,
     EventStore,
     Row,
+    RowTuple,
     StoredEvent,
     case_not_found,
     chain_rows,
+    chain_tuples,
     event_from_db,
     utc_now,
 )
@@ -187,10 +189,16 @@ class SqlStore(EventStore):
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         conn.exec_driver_sql(f"BEGIN {mode}")
 
-    def _read(self) -> Any:
+    def _read(self, snapshot: bool = False) -> Any:
+        """A connection for reading; ``snapshot``: every query of its transaction sees the same moment.
+
+        SQLite in WAL mode gives that to any read transaction; PostgreSQL needs REPEATABLE READ.
+        """
         conn = self._engine.connect()
         if self._sqlite:
             conn = conn.execution_options(sqlite_begin="DEFERRED")
+        elif snapshot:
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
         return conn
 
     def _migrate(self) -> None:
@@ -215,7 +223,7 @@ class SqlStore(EventStore):
                         step(conn)
                         conn.execute(schema_version.insert().values(
                             version=version, description=description, applied_at=utc_now()))
-        except sa_exc.OperationalError as exc:
+        except sa_exc.DBAPIError as exc:  # unreachable server, not a database file, no permission, ...
             raise _db_error(exc, "åpning") from exc
 
     @staticmethod
@@ -232,7 +240,7 @@ class SqlStore(EventStore):
 
     def create_case(self, header: CaseHeader, events_: Sequence[EventLike]) -> list[StoredEvent]:
         rows = self._import([(header, events_)], utc_now())
-        return [r.as_event() for r in rows]
+        return [Row._make(r).as_event() for r in rows]
 
     def import_cases(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], recorded_at: str | None = None,
                      ) -> int:
@@ -252,15 +260,15 @@ class SqlStore(EventStore):
             if was_enabled:
                 gc.enable()
 
-    def _import(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], when: str) -> list[Row]:
+    def _import(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], when: str) -> list[RowTuple]:
         headers: list[dict[str, Any]] = []
-        rows: list[Row] = []
+        rows: list[RowTuple] = []
         for header, evs in items:
-            chained = chain_rows(header.case_id, evs, 1, header.genesis_hash(), when)
-            head = chained[-1].hash if chained else header.genesis_hash()
+            genesis = header.genesis_hash()
+            chained = chain_tuples(header.case_id, evs, 1, genesis, when)
             headers.append({"case_id": header.case_id, "structure": header.structure, "process": header.process,
                             "version": header.version, "title": header.title, "created": header.created,
-                            "head_seq": len(chained), "head_hash": head})
+                            "head_seq": len(chained), "head_hash": chained[-1][11] if chained else genesis})
             rows.extend(chained)
         try:
             with self._engine.begin() as conn:
@@ -276,14 +284,14 @@ class SqlStore(EventStore):
             raise _db_error(exc, "oppretting av sak") from exc
         return rows
 
-    def _insert_rows(self, conn: Connection, rows: Sequence[Row]) -> None:
+    def _insert_rows(self, conn: Connection, rows: Sequence[RowTuple]) -> None:
         if not rows:
             return
         if self._insert_sql is not None:
-            # A positional driver (sqlite3): hand the rows straight to executemany, in the compiled column order.
-            conn.exec_driver_sql(self._insert_sql, list(rows))
+            # A positional driver (sqlite3): hand the plain tuples straight to executemany, in column order.
+            conn.exec_driver_sql(self._insert_sql, rows)  # type: ignore[arg-type]
         else:
-            conn.execute(events.insert(), [r._asdict() for r in rows])
+            conn.execute(events.insert(), [dict(zip(_ROW_KEYS, r, strict=True)) for r in rows])
 
     def append(self, case_id: str, events_: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
         try:
@@ -298,7 +306,7 @@ class SqlStore(EventStore):
                 rows = chain_rows(case_id, events_, expected_seq, head.head_hash)
                 if not rows:
                     return []
-                self._insert_rows(conn, rows)
+                self._insert_rows(conn, [tuple(r) for r in rows])  # type: ignore[misc]
                 moved = conn.execute(
                     sa.update(cases)
                     .where(cases.c.case_id == case_id, cases.c.head_seq == expected_seq - 1)
@@ -336,6 +344,13 @@ class SqlStore(EventStore):
 
     _rows_query = sa.select(*_EVENT_COLS).where(events.c.case_id == sa.bindparam("case_id")).order_by(events.c.seq)
 
+    def case_rows(self, case_id: str) -> tuple[CaseHeader, list[Row]]:
+        with self._read(snapshot=True) as conn, conn.begin():
+            head = conn.execute(sa.select(*_CASE_COLS).where(cases.c.case_id == case_id)).one_or_none()
+            if head is None:
+                raise case_not_found(case_id)
+            return CaseHeader(*head), [Row(*r) for r in conn.execute(self._rows_query, {"case_id": case_id})]
+
     def headers(self) -> list[CaseHeader]:
         with self._read() as conn:
             return [CaseHeader(*r) for r in conn.execute(
@@ -349,7 +364,7 @@ class SqlStore(EventStore):
             return evs
 
     def iter_all_rows(self) -> Iterator[tuple[CaseHeader, list[Row]]]:
-        with self._read() as conn, conn.begin():  # one snapshot for headers and events
+        with self._read(snapshot=True) as conn, conn.begin():  # one snapshot for headers and events
             headers = {r[0]: CaseHeader(*r) for r in conn.execute(sa.select(*_CASE_COLS))}
             result = conn.execution_options(yield_per=5000).execute(
                 sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq))
