@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -170,9 +170,8 @@ class Step:
     dest: str
 
 
-@attrs.frozen(slots=True)
-class Context:
-    """What the conditions of the machine see when an act fires."""
+class Context(NamedTuple):
+    """What the conditions of the machine see when an act fires (a named tuple: immutable, cheap to build)."""
 
     act: ActDef
     body: str
@@ -219,9 +218,19 @@ class ProcessDefinition:
         self._escalated_states = frozenset(a.dest for a in acts if a.kind == "escalate" and a.dest)
         self._counter = itertools.count(1)
         self._steps: list[Step] | None = None
-        # (act, day) -> the parties a per-party act needs, and their ids (the structure does not change).
-        self._parties_cache: dict[tuple[str, dt.date | None], tuple[tuple[Any, ...], frozenset[str]]] = {}
+        # Per per-party act, day -> the parties the act needs, and their ids (the structure does not change).
+        self._parties_cache: dict[str, dict[dt.date | None, tuple[tuple[Any, ...], frozenset[str]]]] = {
+            a.name: {} for a in acts if a.per_party is not None
+        }
+        # day -> the parties a consensus needs (municipalities and health trusts valid that day).
+        self._consensus_cache: dict[dt.date | None, tuple[Any, ...]] = {}
+        # A raw «by» or party string -> the body or party it names, and (body id, category) -> rule text. The
+        # structure does not change after loading and strings are immutable, so these cannot go stale.
+        self._body_refs: dict[str, Body] = {}
+        self._party_refs: dict[str, Any] = {}
+        self._rule_texts: dict[tuple[str, str], str] = {}
         self.machine = self._compile()
+        self._plans = {a.name: _ActPlan(self, a) for a in acts}
 
     @property
     def structure(self) -> Structure:
@@ -263,7 +272,7 @@ class ProcessDefinition:
                 dest = pp.rejection_dest.get(pp.on_rejection)
                 if pp.on_rejection != "continue":
                     out.append({**base, "dest": dest, "conditions": [_is_rejection]})
-            out.append({**base, "dest": act.dest, "conditions": [self._completes]})
+            out.append({**base, "dest": act.dest, "conditions": [self._parties_complete(act)]})
             out.append({**base, "dest": None})  # recorded, not yet complete: an internal transition
             return out
         if act.actor.in_order:
@@ -274,6 +283,25 @@ class ProcessDefinition:
         if act.kind == "send_back":
             return [{**base, "dest": s.name, "conditions": [_payload_is("to", s.name)]} for s in self.states]
         return [{**base, "dest": act.dest}]
+
+    def _parties_complete(self, act: ActDef) -> Any:
+        """The condition of a per-party act: ``_completes`` for that act, with its name and its cache of parties
+        by day looked up once."""
+        name = act.name
+        by_day = self._parties_cache[name]
+
+        def condition(event: Any) -> bool:
+            ctx: Context = event.kwargs["ctx"]
+            recorded = event.model.progress.get(name, ())
+            hit = by_day.get(ctx.on)
+            required = (hit if hit is not None else self._required(act, ctx.on))[1]
+            if len(required) > len(recorded) + 1:  # fewer parties have acted than are required
+                return False
+            done = set(recorded)
+            done.add(_party_key(ctx.payload))
+            return required <= {d.split(":", 1)[0] for d in done}
+
+        return condition
 
     def _completes(self, event: Any) -> bool:
         """Condition: with this act recorded, every required actor (body or party) has acted."""
@@ -408,58 +436,60 @@ class ProcessDefinition:
     def perform(
         self, case: Case, act_name: str, *, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
     ) -> Event:
-        refusals = self.refusals(case, act_name, by=by, on=on, person=person, payload=payload)
+        refusals, act, resolved, day = self._judge(case, act_name, by, on, person, payload)
         if refusals:
             first = refusals[0]
             first.details["reasons"] = [r.message for r in refusals]
             raise first
-        act = self._acts[act_name]
-        body = self.structure.body(by).id
-        day = on if on is not None else max(dt.date.today(), case.events[-1].on)
-        ctx = Context(act, body, day, person, _normalise_payload(act, body, payload, self))
+        body = resolved.id
+        payload = _normalise_payload(act, body, payload, self)
         if act.due is not None and day > act.due:
-            ctx.payload["overdue_days"] = (day - act.due).days
+            payload["overdue_days"] = (day - act.due).days
         before = case.state
-        fired = self.machine.events[act_name].trigger(case, ctx=ctx)
+        fired = self.machine.events[act_name].trigger(case, ctx=Context(act, body, day, person, payload))
         if not fired:  # pragma: no cover - refusals() mirrors every condition
             case.state = before
             raise RuleError(
                 f"handlingen «{act.label}» kunne ikke gjennomføres i tilstanden {self.state_label(before)}",
                 code="no-transition",
             )
-        event = Event(len(case.events) + 1, act_name, body, person, day, ctx.payload, before, case.state)
+        events = case.events
+        event = Event(len(events) + 1, act_name, body, person, day, payload, before, case.state)
         self._apply(case, act, event)
-        case.events.append(event)
+        events.append(event)
         return event
 
     def _apply(self, case: Case, act: ActDef, event: Event) -> None:
         """Record what an act means in the case's data and progress (used by act and replay alike)."""
         payload = event.payload
-        actors = case.data.setdefault("actors", {})
+        data = case.data
+        name = act.name
+        actors = data.setdefault("actors", {})
         if event.body is not None:
-            actors[act.name] = event.body
-        if act.kind == "send_back":
+            actors[name] = event.body
+        kind = act.kind
+        if kind == "send_back":
             self._clear_after(case, str(payload["to"]))
             return
         if act.per_party is not None:
             key = _party_key(payload)
-            entries = case.progress.setdefault(act.name, [])
+            entries = case.progress.setdefault(name, [])
             entries.append(key)
             if event.to_state != event.from_state:
                 # Completed per-party records live apart from payload facts (a gateway key may share the act's name).
-                case.data.setdefault("per_party", {})[act.name] = list(entries)
-                del case.progress[act.name]
+                data.setdefault("per_party", {})[name] = list(entries)
+                del case.progress[name]
             return
         if act.actor.in_order:
-            entries = case.progress.setdefault(act.name, [])
+            entries = case.progress.setdefault(name, [])
             entries.append(str(event.body))
             if event.to_state != event.from_state:
-                del case.progress[act.name]
-        if act.kind == "escalate":
-            case.data["escalated_to"] = payload.get("to")
+                del case.progress[name]
+        if kind == "escalate":
+            data["escalated_to"] = payload.get("to")
         for key, value in payload.items():
             if key not in {"party", "outcome", "to"}:
-                case.data[key] = value
+                data[key] = value
 
     def _clear_after(self, case: Case, target: str) -> None:
         index = self.path_index(target)
@@ -475,43 +505,103 @@ class ProcessDefinition:
         self, case: Case, act_name: str, *, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
     ) -> list[ActRefusedError]:
         """Every reason ``act_name`` by ``by`` is refused now (empty: allowed)."""
-        if act_name not in self._acts:
-            return [self._unknown_act(act_name)]
-        act = self._acts[act_name]
-        if case.is_final:
-            return [
-                StateError(
-                    f"saken er avsluttet ({self.state_label(case.state)}); «{act.label}» er ikke mulig",
-                    code="case-closed",
-                )
-            ]
-        if case.state not in act.sources:
+        return list(self._judge(case, act_name, by, on, person, payload)[0])
+
+    def _judge(
+        self, case: Case, act_name: str, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
+    ) -> tuple[Any, Any, Any, Any]:
+        """(refusals, act, body, day) for ``perform`` and ``refusals``: the refusals in order (the shared empty
+        tuple when the act is allowed; act, body and day are then set), the first ones ending the checks early."""
+        plan = self._plans.get(act_name)
+        if plan is None:
+            return [self._unknown_act(act_name)], None, None, None
+        act = plan.act
+        state = case.state
+        if state in case.definition.final_states:  # case.is_final
+            return (
+                [
+                    StateError(
+                        f"saken er avsluttet ({self.state_label(state)}); «{act.label}» er ikke mulig",
+                        code="case-closed",
+                    )
+                ],
+                act,
+                None,
+                None,
+            )
+        if state not in plan.sources:
             possible = ", ".join(f"{a.act} ({a.label})" for a in self.available_acts(case)) or "ingen"
-            return [
-                StateError(
-                    f"«{act.label}» er ikke mulig i tilstanden «{self.state_label(case.state)}»; mulige handlinger nå: {possible}",
-                    code="invalid-state",
-                    details={"state": case.state, "act": act_name},
-                )
-            ]
-        out: list[ActRefusedError] = []
-        structure = self.structure
-        try:
-            body = structure.body(by)
-        except SamhandlingError as exc:
-            return [AuthorityError(exc.message, code="unknown-body")]
-        out.extend(self._authority(case, act, body, on, person))
-        day = on if on is not None else max(dt.date.today(), case.events[-1].on)
-        if day < case.events[-1].on:
+            return (
+                [
+                    StateError(
+                        f"«{act.label}» er ikke mulig i tilstanden «{self.state_label(state)}»; mulige handlinger nå: {possible}",
+                        code="invalid-state",
+                        details={"state": state, "act": act_name},
+                    )
+                ],
+                act,
+                None,
+                None,
+            )
+        body = self._body_refs.get(by) if type(by) is str else None
+        if body is None:
+            try:
+                body = self._body(by)
+            except SamhandlingError as exc:
+                return [AuthorityError(exc.message, code="unknown-body")], act, None, None
+        out: list[ActRefusedError] | None = None
+        allowed = plan.allowed
+        if (
+            person is not None
+            or plan.in_order
+            or body.id not in (allowed if allowed is not None else self._actor_bodies(case, act))
+        ):
+            # The common case (an allowed body, no person) needs no more; _authority words every refusal.
+            out = self._authority(case, act, body, on, person) or None
+        last = case.events[-1].on
+        day = on if on is not None else max(dt.date.today(), last)
+        if day < last:
+            if out is None:
+                out = []
             out.append(
                 RuleError(
-                    f"datoen {day.isoformat()} er før forrige hendelse ({case.events[-1].on.isoformat()}); "
+                    f"datoen {day.isoformat()} er før forrige hendelse ({last.isoformat()}); "
                     "hendelser føres i tidsrekkefølge",
                     code="date-order",
                 )
             )
-        out.extend(self._guards(case, act, body, day, payload))
-        return out
+        guards: Sequence[ActRefusedError]
+        if plan.per_party_only:
+            guards = self._per_party_guard(case, act, day, payload)
+        elif plan.guarded:
+            guards = self._guards(case, act, body, day, payload)
+        else:
+            guards = _NO_REFUSALS
+        if guards:
+            out = list(guards) if out is None else out + list(guards)
+        return (_NO_REFUSALS if out is None else out), act, body, day
+
+    def _body(self, name: str) -> Body:
+        """``structure.body(name)``, remembered per name string (raises as it does)."""
+        if type(name) is not str:
+            return self.structure.body(name)
+        hit = self._body_refs.get(name)
+        if hit is None:
+            hit = self.structure.body(name)
+            if len(self._body_refs) >= 4096:
+                self._body_refs.clear()
+            self._body_refs[name] = hit
+        return hit
+
+    def _party(self, name: str) -> Any:
+        """``structure.party(name)`` for a string, remembered per string (raises as it does)."""
+        hit = self._party_refs.get(name)
+        if hit is None:
+            hit = self.structure.party(name)
+            if len(self._party_refs) >= 4096:
+                self._party_refs.clear()
+            self._party_refs[name] = hit
+        return hit
 
     def _unknown_act(self, name: str) -> StateError:
         import difflib
@@ -585,24 +675,31 @@ class ProcessDefinition:
         return []
 
     def _rule_text(self, body: Body, category: str) -> str:
-        for rule in self.structure.rules:
-            if rule.category == category and body.id in _rule_bodies(self.structure, rule):
-                return f" (regel {rule.id}: «{rule.source.text}»)"
-        return ""
+        key = (body.id, category)
+        hit = self._rule_texts.get(key)
+        if hit is None:
+            hit = ""
+            for rule in self.structure.rules:
+                if rule.category == category and body.id in _rule_bodies(self.structure, rule):
+                    hit = f" (regel {rule.id}: «{rule.source.text}»)"
+                    break
+            self._rule_texts[key] = hit
+        return hit
 
     def _required_parties(self, act: ActDef, on: dt.date | None) -> list[Any]:
         return list(self._required(act, on)[0])
 
     def _required(self, act: ActDef, on: dt.date | None) -> tuple[tuple[Any, ...], frozenset[str]]:
         """The parties a per-party act needs on a day, and their ids (cached per act and day)."""
-        hit = self._parties_cache.get((act.name, on))
+        by_day = self._parties_cache.get(act.name)
+        hit = None if by_day is None else by_day.get(on)
         if hit is None:
-            assert act.per_party is not None
+            assert act.per_party is not None and by_day is not None
             kinds = set(act.per_party.kinds)
             parties = tuple(p for p in self.structure.parties if p.kind in kinds and p.period.contains(on))
-            if len(self._parties_cache) >= 4096:
-                self._parties_cache.clear()
-            hit = self._parties_cache[(act.name, on)] = (parties, frozenset(p.id for p in parties))
+            if len(by_day) >= 4096:
+                by_day.clear()
+            hit = by_day[on] = (parties, frozenset(p.id for p in parties))
         return hit
 
     def _guards(
@@ -678,26 +775,31 @@ class ProcessDefinition:
             ]
         return []
 
-    def _per_party_guard(self, case: Case, act: ActDef, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
+    def _per_party_guard(
+        self, case: Case, act: ActDef, on: dt.date, payload: dict[str, Any]
+    ) -> Sequence[ActRefusedError]:
         assert act.per_party is not None
         raw = payload.get("party")
         if not raw:
             return [
                 RuleError(f"«{act.label}» registreres for én part om gangen: oppgi party=<part>", code="missing-input")
             ]
-        try:
-            party = self.structure.party(str(raw))
-        except SamhandlingError as exc:
-            return [RuleError(exc.message, code="unknown-party")]
-        required = self._required(act, on)[1]
+        party = self._party_refs.get(raw) if type(raw) is str else None
+        if party is None:
+            try:
+                party = self._party(str(raw))
+            except SamhandlingError as exc:
+                return [RuleError(exc.message, code="unknown-party")]
+        hit = self._parties_cache[act.name].get(on)
+        required = (hit if hit is not None else self._required(act, on))[1]
         if party.id not in required:
             return [
                 RuleError(
                     f"{party.name} er ikke en av partene som skal registreres for «{act.label}»", code="wrong-party"
                 )
             ]
-        done = {e.split(":", 1)[0] for e in case.progress.get(act.name, [])}
-        if party.id in done:
+        entries = case.progress.get(act.name)
+        if entries and _recorded(entries, party.id):
             return [RuleError(f"«{act.label}» er allerede registrert for {party.name}", code="already-recorded")]
         if act.per_party.outcome and _OUTCOME_WORDS.get(str(payload.get("outcome", "")).casefold()) is None:
             return [
@@ -706,7 +808,7 @@ class ProcessDefinition:
                     code="missing-input",
                 )
             ]
-        return []
+        return _NO_REFUSALS
 
     def _escalation_guard(self, body: Body, payload: dict[str, Any]) -> list[ActRefusedError]:
         targets = self.structure.targets(body, RelationKind.ESCALATES_TO)
@@ -763,15 +865,20 @@ class ProcessDefinition:
             missing = [required[s] for s, v in stands.items() if v is None]
             against = [required[s] for s, v in stands.items() if v == "against"]
         else:
-            parties = [
-                p
-                for p in structure.parties
-                if p.kind in (PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST) and p.period.contains(on)
-            ]
+            parties = self._consensus_cache.get(on)
+            if parties is None:
+                parties = tuple(
+                    p
+                    for p in structure.parties
+                    if p.kind in (PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST) and p.period.contains(on)
+                )
+                if len(self._consensus_cache) >= 4096:
+                    self._consensus_cache.clear()
+                self._consensus_cache[on] = parties
             stand_by_id: dict[str, str] = {}
             for key, value in positions.items():
                 try:
-                    stand_by_id[structure.party(key).id] = value
+                    stand_by_id[self._party(key).id] = value
                 except SamhandlingError:
                     return [RuleError(f"ukjent part «{key}» i standpunktene", code="unknown-party")]
             missing = [p.name for p in parties if p.id not in stand_by_id]
@@ -817,6 +924,50 @@ class ProcessDefinition:
 
     def validate(self) -> list[Finding]:
         return validate_definition(self)
+
+
+#: What ``_judge`` and the guards return when nothing is refused (shared: never mutated).
+_NO_REFUSALS: tuple[ActRefusedError, ...] = ()
+
+
+class _ActPlan:
+    """What ``_judge`` needs to know about an act, worked out once when the definition compiles."""
+
+    __slots__ = ("act", "allowed", "guarded", "in_order", "per_party_only", "sources")
+
+    def __init__(self, definition: ProcessDefinition, act: ActDef) -> None:
+        self.act = act
+        self.sources = frozenset(act.sources)
+        # The bodies that may act, when they do not depend on the case (see _actor_bodies): None when they do.
+        dynamic = bool(act.actor.same_as) or (
+            act.kind in DECIDING_KINDS and any(s in definition._escalated_states for s in act.sources)
+        )
+        self.allowed = None if dynamic else frozenset(act.bodies)
+        self.in_order = act.actor.in_order
+        other_guards = (
+            bool(act.requires)
+            or act.gateway is not None
+            or act.kind in ("escalate", "send_back", "withdraw")
+            or act.guard == "consensus"
+            or act.deadline is not None
+        )
+        # Which of _guards' checks apply: none, only the per-party one, or several (then _guards runs them all).
+        self.per_party_only = act.per_party is not None and not other_guards
+        self.guarded = act.per_party is not None or other_guards
+
+
+def _recorded(entries: list[str], party_id: str) -> bool:
+    """Whether ``party_id`` is among the parties of per-party entries (``party`` or ``party:outcome``):
+    ``party_id in {e.split(":", 1)[0] for e in entries}`` without building the set."""
+    if ":" in party_id:  # the part before the first colon never holds one
+        return False
+    if party_id in entries:
+        return True
+    prefix = party_id + ":"
+    for entry in entries:  # noqa: SIM110 - a plain loop: cheaper than any() over a generator on the hot path
+        if entry.startswith(prefix):
+            return True
+    return False
 
 
 def _payload_is(key: str, value: Any) -> Any:
@@ -866,12 +1017,15 @@ def _normalise_payload(
 ) -> dict[str, Any]:
     """Canonical payload: party ids instead of names, outcome and positions in English words."""
     out = dict(payload)
-    for key, value in list(out.items()):
+    for key, value in payload.items():
         if isinstance(value, dt.date):
             out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
-    if act.per_party is not None and "party" in out:
-        out["party"] = definition.structure.party(str(out["party"])).id
-        if act.per_party.outcome:
+    per_party = act.per_party
+    if per_party is not None and "party" in out:
+        raw = out["party"]
+        party = definition._party_refs.get(raw) if type(raw) is str else None
+        out["party"] = (party if party is not None else definition._party(str(raw))).id
+        if per_party.outcome:
             out["outcome"] = _OUTCOME_WORDS[str(out["outcome"]).casefold()]
     if act.kind == "escalate":
         targets = definition.structure.targets(body_id, RelationKind.ESCALATES_TO)  # the acting body's own targets
@@ -880,13 +1034,14 @@ def _normalise_payload(
             out["to"] = definition.structure.body(str(wanted)).id
         elif targets:
             out["to"] = targets[0].id
+    if out.get("positions") is None and out.get("against") is None:  # _positions(out) is None
+        return out
     positions = _positions(out)
     if positions is not None:
-        structure = definition.structure
         canon: dict[str, str] = {}
         for key, value in positions.items():
             try:
-                canon[structure.party(key).id] = value
+                canon[definition._party(key).id] = value
             except SamhandlingError:
                 canon[key] = value
         out["positions"] = canon

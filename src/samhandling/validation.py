@@ -145,7 +145,7 @@ def _check_power(structure: Structure, rule: Rule, params: dict[str, Any], on: d
     want = DecisionPower(params["power"])
     for body in target_bodies(structure, params, rule):
         if body.power is not want:
-            yield _finding(rule, "decision-power", f"{body.label} har beslutningsmyndighet «{body.power}», reglen krever «{want}»", body)
+            yield _finding(rule, "decision-power", f"{body.label} har beslutningsmyndighet «{body.power}», regelen krever «{want}»", body)
 
 
 @register_check("decision_rule")
@@ -153,7 +153,7 @@ def _check_decision_rule(structure: Structure, rule: Rule, params: dict[str, Any
     want = DecisionRule(params["rule"])
     for body in target_bodies(structure, params, rule):
         if body.decision_rule is not want:
-            yield _finding(rule, "decision-rule", f"{body.label} beslutter ved «{body.decision_rule}», reglen krever «{want}»", body)
+            yield _finding(rule, "decision-rule", f"{body.label} beslutter ved «{body.decision_rule}», regelen krever «{want}»", body)
 
 
 @register_check("relation")
