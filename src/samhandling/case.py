@@ -9,7 +9,7 @@ the tuple of its events, and replaying them rebuilds the case.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
@@ -17,20 +17,19 @@ if TYPE_CHECKING:
     from samhandling.process import ProcessDefinition
 
 
-def _freeze(value: Any) -> Any:
-    return value
+class Event(NamedTuple):
+    """One recorded act on a case (``open`` is the first, with seq 1).
 
-
-@attrs.frozen(slots=True)
-class Event:
-    """One recorded act on a case (``open`` is the first, with seq 1)."""
+    An immutable value (a named tuple: cheap to build on the engine's hot path). Its ``payload`` is
+    JSON-shaped data; treat it as read-only.
+    """
 
     seq: int
     act: str
     body: str | None
     person: str | None
     on: dt.date
-    payload: dict[str, Any] = attrs.field(eq=True, hash=False)
+    payload: dict[str, Any]
     from_state: str | None
     to_state: str
 
