@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import samhandling
-from samhandling import ActRefusedError, AuthorityError, RuleError, SamhandlingError, StateError
+from samhandling import ActRefusedError, AuthorityError, Case, RuleError, SamhandlingError, StateError
 from test_engine_support import (
     OTHER_TMG,
     TMG,
@@ -170,19 +170,25 @@ def test_work_cannot_start_before_every_party_is_anchored() -> None:
         advance(case)
     assert case.state == "mandat_godkjent"
     assert len(case.progress["anchor"]) == 15
+    missing = next(
+        p.name
+        for p in case.definition.structure.parties
+        if not _anchored(case, p.id) and p.kind.value in ("municipality", "health_trust")
+    )
     err = assert_refused(
         case,
         "draft_pathway",
-        StateError,
-        "invalid-state",
+        RuleError,
+        "anchoring-incomplete",
         by=TMG,
         on=next_day(case),
         input_clinics="x",
         input_municipalities="y",
         user_involvement="z",
     )
-    assert "Mandat godkjent" in err.message
-    assert "anchor (forankre arbeidet)" in err.message
+    assert "forankre arbeidet" in err.message and "Forankre arbeidet i kommuner og sykehus før oppstart" in err.message
+    assert f"mangler 1: {missing}" in err.message
+    assert err.details["missing"] == [missing]
     advance(case)
     assert case.state == "forankret"
 
@@ -330,3 +336,7 @@ def test_refusal_lists_every_reason() -> None:
         case.act("draft_pathway", by=OTHER_TMG, on=D(2020, 1, 1))
     assert info.value.details["reasons"] == reasons
     assert case.may("draft_pathway", by=TMG, input_clinics="a", input_municipalities="b", user_involvement="c")
+
+
+def _anchored(case: Case, party_id: str) -> bool:
+    return any(e.split(":", 1)[0] == party_id for e in case.progress.get("anchor", []))

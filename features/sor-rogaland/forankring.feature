@@ -24,8 +24,8 @@ Egenskap: Sør-Rogaland – forankring i kommuner og sykehus
     Når "TMG barn og unge" forsøker å utføre "draft_pathway" med:
       | innspill fra klinikkene | innspill fra kommunene | brukermedvirkning |
       | ja                      | ja                     | ja                |
-    Så handlingen avvises med koden "invalid-state"
-    Og begrunnelsen nevner "forankre arbeidet"
+    Så handlingen avvises med koden "anchoring-incomplete"
+    Og begrunnelsen nevner "mangler 2: Sola og Kvitsøy"
     Og saken er uendret
 
   Scenario: Samme kommune kan ikke forankres to ganger

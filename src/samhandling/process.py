@@ -137,6 +137,7 @@ class PerParty:
     kinds: tuple[PartyKind, ...]
     outcome: bool = False
     on_rejection: str | None = None  # chosen option (from a setting)
+    incomplete_code: str | None = None  # refusal code while collecting (e.g. anchoring-incomplete)
     rejection_dest: dict[str, str | None] = attrs.field(factory=dict, eq=False, hash=False)
 
 
@@ -530,6 +531,9 @@ class ProcessDefinition:
                 None,
             )
         if state not in plan.sources:
+            pending = self._pending_collection(case, act)
+            if pending is not None:
+                return [pending], act, None, None
             possible = ", ".join(f"{a.act} ({a.label})" for a in self.available_acts(case)) or "ingen"
             return (
                 [
@@ -810,6 +814,27 @@ class ProcessDefinition:
             ]
         return _NO_REFUSALS
 
+    def _pending_collection(self, case: Case, act: ActDef) -> RuleError | None:
+        """When ``act`` waits for a per-party act that is still being collected in this state (anchoring in every
+        municipality and the hospital before the work starts), say which parties are missing."""
+        for other in self.acts:
+            pp = other.per_party
+            if pp is None or case.state not in other.sources or other.dest not in act.sources:
+                continue
+            day = case.events[-1].on
+            recorded = case.progress.get(other.name, [])
+            missing = [p.name for p in self._required_parties(other, day) if not _recorded(recorded, p.id)]
+            if not missing:
+                continue
+            source = f" («{other.source_text.split(' — ')[0]}»)" if other.source_text else ""
+            return RuleError(
+                f"«{act.label}» kan ikke skje før «{other.label}» er registrert for alle parter{source}; "
+                f"mangler {len(missing)}: {_join(missing)}",
+                code=pp.incomplete_code or f"{other.name}-incomplete",
+                details={"waiting_for": other.name, "missing": missing},
+            )
+        return None
+
     def _escalation_guard(self, body: Body, payload: dict[str, Any]) -> list[ActRefusedError]:
         targets = self.structure.targets(body, RelationKind.ESCALATES_TO)
         if not targets:
@@ -1085,7 +1110,7 @@ _ACT_KEYS = {
     "source",
 }
 _BY_KEYS = {"body", "bodies", "body_kind", "setting", "default", "in_order", "same_as"}
-_PER_PARTY_KEYS = {"kinds", "outcome", "on_rejection"}
+_PER_PARTY_KEYS = {"kinds", "outcome", "on_rejection", "incomplete_code"}
 
 
 def process_refs(structure: Structure) -> dict[str, Path]:
@@ -1270,7 +1295,13 @@ def _act(
                     code="invalid-value",
                     location=rm.loc(),
                 )
-        per_party = PerParty(kinds, pm.bool("outcome"), rejection_option, rejection_dest)
+        per_party = PerParty(
+            kinds,
+            pm.bool("outcome"),
+            on_rejection=rejection_option,
+            incomplete_code=pm.str("incomplete_code"),
+            rejection_dest=rejection_dest,
+        )
     return ActDef(
         name=name,
         label=m.str("label") or name,
