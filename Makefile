@@ -12,7 +12,7 @@ help:
 	@echo "make demo   - kjør demonstrasjonen (Sør-Rogaland, SQLite)"
 	@echo "make test   - installer, start og kjør alle tester (lint, typer, enhet, integrasjon, BDD)"
 	@echo "make bench  - kjør ytelsesmålingene"
-	@echo "make docs   - generer docs/steps.md (stegkatalogen) på nytt"
+	@echo "make docs   - generer docs/steps.md (stegkatalogen) og kommandoreferansen i docs/cli.md på nytt"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,7 @@ bench: $(VENV)/.dev
 
 docs: $(VENV)/.dev
 	$(BIN)/samhandling steps --markdown > docs/steps.md
+	$(BIN)/python -m samhandling.cli.reference --write docs/cli.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache build dist samhandling.db

@@ -15,7 +15,7 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from samhandling.errors import LoadError, NotFoundError, SamhandlingError, UsageError
 
@@ -38,8 +38,23 @@ _ARGPARSE_NB = (
 )
 
 
+class _NorwegianHelp(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, prefix="bruk: " if prefix is None else prefix)
+
+
 class NorwegianParser(argparse.ArgumentParser):
-    """argparse with Norwegian errors raised as :class:`UsageError` instead of exiting."""
+    """argparse with Norwegian help headings, and Norwegian errors raised as :class:`UsageError`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _NorwegianHelp)
+        add_help = kwargs.pop("add_help", True)
+        kwargs["add_help"] = False  # added below with a Norwegian help text
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumenter"
+        self._optionals.title = "valg"
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help="vis denne hjelpeteksten og avslutt")
 
     def error(self, message: str) -> NoReturn:
         for en, nb in _ARGPARSE_NB:
