@@ -265,20 +265,36 @@ def process_model(
         who = _who(bodies, body_label, structure)
         label = f"{act.label} ({who})" if who else act.label
         for src in act.sources:
-            # An act without a fixed destination (a gateway, a send-back) goes where the main path says, else
-            # it stays in its state (drawn as a loop).
-            dest = act.dest or main.get((src, act.name)) or src
-            status = None
-            if case is not None:
-                status = "done" if any(w[0] == src and w[1] == act.name for w in walked) else "todo"
-            edges.append(Edge(source=src, target=dest, kind="step" if (src, act.name) in main else "branch",
-                              key=act.name, label=label, status=status, highlighted=status == "done"))
+            for dest, suffix in _destinations(act, main.get((src, act.name)), src):
+                status = None
+                if case is not None:
+                    done = any(w[0] == src and w[1] == act.name and w[2] == dest for w in walked)
+                    status = "done" if done else "todo"
+                on_main = (src, act.name) in main and dest == main[(src, act.name)]
+                edges.append(Edge(source=src, target=dest, kind="step" if on_main else "branch",
+                                  key=act.name if not suffix else f"{act.name}:{dest}", label=label + suffix,
+                                  status=status, highlighted=status == "done"))
     subtitle = None
     if case is not None:
         now = next((s.label for s in definition.states if s.name == case.state), case.state)
         subtitle = f"Sak: {case.title}, nå: {now}"
     return GraphModel(id=definition.name, title=definition.title, nodes=tuple(nodes), edges=tuple(edges),
                       subtitle=subtitle, kind="process")
+
+
+def _destinations(act: Any, main_dest: str | None, src: str) -> list[tuple[str, str]]:
+    """Where an act can lead from ``src``: every gateway branch, the rejection branch of a per-party act,
+    else its destination (or where the main path says; an act with none stays in its state, drawn as a loop)."""
+    gateway = getattr(act, "gateway", None)
+    if gateway is not None:
+        return [(dest, ": ja" if value else ": nei") for value, dest in gateway[2].items()]
+    out = [(act.dest or main_dest or src, "")]
+    per_party = getattr(act, "per_party", None)
+    if per_party is not None and per_party.on_rejection:
+        rejected = per_party.rejection_dest.get(per_party.on_rejection)
+        if rejected:
+            out.append((rejected, ": avvist"))
+    return out
 
 
 def _who(bodies: Sequence[str], body_label: Any, structure: Structure | None) -> str:
