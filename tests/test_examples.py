@@ -43,8 +43,8 @@ def test_embed_case_output(tmp_path: Path) -> None:
     assert "  neste: forankre arbeidet (anchor) – FSU" in lines
     assert "Avvist [out-of-order]: «godkjenne mandat» skjer i rekkefølge: FSU må behandle saken før SSU" in lines
     assert (
-        "Avvist [invalid-state]: «utarbeide nye forløp-/samhandlingsstrukturer» er ikke mulig i tilstanden «Mandat godkjent»"
-        in out
+        "Avvist [anchoring-incomplete]: «utarbeide nye forløp-/samhandlingsstrukturer» kan ikke skje før «forankre "
+        "arbeidet» er registrert for alle parter" in out
     )
     assert "Avvist [missing-input]: å trekke saken krever en begrunnelse (reason)" in lines
     assert "Avvist [advisory-body]: FSU er et rådgivende organ uten beslutningsmyndighet" in out

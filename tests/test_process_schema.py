@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from samhandling.model import BodyKind, PartyKind
-from samhandling.process import _ACT_KEYS, _BY_KEYS, _PER_PARTY_KEYS, _PROCESS_KEYS, _STATE_KEYS, ACT_KINDS, PROCESS_DIR
+from samhandling.process import ACT_KINDS, PROCESS_DIR
+from samhandling.process_loader import _ACT_KEYS, _BY_KEYS, _PER_PARTY_KEYS, _PROCESS_KEYS, _STATE_KEYS
 from samhandling.yamlio import read_yaml
 
 jsonschema = pytest.importorskip("jsonschema")

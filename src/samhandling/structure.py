@@ -327,13 +327,13 @@ class Structure:
     # ------------------------------------------------------------------ processes
 
     def process_names(self) -> list[str]:
-        from samhandling.process import process_refs
+        from samhandling.process_loader import process_refs
 
         return list(process_refs(self))
 
     def process(self, name: str | None = None) -> ProcessDefinition:
         """The process definition ``name`` bound to this structure (compiled once, cached)."""
-        from samhandling.process import get_process
+        from samhandling.process_loader import get_process
 
         return get_process(self, name)
 
