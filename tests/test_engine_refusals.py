@@ -339,4 +339,4 @@ def test_refusal_lists_every_reason() -> None:
 
 
 def _anchored(case: Case, party_id: str) -> bool:
-    return any(e.split(":", 1)[0] == party_id for e in case.progress.get("anchor", []))
+    return party_id in case.progress.get("anchor", {})

@@ -75,8 +75,10 @@ class Case:
 
     ``state`` is the current state name; ``data`` holds what the acts recorded
     (the TMG concerned, anchoring, positions, the political-review decision, ...);
-    ``progress`` collects acts that need several actors (approvals in sequence,
-    anchoring per party, political review per municipality).
+    ``progress`` collects acts that need several actors while they are under way: approvals in
+    sequence as a list of body ids (``["fsu"]``), per-party acts as ``{party id: outcome or None}`` in
+    the order recorded (anchoring per party, political review per municipality). When such an act
+    completes, its record moves to ``data["per_party"][act]`` as ``["sola", ...]`` or ``["sola:adopted", ...]``.
     """
 
     id: str
@@ -84,7 +86,7 @@ class Case:
     definition: ProcessDefinition
     state: str
     data: dict[str, Any] = attrs.field(factory=dict)
-    progress: dict[str, list[str]] = attrs.field(factory=dict)
+    progress: dict[str, Any] = attrs.field(factory=dict)
     events: list[Event] = attrs.field(factory=list)
 
     @property
@@ -109,7 +111,7 @@ class Case:
 
     def act(self, act: str, *, by: str, on: dt.date | None = None, person: str | None = None, **payload: Any) -> Event:
         """Perform ``act`` by body ``by``; raises an :class:`~samhandling.errors.ActRefusedError` if refused."""
-        return self.definition.perform(self, act, by=by, on=on, person=person, payload=payload)
+        return self.definition._perform(self, act, by, on, person, payload, True)  # payload: a fresh dict
 
     def why_not(
         self, act: str, *, by: str, on: dt.date | None = None, person: str | None = None, **payload: Any

@@ -220,8 +220,8 @@ class ProcessDefinition:
         self._parties_cache: dict[str, dict[dt.date | None, tuple[tuple[Any, ...], frozenset[str]]]] = {
             a.name: {} for a in acts if a.per_party is not None
         }
-        # day -> the parties a consensus needs (municipalities and health trusts valid that day).
-        self._consensus_cache: dict[dt.date | None, tuple[Any, ...]] = {}
+        # day -> the parties a consensus needs (municipalities and health trusts valid that day), and their ids.
+        self._consensus_cache: dict[dt.date | None, tuple[tuple[Any, ...], frozenset[str]]] = {}
         # A raw «by» or party string -> the body or party it names, and (body id, category) -> rule text. The
         # structure does not change after loading and strings are immutable, so these cannot go stale.
         self._body_refs: dict[str, Body] = {}
@@ -229,6 +229,8 @@ class ProcessDefinition:
         self._rule_texts: dict[tuple[str, str], str] = {}
         self.machine = self._compile()
         self._plans = {a.name: _ActPlan(self, a) for a in acts}
+        # act name -> the trigger of its machine event (``self.machine.events[name].trigger``), looked up once.
+        self._triggers = {a.name: self.machine.events[a.name].trigger for a in acts}
 
     @property
     def structure(self) -> Structure:
@@ -290,14 +292,14 @@ class ProcessDefinition:
 
         def condition(event: Any) -> bool:
             ctx: Context = event.kwargs["ctx"]
-            recorded = event.model.progress.get(name, ())
+            case: Case = event.model
+            recorded = case.progress.get(name)  # {party id: outcome or None}
             hit = by_day.get(ctx.on)
             required = (hit if hit is not None else self._required(act, ctx.on))[1]
-            if len(required) > len(recorded) + 1:  # fewer parties have acted than are required
+            if len(required) > (len(recorded) if recorded else 0) + 1:  # fewer parties have acted than required
                 return False
-            done = set(recorded)
-            done.add(_party_key(ctx.payload))
-            return required <= {d.split(":", 1)[0] for d in done}
+            rest = required - recorded.keys() if recorded else required
+            return rest <= {ctx.payload.get("party")}
 
         return condition
 
@@ -309,11 +311,7 @@ class ProcessDefinition:
         recorded = case.progress.get(act.name, ())
         if act.per_party is not None:
             required = self._required(act, ctx.on)[1]
-            if len(required) > len(recorded) + 1:  # fewer parties have acted than are required
-                return False
-            done = set(recorded)
-            done.add(_party_key(ctx.payload))
-            return required <= {d.split(":", 1)[0] for d in done}
+            return required - set(recorded) <= {ctx.payload.get("party")}
         done = set(recorded)
         done.add(ctx.body)
         return set(self._actor_bodies(case, act)) <= done
@@ -434,17 +432,40 @@ class ProcessDefinition:
     def perform(
         self, case: Case, act_name: str, *, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
     ) -> Event:
-        refusals, act, resolved, day = self._judge(case, act_name, by, on, person, payload)
+        return self._perform(case, act_name, by, on, person, payload, False)
+
+    def _perform(
+        self,
+        case: Case,
+        act_name: str,
+        by: str,
+        on: dt.date | None,
+        person: str | None,
+        payload: dict[str, Any],
+        own: bool,
+    ) -> Event:
+        """``perform`` with positional arguments (what ``Case.act`` calls). ``own``: ``payload`` is a dict no caller
+        holds (``Case.act``'s keyword arguments), so it is normalised in place rather than copied."""
+        refusals, act, resolved, day, party = self._judge(case, act_name, by, on, person, payload)
         if refusals:
             first = refusals[0]
             first.details["reasons"] = [r.message for r in refusals]
             raise first
         body = resolved.id
-        payload = _normalise_payload(act, body, payload, self)
+        if party is not None and len(payload) == (1 if party[1] is None else 2) and act.kind != "escalate":
+            # The payload is only the party (and its outcome), which the per-party check resolved: this is all
+            # _normalise_payload would do with it.
+            if not own:
+                payload = dict(payload)
+            payload["party"] = party[0]
+            if party[1] is not None:
+                payload["outcome"] = party[1]
+        else:
+            payload = _normalise_payload(act, body, payload, self, party, own)
         if act.due is not None and day > act.due:
             payload["overdue_days"] = (day - act.due).days
         before = case.state
-        fired = self.machine.events[act_name].trigger(case, ctx=Context(act, body, day, person, payload))
+        fired = self._triggers[act_name](case, ctx=_new_tuple(Context, (act, body, day, person, payload)))
         if not fired:  # pragma: no cover - refusals() mirrors every condition
             case.state = before
             raise RuleError(
@@ -452,7 +473,7 @@ class ProcessDefinition:
                 code="no-transition",
             )
         events = case.events
-        event = Event(len(events) + 1, act_name, body, person, day, payload, before, case.state)
+        event = _new_tuple(Event, (len(events) + 1, act_name, body, person, day, payload, before, case.state))
         self._apply(case, act, event)
         events.append(event)
         return event
@@ -462,25 +483,32 @@ class ProcessDefinition:
         payload = event.payload
         data = case.data
         name = act.name
-        actors = data.setdefault("actors", {})
-        if event.body is not None:
-            actors[name] = event.body
+        try:  # data.setdefault("actors", {}) without building a dict each time
+            actors = data["actors"]
+        except KeyError:
+            actors = data["actors"] = {}
+        body = event.body
+        if body is not None:
+            actors[name] = body
         kind = act.kind
         if kind == "send_back":
             self._clear_after(case, str(payload["to"]))
             return
         if act.per_party is not None:
-            key = _party_key(payload)
-            entries = case.progress.setdefault(name, [])
-            entries.append(key)
+            progress = case.progress
+            entries = progress.get(name)
+            if entries is None:
+                entries = progress[name] = {}
+            entries[str(payload.get("party"))] = payload.get("outcome") or None  # {party id: outcome}, in order
             if event.to_state != event.from_state:
-                # Completed per-party records live apart from payload facts (a gateway key may share the act's name).
-                data.setdefault("per_party", {})[name] = list(entries)
-                del case.progress[name]
+                # The completed record («party» or «party:outcome»), apart from payload facts (a gateway key may
+                # share the act's name).
+                data.setdefault("per_party", {})[name] = [f"{p}:{o}" if o else p for p, o in entries.items()]
+                del progress[name]
             return
         if act.actor.in_order:
             entries = case.progress.setdefault(name, [])
-            entries.append(str(event.body))
+            entries.append(str(body))
             if event.to_state != event.from_state:
                 del case.progress[name]
         if kind == "escalate":
@@ -507,12 +535,13 @@ class ProcessDefinition:
 
     def _judge(
         self, case: Case, act_name: str, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
-    ) -> tuple[Any, Any, Any, Any]:
-        """(refusals, act, body, day) for ``perform`` and ``refusals``: the refusals in order (the shared empty
-        tuple when the act is allowed; act, body and day are then set), the first ones ending the checks early."""
+    ) -> tuple[Any, Any, Any, Any, Any]:
+        """(refusals, act, body, day, party) for ``perform`` and ``refusals``: the refusals in order (the shared empty
+        tuple when the act is allowed; act, body and day are then set), the first ones ending the checks early.
+        ``party`` is what the per-party check resolved (party id, canonical outcome) when it ran alone, else None."""
         plan = self._plans.get(act_name)
         if plan is None:
-            return [self._unknown_act(act_name)], None, None, None
+            return [self._unknown_act(act_name)], None, None, None, None
         act = plan.act
         state = case.state
         if state in case.definition.final_states:  # case.is_final
@@ -526,11 +555,12 @@ class ProcessDefinition:
                 act,
                 None,
                 None,
+                None,
             )
         if state not in plan.sources:
             pending = self._pending_collection(case, act)
             if pending is not None:
-                return [pending], act, None, None
+                return [pending], act, None, None, None
             possible = ", ".join(f"{a.act} ({a.label})" for a in self.available_acts(case)) or "ingen"
             return (
                 [
@@ -543,13 +573,14 @@ class ProcessDefinition:
                 act,
                 None,
                 None,
+                None,
             )
         body = self._body_refs.get(by) if type(by) is str else None
         if body is None:
             try:
                 body = self._body(by)
             except SamhandlingError as exc:
-                return [AuthorityError(exc.message, code="unknown-body")], act, None, None
+                return [AuthorityError(exc.message, code="unknown-body")], act, None, None, None
         out: list[ActRefusedError] | None = None
         allowed = plan.allowed
         if (
@@ -572,15 +603,16 @@ class ProcessDefinition:
                 )
             )
         guards: Sequence[ActRefusedError]
+        party = None
         if plan.per_party_only:
-            guards = self._per_party_guard(case, act, day, payload)
+            guards, party = self._per_party_check(case, plan, day, payload)
         elif plan.guarded:
             guards = self._guards(case, act, body, day, payload)
         else:
             guards = _NO_REFUSALS
         if guards:
             out = list(guards) if out is None else out + list(guards)
-        return (_NO_REFUSALS if out is None else out), act, body, day
+        return (_NO_REFUSALS if out is None else out), act, body, day, party
 
     def _body(self, name: str) -> Body:
         """``structure.body(name)``, remembered per name string (raises as it does)."""
@@ -779,37 +811,54 @@ class ProcessDefinition:
     def _per_party_guard(
         self, case: Case, act: ActDef, on: dt.date, payload: dict[str, Any]
     ) -> Sequence[ActRefusedError]:
-        assert act.per_party is not None
+        return self._per_party_check(case, self._plans[act.name], on, payload)[0]
+
+    def _per_party_check(
+        self, case: Case, plan: _ActPlan, on: dt.date, payload: dict[str, Any]
+    ) -> tuple[Sequence[ActRefusedError], tuple[str, str | None] | None]:
+        """The per-party guard's refusals, and when there are none, what it resolved: (party id, the canonical
+        outcome or None), which ``_normalise_payload`` then need not work out again."""
+        act = plan.act
+        assert act.per_party is not None and plan.by_day is not None
         raw = payload.get("party")
         if not raw:
             return [
                 RuleError(f"«{act.label}» registreres for én part om gangen: oppgi party=<part>", code="missing-input")
-            ]
+            ], None
         party = self._party_refs.get(raw) if type(raw) is str else None
         if party is None:
             try:
                 party = self._party(str(raw))
             except SamhandlingError as exc:
-                return [RuleError(exc.message, code="unknown-party")]
-        hit = self._parties_cache[act.name].get(on)
+                return [RuleError(exc.message, code="unknown-party")], None
+        party_id = party.id
+        hit = plan.by_day.get(on)
         required = (hit if hit is not None else self._required(act, on))[1]
-        if party.id not in required:
+        if party_id not in required:
             return [
                 RuleError(
                     f"{party.name} er ikke en av partene som skal registreres for «{act.label}»", code="wrong-party"
                 )
-            ]
-        entries = case.progress.get(act.name)
-        if entries and _recorded(entries, party.id):
-            return [RuleError(f"«{act.label}» er allerede registrert for {party.name}", code="already-recorded")]
-        if act.per_party.outcome and _OUTCOME_WORDS.get(str(payload.get("outcome", "")).casefold()) is None:
-            return [
-                RuleError(
-                    f"«{act.label}» krever utfall: outcome=vedtatt eller avvist (adopted/rejected)",
-                    code="missing-input",
-                )
-            ]
-        return _NO_REFUSALS
+            ], None
+        name = plan.name
+        entries = case.progress.get(name)
+        if entries and party_id in entries:
+            return [RuleError(f"«{act.label}» er allerede registrert for {party.name}", code="already-recorded")], None
+        outcome = None
+        if plan.outcome:
+            said = payload.get("outcome")
+            # A word already in canonical spelling is its own key (every key is casefolded).
+            outcome = _OUTCOME_WORDS.get(said) if type(said) is str else None
+            if outcome is None:
+                outcome = _OUTCOME_WORDS.get(str(payload.get("outcome", "")).casefold())
+            if outcome is None:
+                return [
+                    RuleError(
+                        f"«{act.label}» krever utfall: outcome=vedtatt eller avvist (adopted/rejected)",
+                        code="missing-input",
+                    )
+                ], None
+        return _NO_REFUSALS, (party_id, outcome)
 
     def _pending_collection(self, case: Case, act: ActDef) -> RuleError | None:
         """When ``act`` waits for a per-party act that is still being collected in this state (anchoring in every
@@ -819,8 +868,8 @@ class ProcessDefinition:
             if pp is None or case.state not in other.sources or other.dest not in act.sources:
                 continue
             day = case.events[-1].on
-            recorded = case.progress.get(other.name, [])
-            missing = [p.name for p in self._required_parties(other, day) if not _recorded(recorded, p.id)]
+            recorded = case.progress.get(other.name) or {}
+            missing = [p.name for p in self._required_parties(other, day) if p.id not in recorded]
             if not missing:
                 continue
             source = f" («{other.source_text.split(' — ')[0]}»)" if other.source_text else ""
@@ -887,24 +936,34 @@ class ProcessDefinition:
             missing = [required[s] for s, v in stands.items() if v is None]
             against = [required[s] for s, v in stands.items() if v == "against"]
         else:
-            parties = self._consensus_cache.get(on)
-            if parties is None:
-                parties = tuple(
+            hit = self._consensus_cache.get(on)
+            if hit is None:
+                found = tuple(
                     p
                     for p in structure.parties
                     if p.kind in (PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST) and p.period.contains(on)
                 )
                 if len(self._consensus_cache) >= 4096:
                     self._consensus_cache.clear()
-                self._consensus_cache[on] = parties
+                hit = self._consensus_cache[on] = (found, frozenset(p.id for p in found))
+            parties, ids = hit
             stand_by_id: dict[str, str] = {}
-            for key, value in positions.items():
-                try:
-                    stand_by_id[self._party(key).id] = value
-                except SamhandlingError:
-                    return [RuleError(f"ukjent part «{key}» i standpunktene", code="unknown-party")]
-            missing = [p.name for p in parties if p.id not in stand_by_id]
-            against = [p.name for p in parties if stand_by_id.get(p.id) == "against"]
+            refs = self._party_refs
+            for key, value in positions.items():  # keys are strings (see _positions)
+                party = refs.get(key)
+                if party is None:
+                    try:
+                        party = self._party(key)
+                    except SamhandlingError:
+                        return [RuleError(f"ukjent part «{key}» i standpunktene", code="unknown-party")]
+                stand_by_id[party.id] = value
+            # The lists below, skipped when they must be empty: every party has a stand, none is against.
+            missing = [] if stand_by_id.keys() >= ids else [p.name for p in parties if p.id not in stand_by_id]
+            against = (
+                [p.name for p in parties if stand_by_id.get(p.id) == "against"]
+                if "against" in stand_by_id.values()
+                else []
+            )
         rule = self._rule_text(body, "decision_rule")
         if against:
             return [
@@ -957,7 +1016,7 @@ _NO_REFUSALS: tuple[ActRefusedError, ...] = ()
 class _ActPlan:
     """What ``_judge`` needs to know about an act, worked out once when the definition compiles."""
 
-    __slots__ = ("act", "allowed", "guarded", "in_order", "per_party_only", "sources")
+    __slots__ = ("act", "allowed", "by_day", "guarded", "in_order", "name", "outcome", "per_party_only", "sources")
 
     def __init__(self, definition: ProcessDefinition, act: ActDef) -> None:
         self.act = act
@@ -978,20 +1037,16 @@ class _ActPlan:
         # Which of _guards' checks apply: none, only the per-party one, or several (then _guards runs them all).
         self.per_party_only = act.per_party is not None and not other_guards
         self.guarded = act.per_party is not None or other_guards
+        # For _per_party_check: the act's name, its parties by day (the definition's cache) and whether it records
+        # an outcome.
+        self.name = act.name
+        self.by_day = definition._parties_cache.get(act.name)
+        self.outcome = act.per_party is not None and act.per_party.outcome
 
 
-def _recorded(entries: list[str], party_id: str) -> bool:
-    """Whether ``party_id`` is among the parties of per-party entries (``party`` or ``party:outcome``):
-    ``party_id in {e.split(":", 1)[0] for e in entries}`` without building the set."""
-    if ":" in party_id:  # the part before the first colon never holds one
-        return False
-    if party_id in entries:
-        return True
-    prefix = party_id + ":"
-    for entry in entries:  # noqa: SIM110 - a plain loop: cheaper than any() over a generator on the hot path
-        if entry.startswith(prefix):
-            return True
-    return False
+#: ``tuple.__new__``: builds a named tuple (Event, Context) from a tuple of its fields without the Python-level
+#: ``__new__`` the namedtuple factory writes (same type, same values).
+_new_tuple = tuple.__new__
 
 
 def _payload_is(key: str, value: Any) -> Any:
@@ -1015,12 +1070,6 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _party_key(payload: dict[str, Any]) -> str:
-    party = str(payload.get("party"))
-    outcome = payload.get("outcome")
-    return f"{party}:{outcome}" if outcome else party
-
-
 def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
     raw = payload.get("positions")
     against = payload.get("against")
@@ -1029,7 +1078,11 @@ def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
     out: dict[str, str] = {}
     if isinstance(raw, dict):
         for key, value in raw.items():
-            out[str(key)] = _POSITION_WORDS.get(str(value).strip().casefold(), str(value))
+            # A word already in canonical spelling is its own key (every key is stripped and casefolded).
+            word = _POSITION_WORDS.get(value) if type(value) is str else None
+            if word is None:
+                word = _POSITION_WORDS.get(str(value).strip().casefold(), str(value))
+            out[key if type(key) is str else str(key)] = word
     if isinstance(against, (list, tuple)):
         for key in against:
             out[str(key)] = "against"
@@ -1037,18 +1090,33 @@ def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
 
 
 def _normalise_payload(
-    act: ActDef, body_id: str, payload: dict[str, Any], definition: ProcessDefinition
+    act: ActDef,
+    body_id: str,
+    payload: dict[str, Any],
+    definition: ProcessDefinition,
+    party: tuple[str, str | None] | None = None,
+    own: bool = False,
 ) -> dict[str, Any]:
-    """Canonical payload: party ids instead of names, outcome and positions in English words."""
-    out = dict(payload)
+    """Canonical payload: party ids instead of names, outcome and positions in English words.
+
+    ``party`` is (party id, canonical outcome) when the per-party check already resolved them from this payload.
+    ``own``: no caller holds ``payload``; it is normalised in place (the same keys in the same order as a copy).
+    """
+    out = payload if own else dict(payload)
     for key, value in payload.items():
         if isinstance(value, dt.date):
             out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
+    if party is not None:
+        out["party"] = party[0]
+        if party[1] is not None:  # the act records an outcome (the check then always resolves one)
+            out["outcome"] = party[1]
+        if act.kind != "escalate" and out.get("positions") is None and out.get("against") is None:
+            return out
     per_party = act.per_party
-    if per_party is not None and "party" in out:
+    if party is None and per_party is not None and "party" in out:
         raw = out["party"]
-        party = definition._party_refs.get(raw) if type(raw) is str else None
-        out["party"] = (party if party is not None else definition._party(str(raw))).id
+        resolved = definition._party_refs.get(raw) if type(raw) is str else None
+        out["party"] = (resolved if resolved is not None else definition._party(str(raw))).id
         if per_party.outcome:
             out["outcome"] = _OUTCOME_WORDS[str(out["outcome"]).casefold()]
     if act.kind == "escalate":
@@ -1063,11 +1131,16 @@ def _normalise_payload(
     positions = _positions(out)
     if positions is not None:
         canon: dict[str, str] = {}
+        refs = definition._party_refs
         for key, value in positions.items():
-            try:
-                canon[definition._party(key).id] = value
-            except SamhandlingError:
-                canon[key] = value
+            named = refs.get(key)
+            if named is None:
+                try:
+                    named = definition._party(key)
+                except SamhandlingError:
+                    canon[key] = value
+                    continue
+            canon[named.id] = value
         out["positions"] = canon
         out.pop("against", None)
     return out
