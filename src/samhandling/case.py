@@ -34,16 +34,9 @@ class Event(NamedTuple):
     to_state: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "seq": self.seq,
-            "act": self.act,
-            "body": self.body,
-            "person": self.person,
-            "on": self.on.isoformat(),
-            "payload": self.payload,
-            "from_state": self.from_state,
-            "to_state": self.to_state,
-        }
+        data = self._asdict()
+        data["on"] = self.on.isoformat()
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Event:

@@ -82,27 +82,6 @@ def load(name_or_path: str | Path) -> Structure:
     return build_structure(data, filename=display, path=path)
 
 
-def _relabel(node: Any, filename: str, _seen: set[int] | None = None) -> None:
-    """Show a file by a short name (``sor-rogaland.yaml:12:3``) in every location of parsed data.
-
-    Prefer ``read_yaml(path, filename)``, which names the file right from the start.
-    """
-    seen = set() if _seen is None else _seen
-    if id(node) in seen:  # YAML aliases may share (or nest) nodes
-        return
-    seen.add(id(node))
-    if isinstance(node, MarkedDict):
-        node.location = Location(filename, node.location.line, node.location.column)
-        node.key_locations = {k: Location(filename, v.line, v.column) for k, v in node.key_locations.items()}
-        for value in node.values():
-            _relabel(value, filename, seen)
-    elif isinstance(node, MarkedList):
-        node.location = Location(filename, node.location.line, node.location.column)
-        node.item_locations = [Location(filename, v.line, v.column) for v in node.item_locations]
-        for value in node:
-            _relabel(value, filename, seen)
-
-
 def loads(text: str, filename: str = "<tekst>") -> Structure:
     """Load a structure from YAML text."""
     return build_structure(parse_yaml(text, filename), filename=filename, path=None)

@@ -99,11 +99,9 @@ _OUTCOME_WORDS = {
     "godkjent": "adopted",
     "rejected": "rejected",
     "avvist": "rejected",
-    "avvist_": "rejected",
     "nei": "rejected",
     "forkastet": "rejected",
 }
-_OUTCOME_LABEL = {"adopted": "vedtatt", "rejected": "avvist"}
 
 
 # ---------------------------------------------------------------------------- definition values
@@ -304,15 +302,12 @@ class ProcessDefinition:
         return condition
 
     def _completes(self, event: Any) -> bool:
-        """Condition: with this act recorded, every required actor (body or party) has acted."""
+        """Condition of a sequence of approvals: with this one recorded, every body in the sequence has acted.
+        (Per-party acts use :meth:`_parties_complete`.)"""
         case: Case = event.model
         ctx: Context = event.kwargs["ctx"]
         act = ctx.act
-        recorded = case.progress.get(act.name, ())
-        if act.per_party is not None:
-            required = self._required(act, ctx.on)[1]
-            return required - set(recorded) <= {ctx.payload.get("party")}
-        done = set(recorded)
+        done = set(case.progress.get(act.name, ()))
         done.add(ctx.body)
         return set(self._actor_bodies(case, act)) <= done
 
