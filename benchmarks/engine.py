@@ -23,7 +23,11 @@ with ``open``. Four contenders, measured in the same run:
     the same trigger mechanics and no domain logic.
 
 Timing: the N cases are split into ROUNDS chunks and the contenders take turns chunk by chunk (so a
-busy neighbour on the machine slows all of them alike); the median chunk is reported. The garbage
+busy neighbour on the machine slows all of them alike); the table shows the median chunk. (a) and
+(d) run back to back in every round, in alternating order. The drive target is judged on the
+fastest round of each, as ``timeit`` advises (on a shared machine other work only ever adds time, so
+the fastest round is the best estimate of what the code itself costs); the median of the per-round
+(a)/(d) ratios and their range are printed beside it, so a noisy run shows as one. The garbage
 collector is off while timing (as in ``timeit``). Memory: ``tracemalloc`` over a batch, divided by
 the batch size. Targets are reported, not asserted: the script exits 0.
 """
@@ -52,7 +56,7 @@ STRUCTURE = "sor-rogaland"
 PROCESS = "tjenestemodell"
 TMG = "tmg-skropelige-eldre"
 DAY = dt.date(2025, 1, 6)
-ROUNDS = 5
+ROUNDS = 20
 HISTORY_BATCH = 2000  # cases kept alive with their full history for the memory measurement
 
 TARGET_CREATE_US = 5.0
@@ -376,12 +380,23 @@ def main(argv: list[str] | None = None) -> int:
     d = Contender("shared_machine", "(d) transitions, bare shared Machine", n)
 
     chunk = n // ROUNDS
-    chunk_c = c.n // ROUNDS
-    for _ in range(ROUNDS):
+    chunk_c = max(c.n // ROUNDS, 1)
+
+    def round_a() -> None:
         secs, cases = timed(lambda: run_samhandling_create(definition, chunk))
         a.create.append(secs / chunk * 1e6)
         secs, _ = timed(partial(run_samhandling_drive, cases, steps))
         a.drive.append(secs / chunk * 1e6)
+
+    def round_d() -> None:
+        secs, cases = timed(lambda: run_shared_create(initial, chunk))
+        d.create.append(secs / chunk * 1e6)
+        secs, _ = timed(partial(run_shared_drive, machine, cases, seq))
+        d.drive.append(secs / chunk * 1e6)
+
+    for r in range(ROUNDS):
+        for run in (round_a, round_d) if r % 2 == 0 else (round_d, round_a):
+            run()
 
         secs, cases = timed(lambda: run_dict_create(initial, chunk))
         b.create.append(secs / chunk * 1e6)
@@ -392,11 +407,9 @@ def main(argv: list[str] | None = None) -> int:
         c.create.append(secs / chunk_c * 1e6)
         secs, _ = timed(partial(run_per_case_drive, cases, seq))
         c.drive.append(secs / chunk_c * 1e6)
-
-        secs, cases = timed(lambda: run_shared_create(initial, chunk))
-        d.create.append(secs / chunk * 1e6)
-        secs, _ = timed(partial(run_shared_drive, machine, cases, seq))
-        d.drive.append(secs / chunk * 1e6)
+    drive_ratio = min(a.drive) / min(d.drive)  # the fastest rounds (see the module docstring)
+    paired = [x / y for x, y in zip(a.drive, d.drive, strict=True)]
+    paired_median = statistics.median(paired)
 
     # Memory: a batch of new cases; a case without its open event (samhandling); full histories.
     from samhandling.case import Case
@@ -478,6 +491,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {x.label[:4]} create             {r['create_vs_shared']:>10.2f}x {x.create_us / b.create_us:>20.1f}x")
         print(f"  {x.label[:4]} new-case memory    {r['bytes_vs_shared']:>10.2f}x {x.bytes_new / b.bytes_new:>20.1f}x")
     print(f"  (d) drive              {1.0:>10.2f}x {d.drive_us / b.drive_us:>20.1f}x")
+    print(
+        f"  (a)/(d) drive, fastest rounds: {min(a.drive):.1f} / {min(d.drive):.1f} µs = {drive_ratio:.2f}x; "
+        f"paired per round: median {paired_median:.2f}x, range {min(paired):.2f}x to {max(paired):.2f}x "
+        f"over {ROUNDS} rounds"
+    )
     print()
     targets = [
         ("creation under 5 µs per case", a.create_us, TARGET_CREATE_US, a.create_us < TARGET_CREATE_US, "µs"),
@@ -489,10 +507,10 @@ def main(argv: list[str] | None = None) -> int:
             "B",
         ),
         (
-            "drive time at most 1.5x the bare shared Machine",
-            a.drive_us / d.drive_us,
+            "drive time at most 1.5x the bare shared Machine (fastest rounds)",
+            drive_ratio,
             TARGET_DRIVE_RATIO,
-            a.drive_us / d.drive_us <= TARGET_DRIVE_RATIO,
+            drive_ratio <= TARGET_DRIVE_RATIO,
             "x",
         ),
     ]
@@ -514,6 +532,13 @@ def main(argv: list[str] | None = None) -> int:
             "transitions": _version("transitions"),
             "contenders": {x.key: x.to_dict() for x in contenders},
             "ratios": ratios,
+            "drive_ratio_fastest_rounds": round(drive_ratio, 3),
+            "drive_ratio_paired": {
+                "median": round(paired_median, 3),
+                "min": round(min(paired), 3),
+                "max": round(max(paired), 3),
+                "rounds": [round(x, 3) for x in paired],
+            },
             "targets": [
                 {"target": name, "value": round(value, 3), "limit": limit, "unit": unit, "pass": ok}
                 for name, value, limit, ok, unit in targets

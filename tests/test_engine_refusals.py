@@ -149,6 +149,38 @@ def test_no_consensus_via_against_list() -> None:
     assert "Helse Stavanger HF er imot" in err.message
 
 
+def test_against_list_wins_over_positions_whatever_the_spelling() -> None:
+    # Hå is named twice in the positions, «Hå» (enig) and later its id «ha» (for), and the against list names «Hå».
+    # The party is against: the list is read after the positions, and names are resolved to the party before the
+    # last word counts (not matched as spellings, which would let the later «ha» win).
+    case = drive_to(new_sor_case(), "anbefalt")
+    positions = {"Hå": "enig", **all_for(case.definition.structure)}
+    assert list(positions).index("ha") > list(positions).index("Hå")
+    err = assert_refused(
+        case,
+        "approve_proposal",
+        RuleError,
+        "no-consensus",
+        by="SSU",
+        on=next_day(case),
+        positions=positions,
+        against=["Hå"],
+    )
+    assert err.details["against"] == ["Hå"]
+
+
+def test_recorded_positions_are_party_ids_in_canonical_words() -> None:
+    case = drive_to(new_sor_case(), "anbefalt")
+    ids = list(all_for(case.definition.structure))
+    positions = {"Helse Stavanger HF" if p == "helse-stavanger" else p: "ja" for p in ids}
+    positions["Kvitsøy"] = "avstår"
+    event = case.act("approve_proposal", by="SSU", on=next_day(case), positions=positions)
+    assert set(event.payload["positions"]) == set(ids)
+    assert event.payload["positions"]["helse-stavanger"] == "for"
+    assert event.payload["positions"]["kvitsoy"] == "abstain"
+    assert "against" not in event.payload
+
+
 def test_positions_missing() -> None:
     case = drive_to(new_sor_case(), "anbefalt")
     assert_refused(case, "approve_proposal", RuleError, "positions-missing", by="SSU", on=next_day(case))

@@ -71,7 +71,8 @@ class Case:
     ``progress`` collects acts that need several actors while they are under way: approvals in
     sequence as a list of body ids (``["fsu"]``), per-party acts as ``{party id: outcome or None}`` in
     the order recorded (anchoring per party, political review per municipality). When such an act
-    completes, its record moves to ``data["per_party"][act]`` as ``["sola", ...]`` or ``["sola:adopted", ...]``.
+    completes, its record moves as it is to ``data["per_party"][act]``: ``{"sola": None, ...}`` for anchoring,
+    ``{"sola": "adopted", "stavanger": "rejected", ...}`` for political review.
     """
 
     id: str

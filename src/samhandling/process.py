@@ -307,9 +307,9 @@ class ProcessDefinition:
         case: Case = event.model
         ctx: Context = event.kwargs["ctx"]
         act = ctx.act
-        done = set(case.progress.get(act.name, ()))
-        done.add(ctx.body)
-        return set(self._actor_bodies(case, act)) <= done
+        done = case.progress.get(act.name, ())
+        body = ctx.body
+        return all(other == body or other in done for other in self._actor_bodies(case, act))
 
     # ------------------------------------------------------------------ queries
 
@@ -441,22 +441,22 @@ class ProcessDefinition:
     ) -> Event:
         """``perform`` with positional arguments (what ``Case.act`` calls). ``own``: ``payload`` is a dict no caller
         holds (``Case.act``'s keyword arguments), so it is normalised in place rather than copied."""
-        refusals, act, resolved, day, party = self._judge(case, act_name, by, on, person, payload)
+        refusals, act, resolved, day, party, positions = self._judge(case, act_name, by, on, person, payload)
         if refusals:
             first = refusals[0]
             first.details["reasons"] = [r.message for r in refusals]
             raise first
         body = resolved.id
-        if party is not None and len(payload) == (1 if party[1] is None else 2) and act.kind != "escalate":
-            # The payload is only the party (and its outcome), which the per-party check resolved: this is all
-            # _normalise_payload would do with it.
+        if party is not None and len(payload) == (1 if party[1] is None else 2):
+            # The payload is only the party (and its outcome), which the per-party check resolved (it ran alone, so
+            # the act is no escalation): this is all _normalise_payload would do with it.
             if not own:
                 payload = dict(payload)
             payload["party"] = party[0]
             if party[1] is not None:
                 payload["outcome"] = party[1]
         else:
-            payload = _normalise_payload(act, body, payload, self, party, own)
+            payload = _normalise_payload(act, body, payload, self, party, own, positions)
         if act.due is not None and day > act.due:
             payload["overdue_days"] = (day - act.due).days
         before = case.state
@@ -496,10 +496,13 @@ class ProcessDefinition:
                 entries = progress[name] = {}
             entries[str(payload.get("party"))] = payload.get("outcome") or None  # {party id: outcome}, in order
             if event.to_state != event.from_state:
-                # The completed record («party» or «party:outcome»), apart from payload facts (a gateway key may
-                # share the act's name).
-                data.setdefault("per_party", {})[name] = [f"{p}:{o}" if o else p for p, o in entries.items()]
+                # The completed record moves to data, apart from payload facts (a gateway key may share the act's
+                # name).
                 del progress[name]
+                try:
+                    data["per_party"][name] = entries
+                except KeyError:
+                    data["per_party"] = {name: entries}
             return
         if act.actor.in_order:
             entries = case.progress.setdefault(name, [])
@@ -530,16 +533,17 @@ class ProcessDefinition:
 
     def _judge(
         self, case: Case, act_name: str, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
-    ) -> tuple[Any, Any, Any, Any, Any]:
-        """(refusals, act, body, day, party) for ``perform`` and ``refusals``: the refusals in order (the shared empty
-        tuple when the act is allowed; act, body and day are then set), the first ones ending the checks early.
-        ``party`` is what the per-party check resolved (party id, canonical outcome) when it ran alone, else None."""
+    ) -> tuple[Any, Any, Any, Any, Any, Any]:
+        """(refusals, act, body, day, party, positions) for ``perform`` and ``refusals``: the refusals in order (the
+        shared empty tuple when the act is allowed; act, body and day are then set), the first ones ending the checks
+        early. ``party`` is what the per-party check resolved (party id, canonical outcome) when it ran alone, and
+        ``positions`` what the consensus guard resolved ({party id: word}); each None otherwise."""
         plan = self._plans.get(act_name)
         if plan is None:
-            return [self._unknown_act(act_name)], None, None, None, None
+            return [self._unknown_act(act_name)], None, None, None, None, None
         act = plan.act
         state = case.state
-        if state in case.definition.final_states:  # case.is_final
+        if state in self.final_states:  # case.is_final (the case is one of this definition's)
             return (
                 [
                     StateError(
@@ -551,11 +555,12 @@ class ProcessDefinition:
                 None,
                 None,
                 None,
+                None,
             )
         if state not in plan.sources:
             pending = self._pending_collection(case, act)
             if pending is not None:
-                return [pending], act, None, None, None
+                return [pending], act, None, None, None, None
             possible = ", ".join(f"{a.act} ({a.label})" for a in self.available_acts(case)) or "ingen"
             return (
                 [
@@ -569,21 +574,22 @@ class ProcessDefinition:
                 None,
                 None,
                 None,
+                None,
             )
         body = self._body_refs.get(by) if type(by) is str else None
         if body is None:
             try:
                 body = self._body(by)
             except SamhandlingError as exc:
-                return [AuthorityError(exc.message, code="unknown-body")], act, None, None, None
+                return [AuthorityError(exc.message, code="unknown-body")], act, None, None, None, None
         out: list[ActRefusedError] | None = None
         allowed = plan.allowed
         if (
             person is not None
-            or plan.in_order
             or body.id not in (allowed if allowed is not None else self._actor_bodies(case, act))
+            or (plan.in_order and not _next_in_order(case, plan, body.id))
         ):
-            # The common case (an allowed body, no person) needs no more; _authority words every refusal.
+            # The common case (an allowed body, in its turn, no person) needs no more; _authority words every refusal.
             out = self._authority(case, act, body, on, person) or None
         last = case.events[-1].on
         day = on if on is not None else max(dt.date.today(), last)
@@ -598,16 +604,16 @@ class ProcessDefinition:
                 )
             )
         guards: Sequence[ActRefusedError]
-        party = None
+        party = positions = None
         if plan.per_party_only:
             guards, party = self._per_party_check(case, plan, day, payload)
         elif plan.guarded:
-            guards = self._guards(case, act, body, day, payload)
+            guards, positions = self._guards(case, act, body, day, payload)
         else:
             guards = _NO_REFUSALS
         if guards:
             out = list(guards) if out is None else out + list(guards)
-        return (_NO_REFUSALS if out is None else out), act, body, day, party
+        return (_NO_REFUSALS if out is None else out), act, body, day, party, positions
 
     def _body(self, name: str) -> Body:
         """``structure.body(name)``, remembered per name string (raises as it does)."""
@@ -732,8 +738,10 @@ class ProcessDefinition:
 
     def _guards(
         self, case: Case, act: ActDef, body: Body, on: dt.date, payload: dict[str, Any]
-    ) -> list[ActRefusedError]:
+    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
+        """Every guard's refusals, and the positions the consensus guard resolved (see ``_consensus_guard``)."""
         out: list[ActRefusedError] = []
+        positions = None
         missing = [label for key, label in act.requires.items() if not payload.get(key)]
         if missing:
             out.append(
@@ -774,10 +782,11 @@ class ProcessDefinition:
         if act.kind == "withdraw" and not payload.get("reason"):
             out.append(RuleError("å trekke saken krever en begrunnelse (reason)", code="missing-input"))
         if act.guard == "consensus":
-            out.extend(self._consensus_guard(body, on, payload))
+            refused, positions = self._consensus_guard(body, on, payload)
+            out.extend(refused)
         if act.deadline is not None:
             out.extend(self._deadline_guard(act, on, payload))
-        return out
+        return out, positions
 
     def _deadline_guard(self, act: ActDef, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
         assert act.deadline is not None
@@ -909,25 +918,33 @@ class ProcessDefinition:
             ]
         return []
 
-    def _consensus_guard(self, body: Body, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
-        positions = _positions(payload)
-        if positions is None:
+    def _consensus_guard(
+        self, body: Body, on: dt.date, payload: dict[str, Any]
+    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
+        """The consensus guard's refusals, and the positions it resolved: ``{party id: for|against|abstain}`` in the
+        order given (``positions`` then ``against``), which ``_normalise_payload`` then records as they are. The
+        positions are None when the consensus is among the sides (their keys are not parties) or on a refusal."""
+        raw = payload.get("positions")
+        against_list = payload.get("against")
+        if raw is None and against_list is None:
             return [
                 RuleError(
                     "konsensus krever at hver parts standpunkt registreres (positions={part: for|mot|avstår})",
                     code="positions-missing",
                 )
-            ]
+            ], None
         structure = self.structure
         among = structure.setting("consensus_among", self.settings.get("consensus_among", "parties"))
+        resolved: dict[str, str] | None = None
         if among == "sides":
+            positions = _positions(payload) or {}
             required = {"municipal": "kommunene", "hospital": "helseforetaket"}
-            resolved = {name_key(k): v for k, v in positions.items()}
+            by_key = {name_key(k): v for k, v in positions.items()}
             keys = {
                 "municipal": {"municipal", "kommunene", "kommunesiden"},
                 "hospital": {"hospital", "helseforetaket", "helseforetakssiden"},
             }
-            stands = {side: next((v for k, v in resolved.items() if k in keys[side]), None) for side in required}
+            stands = {side: next((v for k, v in by_key.items() if k in keys[side]), None) for side in required}
             missing = [required[s] for s, v in stands.items() if v is None]
             against = [required[s] for s, v in stands.items() if v == "against"]
         else:
@@ -942,16 +959,22 @@ class ProcessDefinition:
                     self._consensus_cache.clear()
                 hit = self._consensus_cache[on] = (found, frozenset(p.id for p in found))
             parties, ids = hit
+            # One pass over what was said: each party named (by id, name or alias) resolved to its id, each word
+            # to its canonical position (what _positions and the normalisation would each work out again).
             stand_by_id: dict[str, str] = {}
             refs = self._party_refs
-            for key, value in positions.items():  # keys are strings (see _positions)
-                party = refs.get(key)
+            said: Iterable[tuple[Any, Any]] = raw.items() if isinstance(raw, dict) else ()
+            if isinstance(against_list, (list, tuple)):
+                said = itertools.chain(said, ((key, "against") for key in against_list))
+            for key, value in said:
+                party = refs.get(key) if type(key) is str else None
                 if party is None:
                     try:
-                        party = self._party(key)
+                        party = self._party(str(key))
                     except SamhandlingError:
-                        return [RuleError(f"ukjent part «{key}» i standpunktene", code="unknown-party")]
-                stand_by_id[party.id] = value
+                        return [RuleError(f"ukjent part «{key}» i standpunktene", code="unknown-party")], None
+                stand_by_id[party.id] = _position_word(value)
+            resolved = stand_by_id
             # The lists below, skipped when they must be empty: every party has a stand, none is against.
             missing = [] if stand_by_id.keys() >= ids else [p.name for p in parties if p.id not in stand_by_id]
             against = (
@@ -967,7 +990,7 @@ class ProcessDefinition:
                     code="no-consensus",
                     details={"against": against},
                 )
-            ]
+            ], None
         if missing:
             return [
                 RuleError(
@@ -976,8 +999,8 @@ class ProcessDefinition:
                     code="positions-missing",
                     details={"missing": missing},
                 )
-            ]
-        return []
+            ], None
+        return [], resolved
 
     # ------------------------------------------------------------------ what next
 
@@ -1039,6 +1062,17 @@ class _ActPlan:
         self.outcome = act.per_party is not None and act.per_party.outcome
 
 
+def _next_in_order(case: Case, plan: _ActPlan, body_id: str) -> bool:
+    """Whether ``body_id`` is the body whose turn it is in a sequence of approvals whose bodies do not depend on
+    the case (``plan.allowed``); False sends ``_judge`` to ``_authority``, which words the refusal if there is one.
+    Only the bodies of the sequence can have acted, each in its turn, so those that have are the first ones."""
+    if plan.allowed is None:
+        return False
+    sequence = plan.act.actor.bodies
+    done = case.progress.get(plan.name) or ()
+    return len(done) < len(sequence) and sequence[len(done)] == body_id and body_id not in done
+
+
 #: ``tuple.__new__``: builds a named tuple (Event, Context) from a tuple of its fields without the Python-level
 #: ``__new__`` the namedtuple factory writes (same type, same values).
 _new_tuple = tuple.__new__
@@ -1065,6 +1099,13 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
+def _position_word(value: Any) -> str:
+    """A position in its canonical word (for, against, abstain); an unknown word is kept as said."""
+    # A word already in canonical spelling is its own key (every key is stripped and casefolded).
+    word = _POSITION_WORDS.get(value) if type(value) is str else None
+    return word if word is not None else _POSITION_WORDS.get(str(value).strip().casefold(), str(value))
+
+
 def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
     raw = payload.get("positions")
     against = payload.get("against")
@@ -1073,11 +1114,7 @@ def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
     out: dict[str, str] = {}
     if isinstance(raw, dict):
         for key, value in raw.items():
-            # A word already in canonical spelling is its own key (every key is stripped and casefolded).
-            word = _POSITION_WORDS.get(value) if type(value) is str else None
-            if word is None:
-                word = _POSITION_WORDS.get(str(value).strip().casefold(), str(value))
-            out[key if type(key) is str else str(key)] = word
+            out[key if type(key) is str else str(key)] = _position_word(value)
     if isinstance(against, (list, tuple)):
         for key in against:
             out[str(key)] = "against"
@@ -1091,10 +1128,12 @@ def _normalise_payload(
     definition: ProcessDefinition,
     party: tuple[str, str | None] | None = None,
     own: bool = False,
+    positions: dict[str, str] | None = None,
 ) -> dict[str, Any]:
     """Canonical payload: party ids instead of names, outcome and positions in English words.
 
-    ``party`` is (party id, canonical outcome) when the per-party check already resolved them from this payload.
+    ``party`` is (party id, canonical outcome) when the per-party check already resolved them from this payload;
+    ``positions`` is ``{party id: word}`` when the consensus guard already resolved the positions.
     ``own``: no caller holds ``payload``; it is normalised in place (the same keys in the same order as a copy).
     """
     out = payload if own else dict(payload)
@@ -1122,6 +1161,10 @@ def _normalise_payload(
         elif targets:
             out["to"] = targets[0].id
     if out.get("positions") is None and out.get("against") is None:  # _positions(out) is None
+        return out
+    if positions is not None:
+        out["positions"] = positions
+        out.pop("against", None)
         return out
     positions = _positions(out)
     if positions is not None:
