@@ -46,6 +46,7 @@ test: $(VENV)/.dev test-deps lint
 
 bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/engine.py
+	$(BIN)/python benchmarks/engine_ops.py
 	$(BIN)/python benchmarks/store.py
 
 docs: $(VENV)/.dev

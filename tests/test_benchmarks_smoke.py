@@ -36,3 +36,18 @@ def test_engine_benchmark_quick(tmp_path: Path) -> None:
     assert set(result["contenders"]) == {"samhandling", "dict", "machine_per_case", "shared_machine"}
     assert result["events_per_case"] == 41
     assert len(result["targets"]) == 3
+
+
+def test_engine_and_bare_machine_do_the_same_transitions_work() -> None:
+    """The fairness of the (d) baseline, counted: for every act of the chain, transitions runs exactly as many
+    instructions under the engine as under the bare shared Machine, so the drive ratio measures the engine's
+    own work and nothing else."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import engine_ops
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    rows, totals = engine_ops.measure()
+    assert len(rows) == 40
+    assert all(a_trans == d_trans > 0 for _act, _engine, a_trans, d_trans in rows)
+    assert totals["a_engine"] > 0

@@ -1,0 +1,98 @@
+"""Engine work counted in bytecode instructions: a deterministic companion to ``engine.py``.
+
+Run::
+
+    .venv/bin/python benchmarks/engine_ops.py
+
+Drives one warmed-up case through the same Sør-Rogaland chain as ``engine.py`` and, for every act,
+counts the bytecode instructions executed (``sys.settrace`` with opcode events) in the engine
+(``samhandling``) and in ``transitions`` and ``logging``; then the same for the bare shared Machine (d).
+Timings on a shared machine move from run to run; these counts do not, so they show whether a change
+to the engine made its own work smaller. A C call counts as one instruction, so the counts are a
+measure of Python-level work, not of time.
+"""
+
+from __future__ import annotations
+
+import collections
+import sys
+from pathlib import Path
+from types import FrameType
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import engine as bench  # the benchmark's chain and bare Machine
+
+import samhandling
+
+
+def _area(filename: str) -> str:
+    if "samhandling" in filename:
+        return "engine"
+    if "transitions" in filename or "logging" in filename:
+        return "transitions"
+    return "other"
+
+
+def count(fn: Any) -> collections.Counter[str]:
+    """Instructions executed by ``fn()``, by area."""
+    counts: collections.Counter[str] = collections.Counter()
+
+    def local(frame: FrameType, event: str, arg: Any) -> Any:
+        if event == "opcode":
+            counts[_area(frame.f_code.co_filename)] += 1
+        return local
+
+    def tracer(frame: FrameType, event: str, arg: Any) -> Any:
+        frame.f_trace_opcodes = True
+        return local
+
+    sys.settrace(tracer)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return counts
+
+
+def measure() -> tuple[list[tuple[str, int, int, int]], collections.Counter[str]]:
+    """Per act: (act, engine instructions of (a), transitions instructions of (a), of (d)); and their sums."""
+    structure = samhandling.load(bench.STRUCTURE)
+    definition = structure.process(bench.PROCESS)
+    steps = bench.chain(definition)
+    seq = bench.bare_sequence(steps)
+    machine = bench.shared_machine(definition)
+
+    warm = definition.new_case("oppvarming", on=bench.DAY)  # fills the caches a long-lived process has filled
+    for act, by, payload in steps:
+        warm.act(act, by=by, on=bench.DAY, **payload)
+
+    case = definition.new_case("telling", on=bench.DAY)
+    plain = bench.Plain(definition.initial)
+    events = machine.events
+    rows: list[tuple[str, int, int, int]] = []
+    totals: collections.Counter[str] = collections.Counter()
+    for (act, by, payload), (name, kwargs) in zip(steps, seq, strict=True):
+        a = count(lambda: case.act(act, by=by, on=bench.DAY, **payload))  # noqa: B023
+        d = count(lambda: events[name].trigger(plain, **kwargs))  # noqa: B023
+        rows.append((act, a["engine"], a["transitions"], d["transitions"]))
+        totals.update({"a_engine": a["engine"], "a_transitions": a["transitions"], "d": d["transitions"]})
+    return rows, totals
+
+
+def main() -> int:
+    rows, totals = measure()
+    print(f"{'act':<24} {'(a) engine':>10} {'(a) transitions':>16} {'(d) transitions':>16}")
+    for act, engine, a_trans, d_trans in rows:
+        print(f"{act:<24} {engine:>10} {a_trans:>16} {d_trans:>16}")
+    print(f"{'sum':<24} {totals['a_engine']:>10} {totals['a_transitions']:>16} {totals['d']:>16}")
+    print(
+        f"engine instructions per act: {totals['a_engine'] / len(rows):.0f}; "
+        f"(a)/(d) in instructions: {(totals['a_engine'] + totals['a_transitions']) / totals['d']:.2f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
