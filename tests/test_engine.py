@@ -320,6 +320,102 @@ def test_send_back_during_anchoring_clears_the_anchoring() -> None:
     assert len(case.data["per_party"]["anchor"]) == 16
 
 
+def _send_back(case: Case, target: str, reason: str = "må gjøres om") -> None:
+    body = next(a.bodies[0] for a in case.available_acts() if a.act == "send_back")
+    case.act("send_back", by=body, on=next_day(case), to=target, reason=reason)
+
+
+def _facts(case: Case) -> dict[str, object]:
+    """case.data without the record of who sent the case back (the only thing a straight case lacks)."""
+    data = dict(case.data)
+    data["actors"] = {k: v for k, v in data.get("actors", {}).items() if k != "send_back"}
+    return data
+
+
+@pytest.mark.parametrize(
+    ("late", "target"),
+    [
+        ("politisk_behandling", "forankret"),
+        ("politisk_behandling", "godkjent"),
+        ("klar_for_implementering", "anbefalt"),
+        ("forlop_utarbeidet", "ny"),
+        ("godkjent", "mandat_godkjent"),
+    ],
+)
+def test_send_back_undoes_what_the_later_steps_recorded(late: str, target: str) -> None:
+    # After a send-back the case's data is what it was when the case first stood at the target: the positions,
+    # the consequences and the political-review decision of later steps are gone, the earlier ones stay.
+    sent = drive_to(new_sor_case(), late, political_review=True)
+    _send_back(sent, target)
+    straight = drive_to(new_sor_case(), target, political_review=True)
+    assert sent.state == straight.state == target
+    assert _facts(sent) == _facts(straight)
+    assert sent.progress == straight.progress
+    # Replaying the history gives the same data.
+    replayed = sent.definition.replay(sent.history)
+    assert replayed.data == sent.data and replayed.progress == sent.progress
+
+
+def test_send_back_then_new_facts_then_another_send_back() -> None:
+    case = drive_to(new_sor_case(), "politisk_behandling", political_review=True)
+    assert case.data["political_review"] is True and "positions" in case.data
+    _send_back(case, "godkjent")
+    assert "political_review" not in case.data and "economic" not in case.data
+    assert "positions" in case.data  # approving the proposal came before the target
+    drive_to(case, "klar_for_implementering", political_review=False)
+    assert case.data["political_review"] is False
+    _send_back(case, "forslag_sendt")
+    for key in ("positions", "economic", "political_review"):
+        assert key not in case.data
+    assert case.data["input_clinics"] == "innspill fra klinikkene"
+    drive_to(case, "implementert", political_review=False)
+    assert case.definition.replay(case.history).data == case.data
+
+
+def test_send_back_undoes_an_escalation_and_its_reason() -> None:
+    case = drive_to(new_sor_case(), "forslag_sendt")
+    case.act("escalate", by="FSU", on=next_day(case), reason="uenighet av prinsipiell karakter")
+    assert case.data["reason"] == "uenighet av prinsipiell karakter"
+    _send_back(case, "forankret", reason="nytt forløp")
+    assert "escalated_to" not in case.data
+    assert "reason" not in case.data  # the send-back's own reason is in its event, not a fact of the case
+    assert "escalate" not in case.data["actors"]
+
+
+def test_an_escalated_case_stands_where_the_recommended_one_does() -> None:
+    # «eskalert» is off the main path; it stands in for «anbefalt» (SSU decides either way), so the case can be
+    # sent back to any step before it, and not to one after it.
+    case = drive_to(new_sor_case(), "forslag_sendt")
+    case.act("escalate", by="FSU", on=next_day(case), reason="uenighet av prinsipiell karakter")
+    definition = case.definition
+    assert definition.path_index("eskalert") == definition.path_index("anbefalt")
+    assert "send_back" in [a.act for a in case.available_acts()]
+    assert_refused(
+        case, "send_back", RuleError, "invalid-target", by="SSU", on=next_day(case), to="godkjent", reason="x"
+    )
+
+
+@pytest.mark.parametrize(
+    "name", ["sor-rogaland", "sogn-og-fjordane", "ahus-forvaltningsnettverk", "faggruppe-sogn", "knutepunkt-sorlandet"]
+)
+def test_every_state_of_every_bundled_process_has_a_place_on_the_path(name: str) -> None:
+    structure = samhandling.load(name)
+    for process in structure.process_names():
+        definition = structure.process(process)
+        for state in definition.states:
+            assert definition.path_index(state.name) >= 0, (process, state.name)
+
+
+def test_send_back_restores_a_fact_given_at_opening() -> None:
+    structure = samhandling.load("sor-rogaland")
+    case = structure.process().new_case("Forløp", on=D(2024, 1, 10), economic="ikke vurdert")
+    drive_to(case, "politisk_behandling", political_review=True)
+    assert case.data["economic"] == "kostnadsnøytralt"
+    _send_back(case, "godkjent")
+    assert case.data["economic"] == "ikke vurdert"
+    assert case.definition.replay(case.history).data == case.data
+
+
 @pytest.mark.parametrize("state", ["ny", "mandat_godkjent", "anbefalt", "politisk_behandling"])
 def test_withdraw_from_any_open_state(state: str) -> None:
     case = drive_to(new_sor_case(), state, political_review=True)

@@ -369,10 +369,31 @@ class ProcessDefinition:
         return act.bodies
 
     def path_index(self, state: str) -> int:
-        for i, step in enumerate(self.steps()):
-            if step.state == state:
-                return i
-        return len(self.steps()) if state in self.final_states else -1
+        """Where ``state`` stands on the main path: the index of its first step; ``len(steps)`` for a final
+        state; for a state off the path (a case lifted to ``eskalert``), the index of the step after the one it
+        is reached from, the place of the state it stands in for; -1 when it is reached from nowhere on the path."""
+        steps = self.steps()
+        first: dict[str, int] = {}
+        for i, step in enumerate(steps):
+            first.setdefault(step.state, i)
+        if state in first:
+            return first[state]
+        if state in self.final_states:
+            return len(steps)
+        index = -1
+        for act in self.acts:
+            if act.kind in ("send_back", "withdraw"):
+                continue
+            dests = set(act.gateway[2].values()) if act.gateway is not None else {act.dest}
+            if state not in dests:
+                continue
+            for source in act.sources:
+                if source in first:
+                    after = first[source]
+                    while after < len(steps) and steps[after].state == source:
+                        after += 1
+                    index = max(index, after)
+        return index
 
     # ------------------------------------------------------------------ cases
 
@@ -512,16 +533,61 @@ class ProcessDefinition:
         if kind == "escalate":
             data["escalated_to"] = payload.get("to")
         for key, value in payload.items():
-            if key not in {"party", "outcome", "to"}:
+            if key not in _NOT_FACTS:
                 data[key] = value
 
     def _clear_after(self, case: Case, target: str) -> None:
-        index = self.path_index(target)
-        cleared = {step.act for step in self.steps()[index:]}
+        """Undo what a send-back to ``target`` undoes: everything the steps from ``target`` on recorded (progress,
+        per-party records, who acted, payload facts) and an escalation. A fact an earlier step recorded too gets
+        that step's value back; one given when the case was opened, its value then. (Called from ``_apply`` before
+        the send-back's own event is appended, so ``case.events`` is the history up to it.)"""
+        cleared = self._cleared_by(target)
+        data = case.data
         for name in cleared:
             case.progress.pop(name, None)
-            case.data.get("per_party", {}).pop(name, None)
-        case.data.pop("escalated_to", None)
+            data.get("per_party", {}).pop(name, None)
+            data.get("actors", {}).pop(name, None)
+        if "per_party" in data and not data["per_party"]:
+            del data["per_party"]
+        data.pop("escalated_to", None)
+        facts = self._fact_history(case.events)
+        for key, writers in facts.items():
+            kept = [(value, act) for value, act in writers if act not in cleared]
+            if len(kept) == len(writers):
+                continue
+            if kept:
+                data[key] = kept[-1][0]
+            else:
+                data.pop(key, None)
+
+    def _cleared_by(self, target: str) -> frozenset[str]:
+        """The acts a send-back to ``target`` undoes: the steps from ``target`` on, and an escalation."""
+        index = self.path_index(target)
+        return frozenset({step.act for step in self.steps()[index:]} | {a.name for a in self.acts if a.kind == "escalate"})
+
+    def _fact_history(self, events: Iterable[Event]) -> dict[str, list[tuple[Any, str | None]]]:
+        """Per payload fact in ``case.data``, the values recorded and by which act (None: given at opening), oldest
+        first, with what earlier send-backs undid taken out: the same facts ``_apply`` writes."""
+        facts: dict[str, list[tuple[Any, str | None]]] = {}
+        for event in events:
+            if event.act == "open":
+                for key, value in (event.payload.get("data") or {}).items():
+                    facts.setdefault(key, []).append((value, None))
+                continue
+            act = self._acts.get(event.act)
+            if act is None or act.per_party is not None:
+                continue
+            if act.kind == "send_back":
+                undone = self._cleared_by(str(event.payload.get("to")))
+                for key, writers in list(facts.items()):
+                    writers[:] = [(value, by) for value, by in writers if by not in undone]
+                    if not writers:
+                        del facts[key]
+                continue
+            for key, value in event.payload.items():
+                if key not in _NOT_FACTS:
+                    facts.setdefault(key, []).append((value, event.act))
+        return facts
 
     # ------------------------------------------------------------------ refusals
 
@@ -1026,6 +1092,9 @@ class ProcessDefinition:
 
         return validate_definition(self)
 
+
+#: Payload keys ``_apply`` does not copy into ``case.data`` as facts (they are recorded elsewhere or are routing).
+_NOT_FACTS = frozenset({"party", "outcome", "to"})
 
 #: What ``_judge`` and the guards return when nothing is refused (shared: never mutated).
 _NO_REFUSALS: tuple[ActRefusedError, ...] = ()
