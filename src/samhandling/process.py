@@ -1039,7 +1039,9 @@ class ProcessDefinition:
                         party = self._party(str(key))
                     except SamhandlingError:
                         return [RuleError(f"ukjent part «{key}» i standpunktene", code="unknown-party")], None
-                stand_by_id[party.id] = _position_word(value)
+                # _position_word(value), with its common case (a word in canonical spelling) inline.
+                word = _POSITION_WORDS.get(value) if type(value) is str else None
+                stand_by_id[party.id] = word if word is not None else _position_word(value)
             resolved = stand_by_id
             # The lists below, skipped when they must be empty: every party has a stand, none is against.
             missing = [] if stand_by_id.keys() >= ids else [p.name for p in parties if p.id not in stand_by_id]
