@@ -82,3 +82,16 @@ def test_suggestions_for_a_misspelt_step_name_the_intended_phrase() -> None:
     assert "Mente du" in describe_suggestions('"FSU" utforer "recommend"')
     assert "utfører" in describe_suggestions('"FSU" utforer "recommend"')
     assert "Fant ingen" in describe_suggestions("xyzzy qwerty 12345 ###")
+
+
+@pytest.mark.parametrize("step", ["case_unchanged", "accepted", "refusal_mentions"])
+def test_a_step_about_the_last_attempt_before_any_attempt_says_how_to_make_one(step: str) -> None:
+    from samhandling.bdd import steps
+    from samhandling.bdd.world import World
+    from samhandling.errors import UsageError
+
+    args = ("avvist",) if step == "refusal_mentions" else ()
+    with pytest.raises(UsageError) as info:
+        getattr(steps, step)(World(), *args)
+    assert info.value.code == "no-attempt"
+    assert 'Når "ORGAN" forsøker å utføre "HANDLING"' in info.value.message

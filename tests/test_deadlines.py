@@ -72,3 +72,7 @@ meetings:
     late = [f for f in working if f.code == "item-late"]
     assert len(late) == 1
     assert "2024-05-08" in late[0].message and "virkedager" in late[0].message
+    # The finding points at the late item's line in the file, not at the rule or the meeting.
+    text = structure_text(meetings)
+    item_line = text.splitlines().index("      - {title: PLO-dialog, submitted: 2024-05-13}") + 1
+    assert late[0].location is not None and late[0].location.line == item_line

@@ -21,6 +21,8 @@ import itertools
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from samhandling.deadlines import deadline_before
 from samhandling.findings import Finding
 from samhandling.meeting_plan import (
@@ -38,6 +40,7 @@ from samhandling.model import Body, Rule
 from samhandling.validation import _finding, register_check, register_rule_source, target_bodies
 
 if TYPE_CHECKING:
+    from samhandling.location import Location
     from samhandling.structure import Structure
 
 __all__ = [
@@ -64,14 +67,10 @@ def _meetings(structure: Structure, body: Body, params: dict[str, Any], on: dt.d
     return [m for m in plan.of(body.id) if m.date.year in years]
 
 
-def _where(finding: Finding, meeting: Meeting) -> Finding:
-    """Point a finding at the meeting in the file rather than at the rule."""
-    if meeting.location is None:
-        return finding
-    return Finding(
-        code=finding.code, severity=finding.severity, message=finding.message, location=meeting.location,
-        rule=finding.rule, source_text=finding.source_text,
-    )
+def _where(finding: Finding, meeting: Meeting, location: Location | None = None) -> Finding:
+    """Point a finding at ``location`` (an agenda item's) or else the meeting in the file, rather than at the rule."""
+    location = location or meeting.location
+    return finding if location is None else attrs.evolve(finding, location=location)
 
 
 @register_check("meetings_per_year")
@@ -101,10 +100,7 @@ def _check_submission(structure: Structure, rule: Rule, params: dict[str, Any], 
                         f"saken «{item.title}» til {body.label}-møtet {meeting.date.isoformat()} ble meldt inn "
                         f"{item.submitted.isoformat()}, fristen var {due.isoformat()} ({days} {count.label} før)",
                     )
-                    yield _where(f, meeting) if item.location is None else Finding(
-                        code=f.code, severity=f.severity, message=f.message, location=item.location,
-                        rule=f.rule, source_text=f.source_text,
-                    )
+                    yield _where(f, meeting, item.location)
 
 
 @register_check("agenda_deadline")

@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import attrs
 
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from samhandling.structure import Structure
 
 PROCESS_DIR = Path(__file__).parent / "data" / "processes"
+
+_T = TypeVar("_T")
 
 ACT_KINDS = (
     "open",
@@ -214,6 +216,7 @@ class ProcessDefinition:
         self._escalated_states = frozenset(a.dest for a in acts if a.kind == "escalate" and a.dest)
         self._counter = itertools.count(1)
         self._steps: list[Step] | None = None
+        self._path_indexes: dict[str, int] | None = None  # state -> path_index, built on first use
         # Per per-party act, day -> the parties the act needs, and their ids (the structure does not change).
         self._parties_cache: dict[str, dict[dt.date | None, tuple[tuple[Any, ...], frozenset[str]]]] = {
             a.name: {} for a in acts if a.per_party is not None
@@ -372,27 +375,32 @@ class ProcessDefinition:
         """Where ``state`` stands on the main path: the index of its first step; ``len(steps)`` for a final
         state; for a state off the path (a case lifted to ``eskalert``), the index of the step after the one it
         is reached from, the place of the state it stands in for; -1 when it is reached from nowhere on the path."""
+        if self._path_indexes is None:
+            self._path_indexes = self._index_states()
+        return self._path_indexes.get(state, -1)
+
+    def _index_states(self) -> dict[str, int]:
+        """``path_index`` of every state, worked out once (states and acts do not change)."""
         steps = self.steps()
         first: dict[str, int] = {}
         for i, step in enumerate(steps):
             first.setdefault(step.state, i)
-        if state in first:
-            return first[state]
-        if state in self.final_states:
-            return len(steps)
-        index = -1
+        index = dict(first)
+        for state in self.final_states:
+            index.setdefault(state, len(steps))
         for act in self.acts:
             if act.kind in ("send_back", "withdraw"):
                 continue
             dests = set(act.gateway[2].values()) if act.gateway is not None else {act.dest}
-            if state not in dests:
-                continue
-            for source in act.sources:
-                if source in first:
-                    after = first[source]
-                    while after < len(steps) and steps[after].state == source:
-                        after += 1
-                    index = max(index, after)
+            for dest in dests:
+                if dest is None or dest in first or dest in self.final_states:
+                    continue
+                for source in act.sources:
+                    if source in first:
+                        after = first[source]
+                        while after < len(steps) and steps[after].state == source:
+                            after += 1
+                        index[dest] = max(index.get(dest, -1), after)
         return index
 
     # ------------------------------------------------------------------ cases
@@ -563,7 +571,8 @@ class ProcessDefinition:
     def _cleared_by(self, target: str) -> frozenset[str]:
         """The acts a send-back to ``target`` undoes: the steps from ``target`` on, and an escalation."""
         index = self.path_index(target)
-        return frozenset({step.act for step in self.steps()[index:]} | {a.name for a in self.acts if a.kind == "escalate"})
+        later = self.steps()[index:] if index >= 0 else []  # a target off every path (never judged valid) clears no step
+        return frozenset({step.act for step in later} | {a.name for a in self.acts if a.kind == "escalate"})
 
     def _fact_history(self, events: Iterable[Event]) -> dict[str, list[tuple[Any, str | None]]]:
         """Per payload fact in ``case.data``, the values recorded and by which act (None: given at opening), oldest
@@ -685,23 +694,11 @@ class ProcessDefinition:
         """``structure.body(name)``, remembered per name string (raises as it does)."""
         if type(name) is not str:
             return self.structure.body(name)
-        hit = self._body_refs.get(name)
-        if hit is None:
-            hit = self.structure.body(name)
-            if len(self._body_refs) >= 4096:
-                self._body_refs.clear()
-            self._body_refs[name] = hit
-        return hit
+        return _remembered(self._body_refs, name, self.structure.body)
 
     def _party(self, name: str) -> Any:
         """``structure.party(name)`` for a string, remembered per string (raises as it does)."""
-        hit = self._party_refs.get(name)
-        if hit is None:
-            hit = self.structure.party(name)
-            if len(self._party_refs) >= 4096:
-                self._party_refs.clear()
-            self._party_refs[name] = hit
-        return hit
+        return _remembered(self._party_refs, name, self.structure.party)
 
     def _unknown_act(self, name: str) -> StateError:
         import difflib
@@ -1131,6 +1128,18 @@ class _ActPlan:
         self.name = act.name
         self.by_day = definition._parties_cache.get(act.name)
         self.outcome = act.per_party is not None and act.per_party.outcome
+
+
+def _remembered(cache: dict[str, _T], name: str, look_up: Callable[[str], _T]) -> _T:
+    """``look_up(name)``, remembered in ``cache`` (bounded at 4 096 names; a failed look-up raises and is not kept).
+    Safe because a structure does not change after loading and strings are immutable."""
+    hit = cache.get(name)
+    if hit is None:
+        hit = look_up(name)
+        if len(cache) >= 4096:
+            cache.clear()
+        cache[name] = hit
+    return hit
 
 
 def _next_in_order(case: Case, plan: _ActPlan, body_id: str) -> bool:

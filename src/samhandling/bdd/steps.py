@@ -756,14 +756,20 @@ def attempt(samhandling_world: World, organ: str, handling: str, part: str | Non
     perform(samhandling_world, organ, handling, payload=payload, on=on, attempt=True)
 
 
-def _refusal(world: World) -> ActRefusedError:
+def _attempt(world: World) -> Attempt:
+    """The last attempted act; a step about it before any attempt is a usage error."""
     if world.attempt is None:
         raise UsageError("ingen handling er forsøkt; bruk først: Når \"ORGAN\" forsøker å utføre \"HANDLING\"",
                          code="no-attempt")
-    if world.attempt.error is None:
-        raise _fail(f"handlingen «{world.attempt.act}» av {world.attempt.body} ble godtatt, men skulle vært avvist")
-    assert isinstance(world.attempt.error, ActRefusedError)
-    return world.attempt.error
+    return world.attempt
+
+
+def _refusal(world: World) -> ActRefusedError:
+    attempt = _attempt(world)
+    if attempt.error is None:
+        raise _fail(f"handlingen «{attempt.act}» av {attempt.body} ble godtatt, men skulle vært avvist")
+    assert isinstance(attempt.error, ActRefusedError)
+    return attempt.error
 
 
 @phrase(
@@ -799,13 +805,11 @@ def refusal_mentions(samhandling_world: World, tekst: str) -> None:
     help="Etter en avvisning: samme tilstand og like mange hendelser som før forsøket.",
 )
 def case_unchanged(samhandling_world: World) -> None:
-    world = samhandling_world
-    if world.attempt is None:
-        raise UsageError("ingen handling er forsøkt", code="no-attempt")
-    c = world.case
-    if c.state != world.attempt.state_before or len(c.history) != world.attempt.history_before:
-        raise _fail(f"saken er endret: tilstand {world.attempt.state_before} → {c.state}, "
-                    f"hendelser {world.attempt.history_before} → {len(c.history)}")
+    attempt = _attempt(samhandling_world)
+    c = samhandling_world.case
+    if c.state != attempt.state_before or len(c.history) != attempt.history_before:
+        raise _fail(f"saken er endret: tilstand {attempt.state_before} → {c.state}, "
+                    f"hendelser {attempt.history_before} → {len(c.history)}")
 
 
 @phrase(
@@ -815,11 +819,9 @@ def case_unchanged(samhandling_world: World) -> None:
     help="Det siste forsøket ble godtatt.",
 )
 def accepted(samhandling_world: World) -> None:
-    world = samhandling_world
-    if world.attempt is None:
-        raise UsageError("ingen handling er forsøkt", code="no-attempt")
-    if world.attempt.error is not None:
-        raise _fail(f"handlingen ble avvist [{world.attempt.error.code}]: {world.attempt.error.message}")
+    attempt = _attempt(samhandling_world)
+    if attempt.error is not None:
+        raise _fail(f"handlingen ble avvist [{attempt.error.code}]: {attempt.error.message}")
 
 
 @phrase(
