@@ -355,3 +355,23 @@ def test_the_result_is_json(forecaster: Forecaster) -> None:
     assert data["by"]["probability"] == result.probability_by(D(2024, 6, 1))
     assert sum(h["runs"] for h in data["histogram"]) == 100
     assert [s["act"] for s in data["steps"]] == ["recommend", "decide"]
+
+
+def test_the_benchmark_runs_and_judges_every_scenario(tmp_path: Path) -> None:
+    """Smoke test of benchmarks/forecast.py (no timing assertion: speed is judged in the benchmark)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parent.parent
+    out = tmp_path / "forecast.json"
+    proc = subprocess.run(
+        [sys.executable, str(root / "benchmarks" / "forecast.py"), "--quick", "--json", str(out)],
+        capture_output=True, text=True, timeout=300, cwd=root,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.count("PASS") + proc.stdout.count("FAIL") == 4
+    rows = json.loads(out.read_text(encoding="utf-8"))["rows"]
+    assert {(r["scenario"], r["chances"]) for r in rows} == {
+        (s, c) for s in ("sogn-og-fjordane/fsu-ssu-sak", "sor-rogaland/tjenestemodell") for c in ("null", "typiske")
+    }
+    assert all(r["project_us"] > 0 and r["run_us"] > 0 for r in rows)
