@@ -574,10 +574,23 @@ def _cancelled(key: int, meeting: int, p: float) -> bool:
 def _meeting(
     plans: tuple[_BodyPlan, ...], ready: int, after: int, defer: int, p_cancel: float, key: int, totals: list[int]
 ) -> tuple[int, _BodyPlan | None]:
-    """The date of the meeting that takes a step (``_NEVER`` when none), and the plan it is in."""
+    """The date of the meeting that takes a step (``_NEVER`` when none), and the plan it is in. Each deferral
+    moves the matter to the next meeting that can take the step (for a step of one body: that body's next)."""
+    date, plan = _first(plans, ready, after, p_cancel, key, totals)
+    while defer and plan is not None:
+        defer -= 1
+        totals[2] += 1
+        date, plan = _first(plans, ready, date, p_cancel, key, totals)
+    return date, plan
+
+
+def _first(
+    plans: tuple[_BodyPlan, ...], ready: int, after: int, p_cancel: float, key: int, totals: list[int]
+) -> tuple[int, _BodyPlan | None]:
+    """The earliest meeting later than ``after`` whose submission deadline is on or after ``ready``, that is not
+    cancelled; ties go to the body named first (as in the projection)."""
     best = _NEVER
     best_plan: _BodyPlan | None = None
-    best_k = 0
     for plan in plans:
         dates = plan.dates
         k = bisect_left(plan.dues, ready)
@@ -588,19 +601,8 @@ def _meeting(
                 totals[3] += 1
                 k += 1
         if k < len(dates) and dates[k] < best:
-            best, best_plan, best_k = dates[k], plan, k
-    if best_plan is None or not defer:
-        return best, best_plan
-    k = best_k
-    dates = best_plan.dates
-    while defer and k < len(dates):
-        k += 1
-        totals[2] += 1
-        while p_cancel > 0.0 and k < len(dates) and _cancelled(key, best_plan.ids[k], p_cancel):
-            totals[3] += 1
-            k += 1
-        defer -= 1
-    return (dates[k], best_plan) if k < len(dates) else (_NEVER, None)
+            best, best_plan = dates[k], plan
+    return best, best_plan
 
 
 def forecast(
