@@ -140,6 +140,18 @@ meetings:
         assert [st.p50 for st in result.steps] == expected
 
 
+def test_an_escalated_case_off_the_main_path_still_has_its_decision_ahead(matter: Any) -> None:
+    case = matter.new_case("Usemje", on=START)
+    case.act("escalate", by="FSU", on=D(2024, 2, 14), reason="usemje av prinsipiell karakter")
+    assert case.state == "løfta" and project(case, D(2024, 2, 14)) == []  # the projection sees no step left
+    result = forecast(case, D(2024, 2, 14), runs=5)
+    assert [(s.act, s.body, s.p50) for s in result.steps] == [("decide", "ssu", D(2024, 2, 29))]
+    closed = matter.new_case("Trekt", on=START)
+    closed.act("withdraw", by="FSU", on=D(2024, 2, 2), reason="trekt")
+    result = forecast(closed, D(2024, 2, 2), runs=5)
+    assert result.steps == () and result.p50 == D(2024, 2, 2)
+
+
 # ---------------------------------------------------------------------------- repeatability and coupling
 
 

@@ -23,9 +23,15 @@ Cost: the structure, the meeting lists per body and their submission deadlines a
 (:class:`Forecaster`); a run is a loop over the steps with a bisect per body for the next meeting.
 
 Random numbers are drawn in a fixed pattern (four per step taken, one more per escalation, one key
-per run for the cancelled meetings), so changing the chance of deferral, cancellation or the
-preparation times with the same seed moves the same runs' dates and nothing else: a higher chance
-of deferral never makes a run, nor any percentile, earlier.
+per run for the cancelled meetings), so changing the chance of deferral or of cancelled meetings with
+the same seed moves the same runs' dates and nothing else: a higher chance never makes a run, nor any
+percentile, earlier. (One exception, inherited from the projection's rule: with ``same_meeting`` and
+a step that several bodies can take, a later meeting of the body that also takes the next step can
+let both steps share it.)
+
+A case in a state off the main path (lifted to ``løfta`` by an escalation) is forecast from the place
+that state stands in for, with the deciding step at the body it was escalated to;
+``schedule.project`` gives such a case no steps.
 """
 
 from __future__ import annotations
@@ -370,6 +376,7 @@ class Forecaster:
         from samhandling.schedule import _items_of, submission_days
 
         items, structure = _items_of(target, structure)
+        items = self._off_path(target, items)
         self.structure = structure
         self.same_meeting = same_meeting
         days = submission_days(structure, deadlines)
@@ -408,6 +415,28 @@ class Forecaster:
         self._prep_described = tuple((s.label, s.prep.describe()) for s in steps if s.prep is not None)
 
     # ------------------------------------------------------------------ set-up helpers
+
+    @staticmethod
+    def _off_path(target: Any, items: list[Any]) -> list[Any]:
+        """An open case in a state off the main path (lifted to ``løfta``/``eskalert``) has the steps from the place
+        that state stands in for (``path_index``), the deciding step at the body it was escalated to."""
+        definition = getattr(target, "definition", None)
+        state = getattr(target, "state", None)
+        if items or definition is None or state is None or state in definition.final_states:
+            return items
+        steps = definition.steps()
+        if any(s.state == state for s in steps):
+            return items
+        index = definition.path_index(state)
+        if index < 0:
+            return items
+        escalated = getattr(target, "data", {}).get("escalated_to")
+        out = []
+        for step in steps[index:]:
+            act = definition.act_def(step.act)
+            bodies = (str(escalated),) if escalated and state in act.sources else step.bodies
+            out.append((step.act, step.label, bodies))
+        return out
 
     @staticmethod
     def _senders(definition: Any) -> set[str] | None:
