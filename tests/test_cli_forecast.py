@@ -99,7 +99,9 @@ def test_stored_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "tilrå saka" not in out
     assert next(x for x in out.splitlines() if x.startswith("vedta saka")).split()[2:4] == ["SSU", "29.02.2024"]
     code, out, _ = run(capsys, "forecast", "--case", "s1", "--db", db, "--from", "2024-03-01", "--json")
-    assert code == 0 and json.loads(out)["decision"]["p50"] == "2024-05-30"
+    data = json.loads(out)
+    assert code == 0 and data["decision"]["p50"] == "2024-05-30"
+    assert (data["case"], data["process"], data["structure"]) == ("s1", "fsu-ssu-sak", "sogn-og-fjordane")
     assert run(capsys, "case", "act", "s1", "withdraw", "--by", "FSU", "--on", "2024-03-02", "--db", db,
                "--set", "reason=trekt")[0] == 0
     code, out, _ = run(capsys, "forecast", "--case", "s1", "--db", db)
@@ -164,3 +166,10 @@ def test_console_script_end_to_end() -> None:
         capture_output=True, text=True, timeout=120,
     )
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.startswith("feil [usage]")
+
+
+def test_a_missing_store_is_not_created(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "finnes-ikke.db"
+    code, out, err = run(capsys, "forecast", "--case", "s1", "--db", str(db))
+    assert code == 2 and out == "" and "finnes ikke" in err
+    assert not db.exists()

@@ -157,6 +157,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
             raise _usage("oppgi enten STRUKTUR og PROSESS eller --case, ikke begge")
         target, name, ready = _stored_case(args, ready)
         structure = target.definition.structure
+        process = target.definition.name
     else:
         if not args.structure:
             raise _usage("oppgi STRUKTUR (og eventuelt PROSESS), eller --case SAK")
@@ -166,7 +167,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
         structure = load(args.structure)
         target = structure.process(args.process)
-        name = target.title
+        name, process = target.title, target.name
     if seed is None:
         import secrets
 
@@ -184,7 +185,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         draw(result, args.output, by=by, title=f"{structure.name}: {name}, klar {_date_text(ready)}")
     if args.json:
         data = result.to_dict(by=by)
-        data.update({"structure": structure.id, "process": name, "case": args.case, "picture": args.output})
+        data.update({"structure": structure.id, "process": process, "case": getattr(target, "id", None),
+                     "picture": args.output})
         emit_json(data)
         return 0 if result.p50 is not None else 1
     _print(result, structure.name, name, by)
@@ -194,9 +196,16 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 
 def _stored_case(args: argparse.Namespace, ready: dt.date | None) -> tuple[Any, str, dt.date]:
-    from samhandling.store import CaseRepository, open_store
+    from pathlib import Path
 
-    repo = CaseRepository(open_store(args.db))
+    from samhandling.store import CaseRepository, default_url, open_store
+
+    url = args.db or default_url()
+    if "://" not in url or url.startswith("sqlite:///"):  # a SQLite file: reading never creates one
+        path = Path(url.removeprefix("sqlite:///"))
+        if not path.exists():
+            raise _usage(f"hendelseslageret {path} finnes ikke (oppgi --db eller $SAMHANDLING_DB)")
+    repo = CaseRepository(open_store(url))
     case = repo.load(repo.resolve(args.case))
     if ready is None:
         ready = max(e.on for e in case.events)
