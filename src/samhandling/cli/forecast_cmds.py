@@ -38,7 +38,7 @@ def register(sub: Any) -> None:
                                                  "som skrives ut)")
     p.add_argument("--by", metavar="DATO", help="vis sannsynligheten for vedtak innen denne datoen")
     for _name, flag, text in _CHANCES:
-        p.add_argument(flag, dest=f"chance_{_name}", default="0", metavar="P", help=f"sjansen {text} (0–1 eller prosent; standard 0)")
+        p.add_argument(flag, dest=f"chance_{_name}", default="0", metavar="P", help=f"sjansen for {text} (0–1 eller prosent; standard 0)")
     p.add_argument("--preparation", action="append", default=[], metavar="STEG=DAGER",
                    help="forberedelsestid før et steg: DAGER eller LAV-HØY (jevnt fordelt); STEG er handlingen, "
                         "stegets navn eller * for alle (kan gjentas)")
