@@ -39,6 +39,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import random
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -501,8 +502,9 @@ class Forecaster:
         chances = chances or Chances()
         rng = random.Random(seed)
         n = len(self.steps)
-        per_step: list[list[int]] = [[0] * runs for _ in range(n)]
-        decisions: list[int] = [0] * runs
+        # Compact per-step columns (4 bytes a run): a million runs of an eleven-step path stay small.
+        per_step = [array("i", bytes(4 * runs)) for _ in range(n)]
+        decisions = array("i", bytes(4 * runs))
         totals = [0, 0, 0, 0]
         walk = self._walk
         begin = start.toordinal()
