@@ -84,8 +84,11 @@ def freeze(value: Any) -> Any:
     """A deep, frozen copy of JSON-shaped ``value``: mappings become :class:`FrozenDict`, lists and tuples become
     tuples, sets frozensets; strings, numbers, booleans, None and dates are kept (immutable). Anything else is
     deep-copied, so the caller's later changes never reach a record."""
-    if type(value) in _SCALARS_SET:
+    kind = type(value)
+    if kind in _SCALARS_SET:
         return value
+    if kind is dict:  # the common case, before the slower isinstance checks
+        return FrozenDict({k if type(k) is str else str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, FrozenDict):
         return value
     if isinstance(value, Mapping):

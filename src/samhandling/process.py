@@ -713,7 +713,7 @@ class ProcessDefinition:
     ) -> tuple[list[ActRefusedError], dict[str, Any] | None]:
         """The refusals of a correction, and the payload it records when there are none."""
         out: list[ActRefusedError] = []
-        reserved = _reserved(payload)
+        reserved = _reserved({k: v for k, v in payload.items() if k != "facts"})  # «facts» is the correction's own
         if reserved is not None:
             return [reserved], None
         unknown = sorted(set(payload) - {"event", "reason", "on", "facts"})
@@ -799,8 +799,9 @@ class ProcessDefinition:
             if bad is not None:
                 out.append(
                     RuleError(
-                        f"rettelsen bryter tidsrekkefølgen: hendelse nr. {bad.seq} ({bad.act}) ville få dato "
-                        f"{bad.on.isoformat()}, før en hendelse den kommer etter",
+                        f"rettelsen av hendelse nr. {seq} til {new_on.isoformat()} bryter tidsrekkefølgen: "
+                        f"hendelse nr. {bad.seq} ({bad.act}, {bad.on.isoformat()}) ville da komme før en hendelse "
+                        "den kommer etter",
                         code="date-order",
                     )
                 )
@@ -913,7 +914,7 @@ class ProcessDefinition:
         ):
             # The common case (an allowed body, in its turn, no person) needs no more; _authority words every refusal.
             out = self._authority(case, act, body, on, person) or None
-        today = clock.today()
+        today = clock.current_clock().today()
         per_party = plan.by_day is not None
         bound = case._floor if per_party else case._latest  # per-party records: any date order among themselves
         if on is None:
@@ -1500,7 +1501,13 @@ def _reserved(payload: Mapping[str, Any]) -> ReservedKeyError | None:
 
 def _recorded_at() -> str:
     """The recording instant by the clock in force, in the store's format (``2024-01-10T12:00:00.000000Z``)."""
-    return clock.now().astimezone(dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    at = clock.current_clock().now()
+    if at.tzinfo is not _UTC:
+        at = at.astimezone(_UTC)
+    return at.isoformat(timespec="microseconds")[:-6] + "Z"  # «+00:00» -> «Z»
+
+
+_UTC = dt.UTC
 
 
 def _frozen_event(event: Event) -> Event:
