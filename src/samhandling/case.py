@@ -88,7 +88,10 @@ def freeze(value: Any) -> Any:
     if kind in _SCALARS_SET:
         return value
     if kind is dict:  # the common case, before the slower isinstance checks
-        return FrozenDict({k if type(k) is str else str(k): freeze(v) for k, v in value.items()})
+        for k, v in value.items():
+            if type(v) not in _SCALARS_SET or type(k) is not str:
+                return FrozenDict({k if type(k) is str else str(k): freeze(v) for k, v in value.items()})
+        return FrozenDict(value) if value else EMPTY  # only text keys and immutable values: a flat copy
     if isinstance(value, FrozenDict):
         return value
     if isinstance(value, Mapping):

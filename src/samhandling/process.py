@@ -914,14 +914,20 @@ class ProcessDefinition:
         ):
             # The common case (an allowed body, in its turn, no person) needs no more; _authority words every refusal.
             out = self._authority(case, act, body, on, person) or None
-        today = clock.current_clock().today()
         per_party = plan.by_day is not None
         bound = case._floor if per_party else case._latest  # per-party records: any date order among themselves
         if on is None:
+            today = clock.current_clock().today()
             day = today if today > bound else bound
         else:
             day = on
-            refused = self._date_refusal(on, today)
+            # The future rule guards the case's time frontier: a date not after one the case already holds was judged
+            # when that was recorded (and asking the clock costs more than the rest of this check).
+            refused = (
+                None
+                if type(on) is dt.date and on <= case._latest
+                else self._date_refusal(on, clock.current_clock().today())
+            )
             if refused is not None:
                 if refused.code == "bad-date":
                     return [refused], act, None, None, None, None
