@@ -32,8 +32,8 @@ from samhandling.errors import (
 )
 from samhandling.process import OUTCOME_WORDS, POSITION_WORDS, PROCESS_DIR
 from test_engine_support import (
-    D,
     TMG,
+    D,
     advance,
     all_for,
     assert_refused,

@@ -16,8 +16,6 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_engine_property import DEFINITIONS, _step
-from test_engine_support import advance, all_for, new_sor_case
 
 from samhandling import ActRefusedError, Case
 from samhandling.case import RESERVED_KEYS
@@ -25,6 +23,8 @@ from samhandling.clock import FixedClock, use_clock
 from samhandling.errors import ReservedKeyError
 from samhandling.process import POSITION_WORDS
 from samhandling.store.base import GENESIS, chain_rows
+from test_engine_property import DEFINITIONS, _step
+from test_engine_support import advance, all_for, new_sor_case
 
 SETTINGS = settings(
     max_examples=60,

@@ -536,16 +536,7 @@ class ProcessDefinition:
             first.details["reasons"] = [r.message for r in refusals]
             raise first
         body = resolved.id
-        if party is not None and len(payload) == (1 if party[1] is None else 2):
-            # The payload is only the party (and its outcome), which the per-party check resolved (it ran alone, so
-            # the act is no escalation): this is all _normalise_payload would do with it.
-            if not own:
-                payload = dict(payload)
-            payload["party"] = party[0]
-            if party[1] is not None:
-                payload["outcome"] = party[1]
-        else:
-            payload = _normalise_payload(act, body, payload, self, party, own, positions)
+        payload = _normalise_payload(act, body, payload, self, party, own, positions)
         if act.due is not None and day > act.due:
             payload["overdue_days"] = (day - act.due).days
         frozen = freeze(payload)
