@@ -339,7 +339,7 @@ def test_a_date_correction_by_the_secretariat_fixes_a_typo() -> None:
         case.act("draft_mandate", by=TMG, on=D(2024, 1, 30))
         case.act("approve_mandate", by="FSU", on=D(2024, 1, 31))
         # The draft really happened on the 12th; the secretariat (by=None) corrects it.
-        case.act("correct", by=None, on=D(2024, 1, 12), event=2, reason="skrivefeil i datoen")  # type: ignore[arg-type]
+        case.act("correct", by=None, on=D(2024, 1, 12), event=2, reason="skrivefeil i datoen")
         assert case.effective_events()[1].on == D(2024, 1, 12)
         assert case.history[1].on == D(2024, 1, 30)
         assert case.history[-1].payload["on"] == "2024-01-12"
@@ -417,3 +417,23 @@ def test_replay_accepts_plain_dict_payloads_and_freezes_them() -> None:
 def test_state_error_for_other_acts_on_a_closed_case_still_holds() -> None:
     case = _closed_case()
     assert_refused(case, "withdraw", StateError, "case-closed", by="SSU", reason="r")
+
+
+def test_an_ordinary_act_without_a_body_is_refused_not_a_crash() -> None:
+    case = new_sor_case()
+    assert_refused(case, "draft_mandate", AuthorityError, "unknown-body", by=None, on=next_day(case))  # type: ignore[arg-type]
+
+
+def test_why_not_explains_a_correction() -> None:
+    case = _closed_case()
+    assert case.why_not("correct", by="SSU", event=99, reason="r", facts={"a": 1})
+    assert case.why_not("correct", by="SSU", event=2, reason="r", facts={"note": "ny"}) == []
+
+
+def test_event_dicts_round_trip_with_both_dates() -> None:
+    with use_clock(FixedClock(dt.datetime(2024, 1, 10, 8, 0, tzinfo=dt.UTC))):
+        case = new_sor_case()
+        event = case.act("draft_mandate", by=TMG, on=D(2024, 1, 10), note={"a": [1]})
+    again = Event.from_dict(event.to_dict())
+    assert again == event and again.recorded_at == "2024-01-10T08:00:00.000000Z"
+    assert type(again.payload["note"]) is FrozenDict

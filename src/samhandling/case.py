@@ -312,10 +312,13 @@ class Case:
 
     # -- acting ---------------------------------------------------------------------------------------------
 
-    def act(self, act: str, *, by: str, on: dt.date | None = None, person: str | None = None, **payload: Any) -> Event:
+    def act(
+        self, act: str, *, by: str | None, on: dt.date | None = None, person: str | None = None, **payload: Any
+    ) -> Event:
         """Perform ``act`` by body ``by``; raises an :class:`~samhandling.errors.ActRefusedError` if refused.
 
-        For ``correct``, ``on`` is the corrected effective date of the event corrected (see :meth:`correct`)."""
+        For ``correct``, ``on`` is the corrected effective date of the event corrected and ``by`` may be None (the
+        secretariat); see :meth:`correct`. Every other act needs a body."""
         return self._definition._perform(self, act, by, on, person, payload, True)  # payload: a fresh dict
 
     def correct(
@@ -338,12 +341,12 @@ class Case:
         return self._definition._perform(self, "correct", by, on, person, payload, True)
 
     def why_not(
-        self, act: str, *, by: str, on: dt.date | None = None, person: str | None = None, **payload: Any
+        self, act: str, *, by: str | None, on: dt.date | None = None, person: str | None = None, **payload: Any
     ) -> list[str]:
         """The Norwegian reasons ``act`` by ``by`` would be refused; empty when it would be allowed."""
         return [r.message for r in self._definition.refusals(self, act, by=by, on=on, person=person, payload=payload)]
 
-    def may(self, act: str, *, by: str, **payload: Any) -> bool:
+    def may(self, act: str, *, by: str | None, **payload: Any) -> bool:
         return not self.why_not(act, by=by, **payload)
 
     def available_acts(self) -> list[AvailableAct]:
