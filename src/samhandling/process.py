@@ -47,7 +47,7 @@ from samhandling.errors import (
 )
 from samhandling.findings import Finding
 from samhandling.location import Location
-from samhandling.model import Body, BodyKind, DecisionPower, PartyKind, RelationKind
+from samhandling.model import Body, BodyKind, DecisionPower, Party, PartyKind, RelationKind, Rule
 from samhandling.names import name_key
 
 if TYPE_CHECKING:
@@ -260,15 +260,15 @@ class ProcessDefinition:
         self._steps: list[Step] | None = None
         self._path_indexes: dict[str, int] | None = None  # state -> path_index, built on first use
         # Per per-party act, day -> the parties the act needs, and their ids (the structure does not change).
-        self._parties_cache: dict[str, dict[dt.date | None, tuple[tuple[Any, ...], frozenset[str]]]] = {
+        self._parties_cache: dict[str, dict[dt.date | None, tuple[tuple[Party, ...], frozenset[str]]]] = {
             a.name: {} for a in acts if a.per_party is not None
         }
         # day -> the parties a consensus needs (municipalities and health trusts valid that day), and their ids.
-        self._consensus_cache: dict[dt.date | None, tuple[tuple[Any, ...], frozenset[str]]] = {}
+        self._consensus_cache: dict[dt.date | None, tuple[tuple[Party, ...], frozenset[str]]] = {}
         # A raw «by» or party string -> the body or party it names, and (body id, category) -> rule text. The
         # structure does not change after loading and strings are immutable, so these cannot go stale.
         self._body_refs: dict[str, Body] = {}
-        self._party_refs: dict[str, Any] = {}
+        self._party_refs: dict[str, Party] = {}
         self._rule_texts: dict[tuple[str, str], str] = {}
         self.machine = self._compile()
         self._plans = {a.name: _ActPlan(self, a) for a in acts}
@@ -535,6 +535,7 @@ class ProcessDefinition:
             first = refusals[0]
             first.details["reasons"] = [r.message for r in refusals]
             raise first
+        assert act is not None and resolved is not None and day is not None  # set when nothing is refused
         body = resolved.id
         payload = _normalise_payload(act, body, payload, self, party, own, positions)
         if act.due is not None and day > act.due:
@@ -843,7 +844,7 @@ class ProcessDefinition:
 
     def _judge(
         self, case: Case, act_name: str, by: str | None, on: dt.date | None, person: str | None, payload: dict[str, Any]
-    ) -> tuple[Any, Any, Any, Any, Any, Any]:
+    ) -> _Judgement:
         """(refusals, act, body, day, party, positions) for ``perform`` and ``refusals``: the refusals in order (the
         shared empty tuple when the act is allowed; act, body and day are then set), the first ones ending the checks
         early. ``party`` is what the per-party check resolved (party id, canonical outcome) when it ran alone, and
@@ -852,8 +853,9 @@ class ProcessDefinition:
         if plan is None:
             return [self._unknown_act(act_name)], None, None, None, None, None
         act = plan.act
-        if payload and not RESERVED_KEYS.isdisjoint(payload):
-            return [_reserved(payload)], act, None, None, None, None
+        reserved = _reserved(payload) if payload else None
+        if reserved is not None:
+            return [reserved], act, None, None, None, None
         state = case._state
         if state in self.final_states:  # case.is_final (the case is one of this definition's)
             return (
@@ -951,7 +953,7 @@ class ProcessDefinition:
             out = list(guards) if out is None else out + list(guards)
         return (_NO_REFUSALS if out is None else out), act, body, day, party, positions
 
-    def _date_refusal(self, on: Any, today: dt.date) -> ActRefusedError | None:
+    def _date_refusal(self, on: object, today: dt.date) -> ActRefusedError | None:
         """``bad-date`` when ``on`` is not a date, ``future-date`` when it lies after today plus the horizon."""
         if on is None:
             return None
@@ -976,7 +978,7 @@ class ProcessDefinition:
             return self.structure.body(name)
         return _remembered(self._body_refs, name, self.structure.body)
 
-    def _party(self, name: str) -> Any:
+    def _party(self, name: str) -> Party:
         """``structure.party(name)`` for a string, remembered per string (raises as it does)."""
         return _remembered(self._party_refs, name, self.structure.party)
 
@@ -1064,10 +1066,10 @@ class ProcessDefinition:
             self._rule_texts[key] = hit
         return hit
 
-    def _required_parties(self, act: ActDef, on: dt.date | None) -> list[Any]:
+    def _required_parties(self, act: ActDef, on: dt.date | None) -> list[Party]:
         return list(self._required(act, on)[0])
 
-    def _required(self, act: ActDef, on: dt.date | None) -> tuple[tuple[Any, ...], frozenset[str]]:
+    def _required(self, act: ActDef, on: dt.date | None) -> tuple[tuple[Party, ...], frozenset[str]]:
         """The parties a per-party act needs on a day, and their ids (cached per act and day)."""
         by_day = self._parties_cache.get(act.name)
         hit = None if by_day is None else by_day.get(on)
@@ -1282,7 +1284,7 @@ class ProcessDefinition:
             return [], None
         sides = self._consensus_among_sides()
         out: dict[str, str] = {}
-        spelled: dict[str, Any] = {}  # id -> how it was first named
+        spelled: dict[str, object] = {}  # id -> how it was first named
         if raw is not None:
             if not isinstance(raw, Mapping):
                 return [
@@ -1324,7 +1326,7 @@ class ProcessDefinition:
                 spelled[ident] = key
         return [], out
 
-    def _party_id(self, key: Any) -> str | None:
+    def _party_id(self, key: object) -> str | None:
         """The id of the party ``key`` names (id, name or alias), or None."""
         party = self._party_refs.get(key) if type(key) is str else None
         if party is None:
@@ -1335,7 +1337,7 @@ class ProcessDefinition:
         return str(party.id)
 
     @staticmethod
-    def _side_id(key: Any) -> str | None:
+    def _side_id(key: object) -> str | None:
         word = name_key(str(key))
         for side, names in _SIDE_NAMES.items():
             if word in names:
@@ -1542,6 +1544,17 @@ def _date_order_break(definition: ProcessDefinition, events: Iterable[Event]) ->
     return None
 
 
+#: What ``_judge`` returns: (refusals, act, body, day, party, positions); act, body and day are set when nothing is
+#: refused.
+_Judgement = tuple[
+    Sequence[ActRefusedError],
+    "ActDef | None",
+    "Body | None",
+    "dt.date | None",
+    "tuple[str, str | None] | None",
+    "dict[str, str] | None",
+]
+
 #: ``tuple.__new__``: builds a named tuple (Event, Context) from a tuple of its fields without the Python-level
 #: ``__new__`` the namedtuple factory writes (same type, same values).
 _new_tuple = tuple.__new__
@@ -1558,7 +1571,7 @@ def _is_rejection(event: Any) -> bool:
     return bool(event.kwargs["ctx"].payload.get("outcome") == "rejected")
 
 
-def _as_date(value: Any) -> dt.date | None:
+def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -1568,7 +1581,7 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _position_word(value: Any) -> str | None:
+def _position_word(value: object) -> str | None:
     """The canonical position (for, against, abstain) a word means after trimming and casefolding; None for anything
     outside the closed vocabulary (also a non-text value: None, False, a number)."""
     if not isinstance(value, str):
@@ -1576,7 +1589,7 @@ def _position_word(value: Any) -> str | None:
     return POSITION_WORDS.get(value.strip().casefold())
 
 
-def _outcome_word(value: Any) -> str | None:
+def _outcome_word(value: object) -> str | None:
     """The canonical outcome (adopted, rejected) a word means after trimming and casefolding; None otherwise."""
     if type(value) is str:
         word = OUTCOME_WORDS.get(value)  # a canonical spelling
@@ -1587,7 +1600,7 @@ def _outcome_word(value: Any) -> str | None:
     return OUTCOME_WORDS.get(value.strip().casefold())
 
 
-def _duplicate(first: Any, again: Any, ident: str) -> DuplicatePartyError:
+def _duplicate(first: object, again: object, ident: str) -> DuplicatePartyError:
     named = f"«{first}»" if first == again else f"«{first}» og «{again}»"
     return DuplicatePartyError(
         f"{named} er samme part ({ident}), nevnt to ganger i standpunktene (positions/against); "
@@ -1646,7 +1659,7 @@ def _normalise_payload(
     return out
 
 
-def _rule_bodies(structure: Structure, rule: Any) -> set[str]:
+def _rule_bodies(structure: Structure, rule: Rule) -> set[str]:
     from samhandling.validation import target_bodies
 
     if not rule.check:
