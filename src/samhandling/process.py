@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import attrs
 
 from samhandling import clock
-from samhandling.case import RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
+from samhandling.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
 from samhandling.errors import (
     ActRefusedError,
     AuthorityError,
@@ -451,16 +451,17 @@ class ProcessDefinition:
         """Open a case in the initial state; records event 1 (``open``). ``data``: the opening facts."""
         if not isinstance(title, str) or not title.strip():
             raise RuleError("en sak må ha en tittel", code="missing-title")
-        refused = _reserved(data) or self._date_refusal(on, clock.today())
+        today = clock.current_clock().today()
+        refused = (_reserved(data) if data else None) or self._date_refusal(on, today)
         if refused is not None:
             raise refused
         case_id = case_id or f"{self.name}-{next(self._counter)}"
-        day = on or clock.today()
-        payload: dict[str, Any] = {"title": title, "version": self.version}
-        facts = freeze(data)
         if data:
-            payload["data"] = facts
-        first = Event(1, "open", None, None, day, FrozenDict(payload), None, self.initial, _recorded_at())
+            facts = freeze(data)
+            payload = FrozenDict(title=title, version=self.version, data=facts)
+        else:
+            facts, payload = EMPTY, FrozenDict(title=title, version=self.version)
+        first = _new_tuple(Event, (1, "open", None, None, on or today, payload, None, self.initial, _recorded_at()))
         return Case._create(case_id, title, self, first, dict(facts))
 
     def replay(self, events: Iterable[Event], *, case_id: str | None = None) -> Case:
