@@ -88,10 +88,9 @@ def freeze(value: Any) -> Any:
     if kind in _SCALARS_SET:
         return value
     if kind is dict:  # the common case, before the slower isinstance checks
-        for k, v in value.items():
-            if type(v) not in _SCALARS_SET or type(k) is not str:
-                return FrozenDict({k if type(k) is str else str(k): freeze(v) for k, v in value.items()})
-        return FrozenDict(value) if value else EMPTY  # only text keys and immutable values: a flat copy
+        if _SCALARS_SET.issuperset(map(type, value.values())) and _TEXT.issuperset(map(type, value)):
+            return FrozenDict(value) if value else EMPTY  # only text keys and immutable values: a flat copy
+        return FrozenDict({k if type(k) is str else str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, FrozenDict):
         return value
     if isinstance(value, Mapping):
@@ -108,6 +107,7 @@ def freeze(value: Any) -> Any:
 
 
 _SCALARS_SET = frozenset(_SCALARS)
+_TEXT = frozenset({str})
 
 
 class Event(NamedTuple):
