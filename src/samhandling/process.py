@@ -899,15 +899,8 @@ class ProcessDefinition:
                 body = self._body(by)
             except SamhandlingError as exc:
                 return [AuthorityError(exc.message, code="unknown-body")], act, None, None, None, None
-        out: list[ActRefusedError] | None = None
-        allowed = plan.allowed
-        if (
-            person is not None
-            or body.id not in (allowed if allowed is not None else self._actor_bodies(case, act))
-            or (plan.in_order and not _next_in_order(case, plan, body.id))
-        ):
-            # The common case (an allowed body, in its turn, no person) needs no more; _authority words every refusal.
-            out = self._authority(case, act, body, on, person) or None
+        unauthorised = self._authority(case, act, body, on, person)
+        out: list[ActRefusedError] | None = list(unauthorised) if unauthorised else None
         per_party = plan.by_day is not None
         bound = case._floor if per_party else case._latest  # per-party records: any date order among themselves
         if on is None:
@@ -1005,25 +998,30 @@ class ProcessDefinition:
 
     def _authority(
         self, case: Case, act: ActDef, body: Body, on: dt.date | None, person: str | None
-    ) -> list[ActRefusedError]:
+    ) -> Sequence[ActRefusedError]:
+        """The authority check (the one place it is made): the body may act on this case now, in its turn, and a
+        named person holds a seat in it."""
         allowed = self._actor_bodies(case, act)
         structure = self.structure
+        body_id = body.id
         if act.actor.in_order:
-            done = case._progress.get(act.name, [])
-            pending = [b for b in act.actor.bodies if b not in done]
-            if body.id in done:
+            done = case._progress.get(act.name) or ()
+            if body_id in done:
                 return [
                     RuleError(f"{body.label} har allerede gjort «{act.label}» i denne saken", code="already-recorded")
                 ]
-            if body.id in act.actor.bodies and pending and pending[0] != body.id:
-                first = structure.body(pending[0]).label
-                return [
-                    AuthorityError(
-                        f"«{act.label}» skjer i rekkefølge: {first} må behandle saken før {body.label}",
-                        code="out-of-order",
-                    )
-                ]
-        if body.id not in allowed:
+            sequence = act.actor.bodies
+            if body_id in sequence:
+                turn = next((b for b in sequence if b not in done), body_id)
+                if turn != body_id:
+                    return [
+                        AuthorityError(
+                            f"«{act.label}» skjer i rekkefølge: {structure.body(turn).label} må behandle saken før "
+                            f"{body.label}",
+                            code="out-of-order",
+                        )
+                    ]
+        if body_id not in allowed:
             names = ", ".join(structure.body(b).label for b in allowed)
             if act.kind in DECIDING_KINDS and body.power is not DecisionPower.DECIDES:
                 rule = self._rule_text(body, "decision_power")
@@ -1053,7 +1051,7 @@ class ProcessDefinition:
                         details={"person": person, "body": body.id},
                     )
                 ]
-        return []
+        return _NO_REFUSALS
 
     def _rule_text(self, body: Body, category: str) -> str:
         key = (body.id, category)
@@ -1436,17 +1434,11 @@ _NO_REFUSALS: tuple[ActRefusedError, ...] = ()
 class _ActPlan:
     """What ``_judge`` needs to know about an act, worked out once when the definition compiles."""
 
-    __slots__ = ("act", "allowed", "by_day", "guarded", "in_order", "name", "outcome", "per_party_only", "sources")
+    __slots__ = ("act", "by_day", "guarded", "name", "outcome", "per_party_only", "sources")
 
     def __init__(self, definition: ProcessDefinition, act: ActDef) -> None:
         self.act = act
         self.sources = frozenset(act.sources)
-        # The bodies that may act, when they do not depend on the case (see _actor_bodies): None when they do.
-        dynamic = bool(act.actor.same_as) or (
-            act.kind in DECIDING_KINDS and any(s in definition._escalated_states for s in act.sources)
-        )
-        self.allowed = None if dynamic else frozenset(act.bodies)
-        self.in_order = act.actor.in_order
         other_guards = (
             bool(act.requires)
             or act.gateway is not None
@@ -1474,17 +1466,6 @@ def _remembered(cache: dict[str, _T], name: str, look_up: Callable[[str], _T]) -
             cache.clear()
         cache[name] = hit
     return hit
-
-
-def _next_in_order(case: Case, plan: _ActPlan, body_id: str) -> bool:
-    """Whether ``body_id`` is the body whose turn it is in a sequence of approvals whose bodies do not depend on
-    the case (``plan.allowed``); False sends ``_judge`` to ``_authority``, which words the refusal if there is one.
-    Only the bodies of the sequence can have acted, each in its turn, so those that have are the first ones."""
-    if plan.allowed is None:
-        return False
-    sequence = plan.act.actor.bodies
-    done = case._progress.get(plan.name) or ()
-    return len(done) < len(sequence) and sequence[len(done)] == body_id and body_id not in done
 
 
 def _reserved(payload: Mapping[str, Any]) -> ReservedKeyError | None:
