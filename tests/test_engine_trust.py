@@ -437,3 +437,32 @@ def test_event_dicts_round_trip_with_both_dates() -> None:
     again = Event.from_dict(event.to_dict())
     assert again == event and again.recorded_at == "2024-01-10T08:00:00.000000Z"
     assert type(again.payload["note"]) is FrozenDict
+
+
+def test_a_corrected_report_date_recomputes_overdue_days() -> None:
+    definition = samhandling.load("knutepunkt-sorlandet").process()
+    case = definition.new_case("Forstudie", on=D(2006, 10, 5))
+    case.act("decide_prestudy", by="Styret KnS", on=D(2006, 10, 5))
+    case.act("start_prestudy", by="forstudien", on=D(2006, 11, 1))
+    case.act("deliver_report", by="forstudien", on=D(2007, 5, 4))
+    assert case.facts["overdue_days"] == 64
+    case.correct(4, reason="rapporten ble lagt frem 2. mars", on=D(2007, 3, 2), by="Styret KnS")
+    assert case.effective_events()[3].payload["overdue_days"] == 1
+    assert case.facts["overdue_days"] == 1
+    case.correct(4, reason="nei, 1. mars", on=D(2007, 3, 1), by="Styret KnS")  # the latest correction wins
+    assert "overdue_days" not in case.effective_events()[3].payload
+    assert "overdue_days" not in case.facts
+    assert case.history[3].payload["overdue_days"] == 64  # the record as made
+    assert definition.replay(case.history).snapshot() == case.snapshot()
+
+
+def test_a_per_party_date_may_be_corrected_into_any_order_but_not_before_its_step() -> None:
+    case = drive_to(new_sor_case(), "mandat_godkjent")
+    start = case.history[-1].on
+    case.act("anchor", by="FSU", on=start + dt.timedelta(days=10), party="sola")
+    case.act("anchor", by="FSU", on=start + dt.timedelta(days=12), party="stavanger")
+    first = len(case.history) - 1
+    case.correct(first, reason="forankret tidligere", on=start + dt.timedelta(days=2), by="FSU")
+    assert case.effective_events()[first - 1].on == start + dt.timedelta(days=2)
+    assert_refused(case, "correct", RuleError, "date-order", by="FSU", event=first,
+                   on=start - dt.timedelta(days=1), reason="for tidlig")
