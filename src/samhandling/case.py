@@ -88,8 +88,10 @@ def freeze(value: Any) -> Any:
     if kind in _SCALARS_SET:
         return value
     if kind is dict:  # the common case, before the slower isinstance checks
+        if not value:
+            return EMPTY
         if _SCALARS_SET.issuperset(map(type, value.values())) and _TEXT.issuperset(map(type, value)):
-            return FrozenDict(value) if value else EMPTY  # only text keys and immutable values: a flat copy
+            return FrozenDict(value)  # only text keys and immutable values: a flat copy
         return FrozenDict({k if type(k) is str else str(k): freeze(v) for k, v in value.items()})
     if isinstance(value, FrozenDict):
         return value

@@ -1485,7 +1485,11 @@ def _recorded_at() -> str:
     at = clock.current_clock().now()
     if at.tzinfo is not _UTC:
         at = at.astimezone(_UTC)
-    return at.isoformat(timespec="microseconds")[:-6] + "Z"  # «+00:00» -> «Z»
+    # What ``isoformat(timespec="microseconds")`` gives with «Z» for «+00:00», in half its time.
+    return (
+        f"{at.year:04d}-{at.month:02d}-{at.day:02d}T{at.hour:02d}:{at.minute:02d}:{at.second:02d}."
+        f"{at.microsecond:06d}Z"
+    )
 
 
 _UTC = dt.UTC
@@ -1615,14 +1619,16 @@ def _normalise_payload(
     ``own``: no caller holds ``payload``; it is normalised in place (the same keys in the same order as a copy).
     """
     out = payload if own else dict(payload)
-    for key, value in payload.items():
-        if isinstance(value, dt.date):
-            out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
     if party is not None:
         out["party"] = party[0]
         if party[1] is not None:  # the act records an outcome (the check then always resolves one)
             out["outcome"] = party[1]
-    elif act.per_party is not None and "party" in out:
+        if len(out) == (1 if party[1] is None else 2):
+            return out  # only the party (and its outcome), resolved: nothing more to do (no escalation, no dates)
+    for key, value in payload.items():
+        if isinstance(value, dt.date):
+            out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
+    if party is None and act.per_party is not None and "party" in out:
         party_id = definition._party_id(out["party"])
         assert party_id is not None  # the per-party guard refused an unknown party
         out["party"] = party_id
