@@ -1485,10 +1485,16 @@ def _recorded_at() -> str:
     at = clock.current_clock().now()
     if at.tzinfo is not _UTC:
         at = at.astimezone(_UTC)
-    # What ``isoformat(timespec="microseconds")`` gives with «Z» for «+00:00», in half its time.
-    return (
-        f"{at.year:04d}-{at.month:02d}-{at.day:02d}T{at.hour:02d}:{at.minute:02d}:{at.second:02d}."
-        f"{at.microsecond:06d}Z"
+    # The text ``isoformat(timespec="microseconds")`` gives, with «Z» for «+00:00».
+    # %-formatting: measured about twice as fast as an f-string with format specs or isoformat here.
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
+        at.year,
+        at.month,
+        at.day,
+        at.hour,
+        at.minute,
+        at.second,
+        at.microsecond,
     )
 
 
