@@ -183,6 +183,7 @@ class Case:
     """
 
     __slots__ = (
+        "__weakref__",
         "_actors",
         "_definition",
         "_escalated_to",
