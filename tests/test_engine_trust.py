@@ -466,3 +466,8 @@ def test_a_per_party_date_may_be_corrected_into_any_order_but_not_before_its_ste
     assert case.effective_events()[first - 1].on == start + dt.timedelta(days=2)
     assert_refused(case, "correct", RuleError, "date-order", by="FSU", event=first,
                    on=start - dt.timedelta(days=1), reason="for tidlig")
+
+
+def test_a_text_date_with_a_person_is_a_refusal_not_a_crash() -> None:
+    case = drive_to(new_sor_case(), "forslag_sendt")
+    assert_refused(case, "recommend", BadDateError, "bad-date", by="FSU", on="2024-03-01", person="Ola Nordmann")

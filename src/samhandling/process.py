@@ -899,10 +899,9 @@ class ProcessDefinition:
                 body = self._body(by)
             except SamhandlingError as exc:
                 return [AuthorityError(exc.message, code="unknown-body")], act, None, None, None, None
-        unauthorised = self._authority(case, act, body, on, person)
-        out: list[ActRefusedError] | None = list(unauthorised) if unauthorised else None
         per_party = plan.by_day is not None
         bound = case._floor if per_party else case._latest  # per-party records: any date order among themselves
+        late: ActRefusedError | None = None
         if on is None:
             today = clock.current_clock().today()
             day = today if today > bound else bound
@@ -910,15 +909,14 @@ class ProcessDefinition:
             day = on
             # The future rule guards the case's time frontier: a date not after one the case already holds was judged
             # when that was recorded (and asking the clock costs more than the rest of this check).
-            refused = (
-                None
-                if type(on) is dt.date and on <= case._latest
-                else self._date_refusal(on, clock.current_clock().today())
-            )
-            if refused is not None:
-                if refused.code == "bad-date":
-                    return [refused], act, None, None, None, None
-                out = [refused] if out is None else [*out, refused]
+            if type(on) is not dt.date or on > case._latest:
+                late = self._date_refusal(on, clock.current_clock().today())
+                if late is not None and late.code == "bad-date":
+                    return [late], act, None, None, None, None  # before anything reads the date
+        unauthorised = self._authority(case, act, body, on, person)
+        out: list[ActRefusedError] | None = list(unauthorised) if unauthorised else None
+        if late is not None:
+            out = [late] if out is None else [*out, late]
         if day < bound:
             if out is None:
                 out = []
