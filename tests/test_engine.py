@@ -297,7 +297,7 @@ def test_send_back_clears_progress_after_the_target_and_the_case_goes_forward_ag
 def test_send_back_during_mandate_approval_restarts_the_sequence() -> None:
     case = drive_to(new_sor_case(), "mandat_utarbeidet")
     advance(case)  # FSU approves
-    assert case.progress["approve_mandate"] == ["fsu"]
+    assert case.progress["approve_mandate"] == ("fsu",)
     case.act("send_back", by="FSU", on=next_day(case), to="ny", reason="mandatet er for vidt")
     assert case.state == "ny"
     assert case.progress == {}

@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 import samhandling
 from samhandling import ActDef, ActRefusedError, Case, PartyKind, ProcessDefinition
+from samhandling.clock import FixedClock, use_clock
 
 BUNDLED = {
     "sor-rogaland": 100,
@@ -136,6 +137,11 @@ def _check_act(case: Case, act: str, by: str, on: dt.date, payload: dict[str, An
 
 
 def _run(data: st.DataObject, name: str) -> None:
+    with use_clock(FixedClock(dt.date(2040, 1, 1))):  # random dates never reach "the future"
+        _drive(data, name)
+
+
+def _drive(data: st.DataObject, name: str) -> None:
     definition = DEFINITIONS[name]
     on = dt.date(2024, 1, 1)
     case = definition.new_case("Egenskapstest", on=on)

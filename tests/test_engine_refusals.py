@@ -12,6 +12,7 @@ import pytest
 
 import samhandling
 from samhandling import ActRefusedError, AuthorityError, Case, RuleError, SamhandlingError, StateError
+from samhandling.errors import DuplicatePartyError
 from test_engine_support import (
     OTHER_TMG,
     TMG,
@@ -117,7 +118,7 @@ def test_person_without_a_seat_on_that_date(tmp_path: Path) -> None:
     # Within her term the same person may act, and the event names her.
     event = case.act("approve_mandate", by="FSU", on=D(2024, 3, 1), person="kari nordmann")
     assert event.person == "kari nordmann"
-    assert case.progress["approve_mandate"] == ["fsu"]
+    assert case.progress["approve_mandate"] == ("fsu",)
 
 
 # ---------------------------------------------------------------------------- consensus (S3-R7)
@@ -125,7 +126,7 @@ def test_person_without_a_seat_on_that_date(tmp_path: Path) -> None:
 
 def test_no_consensus_names_who_disagrees() -> None:
     case = drive_to(new_sor_case(), "anbefalt")
-    positions = {**all_for(case.definition.structure), "sola": "mot", "Sandnes": "nei"}
+    positions = {**all_for(case.definition.structure), "sola": "mot", "sandnes": "nei"}
     err = assert_refused(
         case, "approve_proposal", RuleError, "no-consensus", by="SSU", on=next_day(case), positions=positions
     )
@@ -143,36 +144,40 @@ def test_no_consensus_via_against_list() -> None:
         "no-consensus",
         by="SSU",
         on=next_day(case),
-        positions=all_for(case.definition.structure),
+        positions={p: w for p, w in all_for(case.definition.structure).items() if p != "helse-stavanger"},
         against=["Helse Stavanger"],
     )
     assert "Helse Stavanger HF er imot" in err.message
 
 
-def test_against_list_wins_over_positions_whatever_the_spelling() -> None:
-    # Hå is named twice in the positions, «Hå» (enig) and later its id «ha» (for), and the against list names «Hå».
-    # The party is against: the list is read after the positions, and names are resolved to the party before the
-    # last word counts (not matched as spellings, which would let the later «ha» win).
+def test_a_party_named_twice_is_refused_whatever_the_spelling() -> None:
+    # Hå named twice in the positions, «Hå» (enig) and its id «ha» (for); or once in positions and again in against:
+    # refused (duplicate-party) rather than letting one of the words win.
     case = drive_to(new_sor_case(), "anbefalt")
     positions = {"Hå": "enig", **all_for(case.definition.structure)}
     assert list(positions).index("ha") > list(positions).index("Hå")
     err = assert_refused(
+        case, "approve_proposal", DuplicatePartyError, "duplicate-party", by="SSU", on=next_day(case), positions=positions
+    )
+    assert "Hå" in err.message
+    assert err.details["party"] == "ha"
+    assert_refused(
         case,
         "approve_proposal",
-        RuleError,
-        "no-consensus",
+        DuplicatePartyError,
+        "duplicate-party",
         by="SSU",
         on=next_day(case),
-        positions=positions,
+        positions=all_for(case.definition.structure),
         against=["Hå"],
     )
-    assert err.details["against"] == ["Hå"]
 
 
 def test_recorded_positions_are_party_ids_in_canonical_words() -> None:
     case = drive_to(new_sor_case(), "anbefalt")
     ids = list(all_for(case.definition.structure))
     positions = {"Helse Stavanger HF" if p == "helse-stavanger" else p: "ja" for p in ids}
+    del positions["kvitsoy"]
     positions["Kvitsøy"] = "avstår"
     event = case.act("approve_proposal", by="SSU", on=next_day(case), positions=positions)
     assert set(event.payload["positions"]) == set(ids)
@@ -357,7 +362,7 @@ def test_dates_cannot_go_backwards() -> None:
     err = assert_refused(case, "approve_mandate", RuleError, "date-order", by="FSU", on=D(2023, 12, 31))
     assert last.isoformat() in err.message
     case.act("approve_mandate", by="FSU", on=last)  # the same day is fine
-    assert case.progress["approve_mandate"] == ["fsu"]
+    assert case.progress["approve_mandate"] == ("fsu",)
 
 
 def test_refusal_lists_every_reason() -> None:

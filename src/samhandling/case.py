@@ -1,27 +1,124 @@
-"""Cases and their events: the small, mutable objects the engine acts on.
+"""Cases and their events: the small objects the engine acts on.
 
-A :class:`Case` is deliberately small (a slotted attrs object): the compiled
-``transitions.Machine`` lives on the :class:`~samhandling.process.ProcessDefinition`
-and is shared by every case. Events are immutable values; a case's history is
-the tuple of its events, and replaying them rebuilds the case.
+A :class:`Case` is deliberately small (a slotted object): the compiled ``transitions.Machine`` lives on the
+:class:`~samhandling.process.ProcessDefinition` and is shared by every case. Events are immutable values whose
+payloads are deep-frozen (:class:`FrozenDict` for mappings, tuples for lists); a case's history is the tuple of its
+events, and replaying them rebuilds the case. Everything a case exposes is a read-only view: only the engine
+changes a case, by recording an act.
+
+A case is not thread-safe: one case, one writer. Cases shared between processes or threads live in the store,
+whose optimistic concurrency (the expected next ``seq``) refuses a second writer.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, NamedTuple
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import attrs
 
 if TYPE_CHECKING:
     from samhandling.process import ProcessDefinition
 
+#: Payload keys that name records the engine keeps itself (who acted, the escalation target, per-party records,
+#: progress, the case's state and history, the lateness it works out). A payload that uses one is refused with
+#: ``reserved-key``: payload facts can never overwrite what the authority checks read.
+RESERVED_KEYS = frozenset(
+    {
+        "actors",
+        "escalated_to",
+        "per_party",
+        "progress",
+        "state",
+        "data",
+        "facts",
+        "events",
+        "history",
+        "overdue_days",
+        "corrections",
+    }
+)
+
+
+def _immutable(self: Any, *args: Any, **kwargs: Any) -> NoReturn:
+    raise TypeError("hendelser og deres innhold kan ikke endres (FrozenDict er skrivebeskyttet)")
+
+
+class FrozenDict(dict[str, Any]):
+    """A ``dict`` whose mutating methods raise ``TypeError``: the mappings of a recorded payload.
+
+    A real ``dict`` subclass, so JSON encoders and ``==`` treat it as a dict. Build one with :func:`freeze`.
+    """
+
+    __slots__ = ()
+
+    __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = __ior__ = _immutable
+
+    def __copy__(self) -> FrozenDict:
+        return self
+
+    def __deepcopy__(self, memo: Any) -> FrozenDict:
+        return self  # everything inside is frozen too
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_frozen_from, (dict(self),))
+
+    def __repr__(self) -> str:
+        return f"FrozenDict({dict.__repr__(self)})"
+
+    def __hash__(self) -> int:  # type: ignore[override]
+        return hash(frozenset(self.items()))
+
+
+def _frozen_from(data: dict[str, Any]) -> FrozenDict:
+    return FrozenDict(data)
+
+
+EMPTY = FrozenDict()
+
+_SCALARS = (str, int, float, bool, type(None), dt.date)
+
+
+def freeze(value: Any) -> Any:
+    """A deep, frozen copy of JSON-shaped ``value``: mappings become :class:`FrozenDict`, lists and tuples become
+    tuples, sets frozensets; strings, numbers, booleans, None and dates are kept (immutable). Anything else is
+    deep-copied, so the caller's later changes never reach a record."""
+    kind = type(value)
+    if kind in _SCALARS_SET:
+        return value
+    if kind is dict:  # the common case, before the slower isinstance checks
+        if not value:
+            return EMPTY
+        if _SCALARS_SET.issuperset(map(type, value.values())) and _TEXT.issuperset(map(type, value)):
+            return FrozenDict(value)  # only text keys and immutable values: a flat copy
+        return FrozenDict({k if type(k) is str else str(k): freeze(v) for k, v in value.items()})
+    if isinstance(value, FrozenDict):
+        return value
+    if isinstance(value, Mapping):
+        return FrozenDict({k if type(k) is str else str(k): freeze(v) for k, v in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(freeze(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(freeze(v) for v in value)
+    if isinstance(value, _SCALARS):
+        return value
+    import copy
+
+    return copy.deepcopy(value)
+
+
+_SCALARS_SET = frozenset(_SCALARS)
+_TEXT = frozenset({str})
+
 
 class Event(NamedTuple):
     """One recorded act on a case (``open`` is the first, with seq 1).
 
-    An immutable value (a named tuple: cheap to build on the engine's hot path). Its ``payload`` is
-    JSON-shaped data; treat it as read-only.
+    An immutable value (a named tuple) with a deep-frozen ``payload``. ``on`` is the effective date (when the act
+    happened, as reported); ``recorded_at`` the recording instant (ISO 8601 UTC text, from
+    :mod:`samhandling.clock`). An act named ``correct`` corrects an earlier event (see
+    :meth:`Case.effective_events`); it never rewrites it.
     """
 
     seq: int
@@ -29,9 +126,10 @@ class Event(NamedTuple):
     body: str | None
     person: str | None
     on: dt.date
-    payload: dict[str, Any]
+    payload: Mapping[str, Any]
     from_state: str | None
     to_state: str
+    recorded_at: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         data = self._asdict()
@@ -39,7 +137,7 @@ class Event(NamedTuple):
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Event:
+    def from_dict(cls, data: Mapping[str, Any]) -> Event:
         on = data["on"]
         return cls(
             seq=int(data["seq"]),
@@ -47,9 +145,10 @@ class Event(NamedTuple):
             body=data.get("body"),
             person=data.get("person"),
             on=on if isinstance(on, dt.date) else dt.date.fromisoformat(str(on)),
-            payload=dict(data.get("payload") or {}),
+            payload=freeze(data.get("payload") or {}),
             from_state=data.get("from_state"),
             to_state=str(data["to_state"]),
+            recorded_at=data.get("recorded_at"),
         )
 
 
@@ -62,68 +161,204 @@ class AvailableAct:
     bodies: tuple[str, ...]
 
 
-@attrs.define(slots=True, eq=False, repr=False)
 class Case:
-    """One matter moving through a process.
+    """One matter moving through a process; build one with ``definition.new_case(...)`` or
+    ``definition.replay(events)``.
 
-    ``state`` is the current state name; ``data`` holds what the acts recorded
-    (the TMG concerned, anchoring, positions, the political-review decision, ...);
-    ``progress`` collects acts that need several actors while they are under way: approvals in
-    sequence as a list of body ids (``["fsu"]``), per-party acts as ``{party id: outcome or None}`` in
-    the order recorded (anchoring per party, political review per municipality). When such an act
-    completes, its record moves as it is to ``data["per_party"][act]``: ``{"sola": None, ...}`` for anchoring,
-    ``{"sola": "adopted", "stavanger": "rejected", ...}`` for political review.
+    Read-only views:
+
+    * ``state``: the current state name;
+    * ``facts``: the payload facts the acts recorded (the TMG concerned, positions, the political-review decision,
+      ...), corrections applied;
+    * ``actors`` (who performed each act), ``escalated_to`` (the body a case was lifted to) and ``per_party``
+      (completed per-party records: ``{"anchor": {"sola": None, ...}, "political_review": {"sola": "adopted"}}``):
+      the engine's own records, which no payload can write (see :data:`RESERVED_KEYS`);
+    * ``data``: the facts and the engine's records in one mapping (``actors``, ``per_party``, ``escalated_to`` as
+      keys), for reports;
+    * ``progress``: acts that need several actors while they are under way: approvals in sequence as a tuple of body
+      ids (``("fsu",)``), per-party acts as ``{party id: outcome or None}`` in the order recorded;
+    * ``history`` / ``events``: the events, as a tuple.
+
+    Not thread-safe: one case, one writer (the store's optimistic concurrency protects shared cases).
     """
 
-    id: str
-    title: str
-    definition: ProcessDefinition
-    state: str
-    data: dict[str, Any] = attrs.field(factory=dict)
-    progress: dict[str, Any] = attrs.field(factory=dict)
-    events: list[Event] = attrs.field(factory=list)
+    __slots__ = (
+        "__weakref__",
+        "_actors",
+        "_definition",
+        "_escalated_to",
+        "_events",
+        "_facts",
+        "_floor",
+        "_id",
+        "_latest",
+        "_per_party",
+        "_progress",
+        "_state",
+        "_title",
+    )
+
+    _id: str
+    _title: str
+    _definition: ProcessDefinition
+    _state: str
+    _facts: dict[str, Any]
+    _actors: dict[str, str]
+    _escalated_to: str | None
+    _per_party: dict[str, dict[str, str | None]] | None
+    _progress: dict[str, Any]
+    _events: list[Event]
+    _floor: dt.date  # the latest effective date of an event that is not a per-party record
+    _latest: dt.date  # the latest effective date of any event (corrections not counted)
+
+    def __init__(self) -> None:
+        raise TypeError("en sak lages med definition.new_case(...) eller definition.replay(events)")
+
+    @classmethod
+    def _create(cls, case_id: str, title: str, definition: ProcessDefinition, first: Event, facts: dict[str, Any]) -> Case:
+        """The engine's constructor: a case standing in its initial state with only its ``open`` event."""
+        case = object.__new__(cls)
+        case._id = case_id
+        case._title = title
+        case._definition = definition
+        case._state = definition.initial
+        case._facts = facts
+        case._actors = {}
+        case._escalated_to = None
+        case._per_party = None
+        case._progress = {}
+        case._events = [first]
+        case._floor = case._latest = first.on
+        return case
+
+    # -- identity -------------------------------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        return self._id
+
+    @property
+    def title(self) -> str:
+        return self._title
+
+    @property
+    def definition(self) -> ProcessDefinition:
+        return self._definition
 
     @property
     def process(self) -> str:
-        return self.definition.name
+        return self._definition.name
 
     @property
     def version(self) -> str:
-        return self.definition.version
+        return self._definition.version
+
+    # -- read-only views ------------------------------------------------------------------------------------
+
+    @property
+    def state(self) -> str:
+        return self._state
+
+    @property
+    def facts(self) -> FrozenDict:
+        return FrozenDict(self._facts)
+
+    @property
+    def actors(self) -> FrozenDict:
+        return FrozenDict(self._actors)
+
+    @property
+    def escalated_to(self) -> str | None:
+        return self._escalated_to
+
+    @property
+    def per_party(self) -> FrozenDict:
+        return FrozenDict({k: FrozenDict(v) for k, v in (self._per_party or {}).items()})
+
+    @property
+    def data(self) -> FrozenDict:
+        data = dict(self._facts)
+        if self._actors:
+            data["actors"] = FrozenDict(self._actors)
+        if self._per_party:
+            data["per_party"] = self.per_party
+        if self._escalated_to is not None:
+            data["escalated_to"] = self._escalated_to
+        return FrozenDict(data)
+
+    @property
+    def progress(self) -> FrozenDict:
+        return FrozenDict(
+            {k: FrozenDict(v) if isinstance(v, dict) else tuple(v) for k, v in self._progress.items()}
+        )
 
     @property
     def history(self) -> tuple[Event, ...]:
-        return tuple(self.events)
+        return tuple(self._events)
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        return tuple(self._events)
 
     @property
     def is_final(self) -> bool:
-        return self.state in self.definition.final_states
+        return self._state in self._definition.final_states
 
     @property
     def state_label(self) -> str:
-        return self.definition.state_label(self.state)
+        return self._definition.state_label(self._state)
 
-    def act(self, act: str, *, by: str, on: dt.date | None = None, person: str | None = None, **payload: Any) -> Event:
-        """Perform ``act`` by body ``by``; raises an :class:`~samhandling.errors.ActRefusedError` if refused."""
-        return self.definition._perform(self, act, by, on, person, payload, True)  # payload: a fresh dict
+    def effective_events(self) -> tuple[Event, ...]:
+        """The history with corrections applied, for reports: each event but the corrections, with its corrected
+        effective date and payload facts (the latest correction of an event wins)."""
+        return tuple(self._definition._effective(self._events))
+
+    # -- acting ---------------------------------------------------------------------------------------------
+
+    def act(
+        self, act: str, *, by: str | None, on: dt.date | None = None, person: str | None = None, **payload: Any
+    ) -> Event:
+        """Perform ``act`` by body ``by``; raises an :class:`~samhandling.errors.ActRefusedError` if refused.
+
+        For ``correct``, ``on`` is the corrected effective date of the event corrected and ``by`` may be None (the
+        secretariat); see :meth:`correct`. Every other act needs a body."""
+        return self._definition._perform(self, act, by, on, person, payload, True)  # payload: a fresh dict
+
+    def correct(
+        self,
+        event: int,
+        *,
+        reason: str,
+        by: str | None = None,
+        on: dt.date | None = None,
+        facts: Mapping[str, Any] | None = None,
+        person: str | None = None,
+    ) -> Event:
+        """Correct event ``event`` (its seq): its effective date ``on`` and/or payload ``facts``, with a ``reason``.
+
+        Appends a ``correct`` event; the corrected event stays as it was recorded. ``by`` is a body of the structure
+        or None (the secretariat)."""
+        payload: dict[str, Any] = {"event": event, "reason": reason}
+        if facts is not None:
+            payload["facts"] = facts
+        return self._definition._perform(self, "correct", by, on, person, payload, True)
 
     def why_not(
-        self, act: str, *, by: str, on: dt.date | None = None, person: str | None = None, **payload: Any
+        self, act: str, *, by: str | None, on: dt.date | None = None, person: str | None = None, **payload: Any
     ) -> list[str]:
         """The Norwegian reasons ``act`` by ``by`` would be refused; empty when it would be allowed."""
-        return [r.message for r in self.definition.refusals(self, act, by=by, on=on, person=person, payload=payload)]
+        return [r.message for r in self._definition.refusals(self, act, by=by, on=on, person=person, payload=payload)]
 
-    def may(self, act: str, *, by: str, **payload: Any) -> bool:
+    def may(self, act: str, *, by: str | None, **payload: Any) -> bool:
         return not self.why_not(act, by=by, **payload)
 
     def available_acts(self) -> list[AvailableAct]:
-        return self.definition.available_acts(self)
+        return self._definition.available_acts(self)
 
-    def snapshot(self) -> tuple[str, dict[str, Any], dict[str, list[str]], int]:
+    def snapshot(self) -> tuple[str, FrozenDict, FrozenDict, int]:
         """A comparable view of everything an act may change (used by tests and replay checks)."""
-        import copy
-
-        return (self.state, copy.deepcopy(self.data), copy.deepcopy(self.progress), len(self.events))
+        return (self._state, self.data, self.progress, len(self._events))
 
     def __repr__(self) -> str:
-        return f"<Case {self.id} {self.definition.name} v{self.definition.version}: {self.state}>"
+        return f"<Case {self._id} {self._definition.name} v{self._definition.version}: {self._state}>"
+

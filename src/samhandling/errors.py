@@ -154,3 +154,57 @@ class MissingExtraError(SamhandlingError):
             f"Installer den med: pip install 'samhandling[{extra}]'",
             details={"module": module, "extra": extra},
         )
+
+
+class ReservedKeyError(RuleError):
+    """A payload key names a record the engine keeps itself (see ``samhandling.case.RESERVED_KEYS``)."""
+
+    code = "reserved-key"
+
+
+class UnknownPositionError(RuleError):
+    """A position word outside the closed vocabulary (for/mot/avstår and their documented spellings)."""
+
+    code = "unknown-position"
+
+
+class UnknownOutcomeError(RuleError):
+    """A per-party outcome word outside the closed vocabulary (vedtatt/avvist and their documented spellings)."""
+
+    code = "unknown-outcome"
+
+
+class DuplicatePartyError(RuleError):
+    """One party named twice in the positions (any spelling, also across ``positions`` and ``against``)."""
+
+    code = "duplicate-party"
+
+
+class BadAgainstError(RuleError):
+    """``against`` is not a list of known parties."""
+
+    code = "bad-against"
+
+
+class DateError(RuleError):
+    """An effective date the engine cannot accept."""
+
+    code = "bad-date"
+
+
+class BadDateError(DateError):
+    """``on`` is not a date (a datetime, a text, ...)."""
+
+    code = "bad-date"
+
+
+class FutureDateError(DateError):
+    """An effective date later than today plus the process's horizon."""
+
+    code = "future-date"
+
+
+class CorrectionError(RuleError):
+    """A correction that names no such event, changes what it may not, or lacks a reason."""
+
+    code = "bad-correction"

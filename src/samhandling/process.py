@@ -21,24 +21,33 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 import attrs
 
-from samhandling.case import AvailableAct, Case, Event
+from samhandling import clock
+from samhandling.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
 from samhandling.errors import (
     ActRefusedError,
     AuthorityError,
+    BadAgainstError,
+    BadDateError,
+    CorrectionError,
+    DuplicatePartyError,
+    FutureDateError,
     ProcessDefinitionError,
+    ReservedKeyError,
     RuleError,
     SamhandlingError,
     StateError,
+    UnknownOutcomeError,
+    UnknownPositionError,
 )
 from samhandling.findings import Finding
 from samhandling.location import Location
-from samhandling.model import Body, BodyKind, DecisionPower, PartyKind, RelationKind
+from samhandling.model import Body, BodyKind, DecisionPower, Party, PartyKind, RelationKind, Rule
 from samhandling.names import name_key
 
 if TYPE_CHECKING:
@@ -78,32 +87,56 @@ GUARDS = frozenset({"consensus"})
 #: Act kinds that are not steps of the main path.
 SIDE_KINDS = frozenset({"escalate", "send_back", "withdraw"})
 
-_POSITION_WORDS = {
+#: The closed vocabulary of positions (consensus): every accepted spelling, after trimming and casefolding, and the
+#: canonical word it means. Bokmål, nynorsk and English. Anything else is refused with ``unknown-position``.
+POSITION_WORDS: dict[str, str] = {
+    # for
     "for": "for",
     "ja": "for",
     "enig": "for",
+    "einig": "for",
+    "samd": "for",
     "støtter": "for",
+    "støttar": "for",
+    "yes": "for",
+    "agree": "for",
+    # against
     "against": "against",
     "mot": "against",
     "imot": "against",
     "nei": "against",
     "uenig": "against",
+    "ueinig": "against",
+    "usamd": "against",
+    "no": "against",
+    "disagree": "against",
+    # abstain
     "abstain": "abstain",
     "avstår": "abstain",
     "blank": "abstain",
     "nøytral": "abstain",
 }
-_OUTCOME_WORDS = {
+#: The closed vocabulary of per-party outcomes (political review): accepted spellings after trimming and
+#: casefolding, and the canonical word. Anything else is refused with ``unknown-outcome``.
+OUTCOME_WORDS: dict[str, str] = {
     "adopted": "adopted",
     "vedtatt": "adopted",
     "vedteke": "adopted",
-    "ja": "adopted",
     "godkjent": "adopted",
+    "godkjend": "adopted",
+    "ja": "adopted",
+    "yes": "adopted",
     "rejected": "rejected",
     "avvist": "rejected",
-    "nei": "rejected",
     "forkastet": "rejected",
+    "forkasta": "rejected",
+    "nei": "rejected",
+    "no": "rejected",
 }
+#: The built-in act that corrects an earlier event (any state, also a closed case); no process may define it.
+CORRECT = "correct"
+#: The process setting that says how many days after today an effective date may lie (default 0: not after today).
+HORIZON_SETTING = "horizon_days"
 
 
 # ---------------------------------------------------------------------------- definition values
@@ -206,6 +239,15 @@ class ProcessDefinition:
         self.states = states
         self.acts = acts
         self.settings = settings
+        horizon = settings.get(HORIZON_SETTING, 0)
+        if type(horizon) is not int or horizon < 0:
+            raise ProcessDefinitionError(
+                f"innstillingen {HORIZON_SETTING} i prosessen {name} må være et helt antall dager (0 eller mer), "
+                f"ikke «{horizon}»",
+                code="bad-setting",
+            )
+        #: How far after today an effective date may lie (the ``horizon_days`` setting; default 0 days).
+        self.horizon = dt.timedelta(days=horizon)
         self.filename = filename
         # A strong reference: a case (or a definition) alone keeps its structure alive. The structure caches its
         # definitions in ``structure._processes``, so the two form a plain cycle the garbage collector frees.
@@ -218,15 +260,15 @@ class ProcessDefinition:
         self._steps: list[Step] | None = None
         self._path_indexes: dict[str, int] | None = None  # state -> path_index, built on first use
         # Per per-party act, day -> the parties the act needs, and their ids (the structure does not change).
-        self._parties_cache: dict[str, dict[dt.date | None, tuple[tuple[Any, ...], frozenset[str]]]] = {
+        self._parties_cache: dict[str, dict[dt.date | None, tuple[tuple[Party, ...], frozenset[str]]]] = {
             a.name: {} for a in acts if a.per_party is not None
         }
         # day -> the parties a consensus needs (municipalities and health trusts valid that day), and their ids.
-        self._consensus_cache: dict[dt.date | None, tuple[tuple[Any, ...], frozenset[str]]] = {}
+        self._consensus_cache: dict[dt.date | None, tuple[tuple[Party, ...], frozenset[str]]] = {}
         # A raw «by» or party string -> the body or party it names, and (body id, category) -> rule text. The
         # structure does not change after loading and strings are immutable, so these cannot go stale.
         self._body_refs: dict[str, Body] = {}
-        self._party_refs: dict[str, Any] = {}
+        self._party_refs: dict[str, Party] = {}
         self._rule_texts: dict[tuple[str, str], str] = {}
         self.machine = self._compile()
         self._plans = {a.name: _ActPlan(self, a) for a in acts}
@@ -258,7 +300,7 @@ class ProcessDefinition:
             auto_transitions=False,
             send_event=True,
             ignore_invalid_triggers=False,
-            model_attribute="state",
+            model_attribute="_state",  # the case's private slot: only the engine moves a case
         )
 
     def _transitions_for(self, act: ActDef, source: str) -> list[dict[str, Any]]:
@@ -294,7 +336,7 @@ class ProcessDefinition:
         def condition(event: Any) -> bool:
             ctx: Context = event.kwargs["ctx"]
             case: Case = event.model
-            recorded = case.progress.get(name)  # {party id: outcome or None}
+            recorded = case._progress.get(name)  # {party id: outcome or None}
             hit = by_day.get(ctx.on)
             required = (hit if hit is not None else self._required(act, ctx.on))[1]
             if len(required) > (len(recorded) if recorded else 0) + 1:  # fewer parties have acted than required
@@ -310,7 +352,7 @@ class ProcessDefinition:
         case: Case = event.model
         ctx: Context = event.kwargs["ctx"]
         act = ctx.act
-        done = case.progress.get(act.name, ())
+        done = case._progress.get(act.name, ())
         body = ctx.body
         return all(other == body or other in done for other in self._actor_bodies(case, act))
 
@@ -406,20 +448,25 @@ class ProcessDefinition:
     # ------------------------------------------------------------------ cases
 
     def new_case(self, title: str, *, case_id: str | None = None, on: dt.date | None = None, **data: Any) -> Case:
-        """Open a case in the initial state; records event 1 (``open``)."""
+        """Open a case in the initial state; records event 1 (``open``). ``data``: the opening facts."""
         if not isinstance(title, str) or not title.strip():
             raise RuleError("en sak må ha en tittel", code="missing-title")
+        today = clock.current_clock().today()
+        refused = (_reserved(data) if data else None) or self._date_refusal(on, today)
+        if refused is not None:
+            raise refused
         case_id = case_id or f"{self.name}-{next(self._counter)}"
-        day = on or dt.date.today()
-        payload: dict[str, Any] = {"title": title, "version": self.version}
         if data:
-            payload["data"] = dict(data)
-        case = Case(case_id, title, self, self.initial, dict(data))
-        case.events.append(Event(1, "open", None, None, day, payload, None, self.initial))
-        return case
+            facts = freeze(data)
+            payload = FrozenDict(title=title, version=self.version, data=facts)
+        else:
+            facts, payload = EMPTY, FrozenDict(title=title, version=self.version)
+        first = _new_tuple(Event, (1, "open", None, None, on or today, payload, None, self.initial, _recorded_at()))
+        return Case._create(case_id, title, self, first, dict(facts))
 
     def replay(self, events: Iterable[Event], *, case_id: str | None = None) -> Case:
-        """Rebuild a case from its events without re-judging them (the store vouches for them)."""
+        """Rebuild a case from its events without re-judging them (the store vouches for them); corrections are
+        applied as they come."""
         it = iter(events)
         first = next(it, None)
         if first is None or first.act != "open" or first.seq != 1:
@@ -431,15 +478,14 @@ class ProcessDefinition:
                 f"versjon {self.version}",
                 code="version-mismatch",
             )
-        data = dict(first.payload.get("data") or {})
-        case = Case(
+        first = _frozen_event(first)
+        case = Case._create(
             case_id or str(first.payload.get("case_id", "")) or f"{self.name}-replay",
             str(first.payload["title"]),
             self,
-            self.initial,
-            data,
+            first,
+            dict(first.payload.get("data") or {}),
         )
-        case.events.append(first)
         for expected, event in enumerate(it, start=2):
             if event.seq != expected:
                 raise SamhandlingError(f"hendelse nr. {event.seq} kom der nr. {expected} var ventet", code="bad-stream")
@@ -447,14 +493,26 @@ class ProcessDefinition:
                 raise SamhandlingError(
                     f"hendelse nr. {event.seq} viser til ukjent tilstand «{event.to_state}»", code="bad-stream"
                 )
+            event = _frozen_event(event)
+            if event.act == CORRECT:
+                case._events.append(event)
+                self._apply_corrections(case)
+                continue
             act = self.act_def(event.act)
             self._apply(case, act, event)
-            case.state = event.to_state
-            case.events.append(event)
+            case._state = event.to_state
+            case._events.append(event)
         return case
 
     def perform(
-        self, case: Case, act_name: str, *, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
+        self,
+        case: Case,
+        act_name: str,
+        *,
+        by: str | None,
+        on: dt.date | None,
+        person: str | None,
+        payload: dict[str, Any],
     ) -> Event:
         return self._perform(case, act_name, by, on, person, payload, False)
 
@@ -462,111 +520,112 @@ class ProcessDefinition:
         self,
         case: Case,
         act_name: str,
-        by: str,
+        by: str | None,
         on: dt.date | None,
         person: str | None,
         payload: dict[str, Any],
         own: bool,
     ) -> Event:
         """``perform`` with positional arguments (what ``Case.act`` calls). ``own``: ``payload`` is a dict no caller
-        holds (``Case.act``'s keyword arguments), so it is normalised in place rather than copied."""
+        holds (``Case.act``'s keyword arguments), so it is normalised in place rather than copied. Its values may
+        still be the caller's: the recorded payload is a deep-frozen copy."""
+        if act_name == CORRECT:
+            return self._correct(case, by, on, person, payload)
         refusals, act, resolved, day, party, positions = self._judge(case, act_name, by, on, person, payload)
         if refusals:
             first = refusals[0]
             first.details["reasons"] = [r.message for r in refusals]
             raise first
+        assert act is not None and resolved is not None and day is not None  # set when nothing is refused
         body = resolved.id
-        if party is not None and len(payload) == (1 if party[1] is None else 2):
-            # The payload is only the party (and its outcome), which the per-party check resolved (it ran alone, so
-            # the act is no escalation): this is all _normalise_payload would do with it.
-            if not own:
-                payload = dict(payload)
-            payload["party"] = party[0]
-            if party[1] is not None:
-                payload["outcome"] = party[1]
-        else:
-            payload = _normalise_payload(act, body, payload, self, party, own, positions)
+        payload = _normalise_payload(act, body, payload, self, party, own, positions)
         if act.due is not None and day > act.due:
             payload["overdue_days"] = (day - act.due).days
-        before = case.state
-        fired = self._triggers[act_name](case, ctx=_new_tuple(Context, (act, body, day, person, payload)))
+        frozen = freeze(payload)
+        before = case._state
+        fired = self._triggers[act_name](case, ctx=_new_tuple(Context, (act, body, day, person, frozen)))
         if not fired:  # pragma: no cover - refusals() mirrors every condition
-            case.state = before
+            case._state = before
             raise RuleError(
                 f"handlingen «{act.label}» kunne ikke gjennomføres i tilstanden {self.state_label(before)}",
                 code="no-transition",
             )
-        events = case.events
-        event = _new_tuple(Event, (len(events) + 1, act_name, body, person, day, payload, before, case.state))
+        events = case._events
+        event = _new_tuple(
+            Event, (len(events) + 1, act_name, body, person, day, frozen, before, case._state, _recorded_at())
+        )
         self._apply(case, act, event)
         events.append(event)
         return event
 
     def _apply(self, case: Case, act: ActDef, event: Event) -> None:
-        """Record what an act means in the case's data and progress (used by act and replay alike)."""
+        """Record what an act means in the case's facts, engine records and progress (act and replay alike)."""
         payload = event.payload
-        data = case.data
         name = act.name
-        try:  # data.setdefault("actors", {}) without building a dict each time
-            actors = data["actors"]
-        except KeyError:
-            actors = data["actors"] = {}
         body = event.body
         if body is not None:
-            actors[name] = body
+            case._actors[name] = body
+        day = event.on
         kind = act.kind
+        if act.per_party is None and day > case._floor:  # per-party records: any date order among themselves
+            case._floor = day
+        if day > case._latest:
+            case._latest = day
         if kind == "send_back":
             self._clear_after(case, str(payload["to"]))
             return
         if act.per_party is not None:
-            progress = case.progress
+            progress = case._progress
             entries = progress.get(name)
             if entries is None:
                 entries = progress[name] = {}
             entries[str(payload.get("party"))] = payload.get("outcome") or None  # {party id: outcome}, in order
             if event.to_state != event.from_state:
-                # The completed record moves to data, apart from payload facts (a gateway key may share the act's
-                # name).
+                # The completed record moves to the engine's per-party records.
                 del progress[name]
-                try:
-                    data["per_party"][name] = entries
-                except KeyError:
-                    data["per_party"] = {name: entries}
+                if case._per_party is None:
+                    case._per_party = {name: entries}
+                else:
+                    case._per_party[name] = entries
             return
         if act.actor.in_order:
-            entries = case.progress.setdefault(name, [])
+            entries = case._progress.setdefault(name, [])
             entries.append(str(body))
             if event.to_state != event.from_state:
-                del case.progress[name]
+                del case._progress[name]
         if kind == "escalate":
-            data["escalated_to"] = payload.get("to")
+            case._escalated_to = payload.get("to")
+        facts = case._facts
         for key, value in payload.items():
             if key not in _NOT_FACTS:
-                data[key] = value
+                facts[key] = value
 
     def _clear_after(self, case: Case, target: str) -> None:
         """Undo what a send-back to ``target`` undoes: everything the steps from ``target`` on recorded (progress,
         per-party records, who acted, payload facts) and an escalation. A fact an earlier step recorded too gets
         that step's value back; one given when the case was opened, its value then. (Called from ``_apply`` before
-        the send-back's own event is appended, so ``case.events`` is the history up to it.)"""
+        the send-back's own event is appended, so ``case._events`` is the history up to it.)"""
         cleared = self._cleared_by(target)
-        data = case.data
+        per_party = case._per_party
         for name in cleared:
-            case.progress.pop(name, None)
-            data.get("per_party", {}).pop(name, None)
-            data.get("actors", {}).pop(name, None)
-        if "per_party" in data and not data["per_party"]:
-            del data["per_party"]
-        data.pop("escalated_to", None)
-        facts = self._fact_history(case.events)
-        for key, writers in facts.items():
-            kept = [(value, act) for value, act in writers if act not in cleared]
-            if len(kept) == len(writers):
-                continue
+            case._progress.pop(name, None)
+            if per_party is not None:
+                per_party.pop(name, None)
+            case._actors.pop(name, None)
+        if not per_party:
+            case._per_party = None
+        case._escalated_to = None
+        self._refresh_facts(case, cleared)
+
+    def _refresh_facts(self, case: Case, cleared: frozenset[str] = frozenset()) -> None:
+        """Work the payload facts out again from the history (corrections applied), leaving out what the acts in
+        ``cleared`` recorded (a send-back under way)."""
+        facts: dict[str, Any] = {}
+        for key, writers in self._fact_history(self._effective(case._events)).items():
+            kept = [value for value, act in writers if act not in cleared]
             if kept:
-                data[key] = kept[-1][0]
-            else:
-                data.pop(key, None)
+                facts[key] = kept[-1]
+        case._facts = facts
 
     def _cleared_by(self, target: str) -> frozenset[str]:
         """The acts a send-back to ``target`` undoes: the steps from ``target`` on, and an escalation."""
@@ -575,8 +634,8 @@ class ProcessDefinition:
         return frozenset({step.act for step in later} | {a.name for a in self.acts if a.kind == "escalate"})
 
     def _fact_history(self, events: Iterable[Event]) -> dict[str, list[tuple[Any, str | None]]]:
-        """Per payload fact in ``case.data``, the values recorded and by which act (None: given at opening), oldest
-        first, with what earlier send-backs undid taken out: the same facts ``_apply`` writes."""
+        """Per payload fact, the values recorded and by which act (None: given at opening), oldest first, with what
+        earlier send-backs undid taken out: the same facts ``_apply`` writes."""
         facts: dict[str, list[tuple[Any, str | None]]] = {}
         for event in events:
             if event.act == "open":
@@ -598,17 +657,195 @@ class ProcessDefinition:
                     facts.setdefault(key, []).append((value, event.act))
         return facts
 
+    # ------------------------------------------------------------------ corrections
+
+    def _effective(self, events: Sequence[Event]) -> list[Event]:
+        """``events`` with their corrections applied and the corrections left out (the latest correction of an
+        event wins for each thing it corrects)."""
+        out = list(events)
+        index = {e.seq: i for i, e in enumerate(out)}
+        corrected = False
+        for event in events:
+            if event.act != CORRECT:
+                continue
+            corrected = True
+            p = event.payload
+            i = index.get(p.get("event"))  # type: ignore[arg-type]
+            if i is None:
+                continue
+            target = out[i]
+            on = target.on
+            if p.get("on") is not None:
+                on = dt.date.fromisoformat(str(p["on"]))
+            new_facts = p.get("facts") or {}
+            payload = target.payload
+            if new_facts:
+                if target.act == "open":
+                    payload = FrozenDict({**payload, "data": FrozenDict({**(payload.get("data") or {}), **new_facts})})
+                else:
+                    payload = FrozenDict({**payload, **new_facts})
+            act = self._acts.get(target.act)
+            if act is not None and act.due is not None and on != target.on:
+                rest = {k: v for k, v in payload.items() if k != "overdue_days"}
+                if on > act.due:
+                    rest["overdue_days"] = (on - act.due).days
+                payload = FrozenDict(rest)
+            out[i] = target._replace(on=on, payload=payload)
+        if not corrected:
+            return out
+        return [e for e in out if e.act != CORRECT]
+
+    def _apply_corrections(self, case: Case) -> None:
+        """After a correction: the facts and the date bounds worked out again from the corrected history."""
+        effective = self._effective(case._events)
+        self._refresh_facts(case)
+        case._floor, case._latest = _date_bounds(self, effective)
+
+    def correction_refusals(
+        self, case: Case, by: str | None, on: dt.date | None, person: str | None, payload: dict[str, Any]
+    ) -> tuple[list[ActRefusedError], dict[str, Any] | None]:
+        """The refusals of a correction, and the payload it records when there are none."""
+        out: list[ActRefusedError] = []
+        reserved = _reserved({k: v for k, v in payload.items() if k != "facts"})  # «facts» is the correction's own
+        if reserved is not None:
+            return [reserved], None
+        unknown = sorted(set(payload) - {"event", "reason", "on", "facts"})
+        if unknown:
+            return [
+                CorrectionError(
+                    f"en rettelse kan bare ha event, reason, on og facts; ikke {', '.join(unknown)}",
+                    details={"unknown": unknown},
+                )
+            ], None
+        body_id: str | None = None
+        if by is not None:
+            try:
+                body_id = self._body(by).id
+            except SamhandlingError as exc:
+                return [AuthorityError(exc.message, code="unknown-body")], None
+        if person is not None and body_id is None:
+            return [CorrectionError("en person kan bare rette på vegne av et organ (by=<organ>)")], None
+        seq = payload.get("event")
+        events = case._events
+        if type(seq) is not int or not 1 <= seq <= len(events) or events[seq - 1].act == CORRECT:
+            return [
+                CorrectionError(
+                    f"en rettelse må vise til en hendelse i saken (event=1..{len(events)}, ikke en rettelse); "
+                    f"fikk {seq!r}"
+                )
+            ], None
+        target = events[seq - 1]
+        reason = payload.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            out.append(CorrectionError("en rettelse krever en begrunnelse (reason)", code="missing-input"))
+        new_on = on if on is not None else payload.get("on")
+        if on is not None and payload.get("on") is not None and str(payload["on"]) != on.isoformat():
+            out.append(CorrectionError("en rettelse har to ulike datoer (on)"))
+        if isinstance(new_on, str):
+            try:
+                new_on = dt.date.fromisoformat(new_on)
+            except ValueError:
+                return [*out, BadDateError(f"«{new_on}» er ingen dato; skriv ÅÅÅÅ-MM-DD")], None
+        facts = payload.get("facts")
+        if facts is not None and not isinstance(facts, Mapping):
+            out.append(CorrectionError("facts må være en tabell {felt: verdi}"))
+            facts = None
+        if new_on is None and not facts:
+            out.append(CorrectionError("en rettelse må rette datoen (on) eller fakta (facts)"))
+        if new_on is not None:
+            refused = self._date_refusal(new_on, clock.today())
+            if refused is not None:
+                out.append(refused)
+        act = self._acts.get(target.act)
+        if facts:
+            reserved = _reserved(facts)
+            if reserved is not None:
+                out.append(reserved)
+            locked = {"party", "outcome", "to", "positions", "against", "version", "title"}
+            if act is not None:
+                if act.gateway is not None:
+                    locked.add(act.gateway[0])
+                if act.deadline is not None:
+                    locked.add(act.deadline[0])
+            fixed = sorted(k for k in facts if k in locked)
+            if fixed:
+                out.append(
+                    CorrectionError(
+                        f"en rettelse kan ikke endre {', '.join(fixed)}: det avgjorde hva saken kunne gjøre; "
+                        "send saken tilbake i stedet",
+                        details={"keys": fixed},
+                    )
+                )
+            if act is not None:
+                emptied = [k for k in act.requires if k in facts and not facts[k]]
+                if emptied:
+                    out.append(CorrectionError(f"en rettelse kan ikke tømme {', '.join(emptied)}, som handlingen krever"))
+        record: dict[str, Any] = {"event": seq, "reason": reason}
+        if new_on is not None and isinstance(new_on, dt.date):
+            record["on"] = new_on.isoformat()
+        if facts:
+            record["facts"] = dict(facts)
+        if not out and new_on is not None:
+            probe = Event(len(events) + 1, CORRECT, body_id, person, target.on, freeze(record), None, case._state)
+            effective = self._effective([*events, probe])
+            bad = _date_order_break(self, effective)
+            if bad is not None:
+                out.append(
+                    RuleError(
+                        f"rettelsen av hendelse nr. {seq} til {new_on.isoformat()} bryter tidsrekkefølgen: "
+                        f"hendelse nr. {bad.seq} ({bad.act}, {bad.on.isoformat()}) ville da komme før en hendelse "
+                        "den kommer etter",
+                        code="date-order",
+                    )
+                )
+        return out, (None if out else record)
+
+    def _correct(
+        self, case: Case, by: str | None, on: dt.date | None, person: str | None, payload: dict[str, Any]
+    ) -> Event:
+        refusals, record = self.correction_refusals(case, by, on, person, payload)
+        if refusals:
+            first = refusals[0]
+            first.details["reasons"] = [r.message for r in refusals]
+            raise first
+        assert record is not None
+        body = None if by is None else self._body(by).id
+        state = case._state
+        event = Event(
+            len(case._events) + 1,
+            CORRECT,
+            body,
+            person,
+            clock.today(),
+            freeze(record),
+            state,
+            state,
+            _recorded_at(),
+        )
+        case._events.append(event)
+        self._apply_corrections(case)
+        return event
+
     # ------------------------------------------------------------------ refusals
 
     def refusals(
-        self, case: Case, act_name: str, *, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
+        self,
+        case: Case,
+        act_name: str,
+        *,
+        by: str | None,
+        on: dt.date | None,
+        person: str | None,
+        payload: dict[str, Any],
     ) -> list[ActRefusedError]:
         """Every reason ``act_name`` by ``by`` is refused now (empty: allowed)."""
+        if act_name == CORRECT:
+            return self.correction_refusals(case, by, on, person, payload)[0]
         return list(self._judge(case, act_name, by, on, person, payload)[0])
 
     def _judge(
-        self, case: Case, act_name: str, by: str, on: dt.date | None, person: str | None, payload: dict[str, Any]
-    ) -> tuple[Any, Any, Any, Any, Any, Any]:
+        self, case: Case, act_name: str, by: str | None, on: dt.date | None, person: str | None, payload: dict[str, Any]
+    ) -> _Judgement:
         """(refusals, act, body, day, party, positions) for ``perform`` and ``refusals``: the refusals in order (the
         shared empty tuple when the act is allowed; act, body and day are then set), the first ones ending the checks
         early. ``party`` is what the per-party check resolved (party id, canonical outcome) when it ran alone, and
@@ -617,7 +854,10 @@ class ProcessDefinition:
         if plan is None:
             return [self._unknown_act(act_name)], None, None, None, None, None
         act = plan.act
-        state = case.state
+        reserved = _reserved(payload) if payload else None
+        if reserved is not None:
+            return [reserved], act, None, None, None, None
+        state = case._state
         if state in self.final_states:  # case.is_final (the case is one of this definition's)
             return (
                 [
@@ -654,27 +894,38 @@ class ProcessDefinition:
         body = self._body_refs.get(by) if type(by) is str else None
         if body is None:
             try:
+                if by is None:
+                    raise AuthorityError("handlingen må gjøres av et organ (by=<organ>)", code="unknown-body")
                 body = self._body(by)
             except SamhandlingError as exc:
                 return [AuthorityError(exc.message, code="unknown-body")], act, None, None, None, None
-        out: list[ActRefusedError] | None = None
-        allowed = plan.allowed
-        if (
-            person is not None
-            or body.id not in (allowed if allowed is not None else self._actor_bodies(case, act))
-            or (plan.in_order and not _next_in_order(case, plan, body.id))
-        ):
-            # The common case (an allowed body, in its turn, no person) needs no more; _authority words every refusal.
-            out = self._authority(case, act, body, on, person) or None
-        last = case.events[-1].on
-        day = on if on is not None else max(dt.date.today(), last)
-        if day < last:
+        per_party = plan.by_day is not None
+        bound = case._floor if per_party else case._latest  # per-party records: any date order among themselves
+        late: ActRefusedError | None = None
+        if on is None:
+            today = clock.current_clock().today()
+            day = today if today > bound else bound
+        else:
+            day = on
+            # The future rule guards the case's time frontier: a date not after one the case already holds was judged
+            # when that was recorded (and asking the clock costs more than the rest of this check).
+            if type(on) is not dt.date or on > case._latest:
+                late = self._date_refusal(on, clock.current_clock().today())
+                if late is not None and late.code == "bad-date":
+                    return [late], act, None, None, None, None  # before anything reads the date
+        unauthorised = self._authority(case, act, body, on, person)
+        out: list[ActRefusedError] | None = list(unauthorised) if unauthorised else None
+        if late is not None:
+            out = [late] if out is None else [*out, late]
+        if day < bound:
             if out is None:
                 out = []
             out.append(
                 RuleError(
-                    f"datoen {day.isoformat()} er før forrige hendelse ({last.isoformat()}); "
-                    "hendelser føres i tidsrekkefølge",
+                    f"datoen {day.isoformat()} er før forrige hendelse ({bound.isoformat()}); "
+                    "hendelser føres i tidsrekkefølge"
+                    + (" (vedtak per part kan føres i vilkårlig rekkefølge, men ikke før steget som startet dem)"
+                       if per_party else ""),
                     code="date-order",
                 )
             )
@@ -686,9 +937,32 @@ class ProcessDefinition:
             guards, positions = self._guards(case, act, body, day, payload)
         else:
             guards = _NO_REFUSALS
+        if positions is None and act.guard != "consensus" and ("positions" in payload or "against" in payload):
+            # Positions recorded by an act without the consensus guard (an escalation's disagreement): read alike.
+            unread, positions = self._read_positions(payload)
+            guards = [*guards, *unread]
         if guards:
             out = list(guards) if out is None else out + list(guards)
         return (_NO_REFUSALS if out is None else out), act, body, day, party, positions
+
+    def _date_refusal(self, on: object, today: dt.date) -> ActRefusedError | None:
+        """``bad-date`` when ``on`` is not a date, ``future-date`` when it lies after today plus the horizon."""
+        if on is None:
+            return None
+        if type(on) is not dt.date and (not isinstance(on, dt.date) or isinstance(on, dt.datetime)):
+            return BadDateError(
+                f"datoen (on) må være en dato (datetime.date), ikke {type(on).__name__} «{on}»",
+                details={"on": str(on)},
+            )
+        if on > today + self.horizon:
+            days = self.horizon.days
+            limit = "i dag" if not days else f"{days} dager etter i dag"
+            return FutureDateError(
+                f"datoen {on.isoformat()} ligger etter {limit} ({(today + self.horizon).isoformat()}); "
+                f"hendelser føres med datoen de skjedde (innstillingen {HORIZON_SETTING} i prosessen)",
+                details={"on": on.isoformat(), "today": today.isoformat(), "horizon_days": days},
+            )
+        return None
 
     def _body(self, name: str) -> Body:
         """``structure.body(name)``, remembered per name string (raises as it does)."""
@@ -696,7 +970,7 @@ class ProcessDefinition:
             return self.structure.body(name)
         return _remembered(self._body_refs, name, self.structure.body)
 
-    def _party(self, name: str) -> Any:
+    def _party(self, name: str) -> Party:
         """``structure.party(name)`` for a string, remembered per string (raises as it does)."""
         return _remembered(self._party_refs, name, self.structure.party)
 
@@ -712,34 +986,40 @@ class ProcessDefinition:
 
     def _actor_bodies(self, case: Case, act: ActDef) -> tuple[str, ...]:
         """The bodies that may perform ``act`` on this case now."""
-        if act.kind in DECIDING_KINDS and case.state in self._escalated_states and case.data.get("escalated_to"):
-            return (str(case.data["escalated_to"]),)
+        escalated = case._escalated_to  # the engine's record, never a payload fact
+        if escalated and act.kind in DECIDING_KINDS and case._state in self._escalated_states:
+            return (escalated,)
         if act.actor.same_as:
-            actor = case.data.get("actors", {}).get(act.actor.same_as)
+            actor = case._actors.get(act.actor.same_as)
             return (actor,) if actor else self._static_bodies(act)
         return act.bodies
 
     def _authority(
         self, case: Case, act: ActDef, body: Body, on: dt.date | None, person: str | None
-    ) -> list[ActRefusedError]:
+    ) -> Sequence[ActRefusedError]:
+        """The authority check (the one place it is made): the body may act on this case now, in its turn, and a
+        named person holds a seat in it."""
         allowed = self._actor_bodies(case, act)
         structure = self.structure
+        body_id = body.id
         if act.actor.in_order:
-            done = case.progress.get(act.name, [])
-            pending = [b for b in act.actor.bodies if b not in done]
-            if body.id in done:
+            done = case._progress.get(act.name) or ()
+            if body_id in done:
                 return [
                     RuleError(f"{body.label} har allerede gjort «{act.label}» i denne saken", code="already-recorded")
                 ]
-            if body.id in act.actor.bodies and pending and pending[0] != body.id:
-                first = structure.body(pending[0]).label
-                return [
-                    AuthorityError(
-                        f"«{act.label}» skjer i rekkefølge: {first} må behandle saken før {body.label}",
-                        code="out-of-order",
-                    )
-                ]
-        if body.id not in allowed:
+            sequence = act.actor.bodies
+            if body_id in sequence:
+                turn = next((b for b in sequence if b not in done), body_id)
+                if turn != body_id:
+                    return [
+                        AuthorityError(
+                            f"«{act.label}» skjer i rekkefølge: {structure.body(turn).label} må behandle saken før "
+                            f"{body.label}",
+                            code="out-of-order",
+                        )
+                    ]
+        if body_id not in allowed:
             names = ", ".join(structure.body(b).label for b in allowed)
             if act.kind in DECIDING_KINDS and body.power is not DecisionPower.DECIDES:
                 rule = self._rule_text(body, "decision_power")
@@ -769,7 +1049,7 @@ class ProcessDefinition:
                         details={"person": person, "body": body.id},
                     )
                 ]
-        return []
+        return _NO_REFUSALS
 
     def _rule_text(self, body: Body, category: str) -> str:
         key = (body.id, category)
@@ -783,10 +1063,10 @@ class ProcessDefinition:
             self._rule_texts[key] = hit
         return hit
 
-    def _required_parties(self, act: ActDef, on: dt.date | None) -> list[Any]:
+    def _required_parties(self, act: ActDef, on: dt.date | None) -> list[Party]:
         return list(self._required(act, on)[0])
 
-    def _required(self, act: ActDef, on: dt.date | None) -> tuple[tuple[Any, ...], frozenset[str]]:
+    def _required(self, act: ActDef, on: dt.date | None) -> tuple[tuple[Party, ...], frozenset[str]]:
         """The parties a per-party act needs on a day, and their ids (cached per act and day)."""
         by_day = self._parties_cache.get(act.name)
         hit = None if by_day is None else by_day.get(on)
@@ -826,7 +1106,7 @@ class ProcessDefinition:
             out.extend(self._escalation_guard(body, payload))
         if act.kind == "send_back":
             target = payload.get("to")
-            here = self.path_index(case.state)
+            here = self.path_index(case._state)
             if (
                 not isinstance(target, str)
                 or target not in self._states
@@ -908,21 +1188,25 @@ class ProcessDefinition:
                 )
             ], None
         name = plan.name
-        entries = case.progress.get(name)
+        entries = case._progress.get(name)
         if entries and party_id in entries:
             return [RuleError(f"«{act.label}» er allerede registrert for {party.name}", code="already-recorded")], None
         outcome = None
         if plan.outcome:
             said = payload.get("outcome")
-            # A word already in canonical spelling is its own key (every key is casefolded).
-            outcome = _OUTCOME_WORDS.get(said) if type(said) is str else None
+            outcome = _outcome_word(said)
             if outcome is None:
-                outcome = _OUTCOME_WORDS.get(str(payload.get("outcome", "")).casefold())
-            if outcome is None:
+                if said is None or said == "":
+                    return [
+                        RuleError(
+                            f"«{act.label}» krever utfall: outcome=vedtatt eller avvist (adopted/rejected)",
+                            code="missing-input",
+                        )
+                    ], None
                 return [
-                    RuleError(
-                        f"«{act.label}» krever utfall: outcome=vedtatt eller avvist (adopted/rejected)",
-                        code="missing-input",
+                    UnknownOutcomeError(
+                        f"ukjent utfall «{said}» for «{act.label}»; godtatt: {', '.join(OUTCOME_WORDS)}",
+                        details={"word": str(said), "accepted": list(OUTCOME_WORDS)},
                     )
                 ], None
         return _NO_REFUSALS, (party_id, outcome)
@@ -932,10 +1216,10 @@ class ProcessDefinition:
         municipality and the hospital before the work starts), say which parties are missing."""
         for other in self.acts:
             pp = other.per_party
-            if pp is None or case.state not in other.sources or other.dest not in act.sources:
+            if pp is None or case._state not in other.sources or other.dest not in act.sources:
                 continue
-            day = case.events[-1].on
-            recorded = case.progress.get(other.name) or {}
+            day = case._latest
+            recorded = case._progress.get(other.name) or {}
             missing = [p.name for p in self._required_parties(other, day) if p.id not in recorded]
             if not missing:
                 continue
@@ -981,71 +1265,117 @@ class ProcessDefinition:
             ]
         return []
 
-    def _consensus_guard(
-        self, body: Body, on: dt.date, payload: dict[str, Any]
-    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
-        """The consensus guard's refusals, and the positions it resolved: ``{party id: for|against|abstain}`` in the
-        order given (``positions`` then ``against``), which ``_normalise_payload`` then records as they are. The
-        positions are None when the consensus is among the sides (their keys are not parties) or on a refusal."""
+    def _consensus_among_sides(self) -> bool:
+        return bool(self.structure.setting("consensus_among", self.settings.get("consensus_among", "parties")) == "sides")
+
+    def _read_positions(self, payload: Mapping[str, Any]) -> tuple[list[ActRefusedError], dict[str, str] | None]:
+        """What ``positions`` and ``against`` say, each party (or side, when consensus is among the sides) resolved
+        to its id and each word to its canonical position: ``{id: for|against|abstain}`` in the order given; None
+        when neither is given. Refused: ``positions`` not a mapping, a word outside :data:`POSITION_WORDS`
+        (``unknown-position``), an unknown party, one party named twice in any spelling (``duplicate-party``),
+        ``against`` not a list of known parties (``bad-against``). The one reading of positions (the consensus
+        guard and the recorded payload both use it)."""
         raw = payload.get("positions")
-        against_list = payload.get("against")
-        if raw is None and against_list is None:
+        against = payload.get("against")
+        if raw is None and against is None:
+            return [], None
+        sides = self._consensus_among_sides()
+        out: dict[str, str] = {}
+        spelled: dict[str, object] = {}  # id -> how it was first named
+        if raw is not None:
+            if not isinstance(raw, Mapping):
+                return [
+                    RuleError(
+                        f"positions må være en tabell {{part: for|mot|avstår}}, ikke «{raw}»", code="bad-positions"
+                    )
+                ], None
+            for key, value in raw.items():
+                word = POSITION_WORDS.get(value) if type(value) is str else None  # a canonical spelling
+                if word is None:
+                    word = _position_word(value)
+                    if word is None:
+                        return [
+                            UnknownPositionError(
+                                f"ukjent standpunkt «{value}» for «{key}»; godtatt: {', '.join(POSITION_WORDS)}",
+                                details={"word": str(value), "accepted": list(POSITION_WORDS)},
+                            )
+                        ], None
+                ident = self._side_id(key) if sides else self._party_id(key)
+                if ident is None:
+                    what = "side" if sides else "part"
+                    return [RuleError(f"ukjent {what} «{key}» i standpunktene", code="unknown-party")], None
+                if ident in out:
+                    return [_duplicate(spelled[ident], key, ident)], None
+                out[ident] = word
+                spelled[ident] = key
+        if against is not None:
+            if not isinstance(against, (list, tuple)):
+                return [
+                    BadAgainstError(f"against må være en liste med parter, ikke «{against}»", details={"against": str(against)})
+                ], None
+            for key in against:
+                ident = (self._side_id(key) if sides else self._party_id(key)) if type(key) is str else None
+                if ident is None:
+                    return [BadAgainstError(f"against nevner «{key}», som ikke er en kjent part")], None
+                if ident in out:
+                    return [_duplicate(spelled[ident], key, ident)], None
+                out[ident] = "against"
+                spelled[ident] = key
+        return [], out
+
+    def _party_id(self, key: object) -> str | None:
+        """The id of the party ``key`` names (id, name or alias), or None."""
+        party = self._party_refs.get(key) if type(key) is str else None
+        if party is None:
+            try:
+                party = self._party(str(key))
+            except SamhandlingError:
+                return None
+        return str(party.id)
+
+    @staticmethod
+    def _side_id(key: object) -> str | None:
+        word = name_key(str(key))
+        for side, names in _SIDE_NAMES.items():
+            if word in names:
+                return side
+        return None
+
+    def _consensus_guard(
+        self, body: Body, on: dt.date, payload: Mapping[str, Any]
+    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
+        """The consensus guard's refusals, and the positions it resolved (see ``_read_positions``), which
+        ``_normalise_payload`` then records as they are. Only a canonical ``against`` breaks consensus, and only a
+        word of the closed vocabulary is a position at all."""
+        refused, resolved = self._read_positions(payload)
+        if refused:
+            return refused, None
+        if resolved is None:
             return [
                 RuleError(
                     "konsensus krever at hver parts standpunkt registreres (positions={part: for|mot|avstår})",
                     code="positions-missing",
                 )
             ], None
-        structure = self.structure
-        among = structure.setting("consensus_among", self.settings.get("consensus_among", "parties"))
-        resolved: dict[str, str] | None = None
-        if among == "sides":
-            positions = _positions(payload) or {}
-            required = {"municipal": "kommunene", "hospital": "helseforetaket"}
-            by_key = {name_key(k): v for k, v in positions.items()}
-            keys = {
-                "municipal": {"municipal", "kommunene", "kommunesiden"},
-                "hospital": {"hospital", "helseforetaket", "helseforetakssiden"},
-            }
-            stands = {side: next((v for k, v in by_key.items() if k in keys[side]), None) for side in required}
-            missing = [required[s] for s, v in stands.items() if v is None]
-            against = [required[s] for s, v in stands.items() if v == "against"]
+        if self._consensus_among_sides():
+            labels = {"municipal": "kommunene", "hospital": "helseforetaket"}
+            missing = [label for side, label in labels.items() if side not in resolved]
+            against = [label for side, label in labels.items() if resolved.get(side) == "against"]
         else:
             hit = self._consensus_cache.get(on)
             if hit is None:
                 found = tuple(
                     p
-                    for p in structure.parties
+                    for p in self.structure.parties
                     if p.kind in (PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST) and p.period.contains(on)
                 )
                 if len(self._consensus_cache) >= 4096:
                     self._consensus_cache.clear()
                 hit = self._consensus_cache[on] = (found, frozenset(p.id for p in found))
             parties, ids = hit
-            # One pass over what was said: each party named (by id, name or alias) resolved to its id, each word
-            # to its canonical position (what _positions and the normalisation would each work out again).
-            stand_by_id: dict[str, str] = {}
-            refs = self._party_refs
-            said: Iterable[tuple[Any, Any]] = raw.items() if isinstance(raw, dict) else ()
-            if isinstance(against_list, (list, tuple)):
-                said = itertools.chain(said, ((key, "against") for key in against_list))
-            for key, value in said:
-                party = refs.get(key) if type(key) is str else None
-                if party is None:
-                    try:
-                        party = self._party(str(key))
-                    except SamhandlingError:
-                        return [RuleError(f"ukjent part «{key}» i standpunktene", code="unknown-party")], None
-                # _position_word(value), with its common case (a word in canonical spelling) inline.
-                word = _POSITION_WORDS.get(value) if type(value) is str else None
-                stand_by_id[party.id] = word if word is not None else _position_word(value)
-            resolved = stand_by_id
-            # The lists below, skipped when they must be empty: every party has a stand, none is against.
-            missing = [] if stand_by_id.keys() >= ids else [p.name for p in parties if p.id not in stand_by_id]
+            missing = [] if resolved.keys() >= ids else [p.name for p in parties if p.id not in resolved]
             against = (
-                [p.name for p in parties if stand_by_id.get(p.id) == "against"]
-                if "against" in stand_by_id.values()
-                else []
+                [p.name for p in parties if resolved.get(p.id) == "against"] if "against" in resolved.values() else []
             )
         rule = self._rule_text(body, "decision_rule")
         if against:
@@ -1074,14 +1404,14 @@ class ProcessDefinition:
         if case.is_final:
             return []
         out = []
-        for act in self._acts_from(case.state):
+        for act in self._acts_from(case._state):
             bodies = self._actor_bodies(case, act)
             if act.actor.in_order:
-                done = case.progress.get(act.name, [])
+                done = case._progress.get(act.name, [])
                 bodies = tuple(b for b in act.actor.bodies if b not in done)[:1]
             if act.kind == "escalate" and not any(self.structure.targets(b, RelationKind.ESCALATES_TO) for b in bodies):
                 continue
-            if act.kind == "send_back" and self.path_index(case.state) <= 0:
+            if act.kind == "send_back" and self.path_index(case._state) <= 0:
                 continue
             out.append(AvailableAct(act.name, act.label, tuple(bodies)))
         return out
@@ -1102,17 +1432,11 @@ _NO_REFUSALS: tuple[ActRefusedError, ...] = ()
 class _ActPlan:
     """What ``_judge`` needs to know about an act, worked out once when the definition compiles."""
 
-    __slots__ = ("act", "allowed", "by_day", "guarded", "in_order", "name", "outcome", "per_party_only", "sources")
+    __slots__ = ("act", "by_day", "guarded", "name", "outcome", "per_party_only", "sources")
 
     def __init__(self, definition: ProcessDefinition, act: ActDef) -> None:
         self.act = act
         self.sources = frozenset(act.sources)
-        # The bodies that may act, when they do not depend on the case (see _actor_bodies): None when they do.
-        dynamic = bool(act.actor.same_as) or (
-            act.kind in DECIDING_KINDS and any(s in definition._escalated_states for s in act.sources)
-        )
-        self.allowed = None if dynamic else frozenset(act.bodies)
-        self.in_order = act.actor.in_order
         other_guards = (
             bool(act.requires)
             or act.gateway is not None
@@ -1142,16 +1466,84 @@ def _remembered(cache: dict[str, _T], name: str, look_up: Callable[[str], _T]) -
     return hit
 
 
-def _next_in_order(case: Case, plan: _ActPlan, body_id: str) -> bool:
-    """Whether ``body_id`` is the body whose turn it is in a sequence of approvals whose bodies do not depend on
-    the case (``plan.allowed``); False sends ``_judge`` to ``_authority``, which words the refusal if there is one.
-    Only the bodies of the sequence can have acted, each in its turn, so those that have are the first ones."""
-    if plan.allowed is None:
-        return False
-    sequence = plan.act.actor.bodies
-    done = case.progress.get(plan.name) or ()
-    return len(done) < len(sequence) and sequence[len(done)] == body_id and body_id not in done
+def _reserved(payload: Mapping[str, Any]) -> ReservedKeyError | None:
+    """``reserved-key`` when ``payload`` names a record the engine keeps itself."""
+    if not payload or RESERVED_KEYS.isdisjoint(payload):
+        return None
+    keys = sorted(k for k in payload if k in RESERVED_KEYS)
+    return ReservedKeyError(
+        f"{', '.join(keys)} er forbeholdt motoren (hvem som handlet, løfting, vedtak per part, fremdrift, tilstand) "
+        f"og kan ikke oppgis i en handling; forbeholdte navn: {', '.join(sorted(RESERVED_KEYS))}",
+        details={"keys": keys},
+    )
 
+
+def _recorded_at() -> str:
+    """The recording instant by the clock in force, in the store's format (``2024-01-10T12:00:00.000000Z``)."""
+    at = clock.current_clock().now()
+    if at.tzinfo is not _UTC:
+        at = at.astimezone(_UTC)
+    # The text ``isoformat(timespec="microseconds")`` gives, with «Z» for «+00:00».
+    # %-formatting: measured about twice as fast as an f-string with format specs or isoformat here.
+    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
+        at.year,
+        at.month,
+        at.day,
+        at.hour,
+        at.minute,
+        at.second,
+        at.microsecond,
+    )
+
+
+_UTC = dt.UTC
+
+
+def _frozen_event(event: Event) -> Event:
+    """``event`` with a deep-frozen payload (events from a store or a caller may carry plain dicts)."""
+    payload = event.payload
+    if type(payload) is FrozenDict:
+        return event
+    return event._replace(payload=freeze(payload))
+
+
+def _date_bounds(definition: ProcessDefinition, events: Iterable[Event]) -> tuple[dt.date, dt.date]:
+    """(floor, latest) after ``events`` (corrections applied): the latest effective date of an event that is not a
+    per-party record, and of any event."""
+    floor = latest = dt.date.min
+    for event in events:
+        act = definition._acts.get(event.act)
+        if act is None or act.per_party is None:
+            floor = max(floor, event.on)
+        latest = max(latest, event.on)
+    return floor, latest
+
+
+def _date_order_break(definition: ProcessDefinition, events: Iterable[Event]) -> Event | None:
+    """The first event of ``events`` whose effective date breaks the date order (the rule ``_judge`` applies to a
+    new act: a per-party record not before the latest other event, any other act not before any event)."""
+    floor = latest = dt.date.min
+    for event in events:
+        act = definition._acts.get(event.act)
+        per_party = act is not None and act.per_party is not None
+        if event.on < (floor if per_party else latest):
+            return event
+        if not per_party:
+            floor = max(floor, event.on)
+        latest = max(latest, event.on)
+    return None
+
+
+#: What ``_judge`` returns: (refusals, act, body, day, party, positions); act, body and day are set when nothing is
+#: refused.
+_Judgement = tuple[
+    Sequence[ActRefusedError],
+    "ActDef | None",
+    "Body | None",
+    "dt.date | None",
+    "tuple[str, str | None] | None",
+    "dict[str, str] | None",
+]
 
 #: ``tuple.__new__``: builds a named tuple (Event, Context) from a tuple of its fields without the Python-level
 #: ``__new__`` the namedtuple factory writes (same type, same values).
@@ -1169,7 +1561,7 @@ def _is_rejection(event: Any) -> bool:
     return bool(event.kwargs["ctx"].payload.get("outcome") == "rejected")
 
 
-def _as_date(value: Any) -> dt.date | None:
+def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
@@ -1179,26 +1571,39 @@ def _as_date(value: Any) -> dt.date | None:
     return None
 
 
-def _position_word(value: Any) -> str:
-    """A position in its canonical word (for, against, abstain); an unknown word is kept as said."""
-    # A word already in canonical spelling is its own key (every key is stripped and casefolded).
-    word = _POSITION_WORDS.get(value) if type(value) is str else None
-    return word if word is not None else _POSITION_WORDS.get(str(value).strip().casefold(), str(value))
-
-
-def _positions(payload: dict[str, Any]) -> dict[str, str] | None:
-    raw = payload.get("positions")
-    against = payload.get("against")
-    if raw is None and against is None:
+def _position_word(value: object) -> str | None:
+    """The canonical position (for, against, abstain) a word means after trimming and casefolding; None for anything
+    outside the closed vocabulary (also a non-text value: None, False, a number)."""
+    if not isinstance(value, str):
         return None
-    out: dict[str, str] = {}
-    if isinstance(raw, dict):
-        for key, value in raw.items():
-            out[key if type(key) is str else str(key)] = _position_word(value)
-    if isinstance(against, (list, tuple)):
-        for key in against:
-            out[str(key)] = "against"
-    return out
+    return POSITION_WORDS.get(value.strip().casefold())
+
+
+def _outcome_word(value: object) -> str | None:
+    """The canonical outcome (adopted, rejected) a word means after trimming and casefolding; None otherwise."""
+    if type(value) is str:
+        word = OUTCOME_WORDS.get(value)  # a canonical spelling
+        if word is not None:
+            return word
+    if not isinstance(value, str):
+        return None
+    return OUTCOME_WORDS.get(value.strip().casefold())
+
+
+def _duplicate(first: object, again: object, ident: str) -> DuplicatePartyError:
+    named = f"«{first}»" if first == again else f"«{first}» og «{again}»"
+    return DuplicatePartyError(
+        f"{named} er samme part ({ident}), nevnt to ganger i standpunktene (positions/against); "
+        "hver part har ett standpunkt",
+        details={"party": ident, "names": [str(first), str(again)]},
+    )
+
+
+#: The words that name each side when consensus is among the sides (``consensus_among: sides``).
+_SIDE_NAMES = {
+    "municipal": frozenset({"municipal", "kommunene", "kommunesiden"}),
+    "hospital": frozenset({"hospital", "helseforetaket", "helseforetakssiden"}),
+}
 
 
 def _normalise_payload(
@@ -1213,26 +1618,26 @@ def _normalise_payload(
     """Canonical payload: party ids instead of names, outcome and positions in English words.
 
     ``party`` is (party id, canonical outcome) when the per-party check already resolved them from this payload;
-    ``positions`` is ``{party id: word}`` when the consensus guard already resolved the positions.
+    ``positions`` is ``{party id: word}``, what ``_read_positions`` resolved (always, when the payload has
+    positions: ``_judge`` refuses positions it cannot read).
     ``own``: no caller holds ``payload``; it is normalised in place (the same keys in the same order as a copy).
     """
     out = payload if own else dict(payload)
-    for key, value in payload.items():
-        if isinstance(value, dt.date):
-            out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
     if party is not None:
         out["party"] = party[0]
         if party[1] is not None:  # the act records an outcome (the check then always resolves one)
             out["outcome"] = party[1]
-        if act.kind != "escalate" and out.get("positions") is None and out.get("against") is None:
-            return out
-    per_party = act.per_party
-    if party is None and per_party is not None and "party" in out:
-        raw = out["party"]
-        resolved = definition._party_refs.get(raw) if type(raw) is str else None
-        out["party"] = (resolved if resolved is not None else definition._party(str(raw))).id
-        if per_party.outcome:
-            out["outcome"] = _OUTCOME_WORDS[str(out["outcome"]).casefold()]
+        if len(out) == (1 if party[1] is None else 2):
+            return out  # only the party (and its outcome), resolved: nothing more to do (no escalation, no dates)
+    for key, value in payload.items():
+        if isinstance(value, dt.date):
+            out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
+    if party is None and act.per_party is not None and "party" in out:
+        party_id = definition._party_id(out["party"])
+        assert party_id is not None  # the per-party guard refused an unknown party
+        out["party"] = party_id
+        if act.per_party.outcome:
+            out["outcome"] = _outcome_word(out.get("outcome"))
     if act.kind == "escalate":
         targets = definition.structure.targets(body_id, RelationKind.ESCALATES_TO)  # the acting body's own targets
         wanted = out.get("to")
@@ -1240,31 +1645,13 @@ def _normalise_payload(
             out["to"] = definition.structure.body(str(wanted)).id
         elif targets:
             out["to"] = targets[0].id
-    if out.get("positions") is None and out.get("against") is None:  # _positions(out) is None
-        return out
     if positions is not None:
         out["positions"] = positions
-        out.pop("against", None)
-        return out
-    positions = _positions(out)
-    if positions is not None:
-        canon: dict[str, str] = {}
-        refs = definition._party_refs
-        for key, value in positions.items():
-            named = refs.get(key)
-            if named is None:
-                try:
-                    named = definition._party(key)
-                except SamhandlingError:
-                    canon[key] = value
-                    continue
-            canon[named.id] = value
-        out["positions"] = canon
         out.pop("against", None)
     return out
 
 
-def _rule_bodies(structure: Structure, rule: Any) -> set[str]:
+def _rule_bodies(structure: Structure, rule: Rule) -> set[str]:
     from samhandling.validation import target_bodies
 
     if not rule.check:

@@ -156,6 +156,12 @@ def build_definition(data: Any, structure: Structure, filename: str) -> ProcessD
     for i, item in enumerate(acts_raw):
         acts.append(_act(item, acts_raw.loc(i), structure, settings, non_final))
     names = [a.name for a in acts]
+    if "correct" in names:
+        raise SchemaError(
+            "handlingen «correct» er innebygd (rettelser av tidligere hendelser) og kan ikke defineres i en prosess",
+            code="reserved-act",
+            location=acts_raw.loc(names.index("correct")),
+        )
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise SchemaError(f"handlingen «{dup}» er definert to ganger", code="duplicate-act", location=acts_raw.loc())
