@@ -79,6 +79,8 @@ class Structure:
         self._body_index: dict[str, set[str]] = {}
         self._party_index: dict[str, set[str]] = {}
         self._processes: dict[str, ProcessDefinition] | None = None
+        self.revision = 0
+        """Counts changes to the graph while it is built (caches of path queries compare it)."""
         for party in parties:
             self._add_party(party)
         for body in bodies:
@@ -110,6 +112,7 @@ class Structure:
             self._dup("organet", body.id, body.location, self._bodies[body.id].location)
             return
         self._bodies[body.id] = body
+        self.revision += 1
         self.graph.add_node(body.id, body=body)
         for name in body.names():
             self._body_index.setdefault(name_key(name), set()).add(body.id)
@@ -133,6 +136,7 @@ class Structure:
             return None
 
     def _add_relation(self, relation: Relation) -> None:
+        self.revision += 1
         self.graph.add_edge(relation.source, relation.target, key=relation.kind.value, relation=relation)
 
     def _add_membership(self, membership: Membership) -> None:
