@@ -37,7 +37,7 @@ from samhandling.model import (
     Side,
     SourceRef,
 )
-from samhandling.yamlio import MarkedDict, MarkedList, parse_yaml, read_yaml
+from samhandling.yamlio import MarkedDict, MarkedList, PlainDigits, parse_yaml, read_yaml
 
 if TYPE_CHECKING:
     from samhandling.structure import Structure
@@ -302,6 +302,15 @@ def _party(item: Any, where: Location) -> Party:
     m = _Map(item, "en part (parties)", where, _PARTY_KEYS)
     kind = m.enum("kind", PartyKind)
     side = m.enum("side", Side, DEFAULT_SIDE[kind])
+    raw_knr = m.raw("kommunenummer")
+    if isinstance(raw_knr, PlainDigits) or (isinstance(raw_knr, int) and not isinstance(raw_knr, bool)):
+        written = str(raw_knr)
+        raise SchemaError(
+            f"kommunenummer {written} står uten anførselstegn, og YAML leser sifre uten anførselstegn som et tall "
+            f"(en ledende null kan forsvinne); skriv det i anførselstegn: kommunenummer: \"{written.zfill(4)}\"",
+            code="unquoted-kommunenummer",
+            location=m.loc("kommunenummer"),
+        )
     knr = m.str("kommunenummer")
     if knr is not None and not (len(knr) == 4 and knr.isdigit()):
         raise SchemaError(
