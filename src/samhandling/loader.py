@@ -60,6 +60,40 @@ def bundled_names() -> list[str]:
     return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
 
 
+INDEX_FILE = BUNDLED_DIR / "index.json"
+"""A summary of the bundled structures (name, title, counts, SHA-256 of the file) for ``samhandling list``.
+
+Generated from the YAML files by :func:`write_bundled_index` (``python scripts/bundled_index.py``);
+tests/test_limits.py checks that it is current. The CLI uses an entry only while the hash of the YAML
+file still matches, so a stale entry costs time, never a wrong answer.
+"""
+
+
+def bundled_index() -> dict[str, Any]:
+    """The index of the bundled structures, worked out from the YAML files (see :data:`INDEX_FILE`)."""
+    import hashlib
+
+    rows = []
+    for name in bundled_names():
+        path = BUNDLED_DIR / f"{name}.yaml"
+        s = load(name)
+        rows.append({
+            "name": name, "title": s.name, "bodies": len(s.bodies), "parties": len(s.parties),
+            "rules": len(s.rules), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        })
+    return {"format": 1, "structures": rows}
+
+
+def write_bundled_index(path: Path = INDEX_FILE) -> Path:
+    """Write :func:`bundled_index` to ``path`` (sorted, one structure a line, stable for diffs)."""
+    import json
+
+    index = bundled_index()
+    lines = ",\n".join("    " + json.dumps(r, ensure_ascii=False, sort_keys=True) for r in index["structures"])
+    path.write_text(f'{{"format": 1, "structures": [\n{lines}\n]}}\n', encoding="utf-8")
+    return path
+
+
 def resolve_source(name_or_path: str | Path) -> Path:
     """A bundled name (``sor-rogaland``) or a path to a YAML file."""
     text = str(name_or_path)

@@ -53,7 +53,6 @@ NYNORSK_TO_BOKMAL: dict[str, str] = {
     "og": "og",
     # Adjectives in -lege (plural/definite): listed one by one, since «-lege» is also «lege» (a doctor):
     # «fastlege», «overlege» must stay as they are. The singular «-leg» is folded by a suffix rule below.
-    "faglege": "faglige",
     "skrøpelege": "skrøpelige",
     "daglege": "daglige",
     "vanlege": "vanlige",

@@ -1,6 +1,8 @@
 """Path queries on the governance graph: escalation routes, deciders, oversight.
 
-Everything here reads :attr:`Structure.graph`; nothing is a hard-coded list.
+Everything here reads the structure's relations (:meth:`Structure.out_relations` and friends, the
+adjacency of :attr:`Structure.graph`); nothing is a hard-coded list. Every query is linear in the
+size of the graph except the ones that list every route, which stop at :data:`MAX_ROUTES`.
 
 Escalation rule
     A case goes *up* along ``escalates_to`` and ``reports_to`` relations. At each
@@ -91,7 +93,7 @@ class _Ranker:
         self.structure = structure
         self.rank = {k: i for i, k in enumerate(kinds)}
         self.keys = {k.value for k in kinds}
-        self.order = {b: i for i, b in enumerate(structure.graph.nodes)}
+        self.order = {b.id: i for i, b in enumerate(structure.bodies)}
         self._cache: dict[str, list[Hop]] = {}
 
     def edges(self, body_id: str) -> list[Hop]:
@@ -101,9 +103,9 @@ class _Ranker:
             return found
         structure = self.structure
         hops: list[Hop] = []
-        for _, target, key, data in structure.graph.out_edges(body_id, keys=True, data=True):
-            if key in self.keys:
-                hops.append(Hop(body_id, target, RelationKind(key), data["relation"].label))
+        for relation in structure.out_relations(body_id):
+            if relation.kind in self.rank:
+                hops.append(Hop(body_id, relation.target, relation.kind, relation.label))
 
         def score(h: Hop) -> tuple[int, int, int, int]:
             t = structure.body(h.target)
@@ -138,10 +140,10 @@ def _reaching(structure: Structure, goal: str, keys: set[str]) -> set[str]:
     todo = deque([goal])
     while todo:
         node = todo.popleft()
-        for source, _, key in structure.graph.in_edges(node, keys=True):
-            if key in keys and source not in found:
-                found.add(source)
-                todo.append(source)
+        for relation in structure.in_relations(node):
+            if relation.kind.value in keys and relation.source not in found:
+                found.add(relation.source)
+                todo.append(relation.source)
     return found
 
 
@@ -168,7 +170,7 @@ def _simple_routes(
     useful = _reaching(structure, goal, ranker.keys) if goal is not None else None
     if useful is not None and start not in useful:
         return []
-    budget = max(1, limit) * (structure.graph.number_of_nodes() + 1)
+    budget = max(1, limit) * (len(structure.bodies) + 1)
     out: list[list[Hop]] = []
     hops: list[Hop] = []
     seen = {start}
@@ -270,7 +272,6 @@ _DECIDER_CACHE: weakref.WeakKeyDictionary[Structure, tuple[int, frozenset[str]]]
 
 def _reaching_deciders(structure: Structure) -> frozenset[str]:
     """The bodies from which a deciding body (other than themselves) is reachable upwards."""
-    graph = structure.graph
     stamp = structure.revision
     cached = _DECIDER_CACHE.get(structure)
     if cached is not None and cached[0] == stamp:
@@ -283,10 +284,10 @@ def _reaching_deciders(structure: Structure) -> frozenset[str]:
             todo.append(b.id)
     while todo:
         node = todo.popleft()
-        for source, _, key in graph.in_edges(node, keys=True):
-            if key in keys and source not in found:
-                found.add(source)
-                todo.append(source)
+        for relation in structure.in_relations(node):
+            if relation.kind.value in keys and relation.source not in found:
+                found.add(relation.source)
+                todo.append(relation.source)
     result = frozenset(found)
     _DECIDER_CACHE[structure] = (stamp, result)
     return result
@@ -301,11 +302,10 @@ def upward_cycles(structure: Structure) -> list[list[str]]:
     """
     import networkx as nx
 
-    keys = {k.value for k in UPWARD}
-    order = {b: i for i, b in enumerate(structure.graph.nodes)}
+    order = {b.id: i for i, b in enumerate(structure.bodies)}
     up = nx.DiGraph()
-    up.add_nodes_from(structure.graph.nodes)
-    up.add_edges_from((u, v) for u, v, k in structure.graph.edges(keys=True) if k in keys)
+    up.add_nodes_from(order)
+    up.add_edges_from((r.source, r.target) for r in structure.relations() if r.kind in UPWARD)
     cycles: list[list[str]] = []
     for component in nx.strongly_connected_components(up):
         first = min(component, key=order.__getitem__)
