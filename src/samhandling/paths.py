@@ -263,15 +263,27 @@ def can_reach_decider(structure: Structure, body: Body | str) -> bool:
     deciding bodies, linear in the graph) and remembered for the structure, so that checking
     every body of a structure stays linear too.
     """
-    start = structure.body(body).id
-    return start in _reaching_deciders(structure)
+    found = structure.body(body)
+    if not found.can_decide:
+        return found.id in _reaching_deciders(structure)
+    # A deciding body counts only other deciding bodies on its routes (a route never returns to its start).
+    seen = {found.id}
+    todo = deque([found.id])
+    while todo:
+        for relation in structure.out_relations(todo.popleft()):
+            if relation.kind in UPWARD and relation.target not in seen:
+                if structure.body(relation.target).can_decide:
+                    return True
+                seen.add(relation.target)
+                todo.append(relation.target)
+    return False
 
 
 _DECIDER_CACHE: weakref.WeakKeyDictionary[Structure, tuple[int, frozenset[str]]] = weakref.WeakKeyDictionary()
 
 
 def _reaching_deciders(structure: Structure) -> frozenset[str]:
-    """The bodies from which a deciding body (other than themselves) is reachable upwards."""
+    """The bodies from which a deciding body is reachable upwards (for a deciding body: maybe only itself)."""
     stamp = structure.revision
     cached = _DECIDER_CACHE.get(structure)
     if cached is not None and cached[0] == stamp:

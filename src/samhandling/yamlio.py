@@ -89,6 +89,8 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         # The pure composer recurses once per level: bound the depth before it can run out of stack.
+        if not self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
@@ -218,19 +220,30 @@ def _too_deep(filename: str, mark: Any) -> None:
     )
 
 
-def _check_depth_events(loader: Any, filename: str) -> None:
-    """Walk libyaml's events once (cheap, no nodes) and refuse nesting deeper than :data:`MAX_DEPTH`."""
+_DEPTH_STEP: dict[type, int] = {
+    yaml.MappingStartEvent: 1, yaml.SequenceStartEvent: 1, yaml.MappingEndEvent: -1, yaml.SequenceEndEvent: -1,
+}
+
+
+def _check_depth_events(loader: Any, filename: str) -> bool:
+    """Walk libyaml's events once (cheap, no nodes) and refuse nesting deeper than :data:`MAX_DEPTH`.
+
+    Returns whether the document uses aliases at all (without them nothing can expand).
+    """
     depth = 0
+    aliases = False
+    step = _DEPTH_STEP.get
     while True:
         event = loader.get_event()
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
+        delta = step(type(event))
+        if delta is not None:
+            depth += delta
             if depth > MAX_DEPTH:
                 _too_deep(filename, event.start_mark)
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
-            depth -= 1
-        elif isinstance(event, yaml.StreamEndEvent):
-            return
+        elif type(event) is yaml.AliasEvent:
+            aliases = True
+        elif type(event) is yaml.StreamEndEvent:
+            return aliases
 
 
 def _children(node: yaml.Node) -> list[yaml.Node]:
@@ -316,7 +329,7 @@ def _parse_fast(text: str, filename: str) -> Any:
     """libyaml: a depth check over the events, then compose, check the aliases, construct."""
     scan = _CLoader(text)
     try:
-        _check_depth_events(scan, filename)
+        aliases = _check_depth_events(scan, filename)
     finally:
         scan.dispose()
     loader = _CLoader(text)
@@ -325,7 +338,8 @@ def _parse_fast(text: str, filename: str) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        check_aliases(node, filename)
+        if aliases:
+            check_aliases(node, filename)
         return loader.construct_document(node)
     finally:
         loader.dispose()
