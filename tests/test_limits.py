@@ -402,3 +402,32 @@ def test_list_loads_a_structure_whose_index_entry_is_stale(
 def test_route_objects_are_unchanged() -> None:
     r = Route("a", (Hop("a", "b", RelationKind.REPORTS_TO),), "b")
     assert r.bodies == ("a", "b") and bool(r) and len(r) == 1
+
+
+# ---------------------------------------------------------------------------- the benchmark scripts run
+
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_limits_benchmark_runs_its_cases() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "limits.py"), "--case", "alias-bomb", "--case", "dev-zero",
+         "--case", "fifo"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    lines = proc.stdout.splitlines()
+    for case in ("alias-bomb", "dev-zero", "fifo"):
+        row = next(line for line in lines if line.startswith(case))
+        assert "PASS" in row or "over 2.0 s" in row, row  # a slow machine may be over time, never wrong
+    assert lines[-1].startswith("mål:")
+
+
+def test_startup_benchmark_prints_a_ratio() -> None:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--rounds", "1"],
+        capture_output=True, text=True, timeout=300, cwd=ROOT,
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    assert "samhandling list" in proc.stdout and proc.stdout.count("x  ") >= 4
+    assert proc.stdout.splitlines()[-1].startswith("mål: samhandling list <= 1.5x")

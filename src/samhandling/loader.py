@@ -37,7 +37,7 @@ from samhandling.model import (
     Side,
     SourceRef,
 )
-from samhandling.yamlio import MarkedDict, MarkedList, PlainDigits, parse_yaml, read_yaml
+from samhandling.yamlio import MarkedDict, MarkedList, PlainDigits, gc_paused, parse_yaml, read_yaml
 
 if TYPE_CHECKING:
     from samhandling.structure import Structure
@@ -112,13 +112,15 @@ def load(name_or_path: str | Path) -> Structure:
     """Load a bundled structure by name, or a structure file by path."""
     path = resolve_source(name_or_path)
     display = f"{path.stem}.yaml" if path.parent == BUNDLED_DIR else str(path)
-    data = read_yaml(path, display)
-    return build_structure(data, filename=display, path=path)
+    with gc_paused():
+        data = read_yaml(path, display)
+        return build_structure(data, filename=display, path=path)
 
 
 def loads(text: str, filename: str = "<tekst>") -> Structure:
     """Load a structure from YAML text."""
-    return build_structure(parse_yaml(text, filename), filename=filename, path=None)
+    with gc_paused():
+        return build_structure(parse_yaml(text, filename), filename=filename, path=None)
 
 
 # ---------------------------------------------------------------------------- helpers
