@@ -431,3 +431,27 @@ def test_startup_benchmark_prints_a_ratio() -> None:
     assert proc.returncode in (0, 1), proc.stderr
     assert "samhandling list" in proc.stdout and proc.stdout.count("x  ") >= 4
     assert proc.stdout.splitlines()[-1].startswith("mål: samhandling list <= 1.5x")
+
+
+# ---------------------------------------------------------------------------- from the command line
+
+
+def test_cli_on_an_exponential_ladder(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "stige.yaml"
+    path.write_text(ladder(40), encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    capsys.readouterr()
+    assert main(["path", str(path), "--from", "a0", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "top" in out and "a40" in out
+    assert main(["path", str(path), "--from", "a0", "--all"]) == 2
+    out, err = capsys.readouterr()
+    assert "feil [too-many-routes]" in err and len(err.splitlines()) == 1
+
+
+def test_cli_on_a_chain_of_3000_bodies(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "kjede.yaml"
+    path.write_text(chain(3000), encoding="utf-8")
+    assert main(["path", str(path), "--from", "c0", "--all", "--json"]) == 0
+    out = capsys.readouterr().out
+    assert "c2999" in out and "RecursionError" not in out
