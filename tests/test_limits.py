@@ -298,7 +298,7 @@ def test_one_cycle_per_group_of_bodies_that_reach_each_other() -> None:
 
 # The escalation rule as the old code enumerated it (recursive DFS, best first): the preferred route is the
 # first route of this enumeration. Kept here as the reference for the linear implementation.
-def _reference_routes(s: Any, start: str) -> list[tuple[str, ...]]:
+def _reference_routes(s: Any, start: str, goal: str | None = None) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = []
     order = {b.id: i for i, b in enumerate(s.bodies)}
     rank = {RelationKind.ESCALATES_TO: 0, RelationKind.REPORTS_TO: 1}
@@ -316,9 +316,12 @@ def _reference_routes(s: Any, start: str) -> list[tuple[str, ...]]:
         return list(best.values())
 
     def walk(node: str, seen: set[str], path: list[str]) -> None:
+        if goal is not None and node == goal:
+            out.append(tuple(path))
+            return
         fresh = [h for h in edges(node) if h.target not in seen]
         if not fresh:
-            if len(path) > 1:
+            if goal is None and len(path) > 1:
                 out.append(tuple(path))
             return
         for h in fresh:
@@ -352,7 +355,7 @@ def test_routes_match_the_reference_enumeration(n: int, edges: list[tuple[int, i
         assert samhandling.paths.can_reach_decider(s, b.id) is reach
         for target in s.bodies:
             if target.id != b.id:
-                assert all(r.end == target.id for r in s.all_paths(b.id, target.id))
+                assert [r.bodies for r in s.all_paths(b.id, target.id)] == _reference_routes(s, b.id, target.id)
 
 
 # ---------------------------------------------------------------------------- samhandling list
