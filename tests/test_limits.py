@@ -458,3 +458,18 @@ def test_cli_on_a_chain_of_3000_bodies(capsys: pytest.CaptureFixture[str], tmp_p
     assert main(["path", str(path), "--from", "c0", "--all", "--json"]) == 0
     out = capsys.readouterr().out
     assert "c2999" in out and "RecursionError" not in out
+
+
+def test_import_samhandling_is_lazy_but_complete() -> None:
+    script = (
+        "import sys, json, samhandling\n"
+        "before = sorted(sys.modules)\n"
+        "names = [getattr(samhandling, n) for n in samhandling.__all__]\n"
+        "print(json.dumps({'before': before, 'loader': samhandling.loader.__name__}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    data = json.loads(run.stdout.splitlines()[-1])
+    assert {m.split(".")[0] for m in data["before"]}.isdisjoint({"yaml", "attr", "attrs", "networkx"})
+    assert data["loader"] == "samhandling.loader"
+    with pytest.raises(AttributeError):
+        samhandling.no_such_name  # noqa: B018

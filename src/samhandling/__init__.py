@@ -171,11 +171,17 @@ _LAZY: dict[str, str] = {
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'samhandling' has no attribute {name!r}")
     import importlib
 
+    module = _LAZY.get(name)
+    if module is None:
+        # A submodule used as an attribute (``samhandling.loader``), as when the package imported them eagerly.
+        try:
+            return importlib.import_module(f"samhandling.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"samhandling.{name}":
+                raise
+        raise AttributeError(f"module 'samhandling' has no attribute {name!r}")
     value = getattr(importlib.import_module(module), name)
     globals()[name] = value
     return value
