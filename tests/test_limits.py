@@ -473,3 +473,65 @@ def test_import_samhandling_is_lazy_but_complete() -> None:
     assert data["loader"] == "samhandling.loader"
     with pytest.raises(AttributeError):
         samhandling.no_such_name  # noqa: B018
+
+
+def _reference_levels(s: Any) -> dict[str, int]:
+    """levels() as the old code computed it: a fixpoint over every body (quadratic on a long chain)."""
+    from samhandling.paths import KIND_LEVEL, UPWARD
+
+    result = {b.id: b.level for b in s.bodies if b.level is not None}
+    above: dict[str, set[str]] = {b.id: set() for b in s.bodies}
+    for r in s.relations():
+        if r.kind in UPWARD:
+            above[r.source].add(r.target)
+        elif r.kind in (RelationKind.OVERSEES, RelationKind.COMMISSIONS):
+            above[r.target].add(r.source)
+    guess = {b.id: KIND_LEVEL.get(b.kind, 4) for b in s.bodies}
+    free = [b.id for b in s.bodies if b.level is None]
+    current = {**guess, **result}
+    for _ in range(len(free) + 1):
+        changed = False
+        for b in free:
+            ups = [current[u] for u in above[b] if u != b]
+            new = max(ups) + 1 if ups else guess[b]
+            if new != current[b] and new <= len(current) + 5:
+                current[b] = new
+                changed = True
+        if not changed:
+            break
+    return current
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=8),
+    edges=st.lists(
+        st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from(["reports_to", "escalates_to", "oversees",
+                                                                           "commissions", "informs"])),
+        max_size=16,
+    ),
+    fixed=st.lists(st.one_of(st.none(), st.integers(0, 3), st.integers(10, 60)), min_size=8, max_size=8),
+)
+def test_levels_match_the_reference_on_acyclic_graphs(
+    n: int, edges: list[tuple[int, int, str]], fixed: list[int | None]
+) -> None:
+    # Edges only from a higher to a lower number (upward kinds) or the reverse (downward): no cycles.
+    rels = []
+    for a, b, k in edges:
+        if a >= n or b >= n or a == b:
+            continue
+        lo, hi = min(a, b), max(a, b)
+        src, dst = (hi, lo) if k in ("reports_to", "escalates_to") else (lo, hi)
+        rels.append(f"  - {{from: b{src}, to: b{dst}, kind: {k}}}\n")
+    bodies = "".join(
+        f"  - {{id: b{i}, name: Organ {i}, kind: working_group" + (f", level: {fixed[i]}" if fixed[i] is not None else "")
+        + "}\n" for i in range(n)
+    )
+    s = loads(f"structure: t\nname: T\nbodies:\n{bodies}" + (f"relations:\n{''.join(rels)}" if rels else ""))
+    assert samhandling.paths.levels(s) == _reference_levels(s)
+
+
+def test_levels_of_a_long_chain_are_linear() -> None:
+    s = loads(chain(3000))
+    lv = samhandling.paths.levels(s)
+    assert lv["top"] == 0 and lv["c2999"] == 1 and lv["c0"] == 3000
