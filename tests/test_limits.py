@@ -391,15 +391,21 @@ def test_list_loads_a_structure_whose_index_entry_is_stale(
 
     pkg = tmp_path / "samhandling"
     shutil.copytree(BUNDLED_DIR, pkg / "data" / "structures")
-    (pkg / "cli").mkdir()
     index = json.loads(INDEX_FILE.read_text(encoding="utf-8"))
     index["structures"][0]["title"] = "Feil tittel"
     index["structures"][0]["sha256"] = "0" * 64
     (pkg / "data" / "structures" / "index.json").write_text(json.dumps(index), encoding="utf-8")
-    monkeypatch.setattr(structure_cmds, "__file__", str(pkg / "cli" / "structure_cmds.py"))
+    monkeypatch.setattr(structure_cmds, "_bundled_folder", lambda: str(pkg / "data" / "structures"))
     assert main(["list", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [r["title"] for r in rows] == [r["title"] for r in bundled_index()["structures"]]
+    assert structure_cmds._bundled_folder() != str(BUNDLED_DIR)  # the copy was read
+
+
+def test_the_cli_finds_the_bundled_folder() -> None:
+    from samhandling.cli import structure_cmds
+
+    assert Path(structure_cmds._bundled_folder()) == BUNDLED_DIR
 
 
 def test_route_objects_are_unchanged() -> None:

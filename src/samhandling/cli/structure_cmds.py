@@ -50,7 +50,7 @@ def _bundled_rows() -> list[tuple[str, str, int, int, int]]:
     import json
     import os
 
-    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "data", "structures")
+    folder = _bundled_folder()
     try:
         with open(os.path.join(folder, "index.json"), encoding="utf-8") as f:
             index = {r["name"]: r for r in json.load(f)["structures"]}
@@ -72,6 +72,15 @@ def _bundled_rows() -> list[tuple[str, str, int, int, int]]:
         s = load(name)
         rows.append((name, s.name, len(s.bodies), len(s.parties), len(s.rules)))
     return rows
+
+
+def _bundled_folder() -> str:
+    """The folder of the bundled structures (``samhandling/data/structures``), found without importing the loader."""
+    import os
+
+    import samhandling
+
+    return os.path.join(os.path.dirname(os.path.abspath(samhandling.__file__)), "data", "structures")
 
 
 def structure_summary(s: Any) -> dict[str, Any]:
