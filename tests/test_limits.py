@@ -541,3 +541,23 @@ def test_levels_of_a_long_chain_are_linear() -> None:
     s = loads(chain(3000))
     lv = samhandling.paths.levels(s)
     assert lv["top"] == 0 and lv["c2999"] == 1 and lv["c0"] == 3000
+
+
+@pytest.mark.parametrize("kind", ["bomb", "fifo"])
+def test_process_files_are_read_within_the_same_limits(tmp_path: Path, kind: str) -> None:
+    process = tmp_path / "prosess.yaml"
+    if kind == "bomb":
+        process.write_text("process: p\n" + alias_bomb(), encoding="utf-8")
+        expected: type[LimitError] = AliasExpansionError
+    else:
+        os.mkfifo(process)
+        expected = NotAFileError
+    structure = tmp_path / "s.yaml"
+    structure.write_text(
+        "structure: s\nname: S\nbodies:\n  - {id: a, name: A, kind: council, power: decides}\n"
+        "processes:\n  - {name: p, file: prosess.yaml}\n",
+        encoding="utf-8",
+    )
+    s = samhandling.load(str(structure))
+    with pytest.raises(expected):
+        s.process("p")
