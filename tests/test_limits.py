@@ -561,3 +561,25 @@ def test_process_files_are_read_within_the_same_limits(tmp_path: Path, kind: str
     s = samhandling.load(str(structure))
     with pytest.raises(expected):
         s.process("p")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=8),
+    edges=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from(_KINDS)), max_size=20),
+)
+def test_reach_counts_match_networkx_ancestors(n: int, edges: list[tuple[int, int, str]]) -> None:
+    import networkx as nx
+
+    bodies = "".join(f"  - {{id: b{i}, name: Organ {i}, kind: working_group}}\n" for i in range(n))
+    rels = "".join(f"  - {{from: b{a}, to: b{b}, kind: {k}}}\n" for a, b, k in edges if a < n and b < n)
+    s = loads(f"structure: t\nname: T\nbodies:\n{bodies}" + (f"relations:\n{rels}" if rels else ""))
+    up = s.subgraph(["escalates_to", "reports_to"])
+    expected = {b.id: len(nx.ancestors(up, b.id)) for b in s.bodies}
+    assert samhandling.paths.upward_reach_counts(s) == expected
+
+
+def test_deciders_on_a_chain_of_3000_deciding_bodies() -> None:
+    text = chain(3000).replace("power: advises", "power: decides")
+    s = loads(text)
+    assert [b.id for b in samhandling.paths.deciders_for(s, "decide")[:2]] == ["top", "c2999"]
