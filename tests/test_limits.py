@@ -583,3 +583,22 @@ def test_deciders_on_a_chain_of_3000_deciding_bodies() -> None:
     text = chain(3000).replace("power: advises", "power: decides")
     s = loads(text)
     assert [b.id for b in samhandling.paths.deciders_for(s, "decide")[:2]] == ["top", "c2999"]
+
+
+@BOTH_PARSERS
+@pytest.mark.parametrize("reuse", ["merge", "list"])
+def test_nesting_through_a_chain_of_aliases_is_refused(parser: bool, reuse: str) -> None:
+    lines = ["a0: &a0 {x: 1}"]
+    for i in range(1, 3000):
+        lines.append(f"a{i}: &a{i} {{<<: *a{i - 1}, y{i}: {i}}}" if reuse == "merge" else f"a{i}: &a{i} [*a{i - 1}]")
+    with pytest.raises(NestingTooDeepError) as info:
+        yamlio.parse_yaml("\n".join(lines) + "\n", "kjede.yaml")
+    assert info.value.location is not None and info.value.location.file == "kjede.yaml"
+    assert "aliasene" in info.value.message
+
+
+@BOTH_PARSERS
+def test_a_short_chain_of_merges_is_fine(parser: bool) -> None:
+    lines = ["a0: &a0 {x: 1}"] + [f"a{i}: &a{i} {{<<: *a{i - 1}, y{i}: {i}}}" for i in range(1, 20)]
+    data = yamlio.parse_yaml("\n".join(lines) + "\n")
+    assert data["a19"]["x"] == 1 and data["a19"]["y19"] == 19 and data["a19"]["y1"] == 1

@@ -260,9 +260,12 @@ def check_aliases(root: yaml.Node, filename: str) -> None:
     """Refuse a node graph whose aliases expand past the limit, or that contains itself.
 
     Counts, without expanding anything, how many nodes the document would have if every
-    alias were written out (each distinct node is visited once; iterative, no recursion).
+    alias were written out (each distinct node is visited once; iterative, no recursion), and
+    how deep it would nest: a chain of anchors each reusing the one before (``<<: *previous``)
+    nests through aliases where the text does not, and the merge of such a chain recurses.
     """
     expanded: dict[int, int] = {}
+    depth: dict[int, int] = {}
     own = 0
     shared: dict[int, yaml.Node] = {}
     open_nodes: set[int] = set()
@@ -273,7 +276,20 @@ def check_aliases(root: yaml.Node, filename: str) -> None:
         key = id(node)
         if done:
             open_nodes.discard(key)
-            expanded[key] = min(cap, 1 + sum(expanded[id(c)] for c in _children(node)))
+            children = _children(node)
+            expanded[key] = min(cap, 1 + sum(expanded[id(c)] for c in children))
+            if isinstance(node, yaml.CollectionNode):
+                depth[key] = 1 + max((depth[id(c)] for c in children), default=0)
+                if depth[key] > MAX_DEPTH:
+                    mark = node.start_mark
+                    raise NestingTooDeepError(
+                        f"YAML-aliasene (*navn) nøster dokumentet dypere enn {MAX_DEPTH} nivåer "
+                        f"(lister og tabeller inni hverandre, også gjennom gjenbrukte verdier); del opp strukturen",
+                        location=Location(filename, mark.line + 1, mark.column + 1),
+                        details={"limit": MAX_DEPTH},
+                    )
+            else:
+                depth[key] = 0
             continue
         if key in expanded:
             shared[key] = node
