@@ -49,6 +49,8 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/engine_ops.py
 	$(BIN)/python benchmarks/store.py
 	$(BIN)/python benchmarks/forecast.py
+	$(BIN)/python benchmarks/limits.py
+	$(BIN)/python benchmarks/startup.py
 
 docs: $(VENV)/.dev
 	$(BIN)/samhandling steps --markdown > docs/steps.md

@@ -65,11 +65,23 @@ def test_merge_keys_may_be_overridden_without_being_duplicates() -> None:
 # ---------------------------------------------------------------------------- kommunenummer
 
 
-@pytest.mark.parametrize("knr", ['"1108"', "1108", '"0926"', "0926"])
+@pytest.mark.parametrize("knr", ['"1108"', '"0926"', "'0301'"])
 def test_kommunenummer_are_strings(knr: str) -> None:
     value = mini(knr=knr).party("kommune").kommunenummer
     assert isinstance(value, str)
-    assert value == knr.strip('"')
+    assert value == knr.strip("\"'")
+
+
+@pytest.mark.parametrize(("knr", "quoted"), [("1108", '"1108"'), ("0926", '"0926"'), ("0301", '"0301"'), ("1103", '"1103"')])
+def test_unquoted_kommunenummer_is_refused_with_a_hint_to_quote_it(knr: str, quoted: str) -> None:
+    # YAML reads 1103 as a number and, in YAML 1.1 loaders, 0301 as an octal number: the value is
+    # only right by luck, so an unquoted number is refused where it is written.
+    with pytest.raises(SchemaError) as info:
+        mini(knr=knr)
+    assert info.value.code == "unquoted-kommunenummer"
+    assert info.value.location is not None and info.value.location.line == 4
+    assert f"kommunenummer: {quoted}" in info.value.message
+    assert "anførselstegn" in info.value.message
 
 
 @pytest.mark.parametrize("knr", ["926", '"11080"', '"11a8"', "[1108]"])

@@ -135,3 +135,75 @@ bodies:
     assert info.value.details["candidates"] == ["a", "b"]
     assert s.body("a").id == "a"  # an id is always exact
     assert [f.code for f in s.validate()].count("duplicate-name") == 1
+
+
+# ---------------------------------------------------------------------------- adjectives and compounds
+
+
+@pytest.mark.parametrize(
+    ("nynorsk", "bokmal"),
+    [
+        ("Fagleg samarbeidsutval Skrøpelege eldre", "Faglig samarbeidsutvalg skrøpelige eldre"),
+        ("Tverrfagleg team for skrøpelege", "Tverrfaglig team for skrøpelige"),
+        ("Helse- og omsorgstenester", "Helse- og omsorgstjenester"),
+        ("Spesialisthelsetenesta", "Spesialisthelsetjenesten"),
+        ("Brukarutvalet", "Brukerutvalget"),
+        ("Arbeidsgruppa for born og unge", "Arbeidsgruppen for barn og unge"),
+        ("Leiargruppa i sjukehuset", "Ledergruppen i sykehuset"),
+        ("Fagleiar for sjukepleiarar", "Fagleder for sykepleiere"),
+        ("Dagleg leiar", "Daglig leder"),
+        ("Samhandlingsutval for heimetenester", "Samhandlingsutvalg for hjemmetjenester"),
+        ("Helseføretaket", "Helseforetaket"),
+    ],
+)
+def test_nynorsk_adjectives_and_compounds_fold(nynorsk: str, bokmal: str) -> None:
+    assert name_key(nynorsk) == name_key(bokmal)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Fastlegeutvalg", "Fastligeutvalg"),  # «-lege» (a doctor) is not folded like the adjective «-lege»
+        ("Overlege", "Overlig"),
+        ("Sykehus", "Sykehjem"),
+        ("Arbeidsutvalg", "Arbeidsgruppe"),
+        ("Skrøpelige eldre", "Skrøpelige barn"),
+        ("Faglig samarbeidsutvalg skrøpelige eldre", "Faglig samarbeidsutvalg psykisk helse"),
+        ("Brukerutvalg", "Brukerråd"),
+        ("Leder", "Ledere"),
+    ],
+)
+def test_folding_keeps_distinct_names_apart(a: str, b: str) -> None:
+    assert name_key(a) != name_key(b)
+
+
+def test_lege_words_are_left_alone() -> None:
+    assert name_key("Fastlege") == "fastlege"
+    assert name_key("kommuneoverlege") == "kommuneoverlege"
+
+
+def test_skropelege_eldre_found_across_the_languages() -> None:
+    text = """\
+structure: x
+bodies:
+  - {id: fsu-se, name: Fagleg samarbeidsutval Skrøpelege eldre, kind: professional_committee}
+  - {id: fsu-ph, name: Fagleg samarbeidsutval psykisk helse og rus, kind: professional_committee}
+  - {id: fsu, name: Fagleg samarbeidsutval, kind: professional_committee}
+"""
+    s = samhandling.loads(text)
+    assert s.body("Faglig samarbeidsutvalg skrøpelige eldre").id == "fsu-se"
+    assert s.body("Faglig samarbeidsutvalg psykisk helse og rus").id == "fsu-ph"
+    assert s.body("Faglig samarbeidsutvalg").id == "fsu"
+    assert "duplicate-name" not in [f.code for f in s.validate()]
+
+
+def test_no_bundled_structure_gains_a_shared_name() -> None:
+    for name in samhandling.bundled_names():
+        s = samhandling.load(name)
+        assert [f for f in s.load_findings if f.code == "duplicate-name"] == [], name
+        keys = [name_key(n) for b in s.bodies for n in dict.fromkeys(b.names())]
+        owners: dict[str, set[str]] = {}
+        for b in s.bodies:
+            for n in b.names():
+                owners.setdefault(name_key(n), set()).add(b.id)
+        assert all(len(ids) == 1 for ids in owners.values()), (name, keys)

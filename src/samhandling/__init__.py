@@ -8,54 +8,53 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from samhandling.case import AvailableAct, Case, Event
-from samhandling.errors import (
-    ActRefusedError,
-    AmbiguousNameError,
-    AuthorityError,
-    ConflictError,
-    IntegrityError,
-    InvalidStructureError,
-    LoadError,
-    MissingExtraError,
-    NotFoundError,
-    ProcessDefinitionError,
-    RuleError,
-    SamhandlingError,
-    ScheduleError,
-    SchemaError,
-    StateError,
-    StoreError,
-    UnknownBodyError,
-    UnknownPartyError,
-    UsageError,
-    YamlSyntaxError,
-)
-from samhandling.findings import Finding
-from samhandling.loader import bundled_names, load, loads
-from samhandling.location import Location
-from samhandling.model import (
-    Body,
-    BodyKind,
-    DecisionPower,
-    DecisionRule,
-    Mandate,
-    Membership,
-    Modality,
-    Party,
-    PartyKind,
-    Period,
-    Relation,
-    RelationKind,
-    Rule,
-    Seat,
-    Setting,
-    Severity,
-    Side,
-)
-from samhandling.process import ActDef, ProcessDefinition, StateDef, Step
-
 if TYPE_CHECKING:
+    from samhandling.case import AvailableAct, Case, Event
+    from samhandling.errors import (
+        ActRefusedError,
+        AmbiguousNameError,
+        AuthorityError,
+        ConflictError,
+        IntegrityError,
+        InvalidStructureError,
+        LoadError,
+        MissingExtraError,
+        NotFoundError,
+        ProcessDefinitionError,
+        RuleError,
+        SamhandlingError,
+        ScheduleError,
+        SchemaError,
+        StateError,
+        StoreError,
+        UnknownBodyError,
+        UnknownPartyError,
+        UsageError,
+        YamlSyntaxError,
+    )
+    from samhandling.findings import Finding
+    from samhandling.loader import bundled_names, load, loads
+    from samhandling.location import Location
+    from samhandling.model import (
+        Body,
+        BodyKind,
+        DecisionPower,
+        DecisionRule,
+        Mandate,
+        Membership,
+        Modality,
+        Party,
+        PartyKind,
+        Period,
+        Relation,
+        RelationKind,
+        Rule,
+        Seat,
+        Setting,
+        Severity,
+        Side,
+    )
+    from samhandling.process import ActDef, ProcessDefinition, StateDef, Step
     from samhandling.structure import Structure
 
 __version__ = "0.1.0"
@@ -115,10 +114,78 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    # Lazy re-exports: importing these pulls in networkx (Structure) only when asked for.
-    if name == "Structure":
-        from samhandling.structure import Structure
+# Every public name is imported on first use (PEP 562), so that ``import samhandling`` and the CLI's
+# start-up load neither PyYAML nor attrs nor networkx until a feature needs them.
+_LAZY: dict[str, str] = {
+    "ActDef": "samhandling.process",
+    "ActRefusedError": "samhandling.errors",
+    "AmbiguousNameError": "samhandling.errors",
+    "AuthorityError": "samhandling.errors",
+    "AvailableAct": "samhandling.case",
+    "Body": "samhandling.model",
+    "BodyKind": "samhandling.model",
+    "Case": "samhandling.case",
+    "ConflictError": "samhandling.errors",
+    "DecisionPower": "samhandling.model",
+    "DecisionRule": "samhandling.model",
+    "Event": "samhandling.case",
+    "Finding": "samhandling.findings",
+    "IntegrityError": "samhandling.errors",
+    "InvalidStructureError": "samhandling.errors",
+    "LoadError": "samhandling.errors",
+    "Location": "samhandling.location",
+    "Mandate": "samhandling.model",
+    "Membership": "samhandling.model",
+    "MissingExtraError": "samhandling.errors",
+    "Modality": "samhandling.model",
+    "NotFoundError": "samhandling.errors",
+    "Party": "samhandling.model",
+    "PartyKind": "samhandling.model",
+    "Period": "samhandling.model",
+    "ProcessDefinition": "samhandling.process",
+    "ProcessDefinitionError": "samhandling.errors",
+    "Relation": "samhandling.model",
+    "RelationKind": "samhandling.model",
+    "Rule": "samhandling.model",
+    "RuleError": "samhandling.errors",
+    "SamhandlingError": "samhandling.errors",
+    "ScheduleError": "samhandling.errors",
+    "SchemaError": "samhandling.errors",
+    "Seat": "samhandling.model",
+    "Setting": "samhandling.model",
+    "Severity": "samhandling.model",
+    "Side": "samhandling.model",
+    "StateDef": "samhandling.process",
+    "StateError": "samhandling.errors",
+    "Step": "samhandling.process",
+    "StoreError": "samhandling.errors",
+    "UnknownBodyError": "samhandling.errors",
+    "UnknownPartyError": "samhandling.errors",
+    "UsageError": "samhandling.errors",
+    "YamlSyntaxError": "samhandling.errors",
+    "bundled_names": "samhandling.loader",
+    "load": "samhandling.loader",
+    "loads": "samhandling.loader",
+    "Structure": "samhandling.structure",
+}
 
-        return Structure
-    raise AttributeError(f"module 'samhandling' has no attribute {name!r}")
+
+def __getattr__(name: str) -> Any:
+    import importlib
+
+    module = _LAZY.get(name)
+    if module is None:
+        # A submodule used as an attribute (``samhandling.loader``), as when the package imported them eagerly.
+        try:
+            return importlib.import_module(f"samhandling.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"samhandling.{name}":
+                raise
+        raise AttributeError(f"module 'samhandling' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

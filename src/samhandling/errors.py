@@ -64,6 +64,42 @@ class SchemaError(LoadError):
     code = "schema"
 
 
+class LimitError(LoadError):
+    """Input past one of samhandling's size limits (file size, YAML aliases, nesting depth, route count).
+
+    The limits keep a hostile or broken file from hanging or exhausting the process; see docs/format.md.
+    ``details`` names the limit (``limit``) and, where known, the value found (``found``).
+    """
+
+    code = "limit"
+
+
+class FileTooLargeError(LimitError):
+    code = "file-too-large"
+
+
+class NotAFileError(LimitError):
+    """A directory, device, FIFO or socket given where a YAML file was expected."""
+
+    code = "not-a-file"
+
+
+class AliasExpansionError(LimitError):
+    """YAML aliases (``*anchor``) that expand to far more nodes than the document holds (an alias bomb)."""
+
+    code = "alias-expansion"
+
+
+class NestingTooDeepError(LimitError):
+    code = "too-deep"
+
+
+class TooManyRoutesError(LimitError):
+    """A query for every route between bodies that would list more routes than the limit."""
+
+    code = "too-many-routes"
+
+
 class NotFoundError(SamhandlingError):
     """A name (structure, body, party, process, case) that does not exist."""
 

@@ -37,7 +37,7 @@ from samhandling.model import (
     Side,
     SourceRef,
 )
-from samhandling.yamlio import MarkedDict, MarkedList, parse_yaml, read_yaml
+from samhandling.yamlio import MarkedDict, MarkedList, PlainDigits, gc_paused, parse_yaml, read_yaml
 
 if TYPE_CHECKING:
     from samhandling.structure import Structure
@@ -60,6 +60,40 @@ def bundled_names() -> list[str]:
     return sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
 
 
+INDEX_FILE = BUNDLED_DIR / "index.json"
+"""A summary of the bundled structures (name, title, counts, SHA-256 of the file) for ``samhandling list``.
+
+Generated from the YAML files by :func:`write_bundled_index` (``python scripts/bundled_index.py``);
+tests/test_limits.py checks that it is current. The CLI uses an entry only while the hash of the YAML
+file still matches, so a stale entry costs time, never a wrong answer.
+"""
+
+
+def bundled_index() -> dict[str, Any]:
+    """The index of the bundled structures, worked out from the YAML files (see :data:`INDEX_FILE`)."""
+    import hashlib
+
+    rows = []
+    for name in bundled_names():
+        path = BUNDLED_DIR / f"{name}.yaml"
+        s = load(name)
+        rows.append({
+            "name": name, "title": s.name, "bodies": len(s.bodies), "parties": len(s.parties),
+            "rules": len(s.rules), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+        })
+    return {"format": 1, "structures": rows}
+
+
+def write_bundled_index(path: Path = INDEX_FILE) -> Path:
+    """Write :func:`bundled_index` to ``path`` (sorted, one structure a line, stable for diffs)."""
+    import json
+
+    index = bundled_index()
+    lines = ",\n".join("    " + json.dumps(r, ensure_ascii=False, sort_keys=True) for r in index["structures"])
+    path.write_text(f'{{"format": 1, "structures": [\n{lines}\n]}}\n', encoding="utf-8")
+    return path
+
+
 def resolve_source(name_or_path: str | Path) -> Path:
     """A bundled name (``sor-rogaland``) or a path to a YAML file."""
     text = str(name_or_path)
@@ -78,13 +112,15 @@ def load(name_or_path: str | Path) -> Structure:
     """Load a bundled structure by name, or a structure file by path."""
     path = resolve_source(name_or_path)
     display = f"{path.stem}.yaml" if path.parent == BUNDLED_DIR else str(path)
-    data = read_yaml(path, display)
-    return build_structure(data, filename=display, path=path)
+    with gc_paused():
+        data = read_yaml(path, display)
+        return build_structure(data, filename=display, path=path)
 
 
 def loads(text: str, filename: str = "<tekst>") -> Structure:
     """Load a structure from YAML text."""
-    return build_structure(parse_yaml(text, filename), filename=filename, path=None)
+    with gc_paused():
+        return build_structure(parse_yaml(text, filename), filename=filename, path=None)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -302,6 +338,15 @@ def _party(item: Any, where: Location) -> Party:
     m = _Map(item, "en part (parties)", where, _PARTY_KEYS)
     kind = m.enum("kind", PartyKind)
     side = m.enum("side", Side, DEFAULT_SIDE[kind])
+    raw_knr = m.raw("kommunenummer")
+    if isinstance(raw_knr, PlainDigits) or (isinstance(raw_knr, int) and not isinstance(raw_knr, bool)):
+        written = str(raw_knr)
+        raise SchemaError(
+            f"kommunenummer {written} står uten anførselstegn, og YAML leser sifre uten anførselstegn som et tall "
+            f"(en ledende null kan forsvinne); skriv det i anførselstegn: kommunenummer: \"{written.zfill(4)}\"",
+            code="unquoted-kommunenummer",
+            location=m.loc("kommunenummer"),
+        )
     knr = m.str("kommunenummer")
     if knr is not None and not (len(knr) == 4 and knr.isdigit()):
         raise SchemaError(

@@ -51,7 +51,66 @@ NYNORSK_TO_BOKMAL: dict[str, str] = {
     "ein": "en",
     "i": "i",
     "og": "og",
+    # Adjectives in -lege (plural/definite): listed one by one, since «-lege» is also «lege» (a doctor):
+    # «fastlege», «overlege» must stay as they are. The singular «-leg» is folded by a suffix rule below.
+    "skrøpelege": "skrøpelige",
+    "daglege": "daglige",
+    "vanlege": "vanlige",
+    "ansvarlege": "ansvarlige",
+    "helsefaglege": "helsefaglige",
+    "tverrfaglege": "tverrfaglige",
+    "naudsynte": "nødvendige",
+    "naudsynt": "nødvendig",
+    "overordna": "overordnet",
+    "born": "barn",
+    "frå": "fra",
+    "heime": "hjemme",
+    "heimeteneste": "hjemmetjeneste",
+    "heimetenester": "hjemmetjenester",
+    "heimetenesta": "hjemmetjenesten",
+    "sjukeheim": "sykehjem",
+    "sjukeheimar": "sykehjem",
+    "sjukeheimen": "sykehjemmet",
+    "leiing": "ledelse",
+    "leiinga": "ledelsen",
+    "forsking": "forskning",
+    "tilsette": "ansatte",
+    "personar": "personer",
+    "tilbod": "tilbud",
+    "tilboda": "tilbudene",
+    "eininga": "enheten",
+    "eining": "enhet",
 }
+
+# Word endings and beginnings that differ in the same way in every compound: «samarbeidsutval»,
+# «brukarutval», «helsetenester», «omsorgstenesta», «arbeidsgruppa», «sjukepleiar», «fagleg»,
+# «skrøpeleg». None of the nynorsk forms is a bokmål word, so folding them cannot make two distinct
+# bokmål names collide (tests/test_names.py checks pairs that must stay apart).
+_SUFFIXES: tuple[tuple[str, str], ...] = (
+    ("utvala", "utvalgene"),
+    ("utvalet", "utvalget"),
+    ("utval", "utvalg"),
+    ("tenestene", "tjenestene"),
+    ("tenesta", "tjenesten"),
+    ("tenester", "tjenester"),
+    ("teneste", "tjeneste"),
+    ("gruppa", "gruppen"),
+    ("pleiarar", "pleiere"),
+    ("pleiar", "pleier"),
+    ("leiarane", "lederne"),
+    ("leiarar", "ledere"),
+    ("leiaren", "lederen"),
+    ("leiar", "leder"),
+    ("føretaka", "foretakene"),
+    ("føretaket", "foretaket"),
+    ("føretak", "foretak"),
+    ("leg", "lig"),  # fagleg, skrøpeleg, tverrfagleg, ansvarleg (no bokmål word ends in «-leg»)
+)
+_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("sjuk", "syk"),  # sjukehus, sjukepleie, sjukepleiar
+    ("brukar", "bruker"),  # brukarutval, brukarrepresentant
+    ("leiar", "leder"),  # leiargruppe, leiarforum
+)
 
 _HYPHEN_BREAK = re.compile(r"(\w)-\s*\n\s*(\w)")  # «beslutnings-\nmyndighet»
 _HYPHEN_SPACE_LOWER = re.compile(r"(\w)- (?=[a-zæøå])")  # «beslutnings- myndighet»
@@ -82,8 +141,24 @@ def name_key(name: str) -> str:
     text = clean_text(name).casefold()
     text = _HYPHEN_SPACE_LOWER.sub(r"\1", text)
     text = _PUNCT.sub(" ", text)
-    words = [NYNORSK_TO_BOKMAL.get(w, w) for w in text.split()]
+    words = ["-".join(_fold_word(part) for part in w.split("-")) for w in text.split()]
     return " ".join(words)
+
+
+def _fold_word(word: str) -> str:
+    """The bokmål form of one case-folded nynorsk word (unchanged when it is not a known variant)."""
+    if word in NYNORSK_TO_BOKMAL:
+        return NYNORSK_TO_BOKMAL[word]
+    for old, new in _PREFIXES:
+        if word.startswith(old) and len(word) > len(old) + 2:
+            word = new + word[len(old):]
+            break
+    if word in NYNORSK_TO_BOKMAL:
+        return NYNORSK_TO_BOKMAL[word]
+    for old, new in _SUFFIXES:
+        if word.endswith(old) and len(word) >= len(old) + 3:
+            return word[: -len(old)] + new
+    return word
 
 
 def slug(name: str) -> str:

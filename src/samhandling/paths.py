@@ -1,6 +1,8 @@
 """Path queries on the governance graph: escalation routes, deciders, oversight.
 
-Everything here reads :attr:`Structure.graph`; nothing is a hard-coded list.
+Everything here reads the structure's relations (:meth:`Structure.out_relations` and friends, the
+adjacency of :attr:`Structure.graph`); nothing is a hard-coded list. Every query is linear in the
+size of the graph except the ones that list every route, which stop at :data:`MAX_ROUTES`.
 
 Escalation rule
     A case goes *up* along ``escalates_to`` and ``reports_to`` relations. At each
@@ -21,12 +23,14 @@ just the body itself) and :func:`escalation_paths` returns ``[]``. Neither raise
 from __future__ import annotations
 
 import enum
+import weakref
+from collections import deque
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from samhandling.errors import NotFoundError, UsageError
+from samhandling.errors import NotFoundError, TooManyRoutesError, UsageError
 from samhandling.model import Body, BodyKind, DecisionPower, RelationKind
 
 if TYPE_CHECKING:
@@ -74,22 +78,51 @@ class Route:
 
 # ---------------------------------------------------------------------------- helpers
 
+MAX_ROUTES = 1_000
+"""The most routes :func:`escalation_paths` and :func:`all_paths` list before refusing (``too-many-routes``)."""
+
+
+class _Ranker:
+    """Out-edges of a body, best first (see the module's escalation rule), for one query.
+
+    The file order of the bodies is worked out once per query, so that walking a chain of
+    n bodies costs O(n) edge look-ups, not O(n²).
+    """
+
+    def __init__(self, structure: Structure, kinds: Sequence[RelationKind]) -> None:
+        self.structure = structure
+        self.rank = {k: i for i, k in enumerate(kinds)}
+        self.keys = {k.value for k in kinds}
+        self.order = {b.id: i for i, b in enumerate(structure.bodies)}
+        self._cache: dict[str, list[Hop]] = {}
+
+    def edges(self, body_id: str) -> list[Hop]:
+        """Out-edges of the wanted kinds, best first; parallel edges to one body count once (the best kind)."""
+        found = self._cache.get(body_id)
+        if found is not None:
+            return found
+        structure = self.structure
+        hops: list[Hop] = []
+        for relation in structure.out_relations(body_id):
+            if relation.kind in self.rank:
+                hops.append(Hop(body_id, relation.target, relation.kind, relation.label))
+
+        def score(h: Hop) -> tuple[int, int, int, int]:
+            t = structure.body(h.target)
+            level = t.level if t.level is not None else 99
+            return (self.rank[h.kind], 0 if t.can_decide else 1, level, self.order[h.target])
+
+        best: dict[str, Hop] = {}
+        for hop in sorted(hops, key=score):
+            best.setdefault(hop.target, hop)
+        found = list(best.values())
+        self._cache[body_id] = found
+        return found
+
 
 def _up_edges(structure: Structure, body_id: str, kinds: Sequence[RelationKind]) -> list[Hop]:
     """Out-edges of ``body_id`` of the given kinds, best first (see the module's escalation rule)."""
-    rank = {k: i for i, k in enumerate(kinds)}
-    order = {b: i for i, b in enumerate(structure.graph.nodes)}
-    hops: list[Hop] = []
-    for _, target, key, data in structure.graph.out_edges(body_id, keys=True, data=True):
-        kind = RelationKind(key)
-        if kind in rank:
-            hops.append(Hop(body_id, target, kind, data["relation"].label))
-
-    def score(h: Hop) -> tuple[int, int, int, int]:
-        t = structure.body(h.target)
-        return (rank[h.kind], 0 if t.can_decide else 1, t.level if t.level is not None else 99, order[h.target])
-
-    return sorted(hops, key=score)
+    return _Ranker(structure, kinds).edges(body_id)
 
 
 def _first_decider(structure: Structure, bodies: Iterable[str]) -> str | None:
@@ -101,64 +134,220 @@ def _route(structure: Structure, start: str, hops: Sequence[Hop]) -> Route:
     return attrs.evolve(r, decider=_first_decider(structure, r.bodies))
 
 
+def _reaching(structure: Structure, goal: str, keys: set[str]) -> set[str]:
+    """The bodies from which ``goal`` can be reached along relations with the given keys (breadth first)."""
+    found = {goal}
+    todo = deque([goal])
+    while todo:
+        node = todo.popleft()
+        for relation in structure.in_relations(node):
+            if relation.kind.value in keys and relation.source not in found:
+                found.add(relation.source)
+                todo.append(relation.source)
+    return found
+
+
+def _too_many(start: str, limit: int, what: str) -> TooManyRoutesError:
+    return TooManyRoutesError(
+        f"det finnes {what} fra «{start}» enn grensen på {limit}; be om den foretrukne veien "
+        "(escalation_path) i stedet for alle, eller gi en høyere grense (limit=...)",
+        details={"limit": limit, "start": start},
+    )
+
+
 def _simple_routes(
-    structure: Structure, start: str, kinds: Sequence[RelationKind], goal: str | None
+    structure: Structure, start: str, kinds: Sequence[RelationKind], goal: str | None, limit: int = MAX_ROUTES
 ) -> list[list[Hop]]:
     """Every simple route from ``start``, best first; to ``goal`` or, without one, to a dead end.
 
-    Parallel edges between the same two bodies count once (the best kind is kept).
+    Parallel edges between the same two bodies count once (the best kind is kept). Depth first with
+    an explicit stack (no recursion limit on long chains); with a goal only bodies that can reach it
+    are entered. More than ``limit`` routes, or a search that would have to look at more than
+    ``limit`` times the number of bodies steps, raise :class:`TooManyRoutesError`: the number of
+    simple routes can grow exponentially with the size of the graph.
     """
+    ranker = _Ranker(structure, kinds)
+    useful = _reaching(structure, goal, ranker.keys) if goal is not None else None
+    if useful is not None and start not in useful:
+        return []
+    budget = max(1, limit) * (len(structure.bodies) + 1)
     out: list[list[Hop]] = []
+    hops: list[Hop] = []
+    seen = {start}
+    # Each frame: the candidate hops from one body and the index of the next one to try.
+    stack: list[tuple[list[Hop], int]] = []
 
-    def walk(node: str, seen: set[str], hops: list[Hop]) -> None:
-        if goal is not None and node == goal:
-            out.append(list(hops))
-            return
-        nexts: dict[str, Hop] = {}
-        for hop in _up_edges(structure, node, kinds):
-            nexts.setdefault(hop.target, hop)
-        fresh = [h for h in nexts.values() if h.target not in seen]
-        if not fresh:
-            if goal is None and hops:
-                out.append(list(hops))
-            return
-        for hop in fresh:
-            seen.add(hop.target)
-            hops.append(hop)
-            walk(hop.target, seen, hops)
-            hops.pop()
-            seen.discard(hop.target)
+    def candidates(node: str) -> list[Hop]:
+        return [h for h in ranker.edges(node) if h.target not in seen and (useful is None or h.target in useful)]
 
-    walk(start, {start}, [])
+    def found() -> None:
+        if len(out) >= limit:
+            raise _too_many(start, limit, "flere veier")
+        out.append(list(hops))
+
+    if goal is not None and start == goal:
+        return [[]]
+    first = candidates(start)
+    if not first:
+        return out
+    stack.append((first, 0))
+    steps = 0
+    while stack:
+        options, index = stack[-1]
+        if index >= len(options):
+            stack.pop()
+            if hops:
+                seen.discard(hops.pop().target)
+            continue
+        stack[-1] = (options, index + 1)
+        hop = options[index]
+        if hop.target in seen:  # taken further up the current route since the options were listed
+            continue
+        steps += 1
+        if steps > budget:
+            raise _too_many(start, limit, "for mange mulige veier å lete gjennom (flere")
+        hops.append(hop)
+        seen.add(hop.target)
+        if goal is not None and hop.target == goal:
+            found()
+            seen.discard(hops.pop().target)
+            continue
+        nexts = candidates(hop.target)
+        if not nexts:
+            if goal is None:
+                found()
+            seen.discard(hops.pop().target)
+            continue
+        stack.append((nexts, 0))
     return out
 
 
 # ---------------------------------------------------------------------------- escalation
 
 
-def escalation_paths(structure: Structure, body: Body | str) -> list[Route]:
-    """Every escalation route from ``body`` to the top, the preferred one first; ``[]`` when none."""
+def escalation_paths(structure: Structure, body: Body | str, *, limit: int = MAX_ROUTES) -> list[Route]:
+    """Every escalation route from ``body`` to the top, the preferred one first; ``[]`` when none.
+
+    More than ``limit`` routes raise :class:`~samhandling.errors.TooManyRoutesError` (``too-many-routes``).
+    """
     start = structure.body(body).id
-    return [_route(structure, start, hops) for hops in _simple_routes(structure, start, UPWARD, None)]
+    return [_route(structure, start, hops) for hops in _simple_routes(structure, start, UPWARD, None, limit)]
 
 
 def escalation_path(structure: Structure, body: Body | str) -> Route:
-    """The preferred escalation route from ``body`` (empty, not an error, when it has none)."""
-    routes = escalation_paths(structure, body)
-    return routes[0] if routes else _route(structure, structure.body(body).id, ())
+    """The preferred escalation route from ``body`` (empty, not an error, when it has none).
+
+    The best unvisited next body at each step, until no upward relation leads to a body not yet on
+    the route: linear in the length of the route, however many other routes the graph has.
+    """
+    start = structure.body(body).id
+    ranker = _Ranker(structure, UPWARD)
+    seen = {start}
+    hops: list[Hop] = []
+    node = start
+    while True:
+        hop = next((h for h in ranker.edges(node) if h.target not in seen), None)
+        if hop is None:
+            break
+        hops.append(hop)
+        seen.add(hop.target)
+        node = hop.target
+    return _route(structure, start, hops)
 
 
 def can_reach_decider(structure: Structure, body: Body | str) -> bool:
-    """Whether some escalation route from ``body`` passes a body that can decide."""
-    return any(structure.body(b).can_decide for r in escalation_paths(structure, body) for b in r.bodies[1:])
+    """Whether some escalation route from ``body`` passes a body that can decide.
+
+    Every body reachable upwards lies on some route, so this asks whether a deciding body is
+    reachable. The answer for every body is worked out at once (one backward search from the
+    deciding bodies, linear in the graph) and remembered for the structure, so that checking
+    every body of a structure stays linear too.
+    """
+    found = structure.body(body)
+    if not found.can_decide:
+        return found.id in _reaching_deciders(structure)
+    # A deciding body counts only other deciding bodies on its routes (a route never returns to its start).
+    seen = {found.id}
+    todo = deque([found.id])
+    while todo:
+        for relation in structure.out_relations(todo.popleft()):
+            if relation.kind in UPWARD and relation.target not in seen:
+                if structure.body(relation.target).can_decide:
+                    return True
+                seen.add(relation.target)
+                todo.append(relation.target)
+    return False
+
+
+_DECIDER_CACHE: weakref.WeakKeyDictionary[Structure, tuple[int, frozenset[str]]] = weakref.WeakKeyDictionary()
+
+
+def _reaching_deciders(structure: Structure) -> frozenset[str]:
+    """The bodies from which a deciding body is reachable upwards (for a deciding body: maybe only itself)."""
+    stamp = structure.revision
+    cached = _DECIDER_CACHE.get(structure)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    keys = {k.value for k in UPWARD}
+    found: set[str] = set()
+    todo: deque[str] = deque()
+    for b in structure.bodies:
+        if b.can_decide:
+            todo.append(b.id)
+    while todo:
+        node = todo.popleft()
+        for relation in structure.in_relations(node):
+            if relation.kind.value in keys and relation.source not in found:
+                found.add(relation.source)
+                todo.append(relation.source)
+    result = frozenset(found)
+    _DECIDER_CACHE[structure] = (stamp, result)
+    return result
 
 
 def upward_cycles(structure: Structure) -> list[list[str]]:
-    """Reporting/escalation lines that go round in a circle (each as a list of body ids)."""
+    """Reporting/escalation lines that go round in a circle (each as a list of body ids).
+
+    One cycle per group of bodies that reach each other (strongly connected component), the
+    shortest one through the group's first body in file order: linear in the graph, where listing
+    every elementary cycle could take exponential time.
+    """
     import networkx as nx
 
-    up = nx.DiGraph(structure.subgraph(UPWARD))
-    return [list(c) for c in nx.simple_cycles(up)]
+    order = {b.id: i for i, b in enumerate(structure.bodies)}
+    up = nx.DiGraph()
+    up.add_nodes_from(order)
+    up.add_edges_from((r.source, r.target) for r in structure.relations() if r.kind in UPWARD)
+    cycles: list[list[str]] = []
+    for component in nx.strongly_connected_components(up):
+        first = min(component, key=order.__getitem__)
+        if len(component) == 1 and not up.has_edge(first, first):
+            continue
+        cycles.append(_cycle_through(up, first, component, order))
+    return sorted(cycles, key=lambda c: order[c[0]])
+
+
+def _cycle_through(up: object, first: str, component: set[str], order: dict[str, int]) -> list[str]:
+    """The shortest cycle from ``first`` back to itself inside ``component`` (breadth first)."""
+    graph: Any = up
+    if graph.has_edge(first, first):
+        return [first]
+    parent: dict[str, str] = {}
+    todo = deque([first])
+    while todo:
+        node = todo.popleft()
+        for target in sorted(graph.successors(node), key=order.__getitem__):
+            if target not in component:
+                continue
+            if target == first:
+                path = [node]
+                while path[-1] != first:
+                    path.append(parent[path[-1]])
+                return path[::-1]
+            if target not in parent:
+                parent[target] = node
+                todo.append(target)
+    return [first]  # not reached: a component with more than one body has a cycle through each of them
 
 
 def all_paths(
@@ -166,16 +355,19 @@ def all_paths(
     source: Body | str,
     target: Body | str,
     kinds: Iterable[RelationKind | str] | None = None,
+    *,
+    limit: int = MAX_ROUTES,
 ) -> list[Route]:
     """Every simple route from ``source`` to ``target`` along relations of ``kinds`` (default: upward).
 
     The order of ``kinds`` is the preference between parallel relations; routes come best first.
+    More than ``limit`` routes raise :class:`~samhandling.errors.TooManyRoutesError`.
     """
     a, b = structure.body(source).id, structure.body(target).id
     wanted = tuple(RelationKind(k) for k in kinds) if kinds is not None else UPWARD
     if a == b:
         return [_route(structure, a, ())]
-    return [_route(structure, a, hops) for hops in _simple_routes(structure, a, wanted, b)]
+    return [_route(structure, a, hops) for hops in _simple_routes(structure, a, wanted, b, limit)]
 
 
 # ---------------------------------------------------------------------------- oversight
@@ -184,9 +376,9 @@ def all_paths(
 def _reach(structure: Structure, body: Body | str, kind: RelationKind, transitive: bool) -> list[Body]:
     start = structure.body(body).id
     found: dict[str, None] = {}
-    todo = [start]
+    todo = deque([start])
     while todo:
-        node = todo.pop(0)
+        node = todo.popleft()
         for t in structure.targets(node, kind):
             if t.id not in found and t.id != start:
                 found[t.id] = None
@@ -275,12 +467,43 @@ def deciders_for(structure: Structure, act_kind: ActKind | str) -> list[Body]:
         found = _sources_of_kind(structure, RelationKind.OVERSEES)
     if len(found) < 2:
         return found
+    order = {b.id: i for i, b in enumerate(bodies)}
+    reach = upward_reach_counts(structure)
+    return sorted(found, key=lambda b: (-reach[b.id], b.level if b.level is not None else 99, order[b.id]))
+
+
+def upward_reach_counts(structure: Structure) -> dict[str, int]:
+    """For every body, how many other bodies reach it along escalation and reporting lines.
+
+    The same numbers as ``len(networkx.ancestors(up, body))`` for each body, for all bodies at once:
+    one pass over the strongly connected components in topological order, carrying the set of bodies
+    above as a bit set (an int), instead of one graph search per body.
+    """
     import networkx as nx
 
-    up = structure.subgraph(UPWARD)
-    order = {b.id: i for i, b in enumerate(bodies)}
-    reach = {b.id: len(nx.ancestors(up, b.id)) for b in found}
-    return sorted(found, key=lambda b: (-reach[b.id], b.level if b.level is not None else 99, order[b.id]))
+    index = {b.id: i for i, b in enumerate(structure.bodies)}
+    up = nx.DiGraph()
+    up.add_nodes_from(index)
+    up.add_edges_from((r.source, r.target) for r in structure.relations() if r.kind in UPWARD)
+    dag = nx.condensation(up)
+    members: dict[int, int] = {}
+    for c, data in dag.nodes(data=True):
+        bits = 0
+        for b in data["members"]:
+            bits |= 1 << index[b]
+        members[c] = bits
+    above: dict[int, int] = {}
+    for c in nx.topological_sort(dag):
+        bits = 0
+        for p in dag.predecessors(c):
+            bits |= above[p] | members[p]
+        above[c] = bits
+    counts: dict[str, int] = {}
+    for c, data in dag.nodes(data=True):
+        n = above[c].bit_count() + len(data["members"]) - 1
+        for b in data["members"]:
+            counts[b] = n
+    return counts
 
 
 def decider(structure: Structure, act_kind: ActKind | str = ActKind.DECIDE) -> Body:
@@ -336,14 +559,46 @@ def levels(structure: Structure) -> dict[str, int]:
         elif r.kind in (RelationKind.OVERSEES, RelationKind.COMMISSIONS):
             above[r.target].add(r.source)
     guess = {b.id: KIND_LEVEL.get(b.kind, 4) for b in structure.bodies}
-    free = [b.id for b in structure.bodies if b.level is None]
     current = {**guess, **result}
-    for _ in range(len(free) + 1):  # a fixpoint; bounded so that a cycle cannot loop forever
+    cap = len(current) + 5
+    # Bodies whose level follows from the bodies above them, taken top down (Kahn's order): linear.
+    below: dict[str, list[str]] = {b: [] for b in above}
+    waiting: dict[str, int] = {}
+    for b, ups in above.items():
+        ups.discard(b)
+        if b in result:  # a level written in the file depends on nothing
+            waiting[b] = 0
+            continue
+        for u in ups:
+            below[u].append(b)
+        waiting[b] = len(ups)
+    ready = deque(b for b, n in waiting.items() if n == 0)
+    done: set[str] = set()
+    while ready:
+        b = ready.popleft()
+        done.add(b)
+        if b not in result:
+            heights = [current[u] for u in above[b]]
+            new = max(heights) + 1 if heights else guess[b]
+            if new <= cap:
+                current[b] = new
+        for child in below[b]:
+            waiting[child] -= 1
+            if waiting[child] == 0:
+                ready.append(child)
+    if len(done) == len(current):
+        return current
+    # Some body sits on or below a cycle of these lines (contradicting lines, e.g. A oversees B and A reports
+    # to B): the old fixpoint over every body, bounded so that a cycle cannot loop forever. Quadratic, but
+    # only for such structures, and with the same result as before.
+    current = {**guess, **result}
+    free = [b.id for b in structure.bodies if b.level is None]
+    for _ in range(len(free) + 1):
         changed = False
         for b in free:
-            ups = [current[u] for u in above[b] if u != b]
-            new = max(ups) + 1 if ups else guess[b]
-            if new != current[b] and new <= len(current) + 5:
+            heights = [current[u] for u in above[b]]
+            new = max(heights) + 1 if heights else guess[b]
+            if new != current[b] and new <= cap:
                 current[b] = new
                 changed = True
         if not changed:

@@ -1,10 +1,15 @@
 """A governance structure: parties, bodies and rules over one networkx graph.
 
-The :class:`networkx.MultiDiGraph` in :attr:`Structure.graph` is the single source
-of truth for relations between bodies: nodes are body ids (with the
-:class:`~samhandling.model.Body` in the ``body`` attribute), edges are keyed by
-their :class:`~samhandling.model.RelationKind` value and carry the
-:class:`~samhandling.model.Relation` in ``relation``.
+The :class:`networkx.MultiDiGraph` in :attr:`Structure.graph` holds the relations
+between bodies: nodes are body ids (with the :class:`~samhandling.model.Body` in the
+``body`` attribute), edges are keyed by their :class:`~samhandling.model.RelationKind`
+value and carry the :class:`~samhandling.model.Relation` in ``relation``.
+
+The graph is built on first use, from the same relations the structure keeps in a
+plain adjacency table (:meth:`Structure.out_relations`, :meth:`Structure.in_relations`,
+in the graph's own order), so that loading and showing a structure does not import
+networkx (issue 15); relation look-ups and path queries read the table directly.
+A structure does not change after loading, so the two always agree.
 """
 
 from __future__ import annotations
@@ -13,8 +18,6 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import networkx as nx
 
 from samhandling.errors import AmbiguousNameError, UnknownBodyError, UnknownPartyError
 from samhandling.findings import Finding
@@ -36,6 +39,8 @@ from samhandling.model import (
 from samhandling.names import name_key
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from samhandling.paths import Route
     from samhandling.process import ProcessDefinition
 
@@ -71,7 +76,10 @@ class Structure:
         self.extensions = extensions
         self.filename = filename
         self.path = path
-        self.graph: nx.MultiDiGraph = nx.MultiDiGraph(structure=id)
+        self._graph: nx.MultiDiGraph | None = None
+        # source -> target -> relation kind value -> Relation, and the reverse: the graph's adjacency.
+        self._out: dict[str, dict[str, dict[str, Relation]]] = {}
+        self._in: dict[str, dict[str, dict[str, Relation]]] = {}
         self.memberships: list[Membership] = []
         self.load_findings: list[Finding] = []
         self._bodies: dict[str, Body] = {}
@@ -79,6 +87,8 @@ class Structure:
         self._body_index: dict[str, set[str]] = {}
         self._party_index: dict[str, set[str]] = {}
         self._processes: dict[str, ProcessDefinition] | None = None
+        self.revision = 0
+        """Counts changes to the graph while it is built (caches of path queries compare it)."""
         for party in parties:
             self._add_party(party)
         for body in bodies:
@@ -110,7 +120,11 @@ class Structure:
             self._dup("organet", body.id, body.location, self._bodies[body.id].location)
             return
         self._bodies[body.id] = body
-        self.graph.add_node(body.id, body=body)
+        self.revision += 1
+        self._out[body.id] = {}
+        self._in[body.id] = {}
+        if self._graph is not None:
+            self._graph.add_node(body.id, body=body)
         for name in body.names():
             self._body_index.setdefault(name_key(name), set()).add(body.id)
 
@@ -133,7 +147,12 @@ class Structure:
             return None
 
     def _add_relation(self, relation: Relation) -> None:
-        self.graph.add_edge(relation.source, relation.target, key=relation.kind.value, relation=relation)
+        self.revision += 1
+        key = relation.kind.value
+        self._out[relation.source].setdefault(relation.target, {})[key] = relation
+        self._in[relation.target].setdefault(relation.source, {})[key] = relation
+        if self._graph is not None:
+            self._graph.add_edge(relation.source, relation.target, key=key, relation=relation)
 
     def _add_membership(self, membership: Membership) -> None:
         self.memberships.append(membership)
@@ -244,24 +263,54 @@ class Structure:
 
     # ------------------------------------------------------------------ relations
 
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The relations as a :class:`networkx.MultiDiGraph` (built on first use, then kept)."""
+        if self._graph is None:
+            import networkx as nx
+
+            graph = nx.MultiDiGraph(structure=self.id)
+            for body in self._bodies.values():
+                graph.add_node(body.id, body=body)
+            for relation in self.relations():
+                graph.add_edge(relation.source, relation.target, key=relation.kind.value, relation=relation)
+            self._graph = graph
+        return self._graph
+
     def relations(self, kind: RelationKind | str | None = None) -> list[Relation]:
+        """Every relation (of ``kind``), in the graph's edge order: by source body, then first use of the target."""
         wanted = None if kind is None else RelationKind(kind).value
-        return [d["relation"] for _, _, k, d in self.graph.edges(keys=True, data=True) if wanted in (None, k)]
+        return [
+            r for targets in self._out.values() for keyed in targets.values() for k, r in keyed.items()
+            if wanted in (None, k)
+        ]
+
+    def out_relations(self, body_id: str) -> Iterator[Relation]:
+        """The relations from the body with id ``body_id`` (``graph.out_edges`` order)."""
+        for keyed in self._out[body_id].values():
+            yield from keyed.values()
+
+    def in_relations(self, body_id: str) -> Iterator[Relation]:
+        """The relations to the body with id ``body_id`` (``graph.in_edges`` order)."""
+        for keyed in self._in[body_id].values():
+            yield from keyed.values()
 
     def targets(self, body: str | Body, kind: RelationKind | str) -> list[Body]:
         """Bodies that ``body`` has a relation of ``kind`` to (e.g. whom it reports to)."""
         body_id = self.body(body).id
         key = RelationKind(kind).value
-        return [self._bodies[t] for _, t, k in self.graph.out_edges(body_id, keys=True) if k == key]
+        return [self._bodies[t] for t, keyed in self._out[body_id].items() if key in keyed]
 
     def sources_of(self, body: str | Body, kind: RelationKind | str) -> list[Body]:
         """Bodies that have a relation of ``kind`` to ``body`` (e.g. who reports to it)."""
         body_id = self.body(body).id
         key = RelationKind(kind).value
-        return [self._bodies[s] for s, _, k in self.graph.in_edges(body_id, keys=True) if k == key]
+        return [self._bodies[s] for s, keyed in self._in[body_id].items() if key in keyed]
 
     def subgraph(self, kinds: Iterable[RelationKind | str]) -> nx.MultiDiGraph:
         """A view of the graph with only the given relation kinds."""
+        import networkx as nx
+
         keys = {RelationKind(k).value for k in kinds}
         return nx.subgraph_view(self.graph, filter_edge=lambda u, v, k: k in keys)
 

@@ -30,17 +30,57 @@ def register(sub: Any) -> None:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from samhandling.loader import bundled_names, load
-
-    rows = []
-    for name in bundled_names():
-        s = load(name)
-        rows.append((name, s.name, len(s.bodies), len(s.parties), len(s.rules)))
+    rows = _bundled_rows()
     if args.json:
         emit_json([dict(zip(("name", "title", "bodies", "parties", "rules"), r, strict=True)) for r in rows])
     else:
         table(("navn", "struktur", "organer", "parter", "regler"), rows)
     return 0
+
+
+def _bundled_rows() -> list[tuple[str, str, int, int, int]]:
+    """Name, title and counts of every bundled structure, from the index where it is current.
+
+    ``data/structures/index.json`` (see :data:`samhandling.loader.INDEX_FILE`) holds the summary and
+    the SHA-256 of each YAML file; a file whose hash differs, or that the index lacks, is loaded. So
+    the common case reads one small JSON file and hashes 75 kB, and imports neither PyYAML nor
+    attrs nor networkx.
+    """
+    import hashlib
+    import json
+    import os
+
+    folder = _bundled_folder()
+    try:
+        with open(os.path.join(folder, "index.json"), encoding="utf-8") as f:
+            index = {r["name"]: r for r in json.load(f)["structures"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        index = {}
+    rows: list[tuple[str, str, int, int, int]] = []
+    for entry in sorted(os.listdir(folder)):
+        if not entry.endswith(".yaml"):
+            continue
+        name = entry[: -len(".yaml")]
+        with open(os.path.join(folder, entry), "rb") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+        known = index.get(name)
+        if known is not None and known.get("sha256") == digest:
+            rows.append((name, known["title"], known["bodies"], known["parties"], known["rules"]))
+            continue
+        from samhandling.loader import load
+
+        s = load(name)
+        rows.append((name, s.name, len(s.bodies), len(s.parties), len(s.rules)))
+    return rows
+
+
+def _bundled_folder() -> str:
+    """The folder of the bundled structures (``samhandling/data/structures``), found without importing the loader."""
+    import os
+
+    import samhandling
+
+    return os.path.join(os.path.dirname(os.path.abspath(samhandling.__file__)), "data", "structures")
 
 
 def structure_summary(s: Any) -> dict[str, Any]:
