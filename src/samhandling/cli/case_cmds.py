@@ -1,8 +1,9 @@
-"""CLI verbs on durable cases: ``samhandling case new|act|show|history|list|verify``.
+"""CLI verbs on durable cases: ``samhandling case new|act|correct|show|history|list|verify``.
 
 The store is ``--db URL``, else ``$SAMHANDLING_DB``, else ``samhandling.db`` in
-the current directory (a plain path means SQLite). Human output is Norwegian;
-``--json`` gives stable JSON for scripts.
+the current directory (a plain path means SQLite; see :mod:`samhandling.cli.support`).
+Reading verbs open the store read-only and never create it. Human output is
+Norwegian; ``--json`` gives stable JSON for scripts.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from samhandling.cli.output import emit_json, heading, table
-from samhandling.errors import ActRefusedError, UsageError
+from samhandling.cli.support import db_help, open_repo, parse_date, store_location
+from samhandling.errors import ActRefusedError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
     from samhandling.store import CaseRepository, StoredEvent
@@ -29,15 +31,14 @@ def register(sub: Any) -> None:
     case.set_defaults(handler=lambda _args: _help(case))
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", metavar="URL", help="hendelseslager: filsti (SQLite) eller postgresql://… "
-                                                   "(standard: $SAMHANDLING_DB, ellers samhandling.db)")
+        p.add_argument("--db", metavar="URL", help=db_help())
         p.add_argument("--json", action="store_true", help="skriv JSON")
 
     p = verbs.add_parser("new", help="opprett en sak")
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("process", metavar="PROSESS", help="prosessens navn, f.eks. tjenestemodell")
     p.add_argument("--title", required=True, metavar="TITTEL", help="sakens tittel")
-    p.add_argument("--on", metavar="DATO", help="dato (ÅÅÅÅ-MM-DD; standard: i dag)")
+    p.add_argument("--on", metavar="DATO", help="dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: i dag)")
     p.add_argument("--id", dest="case_id", metavar="ID", help="egen sak-id (standard: generert)")
     p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI", help="data til saken (kan gjentas)")
     common(p)
@@ -47,12 +48,29 @@ def register(sub: Any) -> None:
     p.add_argument("case", metavar="SAK", help="sak-id (eller en entydig begynnelse av den)")
     p.add_argument("act", metavar="HANDLING", help="handlingens navn, f.eks. draft_mandate")
     p.add_argument("--by", required=True, metavar="ORGAN", help="organet som handler")
-    p.add_argument("--on", metavar="DATO", help="dato (ÅÅÅÅ-MM-DD; standard: i dag)")
+    p.add_argument("--on", metavar="DATO", help="datoen handlingen gjelder fra (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; "
+                                                "standard: i dag)")
     p.add_argument("--person", metavar="NAVN", help="personen som handler")
     p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI",
                    help="data til handlingen (true/false, heltall, JSON-lister/-objekter, ellers tekst)")
+    p.add_argument("--positions", metavar="PART=STANDPUNKT,…",
+                   help="partenes standpunkter, f.eks. «Sola=mot,alle andre=for»: parter ved id, navn eller alias; "
+                        "«alle andre» er alle strukturens parter som ikke er nevnt; standpunktet skrives som i "
+                        "prosessen (for, mot, avstår, …)")
     common(p)
     p.set_defaults(handler=cmd_act)
+
+    p = verbs.add_parser("correct", help="rett en registrert hendelse (legger til en retting; historikken endres aldri)")
+    p.add_argument("case", metavar="SAK", help="sak-id (eller en entydig begynnelse av den)")
+    p.add_argument("event", metavar="NR", type=_seq, help="nummeret til hendelsen som rettes (se «case history»)")
+    p.add_argument("--reason", required=True, metavar="TEKST", help="hvorfor hendelsen rettes")
+    p.add_argument("--on", metavar="DATO", help="den riktige datoen hendelsen gjaldt fra (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
+    p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI",
+                   help="riktige opplysninger i hendelsen (som for «case act»; kan gjentas)")
+    p.add_argument("--by", metavar="ORGAN", help="organet som retter (standard: sekretariatet, intet organ)")
+    p.add_argument("--person", metavar="NAVN", help="personen som retter")
+    common(p)
+    p.set_defaults(handler=cmd_correct)
 
     for name, helptext, handler in (
         ("show", "vis en sak: tilstand, data og mulige handlinger", cmd_show),
@@ -81,6 +99,17 @@ def _help(parser: argparse.ArgumentParser) -> int:
 # ---------------------------------------------------------------------------------------------- parsing
 
 _INT = re.compile(r"^[+-]?\d+$")
+MAX_DIGITS = 18  # a larger «integer» is a typo or an attack, not a fact about a case
+
+
+def _seq(text: str) -> int:
+    if not re.fullmatch(r"\d{1,9}", text.strip()):
+        raise argparse.ArgumentTypeError(f"«{text}» er ikke et hendelsesnummer (et positivt heltall)")
+    return int(text)
+
+
+def _no_constants(word: str) -> Any:
+    raise UsageError(f"«{word}» er ikke et tall som kan lagres (NaN og uendelig er ikke tillatt)", code="bad-value")
 
 
 def parse_value(text: str) -> Any:
@@ -91,13 +120,36 @@ def parse_value(text: str) -> Any:
     if low == "null":
         return None
     if _INT.match(text.strip()):
+        if len(text.strip().lstrip("+-")) > MAX_DIGITS:
+            raise UsageError(f"heltallet «{text[:20]}…» har mer enn {MAX_DIGITS} sifre; skriv det som tekst i "
+                             "JSON («\"…\"») om det er ment", code="bad-value")
         return int(text)
     if text.strip().startswith(("[", "{")):
         try:
-            return json.loads(text)
+            value = json.loads(text, parse_constant=_no_constants)
         except json.JSONDecodeError as exc:
             raise UsageError(f"«{text}» ser ut som JSON, men kan ikke leses ({exc.msg}, tegn {exc.pos})") from exc
+        except ValueError as exc:  # e.g. an integer beyond Python's digit limit
+            raise UsageError(f"«{text[:40]}…» kan ikke leses som JSON ({exc})", code="bad-value") from None
+        except RecursionError:
+            raise UsageError("JSON-verdien er for dypt nøstet", code="bad-value") from None
+        _check_json_ints(value)
+        return value
     return text
+
+
+def _check_json_ints(value: Any) -> None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int) and abs(item) >= 10**MAX_DIGITS:
+            raise UsageError(f"et heltall i JSON-verdien har mer enn {MAX_DIGITS} sifre", code="bad-value")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, Any]:
@@ -107,39 +159,64 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
         key = key.strip()
         if not sep or not key or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
             raise UsageError(f"«{item}» er ikke på formen NØKKEL=VERDI (nøkkel: bokstaver, tall og _)")
+        if key in data:
+            raise UsageError(f"--set {key} er oppgitt to ganger", code="duplicate-key")
         data[key] = parse_value(value)
     return data
 
 
-def parse_day(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    from samhandling.loader import parse_norwegian_date
-
-    day = parse_norwegian_date(text)
-    if day is None:
-        raise UsageError(f"«{text}» er ikke en dato; bruk ÅÅÅÅ-MM-DD")
-    return day
+EVERYONE_ELSE = ("alle andre", "alle de andre", "resten", "everyone else", "alle andre partar")
 
 
-def _repo(args: argparse.Namespace) -> CaseRepository:
-    from samhandling.store import CaseRepository, open_store
+def parse_positions(text: str, structure: Structure) -> dict[str, str]:
+    """``--positions "Sola=mot,alle andre=for"``: a mapping party id → position word, as the engine takes it.
 
-    return CaseRepository(open_store(args.db))
+    Parties by id, name or alias; «alle andre» means every party of the structure not named before or after it
+    (the structure's parties, as the BDD steps read it). The words are passed on as written: the engine decides
+    which are positions. One party twice, an unknown party or a missing «=» is a usage error.
+    """
+    named: dict[str, str] = {}
+    rest: str | None = None
+    shown: dict[str, str] = {}
+    for raw in text.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        who, sep, word = item.partition("=")
+        who, word = who.strip(), word.strip()
+        if not sep or not who or not word:
+            raise UsageError(f"--positions: «{item}» er ikke på formen PART=STANDPUNKT (f.eks. Sola=mot)",
+                             code="bad-positions")
+        if who.casefold() in EVERYONE_ELSE:
+            if rest is not None:
+                raise UsageError("--positions: «alle andre» er oppgitt to ganger", code="duplicate-party")
+            rest = word
+            continue
+        try:
+            party = structure.party(who)
+        except NotFoundError:
+            names = ", ".join(p.name for p in structure.parties[:20])
+            raise UsageError(f"--positions: «{who}» er ingen part i {structure.name} (partene: {names})",
+                             code="unknown-party") from None
+        if party.id in named:
+            raise UsageError(f"--positions: {party.name} er nevnt to ganger («{shown[party.id]}» og «{who}»)",
+                             code="duplicate-party")
+        named[party.id] = word
+        shown[party.id] = who
+    if rest is not None:
+        for party in structure.parties:
+            named.setdefault(party.id, rest)
+    if not named:
+        raise UsageError("--positions: ingen standpunkter oppgitt", code="bad-positions")
+    return named
 
 
-def store_location(url: str) -> str:
-    """Where a store is, for people (a SQLite file's path; a database URL without password)."""
-    if url.startswith("sqlite:///"):
-        return url[len("sqlite:///"):]
-    if url.startswith("memory:"):
-        return "minnet (ikke varig)"
-    try:
-        from sqlalchemy.engine import make_url
+def parse_day(text: str | None, option: str = "--on") -> dt.date | None:
+    return parse_date(text, option)
 
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # pragma: no cover - shown as typed
-        return url
+
+def _repo(args: argparse.Namespace, *, read_only: bool = False) -> CaseRepository:
+    return open_repo(args.db, read_only=read_only)
 
 
 # ---------------------------------------------------------------------------------------------- presentation
@@ -187,8 +264,29 @@ def describe_payload(payload: dict[str, Any], structure: Structure | None) -> st
     return "; ".join(parts)
 
 
+CORRECT = "correct"
+
+
+def describe_correction(payload: Any, structure: Structure | None, original: StoredEvent | None = None) -> str:
+    """«rettet: …»: what a correction changed (the date, the facts) and why."""
+    parts: list[str] = []
+    on = payload.get("on")
+    if on:
+        before = f"{original.on.isoformat()} → " if original is not None else ""
+        parts.append(f"dato {before}{on}")
+    facts = payload.get("facts")
+    if isinstance(facts, dict) and facts:
+        parts.append(describe_payload(facts, structure))
+    reason = payload.get("reason")
+    text = "rettet: " + ("; ".join(parts) if parts else "ingen endring oppgitt")
+    return text + (f" (begrunnelse: {reason})" if reason else "")
+
+
 def timeline_rows(repo: CaseRepository, case_id: str) -> list[tuple[str, ...]]:
-    """One row per event: date, who, what, state change, details (Norwegian)."""
+    """One row per event: date, who, what, state change, details (Norwegian).
+
+    A correction (act ``correct``) gets its own row, and a «rettet» row under the event it corrects.
+    """
     h = repo.header(case_id)
     try:
         definition = repo.definition(h.structure, h.process)
@@ -211,14 +309,27 @@ def timeline_rows(repo: CaseRepository, case_id: str) -> list[tuple[str, ...]]:
         except Exception:
             return name
 
+    events = repo.history(case_id)
+    corrections: dict[int, list[StoredEvent]] = {}
+    for e in events:
+        target = e.payload.get("event") if e.act == CORRECT else None
+        if isinstance(target, int) and not isinstance(target, bool):
+            corrections.setdefault(target, []).append(e)
     rows: list[tuple[str, ...]] = []
-    for e in repo.history(case_id):
-        change = state(e.to_state) if e.from_state is None else (
-            f"{state(e.from_state)} → {state(e.to_state)}" if e.from_state != e.to_state else "")
+    for e in events:
         who = _name(structure, e.body, "body") if e.body else "-"
         if e.person:
             who = f"{who} ({e.person})"
+        if e.act == CORRECT:
+            rows.append((str(e.seq), e.on.isoformat(), who, f"retting av nr. {e.payload.get('event', '?')}", "",
+                         describe_correction(e.payload, structure)))
+            continue
+        change = state(e.to_state) if e.from_state is None else (
+            f"{state(e.from_state)} → {state(e.to_state)}" if e.from_state != e.to_state else "")
         rows.append((str(e.seq), e.on.isoformat(), who, act_label(e.act), change, describe_payload(e.payload, structure)))
+        for c in corrections.get(e.seq, []):
+            rows.append(("", "", "", f"  rettet (nr. {c.seq})", "", describe_correction(c.payload, structure,
+                                                                                      original=e)))
     return rows
 
 
@@ -257,22 +368,32 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refused(args: argparse.Namespace, case_id: str, act: str, exc: ActRefusedError) -> int:
+    """A refusal: one line on stderr with the code and every reason (or JSON), exit 1."""
+    reasons = [str(r) for r in exc.details.get("reasons", [])] or [exc.message]
+    if args.json:
+        emit_json({"ok": False, "case": case_id, "error": exc.to_dict()})
+    else:
+        by = f" av {args.by}" if getattr(args, "by", None) else ""
+        print(f"Avvist [{exc.code}]: sak {case_id}, «{act}»{by}; ingenting ble lagret: " + "; ".join(reasons),
+              file=sys.stderr)
+    return 1
+
+
 def cmd_act(args: argparse.Namespace) -> int:
     repo = _repo(args)
     case_id = repo.resolve(args.case)
     payload = parse_sets(args.set)
+    on = parse_day(args.on)
+    if args.positions is not None:
+        if "positions" in payload:
+            raise UsageError("bruk enten --positions eller --set positions=…, ikke begge", code="duplicate-key")
+        h = repo.header(case_id)
+        payload["positions"] = parse_positions(args.positions, repo.definition(h.structure, h.process).structure)
     try:
-        case = repo.act(case_id, args.act, by=args.by, on=parse_day(args.on), person=args.person, **payload)
+        case = repo.act(case_id, args.act, by=args.by, on=on, person=args.person, **payload)
     except ActRefusedError as exc:
-        reasons = [str(r) for r in exc.details.get("reasons", [])] or [exc.message]
-        if args.json:
-            emit_json({"ok": False, "case": case_id, "error": exc.to_dict()})
-        else:
-            print(f"Avvist [{exc.code}]: sak {case_id}, «{args.act}» av {args.by}; ingenting ble lagret.",
-                  file=sys.stderr)
-            for reason in reasons:
-                print(f"  - {reason}", file=sys.stderr)
-        return 1
+        return _refused(args, case_id, args.act, exc)
     e = case.history[-1]
     if args.json:
         emit_json({"ok": True, "case": case.id, "event": e.to_dict(), "state": case.state,
@@ -285,8 +406,37 @@ def cmd_act(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace) -> int:
+def cmd_correct(args: argparse.Namespace) -> int:
     repo = _repo(args)
+    case_id = repo.resolve(args.case)
+    if not args.reason.strip():
+        raise UsageError("--reason: begrunnelsen kan ikke være tom", code="bad-correction")
+    facts = parse_sets(args.set)
+    on = parse_day(args.on)
+    if on is None and not facts:
+        raise UsageError("oppgi hva som er riktig: --on DATO og/eller --set NØKKEL=VERDI", code="bad-correction")
+    payload: dict[str, Any] = {"event": args.event, "reason": args.reason.strip()}
+    if on is not None:
+        payload["on"] = on.isoformat()
+    if facts:
+        payload["facts"] = facts
+    by: Any = args.by  # None: the secretariat (the engine decides who may correct)
+    try:
+        case = repo.act(case_id, CORRECT, by=by, person=args.person, **payload)
+    except ActRefusedError as exc:
+        return _refused(args, case_id, CORRECT, exc)
+    e = case.history[-1]
+    if args.json:
+        emit_json({"ok": True, "case": case.id, "event": e.to_dict(), "state": case.state,
+                   "state_label": case.state_label, "is_final": case.is_final})
+        return 0
+    print(f"Sak {case.id}, hendelse nr. {e.seq}: retting av nr. {args.event}; "
+          f"{describe_correction(payload, case.definition.structure)}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    repo = _repo(args, read_only=True)
     case_id = repo.resolve(args.case)
     info = _case_json(repo, case_id)
     if args.json:
@@ -304,7 +454,7 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    repo = _repo(args)
+    repo = _repo(args, read_only=True)
     case_id = repo.resolve(args.case)
     if args.json:
         emit_json([_event_json(e) for e in repo.history(case_id)])
@@ -316,7 +466,16 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    repo = _repo(args)
+    try:
+        repo = _repo(args, read_only=True)
+    except NotFoundError as exc:
+        if exc.code != "store-not-found":
+            raise
+        if args.json:
+            emit_json([])
+        else:
+            print(f"Ingen saker: {exc.message}")
+        return 0
     headers = repo.headers()
     items: list[dict[str, Any]] = []
     for h in headers:
@@ -343,7 +502,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    repo = _repo(args)
+    repo = _repo(args, read_only=True)
     case_id = repo.resolve(args.case) if args.case else None
     result = repo.store.verify(case_id)
     if args.json:
