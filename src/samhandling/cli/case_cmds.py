@@ -211,8 +211,11 @@ def parse_positions(text: str, structure: Structure) -> dict[str, str]:
     return named
 
 
-def parse_day(text: str | None, option: str = "--on") -> dt.date | None:
-    return parse_date(text, option)
+def parse_day(text: str | None, option: str = "--on") -> dt.date:
+    """An effective date option; none given: today by the clock (``--today``/``$SAMHANDLING_TODAY``)."""
+    from samhandling import clock
+
+    return parse_date(text, option) or clock.today()
 
 
 def _repo(args: argparse.Namespace, *, read_only: bool = False) -> CaseRepository:
@@ -412,7 +415,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
     if not args.reason.strip():
         raise UsageError("--reason: begrunnelsen kan ikke være tom", code="bad-correction")
     facts = parse_sets(args.set)
-    on = parse_day(args.on)
+    on = parse_date(args.on, "--on")
     if on is None and not facts:
         raise UsageError("oppgi hva som er riktig: --on DATO og/eller --set NØKKEL=VERDI", code="bad-correction")
     payload: dict[str, Any] = {"event": args.event, "reason": args.reason.strip()}
@@ -422,7 +425,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
         payload["facts"] = facts
     by: Any = args.by  # None: the secretariat (the engine decides who may correct)
     try:
-        case = repo.act(case_id, CORRECT, by=by, person=args.person, **payload)
+        case = repo.act(case_id, CORRECT, by=by, on=parse_day(None), person=args.person, **payload)
     except ActRefusedError as exc:
         return _refused(args, case_id, CORRECT, exc)
     e = case.history[-1]
