@@ -140,6 +140,14 @@ def test_invalid_utf8_argument_is_a_usage_error(capsys: pytest.CaptureFixture[st
     assert "Traceback" not in text and "UTF-8" in text and len(text.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("argv", [["due", "--within", "99999999999"], ["rotation", "sor-rogaland", "--from",
+                                                                       "9999-12-01"]])
+def test_numbers_and_dates_out_of_range_are_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
+    code, _out, err = run(capsys, *argv)
+    assert code == 2
+    one_line_error(err)
+
+
 # ---------------------------------------------------------------------------------------------- -o
 
 

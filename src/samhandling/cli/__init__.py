@@ -189,6 +189,10 @@ def _known_failure(exc: Exception) -> tuple[str, int] | None:
     if isinstance(exc, OSError):
         where = f" «{exc.filename}»" if exc.filename else ""
         return f"feil [os]: kan ikke bruke{where}: {exc.strerror or exc}", 2
+    if isinstance(exc, OverflowError) or (isinstance(exc, ValueError) and "out of range" in str(exc)):
+        # date arithmetic past year 9999 or a count too large for the system: the user's numbers, not a bug
+        return "feil [out-of-range]: en dato eller et tall i argumentene er utenfor det som kan regnes med " \
+               f"({exc})", 2
     sa_exc = sys.modules.get("sqlalchemy.exc")
     if sa_exc is not None and isinstance(exc, sa_exc.SQLAlchemyError):
         orig = getattr(exc, "orig", None) or exc

@@ -27,7 +27,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("due", help="vis evalueringer og gjennomganger som forfaller eller har forfalt")
     p.add_argument("structures", nargs="*", metavar="STRUKTUR", help="innebygde navn eller stier (standard: alle innebygde)")
     p.add_argument("--on", metavar="DATO", help="datoen det gjelder (standard: i dag)")
-    p.add_argument("--within", type=int, default=30, metavar="DAGER", help="ta med det som forfaller innen så mange dager")
+    p.add_argument("--within", type=_days, default=30, metavar="DAGER",
+                   help="ta med det som forfaller innen så mange dager (0–36500)")
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_due)
 
@@ -50,6 +51,12 @@ def register(sub: Any) -> None:
     p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER", help="innmeldingsfrist (kan gjentas)")
     add_output(p, required=False, helptext="filen som skrives (standard: skriv til standard ut)")
     p.set_defaults(handler=cmd_calendar)
+
+
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or len(text.strip()) > 5 or int(text) > 36500:
+        raise argparse.ArgumentTypeError(f"«{text}» er ikke et antall dager fra 0 til 36500")
+    return int(text)
 
 
 def _date(text: str | None, what: str) -> dt.date:
