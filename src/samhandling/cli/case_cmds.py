@@ -324,6 +324,8 @@ def timeline_rows(repo: CaseRepository, case_id: str) -> list[tuple[str, ...]]:
         if e.person:
             who = f"{who} ({e.person})"
         if e.act == CORRECT:
+            if not e.body:
+                who = "sekretariatet" + (f" ({e.person})" if e.person else "")
             rows.append((str(e.seq), e.on.isoformat(), who, f"retting av nr. {e.payload.get('event', '?')}", "",
                          describe_correction(e.payload, structure)))
             continue
@@ -419,13 +421,13 @@ def cmd_correct(args: argparse.Namespace) -> int:
     if on is None and not facts:
         raise UsageError("oppgi hva som er riktig: --on DATO og/eller --set NØKKEL=VERDI", code="bad-correction")
     payload: dict[str, Any] = {"event": args.event, "reason": args.reason.strip()}
-    if on is not None:
-        payload["on"] = on.isoformat()
     if facts:
         payload["facts"] = facts
     by: Any = args.by  # None: the secretariat (the engine decides who may correct)
     try:
-        case = repo.act(case_id, CORRECT, by=by, on=parse_day(None), person=args.person, **payload)
+        # For «correct» the engine reads ``on`` as the corrected effective date (the correction itself is dated
+        # today by the clock) and records it in the payload as ``on``.
+        case = repo.act(case_id, CORRECT, by=by, on=on, person=args.person, **payload)
     except ActRefusedError as exc:
         return _refused(args, case_id, CORRECT, exc)
     e = case.history[-1]
@@ -434,7 +436,7 @@ def cmd_correct(args: argparse.Namespace) -> int:
                    "state_label": case.state_label, "is_final": case.is_final})
         return 0
     print(f"Sak {case.id}, hendelse nr. {e.seq}: retting av nr. {args.event}; "
-          f"{describe_correction(payload, case.definition.structure)}")
+          f"{describe_correction(e.payload, case.definition.structure)}")
     return 0
 
 
