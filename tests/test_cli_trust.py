@@ -500,3 +500,15 @@ def test_correct_usage_errors(capsys: pytest.CaptureFixture[str], db: str, extra
     assert code == 2
     one_line_error(err, needle)
     assert len(CaseRepository(open_store(db)).history(cid)) == 1
+
+
+def test_case_show_says_what_each_act_needs(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    cid = drive_to(db, "approve_mandate")
+    code, out, _ = run(capsys, "case", "show", cid, "--db", db, "--json")
+    acts = {a["act"]: a for a in json.loads(out)["available_acts"]}
+    assert code == 0 and acts["approve_mandate"]["inputs"] == []
+    cid = drive_to(db, "recommend")
+    code, out, _ = run(capsys, "case", "show", cid, "--db", db)
+    assert code == 0
+    line = next(line for line in out.splitlines() if line.startswith("approve_proposal"))
+    assert "ssu" in line and "--positions PART=STANDPUNKT" in line

@@ -346,6 +346,30 @@ def _event_json(e: StoredEvent) -> dict[str, Any]:
     return e.to_dict()
 
 
+def act_inputs(definition: Any, act: str) -> list[str]:
+    """What ``case act`` needs for ``act``, as the options to type (``party=PART``, ``--positions …``, ``key=…``)."""
+    try:
+        a = definition.act_def(act)
+    except Exception:  # an act the definition does not know: nothing to say
+        return []
+    out: list[str] = []
+    per_party = getattr(a, "per_party", None)
+    if per_party is not None:
+        out.append("party=PART")
+        if getattr(per_party, "outcome", False):
+            out.append("outcome=adopted|rejected")
+    if getattr(a, "guard", None) == "consensus":
+        out.append("--positions PART=STANDPUNKT,…")
+    gateway = getattr(a, "gateway", None)
+    if gateway:
+        out.append(f"{gateway[0]}=true|false")
+    deadline = getattr(a, "deadline", None)
+    if deadline:
+        out.append(f"{deadline[0]}=DATO")
+    out.extend(f"{key}=…" for key in getattr(a, "requires", {}) or {})
+    return out
+
+
 def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
     case = repo.load(case_id)
     h = repo.header(case_id)
@@ -353,7 +377,8 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
         "id": case.id, "title": case.title, "structure": h.structure, "process": h.process, "version": h.version,
         "created": h.created, "state": case.state, "state_label": case.state_label, "is_final": case.is_final,
         "events": len(case.history), "data": case.data,
-        "available_acts": [{"act": a.act, "label": a.label, "bodies": list(a.bodies)} for a in case.available_acts()],
+        "available_acts": [{"act": a.act, "label": a.label, "bodies": list(a.bodies),
+                            "inputs": act_inputs(case.definition, a.act)} for a in case.available_acts()],
         "store": store_location(repo.store.url),
     }
 
@@ -453,8 +478,8 @@ def cmd_show(args: argparse.Namespace) -> int:
           f"{info['events']} hendelser")
     if info["available_acts"]:
         heading("Mulige handlinger nå")
-        table(("handling", "beskrivelse", "hvem"), [(a["act"], a["label"], ", ".join(a["bodies"]))
-                                                   for a in info["available_acts"]])
+        table(("handling", "beskrivelse", "hvem (--by)", "oppgi"),
+              [(a["act"], a["label"], ", ".join(a["bodies"]), " ".join(a["inputs"])) for a in info["available_acts"]])
     return 0
 
 
