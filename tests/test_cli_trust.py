@@ -512,3 +512,15 @@ def test_case_show_says_what_each_act_needs(capsys: pytest.CaptureFixture[str], 
     assert code == 0
     line = next(line for line in out.splitlines() if line.startswith("approve_proposal"))
     assert "ssu" in line and "--positions PART=STANDPUNKT" in line
+
+
+def test_bad_input_is_refused_before_the_store_is_touched(capsys: pytest.CaptureFixture[str], db: str) -> None:
+    for argv in (["case", "new", "sor-rogaland", "tjenestemodell", "--title", "x", "--set", "score=[1, NaN]"],
+                 ["case", "new", "sor-rogaland", "tjenestemodell", "--title", "x", "--on", "i går"],
+                 ["case", "act", "x", "draft_mandate", "--by", "fsu", "--set", "n=" + "7" * 40]):
+        code, _out, err = run(capsys, *argv, "--db", db)
+        assert code == 2
+        one_line_error(err)
+    assert "--set score: «NaN»" in run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "x",
+                                       "--set", "score=[1, NaN]", "--db", db)[2]
+    assert not Path(db).exists()

@@ -162,7 +162,10 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
             raise UsageError(f"«{item}» er ikke på formen NØKKEL=VERDI (nøkkel: bokstaver, tall og _)")
         if key in data:
             raise UsageError(f"--set {key} er oppgitt to ganger", code="duplicate-key")
-        data[key] = parse_value(value)
+        try:
+            data[key] = parse_value(value)
+        except UsageError as exc:
+            raise UsageError(f"--set {key}: {exc.message}", code=exc.code) from None
     return data
 
 
@@ -399,9 +402,10 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    data = parse_sets(args.set)
+    on = parse_day(args.on)
     repo = _repo(args)
-    case = repo.create(args.structure, args.process, title=args.title, on=parse_day(args.on), case_id=args.case_id,
-                       **parse_sets(args.set))
+    case = repo.create(args.structure, args.process, title=args.title, on=on, case_id=args.case_id, **data)
     if args.json:
         emit_json(_case_json(repo, case.id))
         return 0
@@ -423,10 +427,10 @@ def _refused(args: argparse.Namespace, case_id: str, act: str, exc: ActRefusedEr
 
 
 def cmd_act(args: argparse.Namespace) -> int:
+    payload = parse_sets(args.set)  # bad input is refused before the store is opened
+    on = parse_day(args.on)
     repo = _repo(args)
     case_id = repo.resolve(args.case)
-    payload = parse_sets(args.set)
-    on = parse_day(args.on)
     if args.positions is not None:
         if "positions" in payload:
             raise UsageError("bruk enten --positions eller --set positions=…, ikke begge", code="duplicate-key")
@@ -449,14 +453,14 @@ def cmd_act(args: argparse.Namespace) -> int:
 
 
 def cmd_correct(args: argparse.Namespace) -> int:
-    repo = _repo(args)
-    case_id = repo.resolve(args.case)
     if not args.reason.strip():
         raise UsageError("--reason: begrunnelsen kan ikke være tom", code="bad-correction")
     facts = parse_sets(args.set)
     on = parse_date(args.on, "--on")
     if on is None and not facts:
         raise UsageError("oppgi hva som er riktig: --on DATO og/eller --set NØKKEL=VERDI", code="bad-correction")
+    repo = _repo(args)
+    case_id = repo.resolve(args.case)
     payload: dict[str, Any] = {"event": args.event, "reason": args.reason.strip()}
     if facts:
         payload["facts"] = facts
