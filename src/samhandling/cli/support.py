@@ -17,10 +17,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
-import inspect
 import os
 import re
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -171,6 +169,8 @@ def store_location(url: str) -> str:
 
 
 def _open_store(url: str, *, read_only: bool) -> Any:
+    import inspect
+
     from samhandling.store import open_store
 
     if read_only:
@@ -269,6 +269,8 @@ def check_output(path: str, *, force: bool, inputs: Iterable[Path] = ()) -> Path
 
 def write_output_with(path: str, writer: Callable[[Path], Any], *, force: bool, inputs: Iterable[Path] = ()) -> Path:
     """Check ``path`` (see :func:`check_output`), let ``writer`` fill a temporary file beside it, then rename."""
+    import tempfile
+
     out = check_output(path, force=force, inputs=list(inputs))
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix or ".tmp")
     os.close(fd)
