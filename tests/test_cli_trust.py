@@ -524,3 +524,19 @@ def test_bad_input_is_refused_before_the_store_is_touched(capsys: pytest.Capture
     assert "--set score: «NaN»" in run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "x",
                                        "--set", "score=[1, NaN]", "--db", db)[2]
     assert not Path(db).exists()
+
+
+@pytest.mark.parametrize("url, secret", [
+    ("postgresql://kari:hemmelig@vert:5432/saker", "hemmelig"),
+    ("postgresql+psycopg://kari:p@ss:ord@vert/saker", "p@ss:ord"),
+    ("postgres://kari:%40b%2Fc@vert/saker", "%40b%2Fc"),
+])
+def test_mask_secrets_hides_every_password(url: str, secret: str) -> None:
+    from samhandling.cli.support import mask_secrets, remember_secret_from, store_location
+
+    for text in (url, f"feil: «{url}» svarte ikke", f"({url})", f"lager={url}; igjen {url}"):
+        assert secret not in mask_secrets(text), text
+        assert "kari:***@vert" in mask_secrets(text)
+    assert secret not in store_location(url)
+    remember_secret_from(url)  # the password itself, wherever a driver repeats it
+    assert secret not in mask_secrets(f"passordet {secret} ble avvist")
