@@ -1,11 +1,12 @@
-"""The main demonstration (``make demo`` / ``samhandling demo``).
+"""The main demonstration (``make demo`` / ``samhandling demo``), as a library function.
 
-Creates a Sør-Rogaland case in the durable store, drives it through the whole
+:func:`run_demo` creates a Sør-Rogaland case in the durable store, drives it through the whole
 decision process (mandate, anchoring in all 15 municipalities and the hospital,
 pathway, proposal, recommendation, consensus approval, consequence assessment,
-political review in every municipality, implementation), prints the timeline,
-verifies the chain of hashes and says where the store is. Every run creates a
-new case, so it can be run again and again on the same store.
+political review in every municipality, implementation), verifies the chain of
+hashes and returns what it did; the CLI (``samhandling demo``) prints the timeline
+and says where the store is. Every run creates a new case, so it can be run again
+and again on the same store. This module never imports the CLI.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 if TYPE_CHECKING:
     from samhandling.case import Case
-    from samhandling.store import CaseRepository
+    from samhandling.store import CaseRepository, EventStore, VerifyResult
 
 STRUCTURE = "sor-rogaland"
 PROCESS = "tjenestemodell"
@@ -55,33 +58,27 @@ def drive_sor_rogaland(
     return case
 
 
-def run_demo(db: str | None = None) -> int:
-    """Run the demonstration on the store at ``db`` (default: ``$SAMHANDLING_DB`` or ``samhandling.db``)."""
-    from samhandling.cli.case_cmds import print_timeline, store_location
-    from samhandling.cli.output import heading
-    from samhandling.store import CaseRepository, open_store
+@attrs.frozen
+class DemoResult:
+    """What the demonstration did: the driven case and the two checks of the hash chain."""
 
-    store = open_store(db)
-    try:
-        repo = CaseRepository(store)
-        case = drive_sor_rogaland(repo)
-        h = repo.header(case.id)
-        print(f"Sak {case.id}: «{case.title}»")
-        print(f"{case.definition.title}; prosess {case.process} v{case.version}, struktur {h.structure}")
-        heading("Tidslinje")
-        print_timeline(repo, case.id)
-        print(f"\nSluttilstand: {case.state_label}{' (avsluttet)' if case.is_final else ''}; "
-              f"{len(case.history)} hendelser lagret")
-        heading("Kontroll av hashkjeden")
-        one = store.verify(case.id)
-        everything = store.verify()
-        for result, what in ((one, f"sak {case.id}"), (everything, "hele lageret")):
-            if result.ok:
-                print(f"OK: {what}: {result.events} hendelser i {result.cases} sak(er), kjeden stemmer")
-            else:
-                print(f"FEIL: {what}: " + "; ".join(f.message for f in result.failures))
-        print(f"\nLager: {store_location(store.url)}")
-        print(f"Se igjen med: samhandling case history {case.id}" + (f" --db {db}" if db else ""))
-        return 0 if one.ok and everything.ok else 1
-    finally:
-        store.close()
+    case: Case
+    repo: CaseRepository
+    case_check: VerifyResult
+    store_check: VerifyResult
+
+    @property
+    def ok(self) -> bool:
+        return self.case_check.ok and self.store_check.ok
+
+
+def run_demo(store: EventStore, *, start: dt.date | None = None) -> DemoResult:
+    """Drive a new Sør-Rogaland case through the whole process on ``store`` and verify the chain.
+
+    A library function: it prints nothing (``samhandling demo`` shows the result) and leaves ``store`` open.
+    """
+    from samhandling.store import CaseRepository
+
+    repo = CaseRepository(store)
+    case = drive_sor_rogaland(repo, start=start)
+    return DemoResult(case=case, repo=repo, case_check=store.verify(case.id), store_check=store.verify())

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from samhandling.cli.output import emit_json, heading
+from samhandling.cli.support import add_output, write_output
 
 
 def register(sub: Any) -> None:
@@ -19,7 +20,8 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("report", help="lag én HTML-side av siste kjøring av feature-filene")
     p.add_argument("--run", metavar="FIL", help="kjøringen som skal vises (standard: .samhandling/bdd-run.json)")
-    p.add_argument("-o", "--output", metavar="FIL", help="HTML-filen som skrives (standard: samhandling-rapport.html)")
+    add_output(p, required=False, helptext="HTML-filen som skrives (standard: samhandling-rapport.html, som "
+                                           "skrives på nytt ved hver kjøring)")
     p.add_argument("--no-pictures", action="store_true", help="ikke tegn strukturene")
     p.set_defaults(handler=cmd_report)
 
@@ -66,14 +68,18 @@ def _find_run(explicit: str | None) -> Path:
     return here / DEFAULT_RUN_FILE
 
 
+DEFAULT_REPORT = "samhandling-rapport.html"
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from samhandling.bdd.record import read_run
     from samhandling.bdd.report import render_html
 
     path = _find_run(args.run)
     run = read_run(path)
-    out = Path(args.output or "samhandling-rapport.html")
-    out.write_text(render_html(run, pictures=not args.no_pictures), encoding="utf-8")
+    html = render_html(run, pictures=not args.no_pictures)
+    # The default file is the report's own and is written anew each run; an -o file is the user's (--force).
+    out = write_output(args.output or DEFAULT_REPORT, html, force=args.force or args.output is None, inputs=[path])
     counts = run.get("counts", {})
     total = sum(counts.values())
     print(f"Skrev {out} ({total} scenarioer: {counts.get('passed', 0)} bestått, {counts.get('failed', 0)} feilet, "

@@ -1,8 +1,9 @@
-"""CLI verbs on durable cases: ``samhandling case new|act|show|history|list|verify``.
+"""CLI verbs on durable cases: ``samhandling case new|act|correct|show|history|list|verify``.
 
 The store is ``--db URL``, else ``$SAMHANDLING_DB``, else ``samhandling.db`` in
-the current directory (a plain path means SQLite). Human output is Norwegian;
-``--json`` gives stable JSON for scripts.
+the current directory (a plain path means SQLite; see :mod:`samhandling.cli.support`).
+Reading verbs open the store read-only and never create it. Human output is
+Norwegian; ``--json`` gives stable JSON for scripts.
 """
 
 from __future__ import annotations
@@ -16,10 +17,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from samhandling.cli.output import emit_json, heading, table
-from samhandling.errors import ActRefusedError, UsageError
+from samhandling.cli.support import db_help, open_repo, parse_date, store_location
+from samhandling.errors import ActRefusedError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from samhandling.store import CaseRepository, StoredEvent
+    from samhandling.process import ProcessDefinition
+    from samhandling.store import CaseHeader, CaseRepository, StoredEvent
     from samhandling.structure import Structure
 
 
@@ -29,15 +32,14 @@ def register(sub: Any) -> None:
     case.set_defaults(handler=lambda _args: _help(case))
 
     def common(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--db", metavar="URL", help="hendelseslager: filsti (SQLite) eller postgresql://… "
-                                                   "(standard: $SAMHANDLING_DB, ellers samhandling.db)")
+        p.add_argument("--db", metavar="URL", help=db_help())
         p.add_argument("--json", action="store_true", help="skriv JSON")
 
     p = verbs.add_parser("new", help="opprett en sak")
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("process", metavar="PROSESS", help="prosessens navn, f.eks. tjenestemodell")
     p.add_argument("--title", required=True, metavar="TITTEL", help="sakens tittel")
-    p.add_argument("--on", metavar="DATO", help="dato (ÅÅÅÅ-MM-DD; standard: i dag)")
+    p.add_argument("--on", metavar="DATO", help="dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: i dag)")
     p.add_argument("--id", dest="case_id", metavar="ID", help="egen sak-id (standard: generert)")
     p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI", help="data til saken (kan gjentas)")
     common(p)
@@ -47,12 +49,29 @@ def register(sub: Any) -> None:
     p.add_argument("case", metavar="SAK", help="sak-id (eller en entydig begynnelse av den)")
     p.add_argument("act", metavar="HANDLING", help="handlingens navn, f.eks. draft_mandate")
     p.add_argument("--by", required=True, metavar="ORGAN", help="organet som handler")
-    p.add_argument("--on", metavar="DATO", help="dato (ÅÅÅÅ-MM-DD; standard: i dag)")
+    p.add_argument("--on", metavar="DATO", help="datoen handlingen gjelder fra (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; "
+                                                "standard: i dag)")
     p.add_argument("--person", metavar="NAVN", help="personen som handler")
     p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI",
                    help="data til handlingen (true/false, heltall, JSON-lister/-objekter, ellers tekst)")
+    p.add_argument("--positions", metavar="PART=STANDPUNKT,…",
+                   help="partenes standpunkter, f.eks. «Sola=mot,alle andre=for»: parter ved id, navn eller alias; "
+                        "«alle andre» er alle strukturens parter som ikke er nevnt; standpunktet skrives som i "
+                        "prosessen (for, mot, avstår, …)")
     common(p)
     p.set_defaults(handler=cmd_act)
+
+    p = verbs.add_parser("correct", help="rett en registrert hendelse (legger til en retting; historikken endres aldri)")
+    p.add_argument("case", metavar="SAK", help="sak-id (eller en entydig begynnelse av den)")
+    p.add_argument("event", metavar="NR", type=_seq, help="nummeret til hendelsen som rettes (se «case history»)")
+    p.add_argument("--reason", required=True, metavar="TEKST", help="hvorfor hendelsen rettes")
+    p.add_argument("--on", metavar="DATO", help="den riktige datoen hendelsen gjaldt fra (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
+    p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI",
+                   help="riktige opplysninger i hendelsen (som for «case act»; kan gjentas)")
+    p.add_argument("--by", metavar="ORGAN", help="organet som retter (standard: sekretariatet, intet organ)")
+    p.add_argument("--person", metavar="NAVN", help="personen som retter")
+    common(p)
+    p.set_defaults(handler=cmd_correct)
 
     for name, helptext, handler in (
         ("show", "vis en sak: tilstand, data og mulige handlinger", cmd_show),
@@ -81,6 +100,17 @@ def _help(parser: argparse.ArgumentParser) -> int:
 # ---------------------------------------------------------------------------------------------- parsing
 
 _INT = re.compile(r"^[+-]?\d+$")
+MAX_DIGITS = 18  # a larger «integer» is a typo or an attack, not a fact about a case
+
+
+def _seq(text: str) -> int:
+    if not re.fullmatch(r"\d{1,9}", text.strip()):
+        raise argparse.ArgumentTypeError(f"«{text}» er ikke et hendelsesnummer (et positivt heltall)")
+    return int(text)
+
+
+def _no_constants(word: str) -> Any:
+    raise UsageError(f"«{word}» er ikke et tall som kan lagres (NaN og uendelig er ikke tillatt)", code="bad-value")
 
 
 def parse_value(text: str) -> Any:
@@ -91,13 +121,36 @@ def parse_value(text: str) -> Any:
     if low == "null":
         return None
     if _INT.match(text.strip()):
+        if len(text.strip().lstrip("+-")) > MAX_DIGITS:
+            raise UsageError(f"heltallet «{text[:20]}…» har mer enn {MAX_DIGITS} sifre; skriv det som tekst i "
+                             "JSON («\"…\"») om det er ment", code="bad-value")
         return int(text)
     if text.strip().startswith(("[", "{")):
         try:
-            return json.loads(text)
+            value = json.loads(text, parse_constant=_no_constants)
         except json.JSONDecodeError as exc:
             raise UsageError(f"«{text}» ser ut som JSON, men kan ikke leses ({exc.msg}, tegn {exc.pos})") from exc
+        except ValueError as exc:  # e.g. an integer beyond Python's digit limit
+            raise UsageError(f"«{text[:40]}…» kan ikke leses som JSON ({exc})", code="bad-value") from None
+        except RecursionError:
+            raise UsageError("JSON-verdien er for dypt nøstet", code="bad-value") from None
+        _check_json_ints(value)
+        return value
     return text
+
+
+def _check_json_ints(value: Any) -> None:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, bool):
+            continue
+        if isinstance(item, int) and abs(item) >= 10**MAX_DIGITS:
+            raise UsageError(f"et heltall i JSON-verdien har mer enn {MAX_DIGITS} sifre", code="bad-value")
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
 
 
 def parse_sets(items: Sequence[str]) -> dict[str, Any]:
@@ -107,39 +160,79 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
         key = key.strip()
         if not sep or not key or not re.match(r"^[A-Za-z_][A-Za-z0-9_]*$", key):
             raise UsageError(f"«{item}» er ikke på formen NØKKEL=VERDI (nøkkel: bokstaver, tall og _)")
-        data[key] = parse_value(value)
+        if key in data:
+            raise UsageError(f"--set {key} er oppgitt to ganger", code="duplicate-key")
+        try:
+            data[key] = parse_value(value)
+        except UsageError as exc:
+            raise UsageError(f"--set {key}: {exc.message}", code=exc.code) from None
     return data
 
 
-def parse_day(text: str | None) -> dt.date | None:
-    if text is None:
-        return None
-    from samhandling.loader import parse_norwegian_date
-
-    day = parse_norwegian_date(text)
-    if day is None:
-        raise UsageError(f"«{text}» er ikke en dato; bruk ÅÅÅÅ-MM-DD")
-    return day
+EVERYONE_ELSE = ("alle andre", "alle de andre", "resten", "everyone else", "alle andre partar")
 
 
-def _repo(args: argparse.Namespace) -> CaseRepository:
-    from samhandling.store import CaseRepository, open_store
+def parse_positions(text: str, structure: Structure) -> dict[str, str]:
+    """``--positions "Sola=mot,alle andre=for"``: a mapping party id → position word, as the engine takes it.
 
-    return CaseRepository(open_store(args.db))
+    Parties by id, name or alias; «alle andre» means every party of the structure not named before or after it
+    (the structure's parties, as the BDD steps read it). The words are passed on as written: the engine decides
+    which are positions. One party twice, an unknown party or a missing «=» is a usage error.
+    """
+    named: dict[str, str] = {}
+    rest: str | None = None
+    shown: dict[str, str] = {}
+    for raw in text.split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        who, sep, word = item.partition("=")
+        who, word = who.strip(), word.strip()
+        if not sep or not who or not word:
+            raise UsageError(f"--positions: «{item}» er ikke på formen PART=STANDPUNKT (f.eks. Sola=mot)",
+                             code="bad-positions")
+        if who.casefold() in EVERYONE_ELSE:
+            if rest is not None:
+                raise UsageError("--positions: «alle andre» er oppgitt to ganger", code="duplicate-party")
+            rest = word
+            continue
+        try:
+            party = structure.party(who)
+        except NotFoundError:
+            names = ", ".join(p.name for p in structure.parties[:20])
+            raise UsageError(f"--positions: «{who}» er ingen part i {structure.name} (partene: {names})",
+                             code="unknown-party") from None
+        if party.id in named:
+            raise UsageError(f"--positions: {party.name} er nevnt to ganger («{shown[party.id]}» og «{who}»)",
+                             code="duplicate-party")
+        named[party.id] = word
+        shown[party.id] = who
+    if rest is not None:
+        for party in structure.parties:
+            named.setdefault(party.id, rest)
+    if not named:
+        raise UsageError("--positions: ingen standpunkter oppgitt", code="bad-positions")
+    return named
 
 
-def store_location(url: str) -> str:
-    """Where a store is, for people (a SQLite file's path; a database URL without password)."""
-    if url.startswith("sqlite:///"):
-        return url[len("sqlite:///"):]
-    if url.startswith("memory:"):
-        return "minnet (ikke varig)"
-    try:
-        from sqlalchemy.engine import make_url
+def parse_day(text: str | None, option: str = "--on") -> dt.date:
+    """An effective date option; none given: today by the clock (``--today``/``$SAMHANDLING_TODAY``)."""
+    from samhandling import clock
 
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # pragma: no cover - shown as typed
-        return url
+    return parse_date(text, option) or clock.today()
+
+
+def _repo(args: argparse.Namespace, *, read_only: bool = False) -> CaseRepository:
+    return open_repo(args.db, read_only=read_only)
+
+
+def definition_of(repo: CaseRepository, header: CaseHeader) -> ProcessDefinition:
+    """The definition a stored case was created under: the store's own copy when it keeps one (the store branch's
+    ``definition_for``), else the structure and process by name."""
+    stored = getattr(repo, "definition_for", None)
+    if stored is not None:
+        return stored(header)  # type: ignore[no-any-return,unused-ignore]
+    return repo.definition(header.structure, header.process)
 
 
 # ---------------------------------------------------------------------------------------------- presentation
@@ -187,11 +280,32 @@ def describe_payload(payload: dict[str, Any], structure: Structure | None) -> st
     return "; ".join(parts)
 
 
+CORRECT = "correct"
+
+
+def describe_correction(payload: Any, structure: Structure | None, original: StoredEvent | None = None) -> str:
+    """«rettet: …»: what a correction changed (the date, the facts) and why."""
+    parts: list[str] = []
+    on = payload.get("on")
+    if on:
+        before = f"{original.on.isoformat()} → " if original is not None else ""
+        parts.append(f"dato {before}{on}")
+    facts = payload.get("facts")
+    if isinstance(facts, dict) and facts:
+        parts.append(describe_payload(facts, structure))
+    reason = payload.get("reason")
+    text = "rettet: " + ("; ".join(parts) if parts else "ingen endring oppgitt")
+    return text + (f" (begrunnelse: {reason})" if reason else "")
+
+
 def timeline_rows(repo: CaseRepository, case_id: str) -> list[tuple[str, ...]]:
-    """One row per event: date, who, what, state change, details (Norwegian)."""
+    """One row per event: date, who, what, state change, details (Norwegian).
+
+    A correction (act ``correct``) gets its own row, and a «rettet» row under the event it corrects.
+    """
     h = repo.header(case_id)
     try:
-        definition = repo.definition(h.structure, h.process)
+        definition = definition_of(repo, h)
         structure: Structure | None = definition.structure
     except Exception:
         definition, structure = None, None
@@ -211,14 +325,29 @@ def timeline_rows(repo: CaseRepository, case_id: str) -> list[tuple[str, ...]]:
         except Exception:
             return name
 
+    events = repo.history(case_id)
+    corrections: dict[int, list[StoredEvent]] = {}
+    for e in events:
+        target = e.payload.get("event") if e.act == CORRECT else None
+        if isinstance(target, int) and not isinstance(target, bool):
+            corrections.setdefault(target, []).append(e)
     rows: list[tuple[str, ...]] = []
-    for e in repo.history(case_id):
-        change = state(e.to_state) if e.from_state is None else (
-            f"{state(e.from_state)} → {state(e.to_state)}" if e.from_state != e.to_state else "")
+    for e in events:
         who = _name(structure, e.body, "body") if e.body else "-"
         if e.person:
             who = f"{who} ({e.person})"
+        if e.act == CORRECT:
+            if not e.body:
+                who = "sekretariatet" + (f" ({e.person})" if e.person else "")
+            rows.append((str(e.seq), e.on.isoformat(), who, f"retting av nr. {e.payload.get('event', '?')}", "",
+                         describe_correction(e.payload, structure)))
+            continue
+        change = state(e.to_state) if e.from_state is None else (
+            f"{state(e.from_state)} → {state(e.to_state)}" if e.from_state != e.to_state else "")
         rows.append((str(e.seq), e.on.isoformat(), who, act_label(e.act), change, describe_payload(e.payload, structure)))
+        for c in corrections.get(e.seq, []):
+            rows.append(("", "", "", f"  rettet (nr. {c.seq})", "", describe_correction(c.payload, structure,
+                                                                                      original=e)))
     return rows
 
 
@@ -230,15 +359,42 @@ def _event_json(e: StoredEvent) -> dict[str, Any]:
     return e.to_dict()
 
 
+def act_inputs(definition: Any, act: str) -> list[str]:
+    """What ``case act`` needs for ``act``, as the options to type (``party=PART``, ``--positions …``, ``key=…``)."""
+    try:
+        a = definition.act_def(act)
+    except Exception:  # an act the definition does not know: nothing to say
+        return []
+    out: list[str] = []
+    per_party = getattr(a, "per_party", None)
+    if per_party is not None:
+        out.append("party=PART")
+        if getattr(per_party, "outcome", False):
+            out.append("outcome=adopted|rejected")
+    if getattr(a, "guard", None) == "consensus":
+        out.append("--positions PART=STANDPUNKT,…")
+    gateway = getattr(a, "gateway", None)
+    if gateway:
+        out.append(f"{gateway[0]}=true|false")
+    deadline = getattr(a, "deadline", None)
+    if deadline:
+        out.append(f"{deadline[0]}=DATO")
+    out.extend(f"{key}=…" for key in getattr(a, "requires", {}) or {})
+    return out
+
+
 def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
     case = repo.load(case_id)
+    drift = getattr(repo, "drift", None)  # definition files changed since the case was created (store branch)
     h = repo.header(case_id)
     return {
         "id": case.id, "title": case.title, "structure": h.structure, "process": h.process, "version": h.version,
         "created": h.created, "state": case.state, "state_label": case.state_label, "is_final": case.is_final,
         "events": len(case.history), "data": case.data,
-        "available_acts": [{"act": a.act, "label": a.label, "bodies": list(a.bodies)} for a in case.available_acts()],
+        "available_acts": [{"act": a.act, "label": a.label, "bodies": list(a.bodies),
+                            "inputs": act_inputs(case.definition, a.act)} for a in case.available_acts()],
         "store": store_location(repo.store.url),
+        "definition_changes": [d.to_dict() for d in drift(case_id)] if drift is not None else [],
     }
 
 
@@ -246,9 +402,10 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    data = parse_sets(args.set)
+    on = parse_day(args.on)
     repo = _repo(args)
-    case = repo.create(args.structure, args.process, title=args.title, on=parse_day(args.on), case_id=args.case_id,
-                       **parse_sets(args.set))
+    case = repo.create(args.structure, args.process, title=args.title, on=on, case_id=args.case_id, **data)
     if args.json:
         emit_json(_case_json(repo, case.id))
         return 0
@@ -257,22 +414,32 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _refused(args: argparse.Namespace, case_id: str, act: str, exc: ActRefusedError) -> int:
+    """A refusal: one line on stderr with the code and every reason (or JSON), exit 1."""
+    reasons = [str(r) for r in exc.details.get("reasons", [])] or [exc.message]
+    if args.json:
+        emit_json({"ok": False, "case": case_id, "error": exc.to_dict()})
+    else:
+        by = f" av {args.by}" if getattr(args, "by", None) else ""
+        print(f"Avvist [{exc.code}]: sak {case_id}, «{act}»{by}; ingenting ble lagret: " + "; ".join(reasons),
+              file=sys.stderr)
+    return 1
+
+
 def cmd_act(args: argparse.Namespace) -> int:
+    payload = parse_sets(args.set)  # bad input is refused before the store is opened
+    on = parse_day(args.on)
     repo = _repo(args)
     case_id = repo.resolve(args.case)
-    payload = parse_sets(args.set)
+    if args.positions is not None:
+        if "positions" in payload:
+            raise UsageError("bruk enten --positions eller --set positions=…, ikke begge", code="duplicate-key")
+        h = repo.header(case_id)
+        payload["positions"] = parse_positions(args.positions, definition_of(repo, h).structure)
     try:
-        case = repo.act(case_id, args.act, by=args.by, on=parse_day(args.on), person=args.person, **payload)
+        case = repo.act(case_id, args.act, by=args.by, on=on, person=args.person, **payload)
     except ActRefusedError as exc:
-        reasons = [str(r) for r in exc.details.get("reasons", [])] or [exc.message]
-        if args.json:
-            emit_json({"ok": False, "case": case_id, "error": exc.to_dict()})
-        else:
-            print(f"Avvist [{exc.code}]: sak {case_id}, «{args.act}» av {args.by}; ingenting ble lagret.",
-                  file=sys.stderr)
-            for reason in reasons:
-                print(f"  - {reason}", file=sys.stderr)
-        return 1
+        return _refused(args, case_id, args.act, exc)
     e = case.history[-1]
     if args.json:
         emit_json({"ok": True, "case": case.id, "event": e.to_dict(), "state": case.state,
@@ -285,8 +452,37 @@ def cmd_act(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_show(args: argparse.Namespace) -> int:
+def cmd_correct(args: argparse.Namespace) -> int:
+    if not args.reason.strip():
+        raise UsageError("--reason: begrunnelsen kan ikke være tom", code="bad-correction")
+    facts = parse_sets(args.set)
+    on = parse_date(args.on, "--on")
+    if on is None and not facts:
+        raise UsageError("oppgi hva som er riktig: --on DATO og/eller --set NØKKEL=VERDI", code="bad-correction")
     repo = _repo(args)
+    case_id = repo.resolve(args.case)
+    payload: dict[str, Any] = {"event": args.event, "reason": args.reason.strip()}
+    if facts:
+        payload["facts"] = facts
+    by: Any = args.by  # None: the secretariat (the engine decides who may correct)
+    try:
+        # For «correct» the engine reads ``on`` as the corrected effective date (the correction itself is dated
+        # today by the clock) and records it in the payload as ``on``.
+        case = repo.act(case_id, CORRECT, by=by, on=on, person=args.person, **payload)
+    except ActRefusedError as exc:
+        return _refused(args, case_id, CORRECT, exc)
+    e = case.history[-1]
+    if args.json:
+        emit_json({"ok": True, "case": case.id, "event": e.to_dict(), "state": case.state,
+                   "state_label": case.state_label, "is_final": case.is_final})
+        return 0
+    print(f"Sak {case.id}, hendelse nr. {e.seq}: retting av nr. {args.event}; "
+          f"{describe_correction(e.payload, case.definition.structure)}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    repo = _repo(args, read_only=True)
     case_id = repo.resolve(args.case)
     info = _case_json(repo, case_id)
     if args.json:
@@ -296,15 +492,17 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"Struktur: {info['structure']}; prosess: {info['process']} v{info['version']}; opprettet {info['created']}")
     print(f"Tilstand: {info['state_label']}{' (avsluttet)' if info['is_final'] else ''}; "
           f"{info['events']} hendelser")
+    for note in info["definition_changes"]:
+        print(f"Merk: {note['message']}")
     if info["available_acts"]:
         heading("Mulige handlinger nå")
-        table(("handling", "beskrivelse", "hvem"), [(a["act"], a["label"], ", ".join(a["bodies"]))
-                                                   for a in info["available_acts"]])
+        table(("handling", "beskrivelse", "hvem (--by)", "oppgi"),
+              [(a["act"], a["label"], ", ".join(a["bodies"]), " ".join(a["inputs"])) for a in info["available_acts"]])
     return 0
 
 
 def cmd_history(args: argparse.Namespace) -> int:
-    repo = _repo(args)
+    repo = _repo(args, read_only=True)
     case_id = repo.resolve(args.case)
     if args.json:
         emit_json([_event_json(e) for e in repo.history(case_id)])
@@ -316,19 +514,47 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    repo = _repo(args)
-    headers = repo.headers()
-    items: list[dict[str, Any]] = []
-    for h in headers:
-        rows = repo.store.rows(h.case_id)
-        items.append({"id": h.case_id, "title": h.title, "structure": h.structure, "process": h.process,
-                      "state": rows[-1].to_state if rows else None, "events": len(rows), "created": h.created})
+    try:
+        repo = _repo(args, read_only=True)
+    except NotFoundError as exc:
+        if exc.code != "store-not-found":
+            raise
+        if args.json:
+            emit_json([])
+        else:
+            print(f"Ingen saker: {exc.message}")
+        return 0
+    items, labels = _listing(repo)
     if args.json:
         emit_json(items)
         return 0
     if not items:
         print(f"Ingen saker i {store_location(repo.store.url)}")
         return 0
+    table(("id", "tittel", "struktur", "prosess", "tilstand", "hendelser", "opprettet"),
+          [(i["id"], i["title"], i["structure"], i["process"], label, i["events"], i["created"][:10])
+           for i, label in zip(items, labels, strict=True)])
+    return 0
+
+
+def _listing(repo: CaseRepository) -> tuple[list[dict[str, Any]], list[str]]:
+    """Every case as a JSON-ready item, and its state's label.
+
+    With the store branch's ``summaries`` (one query, the state after each case's last event) and its
+    ``state_label`` (the label in the definition the case was created under); else one read per case.
+    """
+    summaries = getattr(repo, "summaries", None)
+    if summaries is not None:
+        found = summaries()
+        items = [{"id": x.header.case_id, "title": x.header.title, "structure": x.header.structure,
+                  "process": x.header.process, "state": x.state, "events": x.events, "created": x.header.created}
+                 for x in found]
+        return items, [str(repo.state_label(x)) for x in found]  # type: ignore[attr-defined,unused-ignore]
+    items = []
+    for h in repo.headers():
+        rows = repo.store.rows(h.case_id)
+        items.append({"id": h.case_id, "title": h.title, "structure": h.structure, "process": h.process,
+                      "state": rows[-1].to_state if rows else None, "events": len(rows), "created": h.created})
 
     def label(item: dict[str, Any]) -> str:
         try:
@@ -336,14 +562,11 @@ def cmd_list(args: argparse.Namespace) -> int:
         except Exception:  # a structure file that moved: show the raw state
             return str(item["state"])
 
-    table(("id", "tittel", "struktur", "prosess", "tilstand", "hendelser", "opprettet"),
-          [(i["id"], i["title"], i["structure"], i["process"], label(i), i["events"], i["created"][:10])
-           for i in items])
-    return 0
+    return items, [label(i) for i in items]
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    repo = _repo(args)
+    repo = _repo(args, read_only=True)
     case_id = repo.resolve(args.case) if args.case else None
     result = repo.store.verify(case_id)
     if args.json:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from samhandling.cli.output import emit_json, table
+from samhandling.cli.support import add_output, db_help, input_files, write_output, write_output_with
 
 
 def register(sub: Any) -> None:
@@ -21,15 +22,15 @@ def register(sub: Any) -> None:
     p = sub.add_parser("plot", help="tegn styringsstrukturen som PNG eller SVG")
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--from", dest="body", metavar="ORGAN", help="fremhev eskaleringsveien fra dette organet")
-    p.add_argument("-o", "--output", required=True, metavar="FIL", help="bildefil (.png eller .svg)")
+    add_output(p, required=True, helptext="bildefil (.png eller .svg)")
     p.set_defaults(handler=cmd_plot)
 
     p = sub.add_parser("plot-process", help="tegn en beslutningsprosess (og hvor langt en sak har kommet)")
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("process", metavar="PROSESS", help="prosessens navn (se «samhandling show»)")
     p.add_argument("--case", metavar="SAK", help="saks-id (eller starten av den) i hendelseslageret")
-    p.add_argument("--db", metavar="URL", help="hendelseslager for --case (standard: $SAMHANDLING_DB eller samhandling.db)")
-    p.add_argument("-o", "--output", required=True, metavar="FIL", help="bildefil (.png eller .svg)")
+    p.add_argument("--db", metavar="URL", help=db_help(" (brukes med --case)"))
+    add_output(p, required=True, helptext="bildefil (.png eller .svg)")
     p.set_defaults(handler=cmd_plot_process)
 
     p = sub.add_parser("export", help="eksporter strukturen som Mermaid, Graphviz DOT, JSON eller GraphML")
@@ -37,7 +38,7 @@ def register(sub: Any) -> None:
     p.add_argument("--format", required=True, choices=("mermaid", "dot", "json", "graphml"), help="format")
     p.add_argument("--from", dest="body", metavar="ORGAN", help="fremhev eskaleringsveien fra dette organet")
     p.add_argument("--process", metavar="PROSESS", help="eksporter denne prosessen i stedet for strukturen")
-    p.add_argument("-o", "--output", metavar="FIL", help="skriv til fil (standard: skjermen)")
+    add_output(p, required=False, helptext="skriv til fil (standard: skjermen)")
     p.set_defaults(handler=cmd_export)
 
 
@@ -84,20 +85,30 @@ def _written(path: Path) -> int:
     return 0
 
 
+def _picture_suffix(path: str) -> None:
+    from samhandling.errors import UsageError
+
+    if Path(path).suffix.lower() not in (".png", ".svg"):
+        raise UsageError(f"kan bare tegne til .png eller .svg, ikke «{Path(path).name}»", code="unknown-format")
+
+
 def cmd_plot(args: argparse.Namespace) -> int:
     from samhandling.loader import load
     from samhandling.plotting import plot_structure
 
+    _picture_suffix(args.output)
     s = load(args.structure)
     body = s.body(args.body).id if args.body else None
-    return _written(plot_structure(s, args.output, highlight_from=body))
+    out = write_output_with(args.output, lambda tmp: plot_structure(s, tmp, highlight_from=body), force=args.force,
+                            inputs=input_files(args.structure))
+    return _written(out)
 
 
 def _case(args: argparse.Namespace, structure: Any, process: str) -> Any:
+    from samhandling.cli.support import open_repo
     from samhandling.errors import UsageError
-    from samhandling.store import CaseRepository, open_store
 
-    repo = CaseRepository(open_store(args.db))
+    repo = open_repo(args.db, read_only=True)
     case_id = repo.resolve(args.case)
     header = repo.header(case_id)
     if header.process != process:
@@ -106,13 +117,18 @@ def _case(args: argparse.Namespace, structure: Any, process: str) -> Any:
 
 
 def cmd_plot_process(args: argparse.Namespace) -> int:
+    from samhandling.cli.support import resolve_db, sqlite_file
     from samhandling.loader import load
     from samhandling.plotting import plot_process
 
+    _picture_suffix(args.output)
     s = load(args.structure)
     definition = s.process(args.process)
     case = _case(args, s, definition.name) if args.case else None
-    return _written(plot_process(definition, args.output, case=case, structure=s))
+    db_file = sqlite_file(resolve_db(args.db)) if args.case else None
+    out = write_output_with(args.output, lambda tmp: plot_process(definition, tmp, case=case, structure=s),
+                            force=args.force, inputs=input_files(args.structure, str(db_file) if db_file else None))
+    return _written(out)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -128,11 +144,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         model = structure_model(s, highlight_from=s.body(args.body).id if args.body else None)
     text = render(model, args.format)
-    if args.output:
-        out = Path(args.output)
-        if not out.parent.exists():
-            raise UsageError(f"mappen «{out.parent}» finnes ikke")
-        out.write_text(text, encoding="utf-8")
-        return _written(out)
+    if args.output is not None:
+        return _written(write_output(args.output, text, force=args.force, inputs=input_files(args.structure)))
     sys.stdout.write(text)
     return 0

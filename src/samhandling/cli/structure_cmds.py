@@ -6,6 +6,7 @@ import argparse
 from typing import Any
 
 from samhandling.cli.output import emit_json, heading, table
+from samhandling.cli.support import db_help
 
 
 def register(sub: Any) -> None:
@@ -21,11 +22,11 @@ def register(sub: Any) -> None:
     p = sub.add_parser("validate", help="kontroller strukturer mot reglene sine")
     p.add_argument("structures", nargs="+", metavar="STRUKTUR", help="innebygde navn eller stier")
     p.add_argument("--json", action="store_true", help="skriv JSON")
-    p.add_argument("--on", metavar="DATO", help="kontroller medlemskap gyldige på denne datoen (ÅÅÅÅ-MM-DD)")
+    p.add_argument("--on", metavar="DATO", help="kontroller medlemskap gyldige på denne datoen (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("demo", help="kjør demonstrasjonen (Sør-Rogaland)")
-    p.add_argument("--db", metavar="URL", help="hendelseslager (standard: samhandling.db)")
+    p.add_argument("--db", metavar="URL", help=db_help("; :memory: gir et lager i minnet som forsvinner etterpå"))
     p.set_defaults(handler=cmd_demo)
 
 
@@ -229,17 +230,12 @@ def _short(text: str, width: int = 70) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from samhandling.cli.support import parse_date
     from samhandling.errors import LoadError, NotFoundError
     from samhandling.findings import has_errors
-    from samhandling.loader import load, parse_norwegian_date
+    from samhandling.loader import load
 
-    on = None
-    if args.on:
-        on = parse_norwegian_date(args.on)
-        if on is None:
-            from samhandling.errors import UsageError
-
-            raise UsageError(f"«{args.on}» er ikke en dato; bruk ÅÅÅÅ-MM-DD")
+    on = parse_date(args.on, "--on")
     worst = 0
     report: list[dict[str, Any]] = []
     for name in args.structures:
@@ -270,8 +266,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """Run :func:`samhandling.demo.run_demo` on ``--db`` and show what it did."""
+    from samhandling.cli.case_cmds import print_timeline
+    from samhandling.cli.support import open_repo, store_location
+    from samhandling.demo import run_demo
+
+    repo = open_repo(args.db, allow_memory=True)
+    store = repo.store
     try:
-        from samhandling.demo import run_demo  # type: ignore[import-not-found]
-    except ModuleNotFoundError:
-        return cmd_show(argparse.Namespace(structure="sor-rogaland", json=False))
-    return int(run_demo(db=args.db))
+        result = run_demo(store)
+        case, repo = result.case, result.repo
+        h = repo.header(case.id)
+        print(f"Sak {case.id}: «{case.title}»")
+        print(f"{case.definition.title}; prosess {case.process} v{case.version}, struktur {h.structure}")
+        heading("Tidslinje")
+        print_timeline(repo, case.id)
+        print(f"\nSluttilstand: {case.state_label}{' (avsluttet)' if case.is_final else ''}; "
+              f"{len(case.history)} hendelser lagret")
+        heading("Kontroll av hashkjeden")
+        for check, what in ((result.case_check, f"sak {case.id}"), (result.store_check, "hele lageret")):
+            if check.ok:
+                print(f"OK: {what}: {check.events} hendelser i {check.cases} sak(er), kjeden stemmer")
+            else:
+                print(f"FEIL: {what}: " + "; ".join(f.message for f in check.failures))
+        where = store_location(store.url)
+        print(f"\nLager: {where}")
+        if not store.url.startswith("memory:"):
+            again = f" --db {where}" if args.db else ""
+            print(f"Se igjen med: samhandling case history {case.id}{again}")
+        return 0 if result.ok else 1
+    finally:
+        store.close()

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 from samhandling.cli.output import emit_json, heading, table
+from samhandling.cli.support import add_output, input_files, parse_date, write_output
 
 
 def register(sub: Any) -> None:
@@ -26,7 +27,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("due", help="vis evalueringer og gjennomganger som forfaller eller har forfalt")
     p.add_argument("structures", nargs="*", metavar="STRUKTUR", help="innebygde navn eller stier (standard: alle innebygde)")
     p.add_argument("--on", metavar="DATO", help="datoen det gjelder (standard: i dag)")
-    p.add_argument("--within", type=int, default=30, metavar="DAGER", help="ta med det som forfaller innen så mange dager")
+    p.add_argument("--within", type=_days, default=30, metavar="DAGER",
+                   help="ta med det som forfaller innen så mange dager (0–36500)")
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_due)
 
@@ -47,20 +49,21 @@ def register(sub: Any) -> None:
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--year", type=int, metavar="ÅR", help="bare møtene i dette året")
     p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER", help="innmeldingsfrist (kan gjentas)")
-    p.add_argument("-o", "--output", metavar="FIL", help="filen som skrives (standard: skriv til standard ut)")
+    add_output(p, required=False, helptext="filen som skrives (standard: skriv til standard ut)")
     p.set_defaults(handler=cmd_calendar)
 
 
-def _date(text: str | None, what: str) -> dt.date:
-    from samhandling.errors import UsageError
-    from samhandling.loader import parse_norwegian_date
+def _days(text: str) -> int:
+    if not text.strip().isdigit() or len(text.strip()) > 5 or int(text) > 36500:
+        raise argparse.ArgumentTypeError(f"«{text}» er ikke et antall dager fra 0 til 36500")
+    return int(text)
 
-    if text is None:
-        return dt.date.today()
-    day = parse_norwegian_date(text)
-    if day is None:
-        raise UsageError(f"{what}: «{text}» er ikke en dato; bruk ÅÅÅÅ-MM-DD")
-    return day
+
+def _date(text: str | None, what: str) -> dt.date:
+    """A date option; none given: today by the clock (``--today``/``$SAMHANDLING_TODAY``)."""
+    from samhandling import clock
+
+    return parse_date(text, what) or clock.today()
 
 
 def _deadlines(items: list[str]) -> dict[str, int]:
@@ -185,19 +188,14 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 
 def cmd_calendar(args: argparse.Namespace) -> int:
     import sys
-    from pathlib import Path
 
     from samhandling.calendar_export import to_ical
-    from samhandling.errors import SamhandlingError
     from samhandling.loader import load
 
     s = load(args.structure)
     data = to_ical(s, args.year, deadlines=_deadlines(args.deadline))
-    if args.output:
-        try:
-            Path(args.output).write_bytes(data)
-        except OSError as exc:
-            raise SamhandlingError(f"kan ikke skrive {args.output}: {exc.strerror}", code="write") from None
+    if args.output is not None:
+        write_output(args.output, data, force=args.force, inputs=input_files(args.structure))
         print(f"skrev {data.count(b'BEGIN:VEVENT')} hendelser til {args.output}")
     else:
         sys.stdout.write(data.decode("utf-8"))
