@@ -181,6 +181,7 @@ def test_newer_schema_is_refused(sql_url: str) -> None:
 
     s = open_store(sql_url)
     assert isinstance(s, SqlStore)
+    s.create_case(header(), [ev(1, "open")])  # the tables are made on the first write
     with s.engine.begin() as conn:
         conn.execute(schema_version.insert().values(version=LATEST + 1, description="fra fremtiden",
                                                     applied_at=utc_now()))
@@ -333,11 +334,13 @@ def test_fast_hash_is_sha256_of_the_canonical_json(act: str, body: str | None, p
 
     from samhandling.store.base import chain_rows
 
-    row = chain_rows(case_id, [Event(1, act, body, person, day, payload, None, to_state)], 1, "p" * 64, "T")[0]
+    T = "2024-01-10T12:00:00.000000Z"
+
+    row = chain_rows(case_id, [Event(1, act, body, person, day, payload, None, to_state)], 1, "p" * 64, T)[0]
     reference_payload = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert row.payload == reference_payload == canonical_json(payload)
     content = {"case_id": case_id, "seq": 1, "act": act, "body": body, "person": person, "on": day.isoformat(),
-               "payload": payload, "from_state": None, "to_state": to_state, "recorded_at": "T",
+               "payload": payload, "from_state": None, "to_state": to_state, "recorded_at": T,
                "prev_hash": "p" * 64}
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert row.hash == hashlib.sha256(text.encode()).hexdigest() == row.expected_hash()
@@ -360,19 +363,24 @@ def test_benchmark_smoke() -> None:
         assert f"| {row}" in out
 
 
-def test_structure_file_path_is_stored_absolute(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_structure_file_is_recorded_and_the_case_opens_after_the_folder_moved(
+        tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     import shutil
 
     from samhandling.loader import BUNDLED_DIR
 
-    (tmp_path / "structures").mkdir()
-    (tmp_path / "processes").mkdir()
-    shutil.copy(BUNDLED_DIR / "sor-rogaland.yaml", tmp_path / "structures" / "min.yaml")
-    shutil.copy(BUNDLED_DIR.parent / "processes" / "tjenestemodell.yaml", tmp_path / "processes")
-    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a" / "structures").mkdir(parents=True)
+    (tmp_path / "a" / "processes").mkdir()
+    shutil.copy(BUNDLED_DIR / "sor-rogaland.yaml", tmp_path / "a" / "structures" / "min.yaml")
+    shutil.copy(BUNDLED_DIR.parent / "processes" / "tjenestemodell.yaml", tmp_path / "a" / "processes")
+    monkeypatch.chdir(tmp_path / "a")
     repo = CaseRepository(open_store(str(tmp_path / "s.db")))
     case = repo.create("structures/min.yaml", "tjenestemodell", title="Fra fil", on=D(2024, 1, 2))
-    assert repo.header(case.id).structure == str(tmp_path / "structures" / "min.yaml")
+    h = repo.header(case.id)
+    assert h.structure == "sor-rogaland"  # the structure's own name, not a path
+    assert h.structure_file == str(tmp_path / "a" / "structures" / "min.yaml")
+    shutil.move(str(tmp_path / "a"), str(tmp_path / "b"))  # the folder moved: the case still opens
     monkeypatch.chdir("/")
     fresh = CaseRepository(open_store(str(tmp_path / "s.db")))  # another directory, another process
     assert fresh.load(case.id).title == "Fra fil"
+    assert fresh.drift(case.id) == []
