@@ -256,8 +256,8 @@ def _db_error(exc: BaseException, doing: str, where: str = "") -> StoreError:
         else:
             if "connection" in low and ("refused" in low or "failed" in low or "timeout" in low):
                 code, why = "store-unavailable", "får ikke kontakt med databasetjeneren"
-    place = f" «{where}»" if where else ""
-    message = f"hendelseslageret{place} svarte med feil under {doing}: {why + ' ' if why else ''}({detail})"
+    place = f" i «{where}»" if where else ""
+    message = f"hendelseslageret svarte med feil under {doing}{place}: {why + ' ' if why else ''}({detail})"
     return StoreError(message, code=code, details={"driver": detail})
 
 
