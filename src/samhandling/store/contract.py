@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import itertools
 import math
 import weakref
 from collections.abc import Iterator, Mapping
@@ -170,7 +171,7 @@ class EventStoreContract:
         store.append("sak-1", [ev(4)], expected_seq=4)
         got = store.events("sak-1")
         assert [e.seq for e in got] == [1, 2, 3, 4]
-        assert all(b.prev_hash == a.hash for a, b in zip(got, got[1:], strict=False))
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(got))
         assert len({e.hash for e in got}) == 4
         result = store.verify()
         assert result.ok and (result.cases, result.events) == (1, 4)
