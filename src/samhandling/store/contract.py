@@ -329,7 +329,7 @@ class EventStoreContract:
         import attrs
 
         base = header(created="2024-01-01T00:00:00.000000Z")
-        changes = {"title": "Annen", "structure": "x", "process": "y", "version": "2", "case_id": "z",
+        changes: dict[str, Any] = {"title": "Annen", "structure": "x", "process": "y", "version": "2", "case_id": "z",
                    "created": "2024-01-02T00:00:00.000000Z", "structure_hash": "0" * 64, "process_hash": "1" * 64,
                    "structure_file": "/annet", "process_file": "/annet"}
         for key, value in changes.items():
