@@ -266,7 +266,8 @@ class EventStoreContract:
 
     def test_event_without_a_proper_date_is_refused(self, store: EventStore) -> None:
         self._case(store)
-        for bad in (dt.datetime(2024, 1, 1, 12, 0), "2024-01-01"):
+        bads: tuple[Any, ...] = (dt.datetime(2024, 1, 1, 12, 0), "2024-01-01")
+        for bad in bads:
             with pytest.raises(StoreError) as info:
                 store.append("sak-1", [ev(2)._replace(on=bad)], expected_seq=2)
             assert info.value.code == "store-event"
