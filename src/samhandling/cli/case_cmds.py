@@ -191,7 +191,7 @@ def timeline_rows(repo: CaseRepository, case_id: str) -> list[tuple[str, ...]]:
     """One row per event: date, who, what, state change, details (Norwegian)."""
     h = repo.header(case_id)
     try:
-        definition = repo.definition(h.structure, h.process)
+        definition = repo.definition_for(h)
         structure: Structure | None = definition.structure
     except Exception:
         definition, structure = None, None
@@ -239,6 +239,7 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
         "events": len(case.history), "data": case.data,
         "available_acts": [{"act": a.act, "label": a.label, "bodies": list(a.bodies)} for a in case.available_acts()],
         "store": store_location(repo.store.url),
+        "definition_changes": [d.to_dict() for d in repo.drift(case_id)],
     }
 
 
@@ -296,6 +297,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"Struktur: {info['structure']}; prosess: {info['process']} v{info['version']}; opprettet {info['created']}")
     print(f"Tilstand: {info['state_label']}{' (avsluttet)' if info['is_final'] else ''}; "
           f"{info['events']} hendelser")
+    for note in info["definition_changes"]:
+        print(f"Merk: {note['message']}")
     if info["available_acts"]:
         heading("Mulige handlinger nå")
         table(("handling", "beskrivelse", "hvem"), [(a["act"], a["label"], ", ".join(a["bodies"]))
@@ -317,28 +320,19 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     repo = _repo(args)
-    headers = repo.headers()
-    items: list[dict[str, Any]] = []
-    for h in headers:
-        rows = repo.store.rows(h.case_id)
-        items.append({"id": h.case_id, "title": h.title, "structure": h.structure, "process": h.process,
-                      "state": rows[-1].to_state if rows else None, "events": len(rows), "created": h.created})
+    summaries = repo.summaries()  # one query: headers with the state after their last event
+    items: list[dict[str, Any]] = [{"id": s.header.case_id, "title": s.header.title, "structure": s.header.structure,
+                                    "process": s.header.process, "state": s.state, "events": s.events,
+                                    "created": s.header.created} for s in summaries]
     if args.json:
         emit_json(items)
         return 0
     if not items:
         print(f"Ingen saker i {store_location(repo.store.url)}")
         return 0
-
-    def label(item: dict[str, Any]) -> str:
-        try:
-            return str(repo.definition(item["structure"], item["process"]).state_label(item["state"]))
-        except Exception:  # a structure file that moved: show the raw state
-            return str(item["state"])
-
     table(("id", "tittel", "struktur", "prosess", "tilstand", "hendelser", "opprettet"),
-          [(i["id"], i["title"], i["structure"], i["process"], label(i), i["events"], i["created"][:10])
-           for i in items])
+          [(i["id"], i["title"], i["structure"], i["process"], repo.state_label(s), i["events"], i["created"][:10])
+           for i, s in zip(items, summaries, strict=True)])
     return 0
 
 

@@ -423,8 +423,6 @@ class SqlStore(EventStore):
 
     def _ensure_schema(self) -> None:
         """Create the tables, or upgrade an empty old store, before the first write."""
-        if self._ready:
-            return
         if self.read_only:
             raise StoreError(f"hendelseslageret «{self._where}» er skrivebeskyttet (filen eller mappen); "
                              "det kan leses og kontrolleres, men ikke endres", code="store-readonly")
@@ -578,8 +576,7 @@ class SqlStore(EventStore):
     def append(self, case_id: str, events_: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
         if not self._has_tables():
             raise case_not_found(case_id)
-        if self.read_only:
-            self._ensure_schema()  # raises the read-only error
+        self._ensure_schema()  # raises the read-only error
         try:
             with self._engine.begin() as conn:
                 head = conn.execute(
