@@ -454,6 +454,10 @@ class SqlStore(EventStore):
         except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
             raise self._error(exc, "oppretting av tabellene") from exc
 
+    def initialise(self) -> None:
+        """Create the tables now (they are otherwise made on the first write); a no-op when they exist."""
+        self._ensure_schema()
+
     def _has_tables(self) -> bool:
         """For readers: does the store hold tables yet (an empty or missing store reads as empty)."""
         if self._ready:
