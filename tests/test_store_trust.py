@@ -410,3 +410,19 @@ def test_import_leaves_the_garbage_collector_alone(tmp_path: Path, monkeypatch: 
     assert isinstance(store, SqlStore)
     assert store.import_cases([(header(f"s{i}"), [ev(1, "open"), ev(2)]) for i in range(50)]) == 100
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize("url", ["", "  ", "-", ":memory:", "file:x.db", "file:"])
+def test_odd_store_addresses_are_refused(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError) as info:
+        open_store(url)
+    assert info.value.code == "store-url"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_passwords_are_never_shown() -> None:
+    with pytest.raises(StoreError) as info:
+        open_store("postgresql://kari:hemmelig@127.0.0.1:1/db").headers()
+    assert "hemmelig" not in str(info.value) and "hemmelig" not in repr(info.value.details)
+    assert info.value.code == "store-unavailable"

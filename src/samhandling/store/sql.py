@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -188,11 +189,26 @@ LATEST = MIGRATIONS[-1][0]
 _PG_LOCK_KEY = 7_214_003_117  # pg_advisory_xact_lock key for schema upgrades
 
 
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def hide_password(text: str) -> str:
+    """``postgresql://u:secret@h/db`` → ``postgresql://u:***@h/db`` (in any text)."""
+    return _PASSWORD.sub(r"\1***@", text)
+
+
 def normalise_url(url: str) -> str:
-    """A SQLAlchemy URL from what a user typed: a plain path means a SQLite file."""
+    """A SQLAlchemy URL from what a user typed: a plain path means a SQLite file.
+
+    Refused (``store-url``): an empty text, ``-``, ``:memory:`` (use ``memory://``) and ``file:`` URIs, which would
+    otherwise become odd file names.
+    """
     text = url.strip()
     if not text:
         raise StoreError("tom adresse til hendelseslageret; oppgi en filsti eller postgresql://…", code="store-url")
+    if text in ("-", ":memory:") or text.startswith("file:"):
+        raise StoreError(f"«{text}» er ikke en gyldig adresse til hendelseslageret; bruk en filsti, sqlite:///STI, "
+                         "postgresql://… eller memory:// (i minnet)", code="store-url")
     if text.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + text.split("://", 1)[1]
     if text.startswith("postgresql+psycopg://") or text.startswith("sqlite:"):
@@ -239,7 +255,7 @@ def _db_error(exc: BaseException, doing: str, where: str = "") -> StoreError:
     """A database failure as a typed, Norwegian :class:`StoreError` (never a raw driver exception)."""
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip()
-    detail = text.splitlines()[0] if text else type(orig).__name__
+    detail = hide_password(text.splitlines()[0]) if text else type(orig).__name__
     code, why = "store-db", ""
     sqlstate = getattr(orig, "sqlstate", None)
     if isinstance(sqlstate, str):
@@ -318,7 +334,8 @@ class SqlStore(EventStore):
         try:
             engine = sa.create_engine(engine_url, **self._kwargs)
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as exc:
-            raise StoreError(f"ugyldig adresse til hendelseslageret «{shown}»: {exc}", code="store-url") from exc
+            raise StoreError(f"ugyldig adresse til hendelseslageret «{hide_password(shown)}»: "
+                             f"{hide_password(str(exc))}", code="store-url") from exc
         if self._sqlite:
             sa_event.listen(engine, "connect", self._sqlite_connect)
             sa_event.listen(engine, "begin", self._sqlite_begin)
@@ -426,6 +443,8 @@ class SqlStore(EventStore):
         if self.read_only:
             raise StoreError(f"hendelseslageret «{self._where}» er skrivebeskyttet (filen eller mappen); "
                              "det kan leses og kontrolleres, men ikke endres", code="store-readonly")
+        if self._ready:
+            return
         try:
             if self._sqlite:
                 raw = self._engine.raw_connection()
