@@ -147,6 +147,7 @@ class CaseRepository:
         self._structures: dict[str, Structure] = {}
         self._by_hash: dict[str, Structure] = {}
         self._definitions: dict[tuple[str, str], ProcessDefinition] = {}
+        self._from_files: dict[tuple[str, str], Structure] = {}
 
     # -- definitions ----------------------------------------------------------------------------------------
 
@@ -210,7 +211,10 @@ class CaseRepository:
         s_file = "" if bundled else str(path.expanduser().resolve())
         s_display = f"{path.stem}.yaml" if bundled else str(path)
         s_text = read_definition_text(path, "strukturfilen")
-        built = build_structure_text(s_text, s_display, path)
+        s_hash = text_hash(s_text)
+        built = self._from_files.get((s_hash, s_file or s_display))
+        if built is None:  # parsed once per distinct text and place (relative process files depend on the place)
+            built = self._from_files[(s_hash, s_file or s_display)] = build_structure_text(s_text, s_display, path)
         refs = process_refs(built)
         if not refs:
             raise NotFoundError(f"strukturen {built.id} har ingen prosesser", code="unknown-process")
@@ -223,10 +227,14 @@ class CaseRepository:
         p_bundled = p_path.parent == PROCESS_DIR
         p_display = p_path.name if p_bundled else str(p_path)
         p_text = read_definition_text(p_path, "prosessfilen")
-        definition = build_process(p_text, built, p_display)
+        p_hash = text_hash(p_text)
+        definition = self._definitions.get((s_hash, p_hash))
+        if definition is None or definition.structure is not built:
+            definition = build_process(p_text, built, p_display)
+            self._definitions[(s_hash, p_hash)] = definition
         s_name = path.stem if bundled else built.id
-        texts = (Definition("structure", s_name, "", s_text),
-                 Definition("process", definition.name, str(definition.version), p_text))
+        texts = (Definition("structure", s_name, "", s_text, s_hash),
+                 Definition("process", definition.name, str(definition.version), p_text, p_hash))
         fields = {"structure": s_name, "structure_hash": texts[0].hash, "structure_file": s_file,
                   "process_hash": texts[1].hash,
                   "process_file": "" if p_bundled else str(p_path.expanduser().resolve())}
@@ -250,7 +258,6 @@ class CaseRepository:
                             structure_file=f["structure_file"], process_file=f["process_file"])
         self.store.create_case(header, case.history, src.texts)
         self._by_hash.setdefault(f["structure_hash"], src.structure)
-        self._definitions.setdefault((f["structure_hash"], f["process_hash"]), definition)
         return case
 
     def load(self, case_id: str) -> Case:
