@@ -19,12 +19,15 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samhandling.errors import LoadError, StoreError
 from samhandling.loader import BUNDLED_DIR
 from samhandling.process import PROCESS_DIR
 from samhandling.store import CaseRepository, open_store
-from samhandling.store.base import MAX_DEFINITION_BYTES, CaseHeader
+from samhandling.store.base import MAX_DEFINITION_BYTES, CaseHeader, payload_text
+from samhandling.store.contract import ReadOnlyMapping
 from samhandling.store.sql import SqlStore, _db_error
 
 D = dt.date
@@ -426,3 +429,40 @@ def test_passwords_are_never_shown() -> None:
         open_store("postgresql://kari:hemmelig@127.0.0.1:1/db").headers()
     assert "hemmelig" not in str(info.value) and "hemmelig" not in repr(info.value.details)
     assert info.value.code == "store-unavailable"
+
+
+# ---------------------------------------------------------------------------------------------- the encoder
+
+
+
+_leaf = st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.text(max_size=6) | st.floats(
+    allow_nan=False, allow_infinity=False)
+_plain = st.recursive(_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
+                                                                                          max_size=3), max_leaves=10)
+
+
+def _freeze(value: Any) -> Any:
+    if isinstance(value, dict):
+        return ReadOnlyMapping({k: _freeze(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_freeze(v) for v in value)
+    return value
+
+
+@settings(max_examples=150, deadline=None)
+@given(payload=st.dictionaries(st.text(max_size=5), _plain, max_size=4))
+def test_frozen_payloads_encode_exactly_like_plain_json(payload: dict[str, Any]) -> None:
+    import json
+
+    reference = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    assert payload_text(_freeze(payload)) == payload_text(payload) == reference
+
+
+@settings(max_examples=100, deadline=None)
+@given(payload=st.dictionaries(st.text(max_size=5), _plain, max_size=4), key=st.text(min_size=1, max_size=5),
+       bad=st.sampled_from([float("nan"), float("inf"), float("-inf")]))
+def test_non_finite_numbers_anywhere_are_refused(payload: dict[str, Any], key: str, bad: float) -> None:
+    payload = {**payload, key: [1, {"x": bad}]}
+    with pytest.raises(StoreError) as info:
+        payload_text(_freeze(payload))
+    assert info.value.code == "store-payload" and info.value.details["path"] == f"{key}[1].x"
