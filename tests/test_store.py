@@ -355,12 +355,15 @@ def test_benchmark_smoke() -> None:
 
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "store.py"
     done = subprocess.run([sys.executable, str(script), "--events", "400", "--per-case", "40", "--single", "10",
-                           "--repeat", "1"], capture_output=True, text=True, check=False, timeout=300)
+                           "--repeat", "1", "--list-cases", "200"], capture_output=True, text=True, check=False,
+                          timeout=300)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "400 hendelser i 10 saker" in out
-    for row in ("enkelthandlinger", "bulkimport", "gjenspilling, alle hendelser", "gjenspilling, sak for sak"):
+    for row in ("enkelthandlinger", "bulkimport", "gjenspilling, alle hendelser", "gjenspilling, sak for sak",
+                "sakslisten (200 saker, én spørring)"):
         assert f"| {row}" in out
+    assert "case list, 200 saker: " in out and ("PASS" in out or "FAIL" in out)
 
 
 def test_structure_file_is_recorded_and_the_case_opens_after_the_folder_moved(
