@@ -183,3 +183,16 @@ def test_process_files_are_kept_too(capsys: pytest.CaptureFixture[str], db: str,
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "case", "show", cid, "--db", db)
     assert code == 0 and "Mandat utarbeidet" in out, err
+
+
+def test_odd_db_addresses_and_passwords(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    for db in ("", "-", ":memory:", "file:"):
+        code, _, err = run(capsys, "case", "list", "--db", db)
+        assert code == 1
+        one_line_error(err, "store-url")
+    assert list(tmp_path.iterdir()) == []  # no file called «-» or «:memory:», and not the default either
+    code, _, err = run(capsys, "case", "list", "--db", "postgresql://kari:hemmelig@127.0.0.1:1/db")
+    assert code == 1 and "hemmelig" not in err and "kari:***@" in err
+    one_line_error(err, "store-unavailable")
