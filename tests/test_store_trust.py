@@ -28,7 +28,7 @@ from samhandling.process import PROCESS_DIR
 from samhandling.store import CaseRepository, open_store
 from samhandling.store.base import MAX_DEFINITION_BYTES, CaseHeader, payload_text
 from samhandling.store.contract import ReadOnlyMapping
-from samhandling.store.sql import SqlStore, _db_error
+from samhandling.store.sql import SqlStore, db_error
 
 D = dt.date
 
@@ -340,7 +340,7 @@ class _Orig(Exception):
     ("could not serialize", "40001", "store-db"),
 ])
 def test_database_errors_become_typed_store_errors(text: str, sqlstate: str | None, code: str) -> None:
-    err = _db_error(sa.exc.OperationalError("SELECT 1", {}, _Orig(text, sqlstate)), "lesing", "x.db")
+    err = db_error(sa.exc.OperationalError("SELECT 1", {}, _Orig(text, sqlstate)), "lesing", "x.db")
     assert isinstance(err, StoreError) and err.code == code
     assert err.message.startswith("hendelseslageret svarte med feil under lesing i «x.db»")
 

@@ -251,7 +251,7 @@ _PG_ERRORS = (
 )
 
 
-def _db_error(exc: BaseException, doing: str, where: str = "") -> StoreError:
+def db_error(exc: BaseException, doing: str, where: str = "") -> StoreError:
     """A database failure as a typed, Norwegian :class:`StoreError` (never a raw driver exception)."""
     orig = getattr(exc, "orig", None) or exc
     text = str(orig).strip()
@@ -366,7 +366,7 @@ class SqlStore(EventStore):
         return self._engine.url.render_as_string(hide_password=True)
 
     def _error(self, exc: BaseException, doing: str) -> StoreError:
-        return _db_error(exc, doing, self._where)
+        return db_error(exc, doing, self._where)
 
     def _read(self, snapshot: bool = False) -> Any:
         """A connection for reading; ``snapshot``: every query of its transaction sees the same moment.
@@ -430,9 +430,9 @@ class SqlStore(EventStore):
                 raise StoreError(
                     f"hendelseslageret «{self._where}» har lagerformat {fmt} med {count} saker, men denne versjonen "
                     f"av samhandling bruker lagerformat {STORE_FORMAT} (hashen over saksopplysningene dekker nå "
-                    "også tittel og definisjoner, og definisjonene lagres i lageret); et lager i format 1 kan "
-                    "ikke oppgraderes uten å bryte hashkjedene: bruk samhandling < 0.3 til å lese det, og opprett "
-                    "sakene i et nytt lager (se docs/store.md)",
+                    "også tittel og definisjoner, og definisjonene lagres i lageret); det kan ikke oppgraderes på "
+                    "stedet uten å bryte hashkjedene: kopier sakene til et nytt lager med "
+                    "samhandling.store.migrate.migrate_format1(gammelt, nytt) (se docs/store.md)",
                     code="store-format", details={"format": fmt, "cases": count},
                 )
             return  # an old, empty store: upgraded on the first write
@@ -556,6 +556,8 @@ class SqlStore(EventStore):
             headers.append(values)
             rows.extend(chained)
         self._ensure_schema()
+        if not headers:
+            return rows
         try:
             with self._engine.begin() as conn:
                 self._insert_definitions(conn, defs)
