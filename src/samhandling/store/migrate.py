@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from samhandling.errors import LoadError, SamhandlingError, StoreError
 from samhandling.store.base import CaseHeader, Definition, Row, canonical_json
 from samhandling.store.repository import build_process, build_structure_text, read_definition_text
-from samhandling.store.sql import SqlStore, db_error, hide_password, meta, normalise_url
+from samhandling.store.sql import SqlStore, db_error, hide_password, normalise_url
 
 
 @attrs.frozen
@@ -154,11 +154,9 @@ def migrate_format1(source: str, target: str) -> MigrationResult:
                                 structure_hash=s_hash, process_hash=p_def.hash, structure_file=s_file,
                                 process_file="" if p_bundled else str(p_path.resolve()))
             items.append((header, events))
-        count = store.import_cases(items, definitions=list(texts.values()))
         heads = {h["case_id"]: h["head_hash"] for h, _ in cases}
-        with store.engine.begin() as conn:
-            conn.execute(meta.insert(), [{"key": "migrated_from", "value": hide_password(source)},
-                                         {"key": "format1_heads", "value": json.dumps(heads, sort_keys=True)}])
+        count = store.import_cases(items, definitions=list(texts.values()), meta_rows={
+            "migrated_from": hide_password(source), "format1_heads": json.dumps(heads, sort_keys=True)})
         return MigrationResult(len(items), count, hide_password(source), hide_password(target))
     finally:
         store.close()

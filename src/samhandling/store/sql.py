@@ -536,15 +536,16 @@ class SqlStore(EventStore):
         return [Row._make(r).as_event() for r in rows]
 
     def import_cases(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], recorded_at: str | None = None,
-                     definitions: Sequence[Definition] = ()) -> int:
+                     definitions: Sequence[Definition] = (), meta_rows: dict[str, str] | None = None) -> int:
         """Create many cases with their events in one transaction (the bulk-import path); returns the event count.
 
-        All or nothing: if one case id exists already, nothing is imported (ConflictError).
+        All or nothing: if one case id exists already, nothing is imported (ConflictError). ``definitions``: the
+        texts the headers refer to; ``meta_rows``: extra ``meta`` entries written in the same transaction.
         """
-        return len(self._import(items, recorded_at or utc_now(), definitions))
+        return len(self._import(items, recorded_at or utc_now(), definitions, meta_rows))
 
     def _import(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], when: str,
-                defs: Sequence[Definition] = ()) -> list[RowTuple]:
+                defs: Sequence[Definition] = (), meta_rows: dict[str, str] | None = None) -> list[RowTuple]:
         headers: list[dict[str, Any]] = []
         rows: list[RowTuple] = []
         for header, evs in items:
@@ -556,13 +557,16 @@ class SqlStore(EventStore):
             headers.append(values)
             rows.extend(chained)
         self._ensure_schema()
-        if not headers:
+        if not headers and not meta_rows:
             return rows
         try:
             with self._engine.begin() as conn:
                 self._insert_definitions(conn, defs)
-                conn.execute(cases.insert(), headers)
+                if headers:
+                    conn.execute(cases.insert(), headers)
                 self._insert_rows(conn, rows)
+                if meta_rows:
+                    conn.execute(meta.insert(), [{"key": k, "value": v} for k, v in meta_rows.items()])
         except sa_exc.IntegrityError as exc:
             if len(headers) == 1:
                 raise Conflicts.exists(headers[0]["case_id"]) from exc
