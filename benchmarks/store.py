@@ -32,9 +32,11 @@ from samhandling.case import Event
 from samhandling.store.base import CaseHeader, utc_now
 from samhandling.store.sql import SqlStore
 
-EVENT_COLS = ("case_id, seq, act, body, person, on_date, payload, from_state, to_state, recorded_at, prev_hash, hash")
-CASE_COLS = ("case_id, structure, process, version, title, created, head_seq, head_hash, structure_hash, "
-             "process_hash, structure_file, process_file")
+EVENT_COLS = "case_id, seq, act, body, person, on_date, payload, from_state, to_state, recorded_at, prev_hash, hash"
+CASE_COLS = (
+    "case_id, structure, process, version, title, created, head_seq, head_hash, structure_hash, "
+    "process_hash, structure_file, process_file"
+)
 LIST_SQL = (
     "SELECT c.case_id, c.structure, c.process, c.version, c.title, c.created, c.head_seq, c.head_hash, "
     "c.structure_hash, c.process_hash, c.structure_file, c.process_file, e.to_state FROM cases c "
@@ -44,11 +46,24 @@ LIST_SQL = (
 
 def make_events(n: int, start: int = 1) -> list[Event]:
     day = dt.date(2024, 1, 1)
-    out = [Event(start, "open", None, None, day, {"title": "Benchmark", "version": "1"}, None, "ny")] if start == 1 else []
+    out = (
+        [Event(start, "open", None, None, day, {"title": "Benchmark", "version": "1"}, None, "ny")]
+        if start == 1
+        else []
+    )
     for seq in range(start + len(out), start + n):
-        out.append(Event(seq, "anchor", "fsu", None, day + dt.timedelta(days=seq % 300),
-                         {"party": f"kommune-{seq % 15}", "note": "forankret i kommunen"}, "mandat_godkjent",
-                         "mandat_godkjent"))
+        out.append(
+            Event(
+                seq,
+                "anchor",
+                "fsu",
+                None,
+                day + dt.timedelta(days=seq % 300),
+                {"party": f"kommune-{seq % 15}", "note": "forankret i kommunen"},
+                "mandat_godkjent",
+                "mandat_godkjent",
+            )
+        )
     return out
 
 
@@ -83,8 +98,9 @@ def _best(times: list[float]) -> float:
     return min(times)
 
 
-def run(events_total: int, per_case: int, single: int, repeat: int = 3, out: object = None,
-        list_cases: int = 10_000) -> dict[str, float]:
+def run(
+    events_total: int, per_case: int, single: int, repeat: int = 3, out: object = None, list_cases: int = 10_000
+) -> dict[str, float]:
     stream = out if out is not None else sys.stdout
     cases_n = max(1, events_total // per_case)
     total = cases_n * per_case
@@ -142,8 +158,10 @@ def run(events_total: int, per_case: int, single: int, repeat: int = 3, out: obj
             timed("cases_store", time.perf_counter() - t)
             assert n == total
             t = time.perf_counter()
-            n = sum(len(raw.execute(f"SELECT {EVENT_COLS} FROM events WHERE case_id = ? ORDER BY seq", (cid,)
-                                    ).fetchall()) for cid in ids)
+            n = sum(
+                len(raw.execute(f"SELECT {EVENT_COLS} FROM events WHERE case_id = ? ORDER BY seq", (cid,)).fetchall())
+                for cid in ids
+            )
             timed("cases_raw", time.perf_counter() - t)
 
             # ---- single acts: each its own durable transaction
@@ -155,11 +173,14 @@ def run(events_total: int, per_case: int, single: int, repeat: int = 3, out: obj
             timed("single_store", time.perf_counter() - t)
             src = sqlite3.connect(base / "store.db")
             single_rows = src.execute(
-                f"SELECT {EVENT_COLS} FROM events WHERE case_id = 'enkel' AND seq > 1 ORDER BY seq").fetchall()
+                f"SELECT {EVENT_COLS} FROM events WHERE case_id = 'enkel' AND seq > 1 ORDER BY seq"
+            ).fetchall()
             enkel = src.execute(f"SELECT {CASE_COLS} FROM cases WHERE case_id = 'enkel'").fetchone()
             src.close()
-            raw.execute(f"INSERT INTO cases ({CASE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                        (*enkel[:6], 1, enkel[7], *enkel[8:]))
+            raw.execute(
+                f"INSERT INTO cases ({CASE_COLS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*enkel[:6], 1, enkel[7], *enkel[8:]),
+            )
             t = time.perf_counter()
             for r in single_rows:
                 raw.execute("BEGIN IMMEDIATE")

@@ -30,12 +30,25 @@ def db(tmp_path: Path) -> str:
 
 
 def new_case(capsys: pytest.CaptureFixture[str], db: str, structure: str = "sor-rogaland") -> str:
-    code, out, err = run(capsys, "case", "new", structure, "tjenestemodell", "--title", "Nytt forløp",
-                         "--on", "2024-01-02", "--db", db, "--json")
+    code, out, err = run(
+        capsys,
+        "case",
+        "new",
+        structure,
+        "tjenestemodell",
+        "--title",
+        "Nytt forløp",
+        "--on",
+        "2024-01-02",
+        "--db",
+        db,
+        "--json",
+    )
     assert code == 0, err
     cid = str(json.loads(out)["id"])
-    code, _, err = run(capsys, "case", "act", cid, "draft_mandate", "--by", "tmg-barn-unge", "--on", "2024-01-10",
-                       "--db", db)
+    code, _, err = run(
+        capsys, "case", "act", cid, "draft_mandate", "--by", "tmg-barn-unge", "--on", "2024-01-10", "--db", db
+    )
     assert code == 0, err
     return cid
 
@@ -83,8 +96,7 @@ def test_verify_and_list_on_a_damaged_file(capsys: pytest.CaptureFixture[str], d
     one_line_error(err, "store-corrupt")
 
 
-def test_not_a_database_and_a_directory_are_one_line_errors(capsys: pytest.CaptureFixture[str],
-                                                            tmp_path: Path) -> None:
+def test_not_a_database_and_a_directory_are_one_line_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     text = tmp_path / "notat.txt"
     text.write_text("ikke en database\n" * 300)
     for verb in ("list", "verify"):
@@ -96,12 +108,14 @@ def test_not_a_database_and_a_directory_are_one_line_errors(capsys: pytest.Captu
     one_line_error(err, "store-url")
 
 
-def test_own_structure_case_opens_after_the_folder_is_gone(capsys: pytest.CaptureFixture[str], db: str,
-                                                           tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_own_structure_case_opens_after_the_folder_is_gone(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "mitt"
     folder.mkdir()
-    (folder / "min.yaml").write_text((BUNDLED_DIR / "sor-rogaland.yaml").read_text()
-                                     .replace("structure: sor-rogaland", "structure: min-region"))
+    (folder / "min.yaml").write_text(
+        (BUNDLED_DIR / "sor-rogaland.yaml").read_text().replace("structure: sor-rogaland", "structure: min-region")
+    )
     monkeypatch.chdir(folder)
     cid = new_case(capsys, db, "min.yaml")
     monkeypatch.chdir(tmp_path)
@@ -113,8 +127,7 @@ def test_own_structure_case_opens_after_the_folder_is_gone(capsys: pytest.Captur
     assert code == 0 and "Mandat utarbeidet" in out and "Merk:" not in out, err
     code, out, err = run(capsys, "case", "history", cid, "--db", db)
     assert code == 0 and "utarbeide mandat" in out, err
-    code, _, err = run(capsys, "case", "act", cid, "approve_mandate", "--by", "fsu", "--on", "2024-01-20",
-                       "--db", db)
+    code, _, err = run(capsys, "case", "act", cid, "approve_mandate", "--by", "fsu", "--on", "2024-01-20", "--db", db)
     assert code == 0, err
     assert run(capsys, "case", "verify", "--db", db)[0] == 0
 
@@ -131,8 +144,9 @@ def test_show_says_when_the_file_changed(capsys: pytest.CaptureFixture[str], db:
     assert json.loads(out)["definition_changes"][0]["kind"] == "structure"
 
 
-def test_structure_path_to_a_device_or_directory_is_refused_quickly(capsys: pytest.CaptureFixture[str], db: str,
-                                                                    tmp_path: Path) -> None:
+def test_structure_path_to_a_device_or_directory_is_refused_quickly(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path
+) -> None:
     for target, code_word in (("/dev/zero", "not-a-file"), (str(tmp_path) + "/", "not-a-file")):
         code, _, err = run(capsys, "case", "new", target, "tjenestemodell", "--title", "x", "--db", db)
         assert code == 2, err
@@ -142,8 +156,21 @@ def test_structure_path_to_a_device_or_directory_is_refused_quickly(capsys: pyte
 
 def test_nan_is_refused_not_stored(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = new_case(capsys, db)
-    code, _, err = run(capsys, "case", "act", cid, "approve_mandate", "--by", "fsu", "--on", "2024-01-20",
-                       "--set", "score=[1, NaN]", "--db", db)
+    code, _, err = run(
+        capsys,
+        "case",
+        "act",
+        cid,
+        "approve_mandate",
+        "--by",
+        "fsu",
+        "--on",
+        "2024-01-20",
+        "--set",
+        "score=[1, NaN]",
+        "--db",
+        db,
+    )
     assert code == 1
     one_line_error(err, "store-payload")
     assert "score[1]" in err
@@ -163,7 +190,8 @@ def test_old_format_store_is_refused_with_its_version(capsys: pytest.CaptureFixt
         "CREATE TABLE cases (case_id TEXT PRIMARY KEY, structure TEXT, process TEXT, version TEXT, title TEXT,"
         " created TEXT, head_seq INT, head_hash TEXT);"
         "CREATE TABLE events (case_id TEXT, seq INT, PRIMARY KEY (case_id, seq));"
-        "INSERT INTO cases VALUES ('a', 's', 'p', '1', 't', '2024', 0, '');")
+        "INSERT INTO cases VALUES ('a', 's', 'p', '1', 't', '2024', 0, '');"
+    )
     con.close()
     code, _, err = run(capsys, "case", "list", "--db", str(old))
     assert code == 1
@@ -171,13 +199,17 @@ def test_old_format_store_is_refused_with_its_version(capsys: pytest.CaptureFixt
     assert "lagerformat 1" in err
 
 
-def test_process_files_are_kept_too(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_process_files_are_kept_too(
+    capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "mitt"
     (folder / "p").mkdir(parents=True)
     shutil.copy(PROCESS_DIR / "tjenestemodell.yaml", folder / "p" / "tm.yaml")
-    (folder / "min.yaml").write_text((BUNDLED_DIR / "sor-rogaland.yaml").read_text().replace(
-        "processes:\n  - tjenestemodell\n", "processes:\n  - {name: tjenestemodell, file: p/tm.yaml}\n"))
+    (folder / "min.yaml").write_text(
+        (BUNDLED_DIR / "sor-rogaland.yaml")
+        .read_text()
+        .replace("processes:\n  - tjenestemodell\n", "processes:\n  - {name: tjenestemodell, file: p/tm.yaml}\n")
+    )
     cid = new_case(capsys, db, str(folder / "min.yaml"))
     shutil.rmtree(folder)
     monkeypatch.chdir(tmp_path)
@@ -185,8 +217,9 @@ def test_process_files_are_kept_too(capsys: pytest.CaptureFixture[str], db: str,
     assert code == 0 and "Mandat utarbeidet" in out, err
 
 
-def test_odd_db_addresses_and_passwords(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_odd_db_addresses_and_passwords(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     for db in ("", "-", ":memory:", "file:"):
         code, _, err = run(capsys, "case", "list", "--db", db)

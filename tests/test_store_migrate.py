@@ -24,27 +24,34 @@ def _format1_store(path: Path, own_structure: Path) -> dict[str, str]:
     """A store as samhandling wrote it before format 2: two steps of schema, format-1 genesis hashes."""
     engine = sa.create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-                             "applied_at VARCHAR(40) NOT NULL)")
+        conn.exec_driver_sql(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+            "applied_at VARCHAR(40) NOT NULL)"
+        )
         for version, description, step in MIGRATIONS[:2]:
             step(conn)
-            conn.exec_driver_sql("INSERT INTO schema_version VALUES (?, ?, ?)",
-                                 (version, description, "2024-01-01T00:00:00.000000Z"))
+            conn.exec_driver_sql(
+                "INSERT INTO schema_version VALUES (?, ?, ?)", (version, description, "2024-01-01T00:00:00.000000Z")
+            )
     engine.dispose()
     memory = MemoryStore()
     repo = CaseRepository(memory)
     states = {}
     con = sqlite3.connect(path)
-    for cid, structure_arg, structure_col in (("gammel-1", "sor-rogaland", "sor-rogaland"),
-                                              ("gammel-2", str(own_structure), str(own_structure))):
+    for cid, structure_arg, structure_col in (
+        ("gammel-1", "sor-rogaland", "sor-rogaland"),
+        ("gammel-2", str(own_structure), str(own_structure)),
+    ):
         case = repo.create(structure_arg, "tjenestemodell", title=f"Tittel {cid}", on=D(2024, 1, 2), case_id=cid)
         case = repo.act(cid, "draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 10))
         states[cid] = case.state
         h = memory.header(cid)
         genesis = format1_genesis(cid, structure_col, h.process, h.version, h.created)
         rows = chain_tuples(cid, memory.events(cid), 1, genesis)
-        con.execute("INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (cid, structure_col, h.process, h.version, h.title, h.created, len(rows), rows[-1][11]))
+        con.execute(
+            "INSERT INTO cases VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (cid, structure_col, h.process, h.version, h.title, h.created, len(rows), rows[-1][11]),
+        )
         con.executemany("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
     con.commit()
     con.close()
@@ -54,8 +61,9 @@ def _format1_store(path: Path, own_structure: Path) -> dict[str, str]:
 @pytest.fixture
 def old(tmp_path: Path) -> tuple[Path, Path, dict[str, str]]:
     own = tmp_path / "min.yaml"
-    own.write_text((BUNDLED_DIR / "sor-rogaland.yaml").read_text().replace("structure: sor-rogaland",
-                                                                            "structure: min-region"))
+    own.write_text(
+        (BUNDLED_DIR / "sor-rogaland.yaml").read_text().replace("structure: sor-rogaland", "structure: min-region")
+    )
     db = tmp_path / "gammel.db"
     return db, own, _format1_store(db, own)
 
@@ -73,8 +81,13 @@ def test_format1_store_is_copied_and_verifies(old: tuple[Path, Path, dict[str, s
     repo = CaseRepository(open_store(sql_url))
     assert repo.store.verify().ok
     for cid, state in states.items():
-        old_rows = sqlite3.connect(db).execute("SELECT seq, act, on_date, payload, recorded_at FROM events "
-                                               "WHERE case_id = ? ORDER BY seq", (cid,)).fetchall()
+        old_rows = (
+            sqlite3.connect(db)
+            .execute(
+                "SELECT seq, act, on_date, payload, recorded_at FROM events WHERE case_id = ? ORDER BY seq", (cid,)
+            )
+            .fetchall()
+        )
         new_rows = [(r.seq, r.act, r.on_date, r.payload, r.recorded_at) for r in repo.store.rows(cid)]
         assert new_rows == old_rows and repo.load(cid).state == state
     assert repo.header("gammel-2").structure == "min-region"
@@ -99,12 +112,14 @@ def test_a_broken_format1_chain_is_never_copied(old: tuple[Path, Path, dict[str,
     assert open_store(str(target)).headers() == []
 
 
-def test_missing_structure_file_and_full_target_are_refused(old: tuple[Path, Path, dict[str, str]],
-                                                            tmp_path: Path) -> None:
+def test_missing_structure_file_and_full_target_are_refused(
+    old: tuple[Path, Path, dict[str, str]], tmp_path: Path
+) -> None:
     db, own, _ = old
     target = tmp_path / "ny.db"
-    CaseRepository(open_store(str(target))).create("sor-rogaland", "tjenestemodell", title="Finnes", case_id="x",
-                                                   on=D(2024, 1, 2))
+    CaseRepository(open_store(str(target))).create(
+        "sor-rogaland", "tjenestemodell", title="Finnes", case_id="x", on=D(2024, 1, 2)
+    )
     with pytest.raises(StoreError) as info:
         migrate_format1(str(db), str(target))
     assert "har allerede saker" in info.value.message

@@ -72,8 +72,7 @@ def test_orphans_and_empty_cases_are_found(sql_url: str) -> None:
     _sql(sql_url, "DELETE FROM cases WHERE case_id = 'sak-0'")
     _sql(sql_url, "DELETE FROM events WHERE case_id = 'sak-2'")
     result = open_store(sql_url).verify()
-    assert sorted((f.case_id, f.code) for f in result.failures) == [("sak-0", "orphan-events"),
-                                                                      ("sak-2", "no-events")]
+    assert sorted((f.case_id, f.code) for f in result.failures) == [("sak-0", "orphan-events"), ("sak-2", "no-events")]
     assert result.cases == 2 and result.events == 4
 
 
@@ -124,8 +123,7 @@ def test_listing_and_verifying_a_missing_store_creates_nothing(tmp_path: Path) -
     assert db.exists()
 
 
-def test_read_only_store_lists_and_verifies_but_refuses_writes(tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_read_only_store_lists_and_verifies_but_refuses_writes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     db = tmp_path / "s.db"
     repo, ids = _repo(str(db))
     repo.store.close()
@@ -160,12 +158,15 @@ def test_store_on_a_read_only_file_system(tmp_path: Path) -> None:
     mnt = tmp_path / "ro"
     mnt.mkdir()
     cli = f"{sys.executable} -c 'import sys; from samhandling.cli import main; sys.exit(main(sys.argv[1:]))'"
-    script = (f"mount -t tmpfs -o size=20m none {mnt} && cp {db} {mnt}/s.db && mount -o remount,ro {mnt} || exit 99\n"
-              f"{cli} case list --db {mnt}/s.db || exit 1\n"
-              f"{cli} case verify --db {mnt}/s.db || exit 2\n"
-              f"{cli} case act {ids[0]} approve_mandate --by fsu --db {mnt}/s.db; echo act=$?\n")
-    done = subprocess.run(["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120,
-                          check=False)
+    script = (
+        f"mount -t tmpfs -o size=20m none {mnt} && cp {db} {mnt}/s.db && mount -o remount,ro {mnt} || exit 99\n"
+        f"{cli} case list --db {mnt}/s.db || exit 1\n"
+        f"{cli} case verify --db {mnt}/s.db || exit 2\n"
+        f"{cli} case act {ids[0]} approve_mandate --by fsu --db {mnt}/s.db; echo act=$?\n"
+    )
+    done = subprocess.run(
+        ["unshare", "-m", "sh", "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
     if done.returncode == 99:
         pytest.skip(f"kunne ikke montere: {done.stderr.strip()[:200]}")
     assert done.returncode == 0, done.stdout + done.stderr
@@ -181,15 +182,21 @@ def _old_format_store(path: Path, with_case: bool) -> None:
 
     engine = sa.create_engine(f"sqlite:///{path}")
     with engine.begin() as conn:
-        conn.exec_driver_sql("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
-                             "applied_at VARCHAR(40) NOT NULL)")
+        conn.exec_driver_sql(
+            "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, "
+            "applied_at VARCHAR(40) NOT NULL)"
+        )
         for version, description, step in MIGRATIONS[:2]:
             step(conn)
-            conn.exec_driver_sql("INSERT INTO schema_version VALUES (?, ?, ?)",
-                                 (version, description, "2024-01-01T00:00:00.000000Z"))
+            conn.exec_driver_sql(
+                "INSERT INTO schema_version VALUES (?, ?, ?)", (version, description, "2024-01-01T00:00:00.000000Z")
+            )
         if with_case:
-            conn.exec_driver_sql("INSERT INTO cases VALUES ('gammel', '/hjem/x/min.yaml', 'tjenestemodell', '1', "
-                                 "'Gammel', '2024-01-01T00:00:00.000000Z', 0, ?)", ("0" * 64,))
+            conn.exec_driver_sql(
+                "INSERT INTO cases VALUES ('gammel', '/hjem/x/min.yaml', 'tjenestemodell', '1', "
+                "'Gammel', '2024-01-01T00:00:00.000000Z', 0, ?)",
+                ("0" * 64,),
+            )
     engine.dispose()
 
 
@@ -221,15 +228,18 @@ def _own_structure(folder: Path) -> Path:
     (folder / "processes").mkdir(parents=True)
     text = (BUNDLED_DIR / "sor-rogaland.yaml").read_text().replace("structure: sor-rogaland", "structure: min-region")
     assert "processes:\n  - tjenestemodell\n" in text
-    text = text.replace("processes:\n  - tjenestemodell\n",
-                        "processes:\n  - {name: tjenestemodell, file: processes/tjenestemodell.yaml}\n")
+    text = text.replace(
+        "processes:\n  - tjenestemodell\n",
+        "processes:\n  - {name: tjenestemodell, file: processes/tjenestemodell.yaml}\n",
+    )
     (folder / "min.yaml").write_text(text)
     shutil.copy(PROCESS_DIR / "tjenestemodell.yaml", folder / "processes")
     return folder / "min.yaml"
 
 
-def test_own_structure_opens_for_a_colleague_on_the_shared_store(sql_url: str, tmp_path: Path,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_own_structure_opens_for_a_colleague_on_the_shared_store(
+    sql_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = _own_structure(tmp_path / "mitt")
     mine = CaseRepository(open_store(sql_url))
     case = mine.create(str(path), "tjenestemodell", title="Min sak", on=D(2024, 1, 2))
@@ -311,10 +321,13 @@ def test_header_without_definitions_still_loads_by_name() -> None:
 
     store = open_store("memory://")
     repo = CaseRepository(store)
-    case = repo.definition("sor-rogaland", "tjenestemodell").new_case(title="Gammel måte", case_id="x",
-                                                                       on=D(2024, 1, 2))
-    store.create_case(CaseHeader("x", "sor-rogaland", "tjenestemodell", "1", "Gammel måte",
-                                 "2024-01-02T00:00:00.000000Z"), case.history)
+    case = repo.definition("sor-rogaland", "tjenestemodell").new_case(
+        title="Gammel måte", case_id="x", on=D(2024, 1, 2)
+    )
+    store.create_case(
+        CaseHeader("x", "sor-rogaland", "tjenestemodell", "1", "Gammel måte", "2024-01-02T00:00:00.000000Z"),
+        case.history,
+    )
     assert repo.load("x").title == "Gammel måte"
     assert ev(1).seq == 1
 
@@ -328,17 +341,20 @@ class _Orig(Exception):
         self.sqlstate = sqlstate
 
 
-@pytest.mark.parametrize(("text", "sqlstate", "code"), [
-    ("database is locked", None, "store-locked"),
-    ("database disk image is malformed", None, "store-corrupt"),
-    ("file is not a database", None, "store-not-database"),
-    ("attempt to write a readonly database", None, "store-readonly"),
-    ("unable to open database file", None, "store-open"),
-    ("permission denied for table cases", "42501", "store-permission"),
-    ('password authentication failed for user "x"', "28P01", "store-permission"),
-    ("terminating connection due to administrator command", "57P01", "store-unavailable"),
-    ("could not serialize", "40001", "store-db"),
-])
+@pytest.mark.parametrize(
+    ("text", "sqlstate", "code"),
+    [
+        ("database is locked", None, "store-locked"),
+        ("database disk image is malformed", None, "store-corrupt"),
+        ("file is not a database", None, "store-not-database"),
+        ("attempt to write a readonly database", None, "store-readonly"),
+        ("unable to open database file", None, "store-open"),
+        ("permission denied for table cases", "42501", "store-permission"),
+        ('password authentication failed for user "x"', "28P01", "store-permission"),
+        ("terminating connection due to administrator command", "57P01", "store-unavailable"),
+        ("could not serialize", "40001", "store-db"),
+    ],
+)
 def test_database_errors_become_typed_store_errors(text: str, sqlstate: str | None, code: str) -> None:
     err = db_error(sa.exc.OperationalError("SELECT 1", {}, _Orig(text, sqlstate)), "lesing", "x.db")
     assert isinstance(err, StoreError) and err.code == code
@@ -371,8 +387,7 @@ def test_postgres_permission_error_is_typed(pg_url: str) -> None:
 
 def _count_queries(store: SqlStore) -> list[str]:
     seen: list[str] = []
-    sa.event.listen(store.engine, "before_cursor_execute",
-                    lambda _c, _cur, statement, *_a: seen.append(statement))
+    sa.event.listen(store.engine, "before_cursor_execute", lambda _c, _cur, statement, *_a: seen.append(statement))
     return seen
 
 
@@ -383,8 +398,9 @@ def test_listing_and_verify_take_a_constant_number_of_queries(sql_url: str) -> N
         repo, _ = _repo(sql_url, n=n) if n == 2 else (CaseRepository(open_store(sql_url)), [])
         if n == 12:
             for i in range(2, 12):
-                c = repo.create("sor-rogaland", "tjenestemodell", title=f"Sak {i}", on=D(2024, 1, 2),
-                                case_id=f"sak-{i}")
+                c = repo.create(
+                    "sor-rogaland", "tjenestemodell", title=f"Sak {i}", on=D(2024, 1, 2), case_id=f"sak-{i}"
+                )
                 repo.act(c.id, "draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 10))
         store = open_store(sql_url)
         assert isinstance(store, SqlStore)
@@ -434,11 +450,18 @@ def test_passwords_are_never_shown() -> None:
 # ---------------------------------------------------------------------------------------------- the encoder
 
 
-
-_leaf = st.none() | st.booleans() | st.integers(-(2**60), 2**60) | st.text(max_size=6) | st.floats(
-    allow_nan=False, allow_infinity=False)
-_plain = st.recursive(_leaf, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner,
-                                                                                          max_size=3), max_leaves=10)
+_leaf = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**60), 2**60)
+    | st.text(max_size=6)
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
+_plain = st.recursive(
+    _leaf,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=10,
+)
 
 
 def _freeze(value: Any) -> Any:
@@ -459,8 +482,11 @@ def test_frozen_payloads_encode_exactly_like_plain_json(payload: dict[str, Any])
 
 
 @settings(max_examples=100, deadline=None)
-@given(payload=st.dictionaries(st.text(max_size=5), _plain, max_size=4), key=st.text(min_size=1, max_size=5),
-       bad=st.sampled_from([float("nan"), float("inf"), float("-inf")]))
+@given(
+    payload=st.dictionaries(st.text(max_size=5), _plain, max_size=4),
+    key=st.text(min_size=1, max_size=5),
+    bad=st.sampled_from([float("nan"), float("inf"), float("-inf")]),
+)
 def test_non_finite_numbers_anywhere_are_refused(payload: dict[str, Any], key: str, bad: float) -> None:
     payload = {**payload, key: [1, {"x": bad}]}
     with pytest.raises(StoreError) as info:

@@ -101,8 +101,14 @@ def _make_encoder() -> Any:
     c_make = getattr(json.encoder, "c_make_encoder", None)
     if c_make is not None:
         return c_make(None, _json_default, _quote, None, ":", ",", True, False, False)
-    enc = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_json_default,
-                           check_circular=False, allow_nan=False)
+    enc = json.JSONEncoder(
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        default=_json_default,
+        check_circular=False,
+        allow_nan=False,
+    )
     return lambda o, _level: enc.iterencode(o)
 
 
@@ -201,7 +207,8 @@ def payload_error(payload: Any, exc: BaseException) -> StoreError:
         what = str(exc)
     return StoreError(
         f"hendelsens data kan ikke lagres: {what}; forventet tekst, tall, sannhetsverdier, lister eller objekter",
-        code="store-payload", details={"path": found[0] if found else None},
+        code="store-payload",
+        details={"path": found[0] if found else None},
     )
 
 
@@ -269,11 +276,14 @@ class Definition:
 
     def __attrs_post_init__(self) -> None:
         if self.kind not in ("structure", "process"):
-            raise StoreError(f"ukjent definisjonstype «{self.kind}»; forventet structure eller process",
-                             code="store-definition")
+            raise StoreError(
+                f"ukjent definisjonstype «{self.kind}»; forventet structure eller process", code="store-definition"
+            )
         if len(self.text.encode("utf-8")) > MAX_DEFINITION_BYTES:
-            raise StoreError(f"definisjonen «{self.name}» er større enn {MAX_DEFINITION_BYTES // (1024 * 1024)} MB",
-                             code="store-definition")
+            raise StoreError(
+                f"definisjonen «{self.name}» er større enn {MAX_DEFINITION_BYTES // (1024 * 1024)} MB",
+                code="store-definition",
+            )
         actual = text_hash(self.text)
         if not self.hash:
             object.__setattr__(self, "hash", actual)
@@ -298,8 +308,16 @@ class CaseSummary:
 
     def to_dict(self) -> dict[str, Any]:
         h = self.header
-        return {"id": h.case_id, "title": h.title, "structure": h.structure, "process": h.process,
-                "version": h.version, "state": self.state, "events": h.head_seq, "created": h.created}
+        return {
+            "id": h.case_id,
+            "title": h.title,
+            "structure": h.structure,
+            "process": h.process,
+            "version": h.version,
+            "state": self.state,
+            "events": h.head_seq,
+            "created": h.created,
+        }
 
 
 class StoredEvent(NamedTuple):
@@ -329,27 +347,54 @@ class StoredEvent(NamedTuple):
     def engine_fields(self) -> dict[str, Any]:
         """Keyword arguments for the engine's ``Event`` class."""
         return {
-            "seq": self.seq, "act": self.act, "body": self.body, "person": self.person, "on": self.on,
-            "payload": self.payload, "from_state": self.from_state, "to_state": self.to_state,
+            "seq": self.seq,
+            "act": self.act,
+            "body": self.body,
+            "person": self.person,
+            "on": self.on,
+            "payload": self.payload,
+            "from_state": self.from_state,
+            "to_state": self.to_state,
         }
 
 
 def content_hash(
-    case_id: str, seq: int, act: str, body: str | None, person: str | None, on: str, payload: str,
-    from_state: str | None, to_state: str, recorded_at: str, prev_hash: str,
+    case_id: str,
+    seq: int,
+    act: str,
+    body: str | None,
+    person: str | None,
+    on: str,
+    payload: str,
+    from_state: str | None,
+    to_state: str,
+    recorded_at: str,
+    prev_hash: str,
 ) -> str:
     """SHA-256 over one event's canonical content and the previous hash.
 
     ``on`` is an ISO date and ``payload`` is canonical JSON text (as stored), so
     the same function checks stored rows without decoding them twice.
     """
-    return hashlib.sha256(content_hash_text(case_id, seq, act, body, person, on, payload, from_state, to_state,
-                                            recorded_at, prev_hash).encode()).hexdigest()
+    return hashlib.sha256(
+        content_hash_text(
+            case_id, seq, act, body, person, on, payload, from_state, to_state, recorded_at, prev_hash
+        ).encode()
+    ).hexdigest()
 
 
 def content_hash_text(
-    case_id: str, seq: int, act: str, body: str | None, person: str | None, on: str, payload: str,
-    from_state: str | None, to_state: str, recorded_at: str, prev_hash: str,
+    case_id: str,
+    seq: int,
+    act: str,
+    body: str | None,
+    person: str | None,
+    on: str,
+    payload: str,
+    from_state: str | None,
+    to_state: str,
+    recorded_at: str,
+    prev_hash: str,
 ) -> str:
     """The canonical JSON text the hash is taken over (see :func:`content_hash`)."""
     # Exactly canonical_json() of the content dict, spelled out: this is the hot path of every append.
@@ -381,8 +426,9 @@ def _loads(text: str) -> Any:
 
 def event_from_db(r: Sequence[Any]) -> StoredEvent:
     """A StoredEvent straight from a database row in :class:`Row` column order (the replay hot path)."""
-    return _new(StoredEvent, (r[0], r[1], r[2], r[3], r[4], _fromiso(r[5]), _loads(r[6]), r[7], r[8], r[9], r[10],
-                              r[11]))
+    return _new(
+        StoredEvent, (r[0], r[1], r[2], r[3], r[4], _fromiso(r[5]), _loads(r[6]), r[7], r[8], r[9], r[10], r[11])
+    )
 
 
 class Row(NamedTuple):
@@ -407,15 +453,33 @@ class Row(NamedTuple):
     def as_event(self, payload: dict[str, Any] | None = None) -> StoredEvent:
         """The event this row holds (``payload``: an already decoded copy, saves parsing the text again)."""
         return StoredEvent(
-            self.case_id, self.seq, self.act, self.body, self.person, _fromiso(self.on_date),
-            _loads(self.payload) if payload is None else payload, self.from_state, self.to_state, self.recorded_at,
-            self.prev_hash, self.hash,
+            self.case_id,
+            self.seq,
+            self.act,
+            self.body,
+            self.person,
+            _fromiso(self.on_date),
+            _loads(self.payload) if payload is None else payload,
+            self.from_state,
+            self.to_state,
+            self.recorded_at,
+            self.prev_hash,
+            self.hash,
         )
 
     def expected_hash(self) -> str:
         return content_hash(
-            self.case_id, self.seq, self.act, self.body, self.person, self.on_date, self.payload,
-            self.from_state, self.to_state, self.recorded_at, self.prev_hash,
+            self.case_id,
+            self.seq,
+            self.act,
+            self.body,
+            self.person,
+            self.on_date,
+            self.payload,
+            self.from_state,
+            self.to_state,
+            self.recorded_at,
+            self.prev_hash,
         )
 
 
@@ -425,14 +489,22 @@ RowTuple = tuple[str, int, str, "str | None", "str | None", str, str, "str | Non
 
 
 def chain_rows(
-    case_id: str, events: Sequence[EventLike], expected_seq: int, prev_hash: str, recorded_at: str | None = None,
+    case_id: str,
+    events: Sequence[EventLike],
+    expected_seq: int,
+    prev_hash: str,
+    recorded_at: str | None = None,
 ) -> list[Row]:
     """Number-check and hash-chain new events; raises before anything is written."""
     return [Row._make(t) for t in chain_tuples(case_id, events, expected_seq, prev_hash, recorded_at)]
 
 
 def chain_tuples(
-    case_id: str, events: Sequence[EventLike], expected_seq: int, prev_hash: str, recorded_at: str | None = None,
+    case_id: str,
+    events: Sequence[EventLike],
+    expected_seq: int,
+    prev_hash: str,
+    recorded_at: str | None = None,
 ) -> list[RowTuple]:
     """:func:`chain_rows` as plain tuples in :class:`Row` order: what bulk writes hand to the driver.
 
@@ -457,8 +529,10 @@ def chain_tuples(
         on = days.get(on_value) if type(on_value) is date else None
         if on is None:
             if not isinstance(on_value, date) or isinstance(on_value, datetime):
-                raise StoreError(f"hendelse nr. {seq} i sak «{case_id}» mangler en gyldig dato (forventet en date)",
-                                 code="store-event")
+                raise StoreError(
+                    f"hendelse nr. {seq} i sak «{case_id}» mangler en gyldig dato (forventet en date)",
+                    code="store-event",
+                )
             on = days[on_value] = on_value.isoformat()
         raw_payload = ev.payload
         try:
@@ -468,8 +542,11 @@ def chain_tuples(
         stamp: str = getattr(ev, "recorded_at", None) or when
         if stamp is not last_stamp:
             if type(stamp) is not str or not _INSTANT.match(stamp):
-                raise StoreError(f"hendelse nr. {seq} i sak «{case_id}» har registreringstiden {stamp!r}; forventet "
-                                 "ISO 8601 UTC som 2024-01-10T12:00:00.000000Z", code="store-event")
+                raise StoreError(
+                    f"hendelse nr. {seq} i sak «{case_id}» har registreringstiden {stamp!r}; forventet "
+                    "ISO 8601 UTC som 2024-01-10T12:00:00.000000Z",
+                    code="store-event",
+                )
             last_stamp = stamp
         act, body, person, from_state, to_state = ev.act, ev.body, ev.person, ev.from_state, ev.to_state
         # Inlined content_hash_text(): the hot path of every append and import. Acts, bodies and states come
@@ -483,10 +560,12 @@ def chain_tuples(
         tail = tails.get(to_state)
         if tail is None:
             tail = tails[to_state] = f',"to_state":{q(to_state)}}}'
-        h = sha256((
-            f'{head}{on}","payload":{payload},"person":{"null" if person is None else q(person)},'
-            f'"prev_hash":"{prev_hash}","recorded_at":"{stamp}","seq":{seq}{tail}'
-        ).encode()).hexdigest()
+        h = sha256(
+            (
+                f'{head}{on}","payload":{payload},"person":{"null" if person is None else q(person)},'
+                f'"prev_hash":"{prev_hash}","recorded_at":"{stamp}","seq":{seq}{tail}'
+            ).encode()
+        ).hexdigest()
         append((case_id, seq, act, body, person, on, payload, from_state, to_state, stamp, prev_hash, h))
         prev_hash = h
     return rows
@@ -517,18 +596,23 @@ class Conflicts:
 
 
 def no_events(case_id: str) -> StoreError:
-    return StoreError(f"sak «{case_id}» kan ikke lagres uten hendelser; en sak opprettes med minst én (open)",
-                      code="store-event", details={"case": case_id})
+    return StoreError(
+        f"sak «{case_id}» kan ikke lagres uten hendelser; en sak opprettes med minst én (open)",
+        code="store-event",
+        details={"case": case_id},
+    )
 
 
 def definition_not_found(digest: str) -> NotFoundError:
-    return NotFoundError(f"lageret har ingen definisjon med sha256 {digest[:12]}…", code="unknown-definition",
-                         details={"hash": digest})
+    return NotFoundError(
+        f"lageret har ingen definisjon med sha256 {digest[:12]}…", code="unknown-definition", details={"hash": digest}
+    )
 
 
 def case_not_found(case_id: str) -> NotFoundError:
-    return NotFoundError(f"fant ingen sak med id «{case_id}» i hendelseslageret", code="unknown-case",
-                         details={"case": case_id})
+    return NotFoundError(
+        f"fant ingen sak med id «{case_id}» i hendelseslageret", code="unknown-case", details={"case": case_id}
+    )
 
 
 # ---------------------------------------------------------------------------------------------- verification
@@ -571,12 +655,18 @@ class VerifyResult:
         """Raise :class:`IntegrityError` naming the first failure, if any."""
         if self.failures:
             first = self.failures[0]
-            raise IntegrityError(first.message, details={"case": first.case_id, "seq": first.seq,
-                                                         "check": first.code, "failures": len(self.failures)})
+            raise IntegrityError(
+                first.message,
+                details={"case": first.case_id, "seq": first.seq, "check": first.code, "failures": len(self.failures)},
+            )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"ok": self.ok, "cases": self.cases, "events": self.events,
-                "failures": [f.to_dict() for f in self.failures]}
+        return {
+            "ok": self.ok,
+            "cases": self.cases,
+            "events": self.events,
+            "failures": [f.to_dict() for f in self.failures],
+        }
 
 
 def check_chain(header: CaseHeader, rows: Iterable[Row]) -> tuple[int, ChainFailure | None]:
@@ -591,35 +681,65 @@ def check_chain(header: CaseHeader, rows: Iterable[Row]) -> tuple[int, ChainFail
         if failure is not None:
             continue  # count the rest, report the first
         if row.seq != expected:
-            failure = ChainFailure(cid, expected, f"sak «{cid}»: hendelse nr. {expected} mangler "
-                                                  f"(neste lagrede er nr. {row.seq})", "event-missing")
+            failure = ChainFailure(
+                cid,
+                expected,
+                f"sak «{cid}»: hendelse nr. {expected} mangler (neste lagrede er nr. {row.seq})",
+                "event-missing",
+            )
         elif row.prev_hash != prev:
             if expected == 1:
-                failure = ChainFailure(cid, 1, f"sak «{cid}»: saksopplysningene (tittel, struktur, prosess, versjon, "
-                                               "definisjoner eller opprettelsestid) stemmer ikke med hendelse nr. 1; "
-                                               "saken er endret etter at den ble opprettet", "header-changed")
+                failure = ChainFailure(
+                    cid,
+                    1,
+                    f"sak «{cid}»: saksopplysningene (tittel, struktur, prosess, versjon, "
+                    "definisjoner eller opprettelsestid) stemmer ikke med hendelse nr. 1; "
+                    "saken er endret etter at den ble opprettet",
+                    "header-changed",
+                )
             else:
-                failure = ChainFailure(cid, row.seq, f"sak «{cid}», hendelse nr. {row.seq} ({row.act}): "
-                                                     "peker ikke til forrige hendelses hash; kjeden er brutt")
+                failure = ChainFailure(
+                    cid,
+                    row.seq,
+                    f"sak «{cid}», hendelse nr. {row.seq} ({row.act}): "
+                    "peker ikke til forrige hendelses hash; kjeden er brutt",
+                )
         elif row.expected_hash() != row.hash:
-            failure = ChainFailure(cid, row.seq, f"sak «{cid}», hendelse nr. {row.seq} ({row.act}): "
-                                                 "innholdet stemmer ikke med hashen; hendelsen er endret",
-                                   "event-changed")
+            failure = ChainFailure(
+                cid,
+                row.seq,
+                f"sak «{cid}», hendelse nr. {row.seq} ({row.act}): "
+                "innholdet stemmer ikke med hashen; hendelsen er endret",
+                "event-changed",
+            )
         prev = row.hash
         expected += 1
     if failure is not None:
         return count, failure
     if count == 0:
-        return 0, ChainFailure(cid, 1, f"sak «{cid}» har ingen hendelser; en sak lagres alltid med minst én "
-                                       "(opprettelsen), så hendelsene er slettet", "no-events")
+        return 0, ChainFailure(
+            cid,
+            1,
+            f"sak «{cid}» har ingen hendelser; en sak lagres alltid med minst én "
+            "(opprettelsen), så hendelsene er slettet",
+            "no-events",
+        )
     if count != header.head_seq:
         seq = min(count, header.head_seq) + 1
-        return count, ChainFailure(cid, seq, f"sak «{cid}»: saken skal ha {header.head_seq} hendelser, men "
-                                             f"lageret har {count}; hendelse nr. {seq} mangler eller er for mye",
-                                   "head-mismatch")
+        return count, ChainFailure(
+            cid,
+            seq,
+            f"sak «{cid}»: saken skal ha {header.head_seq} hendelser, men "
+            f"lageret har {count}; hendelse nr. {seq} mangler eller er for mye",
+            "head-mismatch",
+        )
     if header.head_hash != prev:
-        return count, ChainFailure(cid, count, f"sak «{cid}»: siste hendelse (nr. {count}) stemmer ikke med "
-                                               "sakens registrerte siste hash", "head-mismatch")
+        return count, ChainFailure(
+            cid,
+            count,
+            f"sak «{cid}»: siste hendelse (nr. {count}) stemmer ikke med sakens registrerte siste hash",
+            "head-mismatch",
+        )
     return count, None
 
 
@@ -631,18 +751,30 @@ def check_definitions(header: CaseHeader, status: Mapping[str, bool]) -> ChainFa
             continue
         ok = status.get(digest)
         if ok is None:
-            return ChainFailure(cid, 0, f"sak «{cid}»: {kind} saken ble opprettet med (sha256 {digest[:12]}…) "
-                                        "finnes ikke i lageret", "definition-missing")
+            return ChainFailure(
+                cid,
+                0,
+                f"sak «{cid}»: {kind} saken ble opprettet med (sha256 {digest[:12]}…) finnes ikke i lageret",
+                "definition-missing",
+            )
         if not ok:
-            return ChainFailure(cid, 0, f"sak «{cid}»: teksten til {kind} saken ble opprettet med (sha256 "
-                                        f"{digest[:12]}…) er endret i lageret", "definition-changed")
+            return ChainFailure(
+                cid,
+                0,
+                f"sak «{cid}»: teksten til {kind} saken ble opprettet med (sha256 {digest[:12]}…) er endret i lageret",
+                "definition-changed",
+            )
     return None
 
 
 def orphan_failure(case_id: str, rows: Sequence[Row]) -> ChainFailure:
-    return ChainFailure(case_id, rows[0].seq if rows else 0,
-                        f"{len(rows)} hendelse(r) er lagret for saken «{case_id}», som ikke finnes i lageret "
-                        "(saksopplysningene er slettet)", "orphan-events")
+    return ChainFailure(
+        case_id,
+        rows[0].seq if rows else 0,
+        f"{len(rows)} hendelse(r) er lagret for saken «{case_id}», som ikke finnes i lageret "
+        "(saksopplysningene er slettet)",
+        "orphan-events",
+    )
 
 
 # ---------------------------------------------------------------------------------------------- the port
@@ -658,8 +790,9 @@ class EventStore(abc.ABC):
     url: str
 
     @abc.abstractmethod
-    def create_case(self, header: CaseHeader, events: Sequence[EventLike],
-                    definitions: Sequence[Definition] = ()) -> list[StoredEvent]:
+    def create_case(
+        self, header: CaseHeader, events: Sequence[EventLike], definitions: Sequence[Definition] = ()
+    ) -> list[StoredEvent]:
         """Record a new case, its first events and its definitions in one transaction.
 
         ConflictError if the id exists; StoreError (``store-event``) without events. A definition already kept

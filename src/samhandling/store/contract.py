@@ -70,22 +70,46 @@ class ReadOnlyMapping(dict[str, Any]):
     __setitem__ = __delitem__ = update = pop = popitem = clear = setdefault = _refuse  # type: ignore[assignment]
 
 
-def ev(seq: int, act: str = "note", payload: Mapping[str, Any] | None = None, *, on: dt.date | None = None,
-       to_state: str = "s", recorded_at: str | None = None) -> ContractEvent:
-    return ContractEvent(seq, act, None if seq == 1 else "fsu", None, on or D(2024, 1, 1), payload or {},
-                         None if seq == 1 else "s", to_state, recorded_at)
+def ev(
+    seq: int,
+    act: str = "note",
+    payload: Mapping[str, Any] | None = None,
+    *,
+    on: dt.date | None = None,
+    to_state: str = "s",
+    recorded_at: str | None = None,
+) -> ContractEvent:
+    return ContractEvent(
+        seq,
+        act,
+        None if seq == 1 else "fsu",
+        None,
+        on or D(2024, 1, 1),
+        payload or {},
+        None if seq == 1 else "s",
+        to_state,
+        recorded_at,
+    )
 
 
 STRUCTURE = Definition("structure", "kontrakt", "", "structure: kontrakt\nbodies: []\n")
 PROCESS = Definition("process", "prosess", "1", "process: prosess\nversion: '1'\n")
 
 
-def header(case_id: str = "sak-1", title: str = "Tittel", created: str | None = None,
-           with_definitions: bool = True) -> CaseHeader:
-    return CaseHeader(case_id, "kontrakt", "prosess", "1", title, created or utc_now(),
-                      structure_hash=STRUCTURE.hash if with_definitions else "",
-                      process_hash=PROCESS.hash if with_definitions else "",
-                      structure_file="/et/sted/kontrakt.yaml" if with_definitions else "")
+def header(
+    case_id: str = "sak-1", title: str = "Tittel", created: str | None = None, with_definitions: bool = True
+) -> CaseHeader:
+    return CaseHeader(
+        case_id,
+        "kontrakt",
+        "prosess",
+        "1",
+        title,
+        created or utc_now(),
+        structure_hash=STRUCTURE.hash if with_definitions else "",
+        process_hash=PROCESS.hash if with_definitions else "",
+        structure_file="/et/sted/kontrakt.yaml" if with_definitions else "",
+    )
 
 
 class EventStoreContract:
@@ -138,17 +162,33 @@ class EventStoreContract:
             store.header("sak-1")
 
     def test_create_and_read_back(self, store: EventStore) -> None:
-        payload = {"title": "Forløp for skrøpelige eldre", "n": 3, "ok": True, "none": None, "x": 1.5,
-                   "positions": {"sandnes": "for", "hå": "blank"}, "list": [1, "to"]}
+        payload = {
+            "title": "Forløp for skrøpelige eldre",
+            "n": 3,
+            "ok": True,
+            "none": None,
+            "x": 1.5,
+            "positions": {"sandnes": "for", "hå": "blank"},
+            "list": [1, "to"],
+        }
         store.create_case(header(), [ev(1, "open", payload, on=D(2024, 2, 29))], [STRUCTURE, PROCESS])
         (e,) = store.events("sak-1")
         assert (e.case_id, e.seq, e.act, e.on, e.payload) == ("sak-1", 1, "open", D(2024, 2, 29), payload)
         h = store.header("sak-1")
         assert e.prev_hash == h.genesis_hash() != GENESIS
         assert (h.structure, h.process, h.version, h.title, h.head_seq, h.head_hash) == (
-            "kontrakt", "prosess", "1", "Tittel", 1, e.hash)
+            "kontrakt",
+            "prosess",
+            "1",
+            "Tittel",
+            1,
+            e.hash,
+        )
         assert (h.structure_hash, h.process_hash, h.structure_file) == (
-            STRUCTURE.hash, PROCESS.hash, "/et/sted/kontrakt.yaml")
+            STRUCTURE.hash,
+            PROCESS.hash,
+            "/et/sted/kontrakt.yaml",
+        )
         assert [x.case_id for x in store.headers()] == ["sak-1"]
         assert store.verify().ok
 
@@ -231,7 +271,7 @@ class EventStoreContract:
     def test_a_huge_integer_is_refused_not_an_internal_error(self, store: EventStore) -> None:
         self._case(store)
         with pytest.raises(StoreError) as info:
-            store.append("sak-1", [ev(2, payload={"n": 10 ** 5000})], expected_seq=2)
+            store.append("sak-1", [ev(2, payload={"n": 10**5000})], expected_seq=2)
         assert info.value.code == "store-payload" and "«n»" in info.value.message
 
     def test_refused_payloads_are_not_kept_and_do_not_poison_the_next(self, store: EventStore) -> None:
@@ -296,10 +336,12 @@ class EventStoreContract:
     # -- listing --------------------------------------------------------------------------------------------
 
     def test_summaries_give_state_and_count_oldest_first(self, store: EventStore) -> None:
-        store.create_case(header("b", created="2024-01-02T00:00:00.000000Z"), [ev(1, "open", to_state="ny")],
-                          [STRUCTURE, PROCESS])
-        store.create_case(header("a", created="2024-01-03T00:00:00.000000Z"), [ev(1, "open", to_state="ny")],
-                          [STRUCTURE, PROCESS])
+        store.create_case(
+            header("b", created="2024-01-02T00:00:00.000000Z"), [ev(1, "open", to_state="ny")], [STRUCTURE, PROCESS]
+        )
+        store.create_case(
+            header("a", created="2024-01-03T00:00:00.000000Z"), [ev(1, "open", to_state="ny")], [STRUCTURE, PROCESS]
+        )
         store.append("b", [ev(2, to_state="midt"), ev(3, to_state="slutt")], expected_seq=2)
         got = [(s.case_id, s.state, s.events) for s in store.summaries()]
         assert got == [("b", "slutt", 3), ("a", "ny", 1)]
@@ -330,9 +372,18 @@ class EventStoreContract:
         import attrs
 
         base = header(created="2024-01-01T00:00:00.000000Z")
-        changes: dict[str, Any] = {"title": "Annen", "structure": "x", "process": "y", "version": "2", "case_id": "z",
-                   "created": "2024-01-02T00:00:00.000000Z", "structure_hash": "0" * 64, "process_hash": "1" * 64,
-                   "structure_file": "/annet", "process_file": "/annet"}
+        changes: dict[str, Any] = {
+            "title": "Annen",
+            "structure": "x",
+            "process": "y",
+            "version": "2",
+            "case_id": "z",
+            "created": "2024-01-02T00:00:00.000000Z",
+            "structure_hash": "0" * 64,
+            "process_hash": "1" * 64,
+            "structure_file": "/annet",
+            "process_file": "/annet",
+        }
         for key, value in changes.items():
             assert attrs.evolve(base, **{key: value}).genesis_hash() != base.genesis_hash(), key
         assert attrs.evolve(base, head_seq=9, head_hash="f" * 64).genesis_hash() == base.genesis_hash()

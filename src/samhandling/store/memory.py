@@ -37,8 +37,9 @@ class MemoryStore(EventStore):
         self._rows: dict[str, list[Row]] = {}
         self._definitions: dict[str, Definition] = {}
 
-    def create_case(self, header: CaseHeader, events: Sequence[EventLike],
-                    definitions: Sequence[Definition] = ()) -> list[StoredEvent]:
+    def create_case(
+        self, header: CaseHeader, events: Sequence[EventLike], definitions: Sequence[Definition] = ()
+    ) -> list[StoredEvent]:
         if not events:
             raise no_events(header.case_id)
         with self._lock:
@@ -138,4 +139,3 @@ class MemoryStore(EventStore):
         for field in attrs.fields(Definition):
             object.__setattr__(forged, field.name, text if field.name == "text" else getattr(old, field.name))
         self._definitions[digest] = forged
-

@@ -43,8 +43,7 @@ class MigrationResult:
 
 def format1_genesis(case_id: str, structure: str, process: str, version: str, created: str) -> str:
     """The ``prev_hash`` of event 1 in a format-1 store."""
-    content = {"case_id": case_id, "structure": structure, "process": process, "version": version,
-               "created": created}
+    content = {"case_id": case_id, "structure": structure, "process": process, "version": version, "created": created}
     return hashlib.sha256(canonical_json(content).encode()).hexdigest()
 
 
@@ -67,16 +66,26 @@ def _read_format1(source: str) -> list[tuple[dict[str, Any], list[Row]]]:
                 raise _fail("det gamle lageret har ingen saker (tabellene cases og events mangler)")
             if "meta" in names:
                 raise _fail("det gamle lageret er ikke i lagerformat 1 (det har allerede en meta-tabell)")
-            headers = [dict(r._mapping) for r in conn.execute(sa.text(
-                "SELECT case_id, structure, process, version, title, created, head_seq, head_hash FROM cases "
-                "ORDER BY created, case_id"))]
+            headers = [
+                dict(r._mapping)
+                for r in conn.execute(
+                    sa.text(
+                        "SELECT case_id, structure, process, version, title, created, head_seq, head_hash FROM cases "
+                        "ORDER BY created, case_id"
+                    )
+                )
+            ]
             rows: dict[str, list[Row]] = {h["case_id"]: [] for h in headers}
-            for r in conn.execute(sa.text(
+            for r in conn.execute(
+                sa.text(
                     "SELECT case_id, seq, act, body, person, on_date, payload, from_state, to_state, recorded_at, "
-                    "prev_hash, hash FROM events ORDER BY case_id, seq")):
+                    "prev_hash, hash FROM events ORDER BY case_id, seq"
+                )
+            ):
                 if r[0] not in rows:
-                    raise _fail(f"hendelser for saken «{r[0]}», som ikke finnes; kontroller det gamle lageret",
-                                case=r[0])
+                    raise _fail(
+                        f"hendelser for saken «{r[0]}», som ikke finnes; kontroller det gamle lageret", case=r[0]
+                    )
                 rows[r[0]].append(Row(*r))
     except SamhandlingError:
         raise
@@ -92,12 +101,18 @@ def _check_format1(h: dict[str, Any], rows: list[Row]) -> None:
     prev = format1_genesis(cid, h["structure"], h["process"], h["version"], h["created"])
     for expected, row in enumerate(rows, start=1):
         if row.seq != expected or row.prev_hash != prev or row.expected_hash() != row.hash:
-            raise _fail(f"hashkjeden til sak «{cid}» er brutt ved hendelse nr. {expected} i det gamle lageret; "
-                        "ingenting ble kopiert", case=cid, seq=expected)
+            raise _fail(
+                f"hashkjeden til sak «{cid}» er brutt ved hendelse nr. {expected} i det gamle lageret; "
+                "ingenting ble kopiert",
+                case=cid,
+                seq=expected,
+            )
         prev = row.hash
     if not rows or len(rows) != h["head_seq"] or prev != h["head_hash"]:
-        raise _fail(f"sak «{cid}» har {len(rows)} hendelser, men det gamle lageret sier {h['head_seq']}; "
-                    "ingenting ble kopiert", case=cid)
+        raise _fail(
+            f"sak «{cid}» har {len(rows)} hendelser, men det gamle lageret sier {h['head_seq']}; ingenting ble kopiert",
+            case=cid,
+        )
 
 
 def migrate_format1(source: str, target: str) -> MigrationResult:
@@ -125,8 +140,11 @@ def migrate_format1(source: str, target: str) -> MigrationResult:
                     display = f"{path.stem}.yaml" if bundled else str(path)
                     text = read_definition_text(path, "strukturfilen")
                 except LoadError as exc:
-                    raise _fail(f"sak «{h['case_id']}» ble opprettet med strukturen «{key}», som ikke kan leses "
-                                f"({exc}); legg filen tilbake der og prøv igjen", case=h["case_id"]) from exc
+                    raise _fail(
+                        f"sak «{h['case_id']}» ble opprettet med strukturen «{key}», som ikke kan leses "
+                        f"({exc}); legg filen tilbake der og prøv igjen",
+                        case=h["case_id"],
+                    ) from exc
                 structure = build_structure_text(text, display, path)
                 s_name = path.stem if bundled else structure.id
                 s_def = Definition("structure", s_name, "", text)
@@ -148,15 +166,29 @@ def migrate_format1(source: str, target: str) -> MigrationResult:
 
                 definition.replay([Event(**e.engine_fields()) for e in events], case_id=h["case_id"])
             except SamhandlingError as exc:
-                raise _fail(f"sak «{h['case_id']}» kan ikke gjenspilles med definisjonene som ligger der nå: "
-                            f"{exc.message}", case=h["case_id"]) from exc
-            header = CaseHeader(h["case_id"], s_name, h["process"], h["version"], h["title"], h["created"],
-                                structure_hash=s_hash, process_hash=p_def.hash, structure_file=s_file,
-                                process_file="" if p_bundled else str(p_path.resolve()))
+                raise _fail(
+                    f"sak «{h['case_id']}» kan ikke gjenspilles med definisjonene som ligger der nå: {exc.message}",
+                    case=h["case_id"],
+                ) from exc
+            header = CaseHeader(
+                h["case_id"],
+                s_name,
+                h["process"],
+                h["version"],
+                h["title"],
+                h["created"],
+                structure_hash=s_hash,
+                process_hash=p_def.hash,
+                structure_file=s_file,
+                process_file="" if p_bundled else str(p_path.resolve()),
+            )
             items.append((header, events))
         heads = {h["case_id"]: h["head_hash"] for h, _ in cases}
-        count = store.import_cases(items, definitions=list(texts.values()), meta_rows={
-            "migrated_from": hide_password(source), "format1_heads": json.dumps(heads, sort_keys=True)})
+        count = store.import_cases(
+            items,
+            definitions=list(texts.values()),
+            meta_rows={"migrated_from": hide_password(source), "format1_heads": json.dumps(heads, sort_keys=True)},
+        )
         return MigrationResult(len(items), count, hide_password(source), hide_password(target))
     finally:
         store.close()

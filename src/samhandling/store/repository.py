@@ -62,8 +62,11 @@ def read_definition_text(path: str | Path, what: str = "definisjonsfilen") -> st
     if not stat.S_ISREG(info.st_mode):
         kind = "en mappe" if stat.S_ISDIR(info.st_mode) else "ikke en vanlig fil (en enhet, en FIFO eller lignende)"
         raise LoadError(f"{what} {p} er {kind}; forventet en YAML-fil", code="not-a-file", location=where)
-    too_big = LoadError(f"{what} {p} er større enn {limit_mb} MB, den største tillatte definisjonen",
-                        code="file-too-large", location=where)
+    too_big = LoadError(
+        f"{what} {p} er større enn {limit_mb} MB, den største tillatte definisjonen",
+        code="file-too-large",
+        location=where,
+    )
     if info.st_size > MAX_DEFINITION_BYTES:
         raise too_big
     try:
@@ -76,8 +79,9 @@ def read_definition_text(path: str | Path, what: str = "definisjonsfilen") -> st
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LoadError(f"{what} {p} er ikke gyldig UTF-8 (byte {exc.start})", code="encoding",
-                        location=where) from None
+        raise LoadError(
+            f"{what} {p} er ikke gyldig UTF-8 (byte {exc.start})", code="encoding", location=where
+        ) from None
 
 
 def build_process(text: str, structure: Structure, filename: str) -> ProcessDefinition:
@@ -96,8 +100,12 @@ def build_process(text: str, structure: Structure, filename: str) -> ProcessDefi
     if errors:
         first = errors[0]
         more = f" (og {len(errors) - 1} feil til)" if len(errors) > 1 else ""
-        raise ProcessDefinitionError(f"{first.message}{more}", code=first.code, location=first.location,
-                                     details={"findings": [f.to_dict() for f in errors]})
+        raise ProcessDefinitionError(
+            f"{first.message}{more}",
+            code=first.code,
+            location=first.location,
+            details={"findings": [f.to_dict() for f in errors]},
+        )
     return definition
 
 
@@ -196,9 +204,12 @@ class CaseRepository:
 
     @staticmethod
     def _unreadable(header: CaseHeader, what: str, exc: SamhandlingError) -> StoreError:
-        return StoreError(f"sak «{header.case_id}»: {what} saken ble opprettet med (lagret i hendelseslageret) kan "
-                          f"ikke leses av denne versjonen av samhandling: {exc}", code="store-definition",
-                          details={"case": header.case_id, "cause": exc.code})
+        return StoreError(
+            f"sak «{header.case_id}»: {what} saken ble opprettet med (lagret i hendelseslageret) kan "
+            f"ikke leses av denne versjonen av samhandling: {exc}",
+            code="store-definition",
+            details={"case": header.case_id, "cause": exc.code},
+        )
 
     def _sources(self, structure: str | Path, process: str | None) -> _Sources:
         from samhandling.loader import BUNDLED_DIR, resolve_source
@@ -221,8 +232,9 @@ class CaseRepository:
         name = process if process is not None else next(iter(refs))
         key = name if name in refs else next((k for k in refs if name_key(k) == name_key(name)), None)
         if key is None:
-            raise NotFoundError(f"strukturen {built.id} har ingen prosess «{name}»; kjente: {', '.join(refs)}",
-                                code="unknown-process")
+            raise NotFoundError(
+                f"strukturen {built.id} har ingen prosess «{name}»; kjente: {', '.join(refs)}", code="unknown-process"
+            )
         p_path = refs[key]
         p_bundled = p_path.parent == PROCESS_DIR
         p_display = p_path.name if p_bundled else str(p_path)
@@ -233,18 +245,30 @@ class CaseRepository:
             definition = build_process(p_text, built, p_display)
             self._definitions[(s_hash, p_hash)] = definition
         s_name = path.stem if bundled else built.id
-        texts = (Definition("structure", s_name, "", s_text, s_hash),
-                 Definition("process", definition.name, str(definition.version), p_text, p_hash))
-        fields = {"structure": s_name, "structure_hash": texts[0].hash, "structure_file": s_file,
-                  "process_hash": texts[1].hash,
-                  "process_file": "" if p_bundled else str(p_path.expanduser().resolve())}
+        texts = (
+            Definition("structure", s_name, "", s_text, s_hash),
+            Definition("process", definition.name, str(definition.version), p_text, p_hash),
+        )
+        fields = {
+            "structure": s_name,
+            "structure_hash": texts[0].hash,
+            "structure_file": s_file,
+            "process_hash": texts[1].hash,
+            "process_file": "" if p_bundled else str(p_path.expanduser().resolve()),
+        }
         return _Sources(built, definition, fields, texts)
 
     # -- the three verbs ------------------------------------------------------------------------------------
 
     def create(
-        self, structure: str | Path, process: str | None, title: str, on: dt.date | None = None, *,
-        case_id: str | None = None, **data: Any,
+        self,
+        structure: str | Path,
+        process: str | None,
+        title: str,
+        on: dt.date | None = None,
+        *,
+        case_id: str | None = None,
+        **data: Any,
     ) -> Case:
         """Open a new case of ``process`` in ``structure`` and record its first event(s) and definitions."""
         src = self._sources(structure, process)
@@ -252,10 +276,18 @@ class CaseRepository:
         case_id = case_id or new_case_id(definition.name)
         case = definition.new_case(title=title, case_id=case_id, on=on, **data)
         f = src.header_fields
-        header = CaseHeader(case_id=case.id, structure=f["structure"], process=definition.name,
-                            version=str(definition.version), title=case.title, created=utc_now(),
-                            structure_hash=f["structure_hash"], process_hash=f["process_hash"],
-                            structure_file=f["structure_file"], process_file=f["process_file"])
+        header = CaseHeader(
+            case_id=case.id,
+            structure=f["structure"],
+            process=definition.name,
+            version=str(definition.version),
+            title=case.title,
+            created=utc_now(),
+            structure_hash=f["structure_hash"],
+            process_hash=f["process_hash"],
+            structure_file=f["structure_file"],
+            process_file=f["process_file"],
+        )
         self.store.create_case(header, case.history, src.texts)
         self._by_hash.setdefault(f["structure_hash"], src.structure)
         return case
@@ -267,7 +299,13 @@ class CaseRepository:
         return self._replay(definition, header, [r.as_event() for r in rows])
 
     def act(
-        self, case_id: str, act: str, *, by: str, on: dt.date | None = None, person: str | None = None,
+        self,
+        case_id: str,
+        act: str,
+        *,
+        by: str,
+        on: dt.date | None = None,
+        person: str | None = None,
         **payload: Any,
     ) -> Case:
         """Perform ``act`` on the stored case and append what it produced; returns the updated case."""
@@ -326,10 +364,17 @@ class CaseRepository:
                 continue
             if current != digest:
                 where = str(path) if file else f"den innebygde {path.name}"
-                out.append(DefinitionDrift(
-                    kind, name, str(path), digest, current,
-                    f"{label} «{name}» ({where}) er endret siden saken ble opprettet; saken bruker teksten som ble "
-                    f"lagret da (sha256 {digest[:12]}…), ikke filen (sha256 {current[:12]}…)"))
+                out.append(
+                    DefinitionDrift(
+                        kind,
+                        name,
+                        str(path),
+                        digest,
+                        current,
+                        f"{label} «{name}» ({where}) er endret siden saken ble opprettet; saken bruker teksten som ble "
+                        f"lagret da (sha256 {digest[:12]}…), ikke filen (sha256 {current[:12]}…)",
+                    )
+                )
         return out
 
     def resolve(self, text: str) -> str:
@@ -344,8 +389,10 @@ class CaseRepository:
         if len(matches) > 1:
             from samhandling.errors import AmbiguousNameError
 
-            raise AmbiguousNameError(f"«{text}» passer med flere saker: {', '.join(matches[:5])}; skriv mer av id-en",
-                                     details={"matches": matches})
+            raise AmbiguousNameError(
+                f"«{text}» passer med flere saker: {', '.join(matches[:5])}; skriv mer av id-en",
+                details={"matches": matches},
+            )
         raise case_not_found(text)
 
     def _replay(self, definition: ProcessDefinition, header: CaseHeader, evs: list[StoredEvent]) -> Case:
@@ -365,5 +412,6 @@ class CaseRepository:
                 f"sak «{header.case_id}» kan ikke gjenoppbygges fra hendelsene sine med prosessen "
                 f"«{header.process}» versjon {definition.version} (saken ble opprettet med versjon "
                 f"{header.version}): {exc.message}",
-                code="store-replay", details={"case": header.case_id, "cause": exc.code},
+                code="store-replay",
+                details={"case": header.case_id, "cause": exc.code},
             ) from exc

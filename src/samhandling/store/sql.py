@@ -60,20 +60,23 @@ from samhandling.store.base import (
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
-    "schema_version", metadata,
+    "schema_version",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("applied_at", sa.String(40), nullable=False),
 )
 
 meta = sa.Table(
-    "meta", metadata,
+    "meta",
+    metadata,
     sa.Column("key", sa.String(100), primary_key=True),
     sa.Column("value", sa.Text, nullable=False),
 )
 
 cases = sa.Table(
-    "cases", metadata,
+    "cases",
+    metadata,
     sa.Column("case_id", sa.String(200), primary_key=True),
     sa.Column("structure", sa.Text, nullable=False),
     sa.Column("process", sa.String(200), nullable=False),
@@ -89,7 +92,8 @@ cases = sa.Table(
 )
 
 events = sa.Table(
-    "events", metadata,
+    "events",
+    metadata,
     sa.Column("case_id", sa.String(200), sa.ForeignKey("cases.case_id"), primary_key=True, autoincrement=False),
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("act", sa.String(200), nullable=False),
@@ -106,7 +110,8 @@ events = sa.Table(
 )
 
 definitions = sa.Table(
-    "definitions", metadata,
+    "definitions",
+    metadata,
     sa.Column("hash", sa.String(64), primary_key=True),
     sa.Column("kind", sa.String(20), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
@@ -115,15 +120,35 @@ definitions = sa.Table(
 )
 
 _EVENT_COLS = [
-    events.c.case_id, events.c.seq, events.c.act, events.c.body, events.c.person, events.c.on_date,
-    events.c.payload, events.c.from_state, events.c.to_state, events.c.recorded_at, events.c.prev_hash,
+    events.c.case_id,
+    events.c.seq,
+    events.c.act,
+    events.c.body,
+    events.c.person,
+    events.c.on_date,
+    events.c.payload,
+    events.c.from_state,
+    events.c.to_state,
+    events.c.recorded_at,
+    events.c.prev_hash,
     events.c.hash,
 ]
 _ROW_KEYS = tuple(c.name for c in _EVENT_COLS)
 #: In CaseHeader's field order.
-_CASE_COLS = [cases.c.case_id, cases.c.structure, cases.c.process, cases.c.version, cases.c.title,
-              cases.c.created, cases.c.head_seq, cases.c.head_hash, cases.c.structure_hash, cases.c.process_hash,
-              cases.c.structure_file, cases.c.process_file]
+_CASE_COLS = [
+    cases.c.case_id,
+    cases.c.structure,
+    cases.c.process,
+    cases.c.version,
+    cases.c.title,
+    cases.c.created,
+    cases.c.head_seq,
+    cases.c.head_hash,
+    cases.c.structure_hash,
+    cases.c.process_hash,
+    cases.c.structure_file,
+    cases.c.process_file,
+]
 _CASE_KEYS = tuple(c.name for c in _CASE_COLS)
 
 
@@ -132,7 +157,8 @@ def _step1_initial(conn: Connection) -> None:
     # upgrading an old empty store and creating a new one must run the same steps.
     v1 = sa.MetaData()
     sa.Table(
-        "cases", v1,
+        "cases",
+        v1,
         sa.Column("case_id", sa.String(200), primary_key=True),
         sa.Column("structure", sa.Text, nullable=False),
         sa.Column("process", sa.String(200), nullable=False),
@@ -143,7 +169,8 @@ def _step1_initial(conn: Connection) -> None:
         sa.Column("head_hash", sa.String(64), nullable=False),
     )
     sa.Table(
-        "events", v1,
+        "events",
+        v1,
         sa.Column("case_id", sa.String(200), sa.ForeignKey("cases.case_id"), primary_key=True, autoincrement=False),
         sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
         sa.Column("act", sa.String(200), nullable=False),
@@ -207,8 +234,11 @@ def normalise_url(url: str) -> str:
     if not text:
         raise StoreError("tom adresse til hendelseslageret; oppgi en filsti eller postgresql://…", code="store-url")
     if text in ("-", ":memory:") or text.startswith("file:"):
-        raise StoreError(f"«{text}» er ikke en gyldig adresse til hendelseslageret; bruk en filsti, sqlite:///STI, "
-                         "postgresql://… eller memory:// (i minnet)", code="store-url")
+        raise StoreError(
+            f"«{text}» er ikke en gyldig adresse til hendelseslageret; bruk en filsti, sqlite:///STI, "
+            "postgresql://… eller memory:// (i minnet)",
+            code="store-url",
+        )
     if text.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + text.split("://", 1)[1]
     if text.startswith("postgresql+psycopg://") or text.startswith("sqlite:"):
@@ -231,8 +261,7 @@ _SQLITE_ERRORS = (
     ("database table is locked", "store-locked", "databasen er låst av en annen skriver; prøv igjen"),
     ("readonly", "store-readonly", "hendelseslageret er skrivebeskyttet"),
     ("read-only", "store-readonly", "hendelseslageret er skrivebeskyttet"),
-    ("unable to open", "store-open", "databasefilen kan ikke åpnes (mangler tilgang, eller mappen er "
-                                     "skrivebeskyttet)"),
+    ("unable to open", "store-open", "databasefilen kan ikke åpnes (mangler tilgang, eller mappen er skrivebeskyttet)"),
     ("disk i/o error", "store-io", "lese- eller skrivefeil på disken"),
     ("permission", "store-permission", "mangler tilgang"),
 )
@@ -334,8 +363,10 @@ class SqlStore(EventStore):
         try:
             engine = sa.create_engine(engine_url, **self._kwargs)
         except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as exc:
-            raise StoreError(f"ugyldig adresse til hendelseslageret «{hide_password(shown)}»: "
-                             f"{hide_password(str(exc))}", code="store-url") from exc
+            raise StoreError(
+                f"ugyldig adresse til hendelseslageret «{hide_password(shown)}»: {hide_password(str(exc))}",
+                code="store-url",
+            ) from exc
         if self._sqlite:
             sa_event.listen(engine, "connect", self._sqlite_connect)
             sa_event.listen(engine, "begin", self._sqlite_begin)
@@ -418,7 +449,8 @@ class SqlStore(EventStore):
             raise StoreError(
                 f"hendelseslageret har skjemaversjon {current}, men denne versjonen av samhandling "
                 f"kjenner bare til versjon {LATEST}; oppgrader samhandling",
-                code="store-schema", details={"schema": current},
+                code="store-schema",
+                details={"schema": current},
             )
         fmt = 1
         if "meta" in names:
@@ -433,7 +465,8 @@ class SqlStore(EventStore):
                     "også tittel og definisjoner, og definisjonene lagres i lageret); det kan ikke oppgraderes på "
                     "stedet uten å bryte hashkjedene: kopier sakene til et nytt lager med "
                     "samhandling.store.migrate.migrate_format1(gammelt, nytt) (se docs/store.md)",
-                    code="store-format", details={"format": fmt, "cases": count},
+                    code="store-format",
+                    details={"format": fmt, "cases": count},
                 )
             return  # an old, empty store: upgraded on the first write
         self._ready = current == LATEST
@@ -441,8 +474,11 @@ class SqlStore(EventStore):
     def _ensure_schema(self) -> None:
         """Create the tables, or upgrade an empty old store, before the first write."""
         if self.read_only:
-            raise StoreError(f"hendelseslageret «{self._where}» er skrivebeskyttet (filen eller mappen); "
-                             "det kan leses og kontrolleres, men ikke endres", code="store-readonly")
+            raise StoreError(
+                f"hendelseslageret «{self._where}» er skrivebeskyttet (filen eller mappen); "
+                "det kan leses og kontrolleres, men ikke endres",
+                code="store-readonly",
+            )
         if self._ready:
             return
         try:
@@ -465,8 +501,11 @@ class SqlStore(EventStore):
                 for version, description, step in MIGRATIONS:
                     if version > current:
                         step(conn)
-                        conn.execute(schema_version.insert().values(
-                            version=version, description=description, applied_at=utc_now()))
+                        conn.execute(
+                            schema_version.insert().values(
+                                version=version, description=description, applied_at=utc_now()
+                            )
+                        )
             self._ready = True
         except StoreError:
             raise
@@ -530,13 +569,19 @@ class SqlStore(EventStore):
 
     # -- writing --------------------------------------------------------------------------------------------
 
-    def create_case(self, header: CaseHeader, events_: Sequence[EventLike],
-                    definitions: Sequence[Definition] = ()) -> list[StoredEvent]:
+    def create_case(
+        self, header: CaseHeader, events_: Sequence[EventLike], definitions: Sequence[Definition] = ()
+    ) -> list[StoredEvent]:
         rows = self._import([(header, events_)], utc_now(), definitions)
         return [Row._make(r).as_event() for r in rows]
 
-    def import_cases(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], recorded_at: str | None = None,
-                     definitions: Sequence[Definition] = (), meta_rows: dict[str, str] | None = None) -> int:
+    def import_cases(
+        self,
+        items: Sequence[tuple[CaseHeader, Sequence[EventLike]]],
+        recorded_at: str | None = None,
+        definitions: Sequence[Definition] = (),
+        meta_rows: dict[str, str] | None = None,
+    ) -> int:
         """Create many cases with their events in one transaction (the bulk-import path); returns the event count.
 
         All or nothing: if one case id exists already, nothing is imported (ConflictError). ``definitions``: the
@@ -544,8 +589,13 @@ class SqlStore(EventStore):
         """
         return len(self._import(items, recorded_at or utc_now(), definitions, meta_rows))
 
-    def _import(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], when: str,
-                defs: Sequence[Definition] = (), meta_rows: dict[str, str] | None = None) -> list[RowTuple]:
+    def _import(
+        self,
+        items: Sequence[tuple[CaseHeader, Sequence[EventLike]]],
+        when: str,
+        defs: Sequence[Definition] = (),
+        meta_rows: dict[str, str] | None = None,
+    ) -> list[RowTuple]:
         headers: list[dict[str, Any]] = []
         rows: list[RowTuple] = []
         for header, evs in items:
@@ -571,8 +621,9 @@ class SqlStore(EventStore):
             if len(headers) == 1:
                 raise Conflicts.exists(headers[0]["case_id"]) from exc
             ids = ", ".join(h["case_id"] for h in headers[:3])
-            raise ConflictError(f"minst én av sakene ({ids} …) finnes allerede, eller to av dem har samme id; "
-                                "ingenting ble importert") from exc
+            raise ConflictError(
+                f"minst én av sakene ({ids} …) finnes allerede, eller to av dem har samme id; ingenting ble importert"
+            ) from exc
         except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
             raise self._error(exc, "oppretting av sak") from exc
         return rows
@@ -582,8 +633,11 @@ class SqlStore(EventStore):
         if not unique:
             return
         have = set(conn.scalars(sa.select(definitions.c.hash).where(definitions.c.hash.in_(list(unique)))))
-        new = [{"hash": d.hash, "kind": d.kind, "name": d.name, "version": d.version, "text": d.text}
-               for h, d in unique.items() if h not in have]
+        new = [
+            {"hash": d.hash, "kind": d.kind, "name": d.name, "version": d.version, "text": d.text}
+            for h, d in unique.items()
+            if h not in have
+        ]
         if not new:
             return
         if self._sqlite:
@@ -666,13 +720,15 @@ class SqlStore(EventStore):
         if not self._has_tables():
             return []
         with self._reading("lesing av sakslisten") as conn:
-            return [CaseHeader(*r) for r in conn.execute(
-                sa.select(*_CASE_COLS).order_by(cases.c.created, cases.c.case_id))]
+            return [
+                CaseHeader(*r) for r in conn.execute(sa.select(*_CASE_COLS).order_by(cases.c.created, cases.c.case_id))
+            ]
 
     _summary_query = (
         sa.select(*_CASE_COLS, events.c.to_state)
-        .select_from(cases.outerjoin(events, sa.and_(events.c.case_id == cases.c.case_id,
-                                                     events.c.seq == cases.c.head_seq)))
+        .select_from(
+            cases.outerjoin(events, sa.and_(events.c.case_id == cases.c.case_id, events.c.seq == cases.c.head_seq))
+        )
         .order_by(cases.c.created, cases.c.case_id)
     )
 
@@ -689,16 +745,22 @@ class SqlStore(EventStore):
         if not self._has_tables():
             raise definition_not_found(digest)
         with self._reading("lesing av definisjon") as conn:
-            row = conn.execute(sa.select(definitions.c.kind, definitions.c.name, definitions.c.version,
-                                         definitions.c.text).where(definitions.c.hash == digest)).one_or_none()
+            row = conn.execute(
+                sa.select(definitions.c.kind, definitions.c.name, definitions.c.version, definitions.c.text).where(
+                    definitions.c.hash == digest
+                )
+            ).one_or_none()
         if row is None:
             raise definition_not_found(digest)
         try:
             return Definition(row.kind, row.name, row.version, row.text, digest)
         except StoreError as exc:
-            raise StoreError(f"definisjonen med sha256 {digest[:12]}… er endret i lageret; teksten har ikke lenger "
-                             f"den hashen saken viser til ({exc.message})", code="store-definition-changed",
-                             details={"hash": digest}) from exc
+            raise StoreError(
+                f"definisjonen med sha256 {digest[:12]}… er endret i lageret; teksten har ikke lenger "
+                f"den hashen saken viser til ({exc.message})",
+                code="store-definition-changed",
+                details={"hash": digest},
+            ) from exc
 
     def definition_status(self, digests: Iterable[str] | None = None) -> dict[str, bool]:
         if not self._has_tables():
@@ -733,7 +795,8 @@ class SqlStore(EventStore):
         with self._reading("kontroll", snapshot=True) as conn:
             headers = {r[0]: CaseHeader(*r) for r in conn.execute(sa.select(*_CASE_COLS))}
             result = conn.execution_options(yield_per=5000).execute(
-                sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq))
+                sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq)
+            )
             current: str | None = None
             bucket: list[Row] = []
             for r in result:
@@ -760,8 +823,11 @@ class SqlStore(EventStore):
         if found == ["ok"]:
             return []
         shown = "; ".join(found[:3]) + (f" (og {len(found) - 3} til)" if len(found) > 3 else "")
-        return [ChainFailure("", 0, f"databasefilen «{self._where}» er skadet (SQLite integrity_check: {shown})",
-                             "store-corrupt")]
+        return [
+            ChainFailure(
+                "", 0, f"databasefilen «{self._where}» er skadet (SQLite integrity_check: {shown})", "store-corrupt"
+            )
+        ]
 
     def all_events(self) -> Iterator[StoredEvent]:
         """Every stored event, ordered by case and seq (the replay path the benchmark measures)."""
@@ -769,7 +835,8 @@ class SqlStore(EventStore):
             return
         with self._reading("lesing", snapshot=True) as conn:
             result = conn.execution_options(yield_per=5000).execute(
-                sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq))
+                sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq)
+            )
             for r in result:
                 yield event_from_db(r)
 
