@@ -79,7 +79,9 @@ def _server_user() -> str | None:
     if useradd:
         done = subprocess.run(
             [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", PG_USER],
-            capture_output=True, text=True, check=False,
+            capture_output=True,
+            text=True,
+            check=False,
         )
         if done.returncode == 0:
             return PG_USER
@@ -89,8 +91,11 @@ def _server_user() -> str | None:
 def _run(cmd: list[str], user: str | None, **kw: object) -> subprocess.CompletedProcess[str]:
     if user is not None:
         runuser = shutil.which("runuser")
-        cmd = [runuser, "-u", user, "--", *cmd] if runuser else ["su", "-s", "/bin/sh", user, "-c",
-                                                                 " ".join(f"'{c}'" for c in cmd)]
+        cmd = (
+            [runuser, "-u", user, "--", *cmd]
+            if runuser
+            else ["su", "-s", "/bin/sh", user, "-c", " ".join(f"'{c}'" for c in cmd)]
+        )
     return subprocess.run(cmd, capture_output=True, text=True, check=False, **kw)  # type: ignore[call-overload,no-any-return]
 
 
@@ -129,8 +134,10 @@ def _sweep_stale(bindir: Path, user: str | None) -> None:
 def pg_server() -> Iterator[PgServer]:
     bindir = find_pg_bin()
     if bindir is None:
-        _skip("INGEN POSTGRESQL-SERVER: fant verken pg_ctl/initdb på PATH eller i /usr/lib/postgresql/*/bin; "
-              "PostgreSQL-testene av hendelseslageret ble IKKE kjørt (kjør «make test-deps» som root)")
+        _skip(
+            "INGEN POSTGRESQL-SERVER: fant verken pg_ctl/initdb på PATH eller i /usr/lib/postgresql/*/bin; "
+            "PostgreSQL-testene av hendelseslageret ble IKKE kjørt (kjør «make test-deps» som root)"
+        )
     assert bindir is not None
     user = _server_user()
     _sweep_stale(bindir, user)
@@ -144,16 +151,38 @@ def pg_server() -> Iterator[PgServer]:
             os.chown(p, entry.pw_uid, entry.pw_gid)
         os.chmod(base, 0o700)
     env = {**os.environ, "LC_ALL": "C", "LANG": "C"}
-    init = _run([str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
-                 "--no-sync", "--locale=C"], user, env=env, cwd=str(base))
+    init = _run(
+        [
+            str(bindir / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "-E",
+            "UTF8",
+            "--no-sync",
+            "--locale=C",
+        ],
+        user,
+        env=env,
+        cwd=str(base),
+    )
     if init.returncode != 0:
         shutil.rmtree(base, ignore_errors=True)
         pytest.fail(f"initdb feilet (som {user or 'meg selv'}):\n{init.stdout}\n{init.stderr}", pytrace=False)
     port = _free_port()
-    opts = (f"-h 127.0.0.1 -p {port} -k {sock} -c fsync=off -c full_page_writes=off "
-            "-c synchronous_commit=off -c max_connections=200")
-    start = _run([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", opts, "-w", "-t", "60", "start"],
-                 user, env=env, cwd=str(base))
+    opts = (
+        f"-h 127.0.0.1 -p {port} -k {sock} -c fsync=off -c full_page_writes=off "
+        "-c synchronous_commit=off -c max_connections=200"
+    )
+    start = _run(
+        [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", opts, "-w", "-t", "60", "start"],
+        user,
+        env=env,
+        cwd=str(base),
+    )
     if start.returncode != 0:
         text = log.read_text(errors="replace") if log.exists() else ""
         shutil.rmtree(base, ignore_errors=True)
@@ -161,8 +190,7 @@ def pg_server() -> Iterator[PgServer]:
     try:
         yield PgServer("127.0.0.1", port, "postgres", base)
     finally:
-        _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], user, env=env,
-             cwd=str(base))
+        _run([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], user, env=env, cwd=str(base))
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -188,6 +216,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 
 
 # ------------------------------------------------------------------ store back-ends shared by the store tests
+
 
 @pytest.fixture(params=["memory", "sqlite", pytest.param("postgresql", marks=pytest.mark.pg)])
 def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:

@@ -31,8 +31,9 @@ def header(case_id: str = "sak-1") -> CaseHeader:
 
 
 def ev(seq: int, act: str = "note", payload: dict[str, Any] | None = None, on: dt.date | None = None) -> Event:
-    return Event(seq, act, None if seq == 1 else "fsu", None, on or D(2024, 1, 1), payload or {}, None if seq == 1 else "s",
-                 "s")
+    return Event(
+        seq, act, None if seq == 1 else "fsu", None, on or D(2024, 1, 1), payload or {}, None if seq == 1 else "s", "s"
+    )
 
 
 @pytest.fixture
@@ -43,8 +44,14 @@ def store(store_url: str) -> Any:
 
 
 def test_create_and_read_back(store: EventStore) -> None:
-    payload = {"title": "Forløp for skrøpelige eldre", "n": 3, "ok": True, "none": None,
-               "positions": {"sandnes": "for", "hå": "abstain"}, "list": [1, "to"]}
+    payload = {
+        "title": "Forløp for skrøpelige eldre",
+        "n": 3,
+        "ok": True,
+        "none": None,
+        "positions": {"sandnes": "for", "hå": "abstain"},
+        "list": [1, "to"],
+    }
     store.create_case(header(), [ev(1, "open", payload, D(2024, 2, 29))])
     got = store.events("sak-1")
     assert len(got) == 1
@@ -53,7 +60,13 @@ def test_create_and_read_back(store: EventStore) -> None:
     assert e.prev_hash == store.header("sak-1").genesis_hash() != GENESIS
     h = store.header("sak-1")
     assert (h.structure, h.process, h.version, h.title, h.head_seq, h.head_hash) == (
-        "sor-rogaland", "tjenestemodell", "1", "Tittel", 1, e.hash)
+        "sor-rogaland",
+        "tjenestemodell",
+        "1",
+        "Tittel",
+        1,
+        e.hash,
+    )
     assert [x.case_id for x in store.headers()] == ["sak-1"]
     assert store.verify().ok
 
@@ -181,9 +194,11 @@ def test_newer_schema_is_refused(sql_url: str) -> None:
 
     s = open_store(sql_url)
     assert isinstance(s, SqlStore)
+    s.create_case(header(), [ev(1, "open")])  # the tables are made on the first write
     with s.engine.begin() as conn:
-        conn.execute(schema_version.insert().values(version=LATEST + 1, description="fra fremtiden",
-                                                    applied_at=utc_now()))
+        conn.execute(
+            schema_version.insert().values(version=LATEST + 1, description="fra fremtiden", applied_at=utc_now())
+        )
     s.close()
     s2 = SqlStore.__new__(SqlStore)
     with pytest.raises(StoreError) as info:
@@ -220,16 +235,33 @@ def test_import_samhandling_store_stays_light() -> None:
     import subprocess
     import sys
 
-    code = ("import sys, samhandling, samhandling.store; "
-            "print(any(m.startswith(('sqlalchemy', 'psycopg')) for m in sys.modules))")
+    code = (
+        "import sys, samhandling, samhandling.store; "
+        "print(any(m.startswith(('sqlalchemy', 'psycopg')) for m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
 
 
 # ---------------------------------------------------------------------------------------------- repository
 
-MUNICIPALITIES = ["stavanger", "sandnes", "sola", "randaberg", "strand", "hjelmeland", "gjesdal", "klepp", "time",
-                  "ha", "eigersund", "sokndal", "lund", "bjerkreim", "kvitsoy"]
+MUNICIPALITIES = [
+    "stavanger",
+    "sandnes",
+    "sola",
+    "randaberg",
+    "strand",
+    "hjelmeland",
+    "gjesdal",
+    "klepp",
+    "time",
+    "ha",
+    "eigersund",
+    "sokndal",
+    "lund",
+    "bjerkreim",
+    "kvitsoy",
+]
 
 
 @pytest.fixture
@@ -322,23 +354,41 @@ _json = st.recursive(
 
 
 @settings(max_examples=200, deadline=None)
-@given(act=st.text(min_size=1), body=st.none() | st.text(), person=st.none() | st.text(),
-       payload=st.dictionaries(st.text(max_size=10), _json, max_size=5), to_state=st.text(min_size=1),
-       day=st.dates(), case_id=st.text(min_size=1, max_size=30))
-def test_fast_hash_is_sha256_of_the_canonical_json(act: str, body: str | None, person: str | None,
-                                                   payload: dict[str, Any], to_state: str, day: dt.date,
-                                                   case_id: str) -> None:
+@given(
+    act=st.text(min_size=1),
+    body=st.none() | st.text(),
+    person=st.none() | st.text(),
+    payload=st.dictionaries(st.text(max_size=10), _json, max_size=5),
+    to_state=st.text(min_size=1),
+    day=st.dates(),
+    case_id=st.text(min_size=1, max_size=30),
+)
+def test_fast_hash_is_sha256_of_the_canonical_json(
+    act: str, body: str | None, person: str | None, payload: dict[str, Any], to_state: str, day: dt.date, case_id: str
+) -> None:
     """The hand-written hot path hashes exactly ``json.dumps(content, sort_keys=True, compact, unicode)``."""
     import hashlib
 
     from samhandling.store.base import chain_rows
 
-    row = chain_rows(case_id, [Event(1, act, body, person, day, payload, None, to_state)], 1, "p" * 64, "T")[0]
+    T = "2024-01-10T12:00:00.000000Z"
+
+    row = chain_rows(case_id, [Event(1, act, body, person, day, payload, None, to_state)], 1, "p" * 64, T)[0]
     reference_payload = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert row.payload == reference_payload == canonical_json(payload)
-    content = {"case_id": case_id, "seq": 1, "act": act, "body": body, "person": person, "on": day.isoformat(),
-               "payload": payload, "from_state": None, "to_state": to_state, "recorded_at": "T",
-               "prev_hash": "p" * 64}
+    content = {
+        "case_id": case_id,
+        "seq": 1,
+        "act": act,
+        "body": body,
+        "person": person,
+        "on": day.isoformat(),
+        "payload": payload,
+        "from_state": None,
+        "to_state": to_state,
+        "recorded_at": T,
+        "prev_hash": "p" * 64,
+    }
     text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert row.hash == hashlib.sha256(text.encode()).hexdigest() == row.expected_hash()
     assert row.as_event().payload == payload
@@ -351,28 +401,59 @@ def test_benchmark_smoke() -> None:
     from pathlib import Path
 
     script = Path(__file__).resolve().parents[1] / "benchmarks" / "store.py"
-    done = subprocess.run([sys.executable, str(script), "--events", "400", "--per-case", "40", "--single", "10",
-                           "--repeat", "1"], capture_output=True, text=True, check=False, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(script),
+            "--events",
+            "400",
+            "--per-case",
+            "40",
+            "--single",
+            "10",
+            "--repeat",
+            "1",
+            "--list-cases",
+            "200",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "400 hendelser i 10 saker" in out
-    for row in ("enkelthandlinger", "bulkimport", "gjenspilling, alle hendelser", "gjenspilling, sak for sak"):
+    for row in (
+        "enkelthandlinger",
+        "bulkimport",
+        "gjenspilling, alle hendelser",
+        "gjenspilling, sak for sak",
+        "sakslisten (200 saker, én spørring)",
+    ):
         assert f"| {row}" in out
+    assert "case list, 200 saker: " in out and ("PASS" in out or "FAIL" in out)
 
 
-def test_structure_file_path_is_stored_absolute(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_structure_file_is_recorded_and_the_case_opens_after_the_folder_moved(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import shutil
 
     from samhandling.loader import BUNDLED_DIR
 
-    (tmp_path / "structures").mkdir()
-    (tmp_path / "processes").mkdir()
-    shutil.copy(BUNDLED_DIR / "sor-rogaland.yaml", tmp_path / "structures" / "min.yaml")
-    shutil.copy(BUNDLED_DIR.parent / "processes" / "tjenestemodell.yaml", tmp_path / "processes")
-    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a" / "structures").mkdir(parents=True)
+    (tmp_path / "a" / "processes").mkdir()
+    shutil.copy(BUNDLED_DIR / "sor-rogaland.yaml", tmp_path / "a" / "structures" / "min.yaml")
+    shutil.copy(BUNDLED_DIR.parent / "processes" / "tjenestemodell.yaml", tmp_path / "a" / "processes")
+    monkeypatch.chdir(tmp_path / "a")
     repo = CaseRepository(open_store(str(tmp_path / "s.db")))
     case = repo.create("structures/min.yaml", "tjenestemodell", title="Fra fil", on=D(2024, 1, 2))
-    assert repo.header(case.id).structure == str(tmp_path / "structures" / "min.yaml")
+    h = repo.header(case.id)
+    assert h.structure == "sor-rogaland"  # the structure's own name, not a path
+    assert h.structure_file == str(tmp_path / "a" / "structures" / "min.yaml")
+    shutil.move(str(tmp_path / "a"), str(tmp_path / "b"))  # the folder moved: the case still opens
     monkeypatch.chdir("/")
     fresh = CaseRepository(open_store(str(tmp_path / "s.db")))  # another directory, another process
     assert fresh.load(case.id).title == "Fra fil"
+    assert fresh.drift(case.id) == []

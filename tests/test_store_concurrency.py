@@ -44,8 +44,10 @@ def append_worker(url: str, worker: int, start_at: float) -> list[tuple[str, int
 def test_many_processes_appending_lose_nothing(sql_url: str) -> None:
     store = open_store(sql_url)
     for cid in CASES:
-        store.create_case(CaseHeader(cid, "sor-rogaland", "tjenestemodell", "1", cid, utc_now()),
-                          [Event(1, "open", None, None, dt.date(2024, 1, 1), {"title": cid}, None, "s")])
+        store.create_case(
+            CaseHeader(cid, "sor-rogaland", "tjenestemodell", "1", cid, utc_now()),
+            [Event(1, "open", None, None, dt.date(2024, 1, 1), {"title": cid}, None, "s")],
+        )
     ctx = multiprocessing.get_context("spawn")
     start_at = time.time() + 3.0  # every worker starts writing at the same moment
     verified = 0

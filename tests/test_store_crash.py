@@ -27,8 +27,19 @@ def writer(url: str, case_id: str) -> None:
     batch = 0
     while True:
         head = store.header(case_id).head_seq
-        events = [Event(head + 1 + k, "note", "fsu", None, dt.date(2024, 1, 1),
-                        {"batch": f"{os.getpid()}-{batch}", "k": k, "blob": BLOB}, "s", "s") for k in range(BATCH)]
+        events = [
+            Event(
+                head + 1 + k,
+                "note",
+                "fsu",
+                None,
+                dt.date(2024, 1, 1),
+                {"batch": f"{os.getpid()}-{batch}", "k": k, "blob": BLOB},
+                "s",
+                "s",
+            )
+            for k in range(BATCH)
+        ]
         store.append(case_id, events, expected_seq=head + 1)
         batch += 1
 
@@ -48,8 +59,10 @@ def _wait_for_events(url: str, case_id: str, at_least: int, timeout: float = 60.
 @pytest.mark.parametrize("rounds", [3])
 def test_sigkill_mid_stream_leaves_no_partial_event(sql_url: str, rounds: int) -> None:
     store = open_store(sql_url)
-    store.create_case(CaseHeader("krasj", "sor-rogaland", "tjenestemodell", "1", "Krasj", utc_now()),
-                      [Event(1, "open", None, None, dt.date(2024, 1, 1), {"title": "Krasj"}, None, "s")])
+    store.create_case(
+        CaseHeader("krasj", "sor-rogaland", "tjenestemodell", "1", "Krasj", utc_now()),
+        [Event(1, "open", None, None, dt.date(2024, 1, 1), {"title": "Krasj"}, None, "s")],
+    )
     store.close()
     ctx = multiprocessing.get_context("spawn")
     for n in range(rounds):
@@ -81,8 +94,11 @@ def test_sigkill_mid_stream_leaves_no_partial_event(sql_url: str, rounds: int) -
         assert per_batch and all(count == BATCH for count in per_batch.values()), per_batch
         # And the store is writable again at the right seq.
         nxt = len(events) + 1
-        after.append("krasj", [Event(nxt, "note", "fsu", None, dt.date(2024, 1, 2), {"batch": "single", "k": n,
-                                     "blob": BLOB}, "s", "s")], expected_seq=nxt)
+        after.append(
+            "krasj",
+            [Event(nxt, "note", "fsu", None, dt.date(2024, 1, 2), {"batch": "single", "k": n, "blob": BLOB}, "s", "s")],
+            expected_seq=nxt,
+        )
         after.close()
     # the single events written between rounds are there too
     final = open_store(sql_url)

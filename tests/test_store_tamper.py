@@ -18,8 +18,9 @@ D = dt.date
 
 def _case(url: str) -> tuple[CaseRepository, str]:
     repo = CaseRepository(open_store(url))
-    case = repo.create("sor-rogaland", "tjenestemodell", title="Skal ikke endres", on=D(2024, 1, 2),
-                       case_id="sak-tamper")
+    case = repo.create(
+        "sor-rogaland", "tjenestemodell", title="Skal ikke endres", on=D(2024, 1, 2), case_id="sak-tamper"
+    )
     repo.act(case.id, "draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 10))
     repo.act(case.id, "approve_mandate", by="fsu", on=D(2024, 1, 20))
     repo.act(case.id, "approve_mandate", by="ssu", on=D(2024, 2, 1))
@@ -73,10 +74,22 @@ def test_rehashed_event_breaks_the_link_to_the_next(sql_url: str) -> None:
 
     repo, cid = _case(sql_url)
     row = repo.store.rows(cid)[1]
-    new_hash = content_hash(cid, 2, row.act, "tmg-kroniske", row.person, row.on_date, row.payload, row.from_state,
-                            row.to_state, row.recorded_at, row.prev_hash)
-    _sql(sql_url, "UPDATE events SET body = 'tmg-kroniske', hash = :h WHERE case_id = :c AND seq = 2", h=new_hash,
-         c=cid)
+    new_hash = content_hash(
+        cid,
+        2,
+        row.act,
+        "tmg-kroniske",
+        row.person,
+        row.on_date,
+        row.payload,
+        row.from_state,
+        row.to_state,
+        row.recorded_at,
+        row.prev_hash,
+    )
+    _sql(
+        sql_url, "UPDATE events SET body = 'tmg-kroniske', hash = :h WHERE case_id = :c AND seq = 2", h=new_hash, c=cid
+    )
     failures = open_store(sql_url).verify(cid).failures
     assert [(f.seq, "peker ikke" in f.message) for f in failures] == [(3, True)]
 

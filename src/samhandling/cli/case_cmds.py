@@ -21,8 +21,7 @@ from samhandling.cli.support import db_help, open_repo, parse_date, store_locati
 from samhandling.errors import ActRefusedError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from samhandling.process import ProcessDefinition
-    from samhandling.store import CaseHeader, CaseRepository, StoredEvent
+    from samhandling.store import CaseRepository, StoredEvent
     from samhandling.structure import Structure
 
 
@@ -226,15 +225,6 @@ def _repo(args: argparse.Namespace, *, read_only: bool = False) -> CaseRepositor
     return open_repo(args.db, read_only=read_only)
 
 
-def definition_of(repo: CaseRepository, header: CaseHeader) -> ProcessDefinition:
-    """The definition a stored case was created under: the store's own copy when it keeps one (the store branch's
-    ``definition_for``), else the structure and process by name."""
-    stored = getattr(repo, "definition_for", None)
-    if stored is not None:
-        return stored(header)  # type: ignore[no-any-return,unused-ignore]
-    return repo.definition(header.structure, header.process)
-
-
 # ---------------------------------------------------------------------------------------------- presentation
 
 OUTCOME_NB = {"adopted": "vedtatt", "rejected": "ikke vedtatt", "postponed": "utsatt"}
@@ -305,7 +295,7 @@ def timeline_rows(repo: CaseRepository, case_id: str) -> list[tuple[str, ...]]:
     """
     h = repo.header(case_id)
     try:
-        definition = definition_of(repo, h)
+        definition = repo.definition_for(h)
         structure: Structure | None = definition.structure
     except Exception:
         definition, structure = None, None
@@ -385,7 +375,6 @@ def act_inputs(definition: Any, act: str) -> list[str]:
 
 def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
     case = repo.load(case_id)
-    drift = getattr(repo, "drift", None)  # definition files changed since the case was created (store branch)
     h = repo.header(case_id)
     return {
         "id": case.id, "title": case.title, "structure": h.structure, "process": h.process, "version": h.version,
@@ -394,7 +383,7 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
         "available_acts": [{"act": a.act, "label": a.label, "bodies": list(a.bodies),
                             "inputs": act_inputs(case.definition, a.act)} for a in case.available_acts()],
         "store": store_location(repo.store.url),
-        "definition_changes": [d.to_dict() for d in drift(case_id)] if drift is not None else [],
+        "definition_changes": [d.to_dict() for d in repo.drift(case_id)],
     }
 
 
@@ -435,7 +424,7 @@ def cmd_act(args: argparse.Namespace) -> int:
         if "positions" in payload:
             raise UsageError("bruk enten --positions eller --set positions=…, ikke begge", code="duplicate-key")
         h = repo.header(case_id)
-        payload["positions"] = parse_positions(args.positions, definition_of(repo, h).structure)
+        payload["positions"] = parse_positions(args.positions, repo.definition_for(h).structure)
     try:
         case = repo.act(case_id, args.act, by=args.by, on=on, person=args.person, **payload)
     except ActRefusedError as exc:
@@ -524,7 +513,10 @@ def cmd_list(args: argparse.Namespace) -> int:
         else:
             print(f"Ingen saker: {exc.message}")
         return 0
-    items, labels = _listing(repo)
+    summaries = repo.summaries()  # one query: headers with the state after their last event
+    items: list[dict[str, Any]] = [{"id": s.header.case_id, "title": s.header.title, "structure": s.header.structure,
+                                    "process": s.header.process, "state": s.state, "events": s.events,
+                                    "created": s.header.created} for s in summaries]
     if args.json:
         emit_json(items)
         return 0
@@ -532,37 +524,9 @@ def cmd_list(args: argparse.Namespace) -> int:
         print(f"Ingen saker i {store_location(repo.store.url)}")
         return 0
     table(("id", "tittel", "struktur", "prosess", "tilstand", "hendelser", "opprettet"),
-          [(i["id"], i["title"], i["structure"], i["process"], label, i["events"], i["created"][:10])
-           for i, label in zip(items, labels, strict=True)])
+          [(i["id"], i["title"], i["structure"], i["process"], repo.state_label(s), i["events"], i["created"][:10])
+           for i, s in zip(items, summaries, strict=True)])
     return 0
-
-
-def _listing(repo: CaseRepository) -> tuple[list[dict[str, Any]], list[str]]:
-    """Every case as a JSON-ready item, and its state's label.
-
-    With the store branch's ``summaries`` (one query, the state after each case's last event) and its
-    ``state_label`` (the label in the definition the case was created under); else one read per case.
-    """
-    summaries = getattr(repo, "summaries", None)
-    if summaries is not None:
-        found = summaries()
-        items = [{"id": x.header.case_id, "title": x.header.title, "structure": x.header.structure,
-                  "process": x.header.process, "state": x.state, "events": x.events, "created": x.header.created}
-                 for x in found]
-        return items, [str(repo.state_label(x)) for x in found]  # type: ignore[attr-defined,unused-ignore]
-    items = []
-    for h in repo.headers():
-        rows = repo.store.rows(h.case_id)
-        items.append({"id": h.case_id, "title": h.title, "structure": h.structure, "process": h.process,
-                      "state": rows[-1].to_state if rows else None, "events": len(rows), "created": h.created})
-
-    def label(item: dict[str, Any]) -> str:
-        try:
-            return str(repo.definition(item["structure"], item["process"]).state_label(item["state"]))
-        except Exception:  # a structure file that moved: show the raw state
-            return str(item["state"])
-
-    return items, [label(i) for i in items]
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -16,9 +16,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from samhandling.errors import StoreError
 from samhandling.store.base import (
     CaseHeader,
+    CaseSummary,
     ChainFailure,
+    Definition,
     EventStore,
     Row,
     StoredEvent,
@@ -35,8 +38,22 @@ ENV_VAR = "SAMHANDLING_DB"
 DEFAULT_FILE = "samhandling.db"
 
 __all__ = [
-    "DEFAULT_FILE", "ENV_VAR", "CaseHeader", "CaseRepository", "ChainFailure", "EventStore", "MemoryStore", "Row",
-    "SqlStore", "StoredEvent", "VerifyResult", "canonical_json", "default_url", "open_store",
+    "DEFAULT_FILE",
+    "ENV_VAR",
+    "CaseHeader",
+    "CaseRepository",
+    "CaseSummary",
+    "ChainFailure",
+    "Definition",
+    "EventStore",
+    "MemoryStore",
+    "Row",
+    "SqlStore",
+    "StoredEvent",
+    "VerifyResult",
+    "canonical_json",
+    "default_url",
+    "open_store",
 ]
 
 
@@ -51,6 +68,12 @@ def open_store(url: str | None = None) -> EventStore:
     ``memory://`` gives an in-memory store; a plain path or ``sqlite:///…`` a SQLite file;
     ``postgresql://…`` (or ``postgresql+psycopg://…``) a PostgreSQL database.
     """
+    if url is not None and not url.strip():
+        raise StoreError(
+            "tom adresse til hendelseslageret; oppgi en filsti eller postgresql://… (eller la den være "
+            f"ute for ${ENV_VAR} / {DEFAULT_FILE})",
+            code="store-url",
+        )
     target = url or default_url()
     if target in ("memory://", "memory:"):
         return MemoryStore()

@@ -1,41 +1,55 @@
-"""An in-memory event store: the fake for unit tests (same behaviour as the SQL stores, no durability)."""
+"""An in-memory event store: the fake for unit tests (same behaviour as the SQL stores, no durability).
+
+Thread-safe: every read and write holds one lock, so threads see the same conflicts a database gives.
+"""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
 from samhandling.store.base import (
     CaseHeader,
+    CaseSummary,
     Conflicts,
+    Definition,
     EventLike,
     EventStore,
     Row,
     StoredEvent,
     case_not_found,
     chain_rows,
+    definition_not_found,
+    no_events,
+    text_hash,
 )
 
 
 class MemoryStore(EventStore):
-    """Cases and events in dicts, guarded by a lock so threads see the same conflicts a database gives."""
+    """Cases, events and definitions in dicts, guarded by a lock."""
 
     def __init__(self) -> None:
         self.url = "memory://"
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()
         self._headers: dict[str, CaseHeader] = {}
         self._rows: dict[str, list[Row]] = {}
+        self._definitions: dict[str, Definition] = {}
 
-    def create_case(self, header: CaseHeader, events: Sequence[EventLike]) -> list[StoredEvent]:
+    def create_case(
+        self, header: CaseHeader, events: Sequence[EventLike], definitions: Sequence[Definition] = ()
+    ) -> list[StoredEvent]:
+        if not events:
+            raise no_events(header.case_id)
         with self._lock:
             if header.case_id in self._headers:
                 raise Conflicts.exists(header.case_id)
             rows = chain_rows(header.case_id, events, 1, header.genesis_hash())
-            head = rows[-1].hash if rows else header.genesis_hash()
-            self._headers[header.case_id] = attrs.evolve(header, head_seq=len(rows), head_hash=head)
+            self._headers[header.case_id] = attrs.evolve(header, head_seq=len(rows), head_hash=rows[-1].hash)
             self._rows[header.case_id] = rows
+            for d in definitions:
+                self._definitions.setdefault(d.hash, d)
         return [r.as_event() for r in rows]
 
     def append(self, case_id: str, events: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
@@ -47,35 +61,81 @@ class MemoryStore(EventStore):
                 raise Conflicts.head(case_id, expected_seq, header.head_seq)
             rows = chain_rows(case_id, events, expected_seq, header.head_hash)
             if rows:
-                self._rows[case_id] = [*self._rows[case_id], *rows]
+                self._rows[case_id] = [*self._rows.get(case_id, []), *rows]
                 self._headers[case_id] = attrs.evolve(header, head_seq=rows[-1].seq, head_hash=rows[-1].hash)
         return [r.as_event() for r in rows]
 
     def header(self, case_id: str) -> CaseHeader:
-        try:
-            return self._headers[case_id]
-        except KeyError:
-            raise case_not_found(case_id) from None
+        with self._lock:
+            try:
+                return self._headers[case_id]
+            except KeyError:
+                raise case_not_found(case_id) from None
 
     def rows(self, case_id: str) -> list[Row]:
-        if case_id not in self._headers:
-            raise case_not_found(case_id)
-        return list(self._rows[case_id])
+        with self._lock:
+            if case_id not in self._headers:
+                raise case_not_found(case_id)
+            return list(self._rows.get(case_id, []))
 
     def case_rows(self, case_id: str) -> tuple[CaseHeader, list[Row]]:
         with self._lock:
             return self.header(case_id), self.rows(case_id)
 
     def headers(self) -> list[CaseHeader]:
-        return sorted(self._headers.values(), key=lambda h: (h.created, h.case_id))
+        with self._lock:
+            return sorted(self._headers.values(), key=lambda h: (h.created, h.case_id))
+
+    def summaries(self) -> list[CaseSummary]:
+        with self._lock:
+            out = []
+            for h in self.headers():
+                rows = self._rows.get(h.case_id, [])
+                last = rows[h.head_seq - 1] if 0 < h.head_seq <= len(rows) else None
+                out.append(CaseSummary(h, last.to_state if last is not None else None))
+            return out
+
+    def definition(self, digest: str) -> Definition:
+        with self._lock:
+            try:
+                return self._definitions[digest]
+            except KeyError:
+                raise definition_not_found(digest) from None
+
+    def definition_status(self, digests: Iterable[str] | None = None) -> dict[str, bool]:
+        with self._lock:
+            keys = list(self._definitions) if digests is None else [d for d in digests if d in self._definitions]
+            return {k: text_hash(self._definitions[k].text) == k for k in keys}
 
     def iter_all_rows(self) -> Iterator[tuple[CaseHeader, list[Row]]]:
         with self._lock:
-            snapshot = [(h, list(self._rows[h.case_id])) for h in self.headers()]
+            snapshot = [(h, list(self._rows.get(h.case_id, []))) for h in self.headers()]
         yield from snapshot
 
-    # -- test hook: what a tamperer with write access to the storage could do ------------------------------
+    def verify_stream(self) -> Iterator[tuple[str, CaseHeader | None, list[Row]]]:
+        with self._lock:
+            ids = sorted(set(self._headers) | set(self._rows))
+            snapshot = [(cid, self._headers.get(cid), list(self._rows.get(cid, []))) for cid in ids]
+        yield from snapshot
+
+    # -- test hooks: what a tamperer with write access to the storage could do ------------------------------
 
     def _replace_row(self, case_id: str, seq: int, **changes: object) -> None:
         rows = self._rows[case_id]
         rows[seq - 1] = rows[seq - 1]._replace(**changes)  # type: ignore[arg-type]
+
+    def _replace_header(self, case_id: str, **changes: object) -> None:
+        self._headers[case_id] = attrs.evolve(self._headers[case_id], **changes)  # type: ignore[arg-type]
+
+    def _drop_header(self, case_id: str) -> None:
+        del self._headers[case_id]
+
+    def _drop_rows(self, case_id: str) -> None:
+        self._rows[case_id] = []
+
+    def _replace_definition(self, digest: str, text: str) -> None:
+        old = self._definitions[digest]
+        forged = object.__new__(Definition)  # bypasses the hash check, as a tamperer would
+        for field in attrs.fields(Definition):
+            object.__setattr__(forged, field.name, text if field.name == "text" else getattr(old, field.name))
+        self._definitions[digest] = forged

@@ -20,10 +20,15 @@ Text columns
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+import contextlib
+import os
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+import attrs
 import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 from sqlalchemy import exc as sa_exc
@@ -31,8 +36,12 @@ from sqlalchemy.engine import Connection, Engine
 
 from samhandling.errors import ConflictError, MissingExtraError, StoreError
 from samhandling.store.base import (
+    STORE_FORMAT,
     CaseHeader,
+    CaseSummary,
+    ChainFailure,
     Conflicts,
+    Definition,
     EventLike,
     EventStore,
     Row,
@@ -41,21 +50,33 @@ from samhandling.store.base import (
     case_not_found,
     chain_rows,
     chain_tuples,
+    definition_not_found,
     event_from_db,
+    no_events,
+    text_hash,
     utc_now,
 )
 
 metadata = sa.MetaData()
 
 schema_version = sa.Table(
-    "schema_version", metadata,
+    "schema_version",
+    metadata,
     sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("description", sa.Text, nullable=False),
     sa.Column("applied_at", sa.String(40), nullable=False),
 )
 
+meta = sa.Table(
+    "meta",
+    metadata,
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("value", sa.Text, nullable=False),
+)
+
 cases = sa.Table(
-    "cases", metadata,
+    "cases",
+    metadata,
     sa.Column("case_id", sa.String(200), primary_key=True),
     sa.Column("structure", sa.Text, nullable=False),
     sa.Column("process", sa.String(200), nullable=False),
@@ -64,10 +85,15 @@ cases = sa.Table(
     sa.Column("created", sa.String(40), nullable=False),
     sa.Column("head_seq", sa.Integer, nullable=False),
     sa.Column("head_hash", sa.String(64), nullable=False),
+    sa.Column("structure_hash", sa.String(64), nullable=False, server_default=""),
+    sa.Column("process_hash", sa.String(64), nullable=False, server_default=""),
+    sa.Column("structure_file", sa.Text, nullable=False, server_default=""),
+    sa.Column("process_file", sa.Text, nullable=False, server_default=""),
 )
 
 events = sa.Table(
-    "events", metadata,
+    "events",
+    metadata,
     sa.Column("case_id", sa.String(200), sa.ForeignKey("cases.case_id"), primary_key=True, autoincrement=False),
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("act", sa.String(200), nullable=False),
@@ -83,22 +109,83 @@ events = sa.Table(
     sa.CheckConstraint("seq >= 1", name="events_seq_positive"),
 )
 
+definitions = sa.Table(
+    "definitions",
+    metadata,
+    sa.Column("hash", sa.String(64), primary_key=True),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("version", sa.String(100), nullable=False),
+    sa.Column("text", sa.Text, nullable=False),
+)
+
 _EVENT_COLS = [
-    events.c.case_id, events.c.seq, events.c.act, events.c.body, events.c.person, events.c.on_date,
-    events.c.payload, events.c.from_state, events.c.to_state, events.c.recorded_at, events.c.prev_hash,
+    events.c.case_id,
+    events.c.seq,
+    events.c.act,
+    events.c.body,
+    events.c.person,
+    events.c.on_date,
+    events.c.payload,
+    events.c.from_state,
+    events.c.to_state,
+    events.c.recorded_at,
+    events.c.prev_hash,
     events.c.hash,
 ]
 _ROW_KEYS = tuple(c.name for c in _EVENT_COLS)
-_CASE_COLS = [cases.c.case_id, cases.c.structure, cases.c.process, cases.c.version, cases.c.title,
-              cases.c.created, cases.c.head_seq, cases.c.head_hash]
+#: In CaseHeader's field order.
+_CASE_COLS = [
+    cases.c.case_id,
+    cases.c.structure,
+    cases.c.process,
+    cases.c.version,
+    cases.c.title,
+    cases.c.created,
+    cases.c.head_seq,
+    cases.c.head_hash,
+    cases.c.structure_hash,
+    cases.c.process_hash,
+    cases.c.structure_file,
+    cases.c.process_file,
+]
+_CASE_KEYS = tuple(c.name for c in _CASE_COLS)
 
 
 def _step1_initial(conn: Connection) -> None:
-    # The module's Table objects still have exactly the version-1 shape. A later step that alters a table
-    # must first freeze the version-1 definitions here, so that upgrading an old store and creating a new
-    # one run the same steps.
-    cases.create(conn)
-    events.create(conn)
+    # The version-1 shape, frozen here: the module's Table objects have moved on (step 3 adds columns), and
+    # upgrading an old empty store and creating a new one must run the same steps.
+    v1 = sa.MetaData()
+    sa.Table(
+        "cases",
+        v1,
+        sa.Column("case_id", sa.String(200), primary_key=True),
+        sa.Column("structure", sa.Text, nullable=False),
+        sa.Column("process", sa.String(200), nullable=False),
+        sa.Column("version", sa.String(100), nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("created", sa.String(40), nullable=False),
+        sa.Column("head_seq", sa.Integer, nullable=False),
+        sa.Column("head_hash", sa.String(64), nullable=False),
+    )
+    sa.Table(
+        "events",
+        v1,
+        sa.Column("case_id", sa.String(200), sa.ForeignKey("cases.case_id"), primary_key=True, autoincrement=False),
+        sa.Column("seq", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("act", sa.String(200), nullable=False),
+        sa.Column("body", sa.String(200)),
+        sa.Column("person", sa.Text),
+        sa.Column("on_date", sa.String(10), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("from_state", sa.String(200)),
+        sa.Column("to_state", sa.String(200), nullable=False),
+        sa.Column("recorded_at", sa.String(40), nullable=False),
+        sa.Column("prev_hash", sa.String(64), nullable=False),
+        sa.Column("hash", sa.String(64), nullable=False),
+        sa.CheckConstraint("seq >= 1", name="events_seq_positive"),
+    )
+    v1.create_all(conn)
 
 
 def _step2_created_index(conn: Connection) -> None:
@@ -106,19 +193,52 @@ def _step2_created_index(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX cases_created ON cases (created)")
 
 
+def _step3_format2(conn: Connection) -> None:
+    # Store format 2: the header hash covers title and definitions, and the definition texts are kept.
+    # Only ever applied to a store without cases (an old store with cases is refused, see _inspect).
+    meta.create(conn)
+    definitions.create(conn)
+    for column in ("structure_hash", "process_hash"):
+        conn.exec_driver_sql(f"ALTER TABLE cases ADD COLUMN {column} VARCHAR(64) NOT NULL DEFAULT ''")
+    for column in ("structure_file", "process_file"):
+        conn.exec_driver_sql(f"ALTER TABLE cases ADD COLUMN {column} TEXT NOT NULL DEFAULT ''")
+    conn.execute(meta.insert().values(key="format", value=str(STORE_FORMAT)))
+
+
 #: The schema's history: (version, description, step). Append new steps; never edit old ones.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "cases og events med hashkjede", _step1_initial),
     (2, "indeks på cases.created for «case list»", _step2_created_index),
+    (3, "lagerformat 2: meta, definitions, definisjonshasher i cases", _step3_format2),
 )
 LATEST = MIGRATIONS[-1][0]
 
 _PG_LOCK_KEY = 7_214_003_117  # pg_advisory_xact_lock key for schema upgrades
 
 
+_PASSWORD = re.compile(r"(://[^:/@\s]*:)[^@\s]*@")
+
+
+def hide_password(text: str) -> str:
+    """``postgresql://u:secret@h/db`` → ``postgresql://u:***@h/db`` (in any text)."""
+    return _PASSWORD.sub(r"\1***@", text)
+
+
 def normalise_url(url: str) -> str:
-    """A SQLAlchemy URL from what a user typed: a plain path means a SQLite file."""
+    """A SQLAlchemy URL from what a user typed: a plain path means a SQLite file.
+
+    Refused (``store-url``): an empty text, ``-``, ``:memory:`` (use ``memory://``) and ``file:`` URIs, which would
+    otherwise become odd file names.
+    """
     text = url.strip()
+    if not text:
+        raise StoreError("tom adresse til hendelseslageret; oppgi en filsti eller postgresql://…", code="store-url")
+    if text in ("-", ":memory:") or text.startswith("file:"):
+        raise StoreError(
+            f"«{text}» er ikke en gyldig adresse til hendelseslageret; bruk en filsti, sqlite:///STI, "
+            "postgresql://… eller memory:// (i minnet)",
+            code="store-url",
+        )
     if text.startswith(("postgresql://", "postgres://")):
         return "postgresql+psycopg://" + text.split("://", 1)[1]
     if text.startswith("postgresql+psycopg://") or text.startswith("sqlite:"):
@@ -132,25 +252,90 @@ def normalise_url(url: str) -> str:
     return "sqlite:///" + str(Path(text).expanduser().resolve())
 
 
-def _db_error(exc: Exception, doing: str) -> StoreError:
-    detail = str(getattr(exc, "orig", exc)).strip().splitlines()[0] if str(exc) else type(exc).__name__
-    return StoreError(f"hendelseslageret svarte med feil under {doing}: {detail}", details={"driver": detail})
+#: (code, Norwegian explanation) by what SQLite says (lower case).
+_SQLITE_ERRORS = (
+    ("file is not a database", "store-not-database", "filen er ikke en samhandling-database (ikke SQLite)"),
+    ("malformed", "store-corrupt", "databasefilen er skadet"),
+    ("disk image", "store-corrupt", "databasefilen er skadet"),
+    ("database is locked", "store-locked", "databasen er låst av en annen skriver; prøv igjen"),
+    ("database table is locked", "store-locked", "databasen er låst av en annen skriver; prøv igjen"),
+    ("readonly", "store-readonly", "hendelseslageret er skrivebeskyttet"),
+    ("read-only", "store-readonly", "hendelseslageret er skrivebeskyttet"),
+    ("unable to open", "store-open", "databasefilen kan ikke åpnes (mangler tilgang, eller mappen er skrivebeskyttet)"),
+    ("disk i/o error", "store-io", "lese- eller skrivefeil på disken"),
+    ("permission", "store-permission", "mangler tilgang"),
+)
+#: PostgreSQL SQLSTATE prefixes.
+_PG_ERRORS = (
+    ("42501", "store-permission", "mangler tilgang i databasen"),
+    ("28", "store-permission", "databasen godtok ikke innloggingen"),
+    ("3D000", "store-unavailable", "databasen finnes ikke"),
+    ("08", "store-unavailable", "får ikke kontakt med databasetjeneren"),
+    ("55P03", "store-locked", "databasen er låst av en annen skriver; prøv igjen"),
+    ("40P01", "store-locked", "vranglås mot en annen skriver; prøv igjen"),
+    ("25006", "store-readonly", "databasen er skrivebeskyttet"),
+    ("XX001", "store-corrupt", "databasen er skadet"),
+    ("XX002", "store-corrupt", "databasen er skadet"),
+    ("57P", "store-unavailable", "databasetjeneren stoppet"),
+)
+
+
+def db_error(exc: BaseException, doing: str, where: str = "") -> StoreError:
+    """A database failure as a typed, Norwegian :class:`StoreError` (never a raw driver exception)."""
+    orig = getattr(exc, "orig", None) or exc
+    text = str(orig).strip()
+    detail = hide_password(text.splitlines()[0]) if text else type(orig).__name__
+    code, why = "store-db", ""
+    sqlstate = getattr(orig, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        for prefix, c, w in _PG_ERRORS:
+            if sqlstate.startswith(prefix):
+                code, why = c, w
+                break
+    if code == "store-db":
+        low = text.lower()
+        for needle, c, w in _SQLITE_ERRORS:
+            if needle in low:
+                code, why = c, w
+                break
+        else:
+            if "connection" in low and ("refused" in low or "failed" in low or "timeout" in low):
+                code, why = "store-unavailable", "får ikke kontakt med databasetjeneren"
+    place = f" i «{where}»" if where else ""
+    message = f"hendelseslageret svarte med feil under {doing}{place}: {why + ' ' if why else ''}({detail})"
+    return StoreError(message, code=code, details={"driver": detail})
 
 
 class SqlStore(EventStore):
-    """An :class:`EventStore` on one SQLAlchemy engine (SQLite or PostgreSQL)."""
+    """An :class:`EventStore` on one SQLAlchemy engine (SQLite or PostgreSQL).
+
+    Opening reads only: the tables are created (or an empty old store upgraded) on the first write, so listing
+    or verifying a store never writes, and a SQLite file that is not writable (file or folder) is opened
+    read-only (``mode=ro``; ``immutable=1`` when even the WAL index cannot be made).
+    """
 
     def __init__(self, url: str, *, synchronous: str = "FULL", echo: bool = False) -> None:
         self.url = normalise_url(url)
         self._sqlite = self.url.startswith("sqlite")
         self._synchronous = synchronous
+        self._path: Path | None = None
+        self.read_only = False
+        self._ready = False
         kwargs: dict[str, Any] = {"echo": echo}
+        engine_url = self.url
         if self._sqlite:
             target = self.url.split("///", 1)[1] if "///" in self.url else ""
-            if target and target != ":memory:":
-                parent = Path(target).parent
-                if not parent.is_dir():
-                    raise StoreError(f"mappen «{parent}» for hendelseslageret finnes ikke", code="store-url")
+            if target and target != ":memory:" and not target.startswith("file:"):
+                path = Path(target)
+                self._path = path
+                if not path.parent.is_dir():
+                    raise StoreError(f"mappen «{path.parent}» for hendelseslageret finnes ikke", code="store-url")
+                if path.exists():
+                    if path.is_dir():
+                        raise StoreError(f"«{path}» er en mappe, ikke en databasefil", code="store-url")
+                    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+                        self.read_only = True
+                        engine_url = self._ro_url(path, immutable=False)
             else:
                 kwargs["poolclass"] = sa.pool.StaticPool
             kwargs["connect_args"] = {"timeout": 60, "check_same_thread": False}
@@ -159,35 +344,60 @@ class SqlStore(EventStore):
                 import psycopg  # noqa: F401
             except ModuleNotFoundError:
                 raise MissingExtraError.for_module("psycopg", "pg") from None
-        try:
-            self._engine: Engine = sa.create_engine(self.url, **kwargs)
-        except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as exc:
-            raise StoreError(f"ugyldig adresse til hendelseslageret «{url}»: {exc}", code="store-url") from exc
-        if self._sqlite:
-            sa_event.listen(self._engine, "connect", self._sqlite_connect)
-            sa_event.listen(self._engine, "begin", self._sqlite_begin)
+        self._kwargs = kwargs
+        self._engine: Engine = self._make_engine(engine_url, url)
         compiled = events.insert().compile(dialect=self._engine.dialect)
         self._insert_sql: str | None = None
         if compiled.positional and list(compiled.positiontup or ()) == list(_ROW_KEYS):
             self._insert_sql = str(compiled)
-        self._migrate()
+        self._inspect()
+
+    @staticmethod
+    def _ro_url(path: Path, immutable: bool) -> str:
+        from urllib.parse import quote
+
+        flags = "immutable=1" if immutable else "mode=ro"
+        return f"sqlite:///file:{quote(str(path))}?{flags}&uri=true"
+
+    def _make_engine(self, engine_url: str, shown: str) -> Engine:
+        try:
+            engine = sa.create_engine(engine_url, **self._kwargs)
+        except (sa_exc.ArgumentError, sa_exc.NoSuchModuleError) as exc:
+            raise StoreError(
+                f"ugyldig adresse til hendelseslageret «{hide_password(shown)}»: {hide_password(str(exc))}",
+                code="store-url",
+            ) from exc
+        if self._sqlite:
+            sa_event.listen(engine, "connect", self._sqlite_connect)
+            sa_event.listen(engine, "begin", self._sqlite_begin)
+        return engine
 
     # -- connection set-up ----------------------------------------------------------------------------------
 
     def _sqlite_connect(self, dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # we issue BEGIN ourselves (see _sqlite_begin)
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA journal_mode=WAL")
         cur.execute("PRAGMA busy_timeout=60000")
-        cur.execute(f"PRAGMA synchronous={self._synchronous}")
         cur.execute("PRAGMA foreign_keys=ON")
+        if self.read_only:
+            cur.execute("PRAGMA query_only=ON")
+        else:
+            cur.execute(f"PRAGMA synchronous={self._synchronous}")
         cur.close()
 
-    @staticmethod
-    def _sqlite_begin(conn: Connection) -> None:
+    def _sqlite_begin(self, conn: Connection) -> None:
         # Writers take the write lock up front, so a read-then-write never deadlocks or upgrades late.
         mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+    @property
+    def _where(self) -> str:
+        if self._path is not None:
+            return str(self._path)
+        return self._engine.url.render_as_string(hide_password=True)
+
+    def _error(self, exc: BaseException, doing: str) -> StoreError:
+        return db_error(exc, doing, self._where)
 
     def _read(self, snapshot: bool = False) -> Any:
         """A connection for reading; ``snapshot``: every query of its transaction sees the same moment.
@@ -201,30 +411,125 @@ class SqlStore(EventStore):
             conn = conn.execution_options(isolation_level="REPEATABLE READ")
         return conn
 
-    def _migrate(self) -> None:
+    def _exists(self) -> bool:
+        return self._path is None or self._path.exists()
+
+    # -- the schema -----------------------------------------------------------------------------------------
+
+    def _inspect(self) -> None:
+        """Read (never write) what the store holds; refuse a newer schema or an old format with cases."""
+        if self._ready or not self._exists():
+            return
         try:
             with self._read() as conn:
-                current = self._schema_version(conn)
-            if current == LATEST:
-                return
+                self._check_format(conn)
+        except StoreError:
+            raise
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+            if self._sqlite and self.read_only and "unable to open" in str(exc).lower():
+                # A WAL database in a folder we may not write: the WAL index cannot be made; read it as is.
+                self._engine.dispose()
+                self._engine = self._make_engine(self._ro_url(self._path or Path(), immutable=True), self.url)
+                try:
+                    with self._read() as conn:
+                        self._check_format(conn)
+                    return
+                except StoreError:
+                    raise
+                except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc2:
+                    raise self._error(exc2, "åpning") from exc2
+            raise self._error(exc, "åpning") from exc
+
+    def _check_format(self, conn: Connection) -> None:
+        names = set(sa.inspect(conn).get_table_names())
+        if "cases" not in names and "schema_version" not in names:
+            return  # an empty store: created on the first write
+        current = self._schema_version(conn) if "schema_version" in names else 0
+        if current > LATEST:
+            raise StoreError(
+                f"hendelseslageret har skjemaversjon {current}, men denne versjonen av samhandling "
+                f"kjenner bare til versjon {LATEST}; oppgrader samhandling",
+                code="store-schema",
+                details={"schema": current},
+            )
+        fmt = 1
+        if "meta" in names:
+            value = conn.scalar(sa.select(meta.c.value).where(meta.c.key == "format"))
+            fmt = int(value) if value and str(value).isdigit() else 0
+        if fmt != STORE_FORMAT:
+            count = int(conn.scalar(sa.select(sa.func.count()).select_from(cases)) or 0) if "cases" in names else 0
+            if count or fmt > STORE_FORMAT or fmt == 0:
+                raise StoreError(
+                    f"hendelseslageret «{self._where}» har lagerformat {fmt} med {count} saker, men denne versjonen "
+                    f"av samhandling bruker lagerformat {STORE_FORMAT} (hashen over saksopplysningene dekker nå "
+                    "også tittel og definisjoner, og definisjonene lagres i lageret); det kan ikke oppgraderes på "
+                    "stedet uten å bryte hashkjedene: kopier sakene til et nytt lager med "
+                    "samhandling.store.migrate.migrate_format1(gammelt, nytt) (se docs/store.md)",
+                    code="store-format",
+                    details={"format": fmt, "cases": count},
+                )
+            return  # an old, empty store: upgraded on the first write
+        self._ready = current == LATEST
+
+    def _ensure_schema(self) -> None:
+        """Create the tables, or upgrade an empty old store, before the first write."""
+        if self.read_only:
+            raise StoreError(
+                f"hendelseslageret «{self._where}» er skrivebeskyttet (filen eller mappen); "
+                "det kan leses og kontrolleres, men ikke endres",
+                code="store-readonly",
+            )
+        if self._ready:
+            return
+        try:
+            if self._sqlite:
+                raw = self._engine.raw_connection()
+                try:
+                    cur = raw.cursor()
+                    cur.execute("PRAGMA journal_mode=WAL")  # persistent; readers then never block writers
+                    cur.close()
+                finally:
+                    raw.close()
             with self._engine.begin() as conn:
                 if not self._sqlite:
                     conn.execute(sa.text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK_KEY})
+                self._check_format(conn)
+                if self._ready:
+                    return
                 schema_version.create(conn, checkfirst=True)
                 current = self._schema_version(conn)
-                if current > LATEST:
-                    raise StoreError(
-                        f"hendelseslageret har skjemaversjon {current}, men denne versjonen av samhandling "
-                        f"kjenner bare til versjon {LATEST}; oppgrader samhandling",
-                        code="store-schema",
-                    )
                 for version, description, step in MIGRATIONS:
                     if version > current:
                         step(conn)
-                        conn.execute(schema_version.insert().values(
-                            version=version, description=description, applied_at=utc_now()))
-        except sa_exc.DBAPIError as exc:  # unreachable server, not a database file, no permission, ...
-            raise _db_error(exc, "åpning") from exc
+                        conn.execute(
+                            schema_version.insert().values(
+                                version=version, description=description, applied_at=utc_now()
+                            )
+                        )
+            self._ready = True
+        except StoreError:
+            raise
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._error(exc, "oppretting av tabellene") from exc
+
+    def initialise(self) -> None:
+        """Create the tables now (they are otherwise made on the first write); a no-op when they exist."""
+        self._ensure_schema()
+
+    def _has_tables(self) -> bool:
+        """For readers: does the store hold tables yet (an empty or missing store reads as empty)."""
+        if self._ready:
+            return True
+        if not self._exists():
+            return False
+        self._inspect()
+        if self._ready:
+            return True
+        try:
+            with self._read() as conn:
+                return bool(sa.inspect(conn).has_table("cases")) and bool(sa.inspect(conn).has_table("meta"))
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._error(exc, "lesing") from exc
 
     @staticmethod
     def _schema_version(conn: Connection) -> int:
@@ -233,56 +538,114 @@ class SqlStore(EventStore):
         return int(conn.scalar(sa.select(sa.func.max(schema_version.c.version))) or 0)
 
     def schema_version(self) -> int:
-        with self._read() as conn:
-            return self._schema_version(conn)
+        if not self._exists():
+            return 0
+        try:
+            with self._read() as conn:
+                return self._schema_version(conn)
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._error(exc, "lesing") from exc
+
+    def store_format(self) -> int | None:
+        """The store format recorded in ``meta`` (None for an empty store)."""
+        if not self._has_tables():
+            return None
+        with self._reading("lesing") as conn:
+            value = conn.scalar(sa.select(meta.c.value).where(meta.c.key == "format"))
+        return int(value) if value is not None else None
+
+    @contextlib.contextmanager
+    def _reading(self, doing: str, snapshot: bool = False) -> Iterator[Connection]:
+        """A read connection (a transaction when ``snapshot``) whose database errors become StoreErrors."""
+        try:
+            with self._read(snapshot) as conn:
+                if snapshot:
+                    with conn.begin():
+                        yield conn
+                else:
+                    yield conn
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._error(exc, doing) from exc
 
     # -- writing --------------------------------------------------------------------------------------------
 
-    def create_case(self, header: CaseHeader, events_: Sequence[EventLike]) -> list[StoredEvent]:
-        rows = self._import([(header, events_)], utc_now())
+    def create_case(
+        self, header: CaseHeader, events_: Sequence[EventLike], definitions: Sequence[Definition] = ()
+    ) -> list[StoredEvent]:
+        rows = self._import([(header, events_)], utc_now(), definitions)
         return [Row._make(r).as_event() for r in rows]
 
-    def import_cases(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], recorded_at: str | None = None,
-                     ) -> int:
+    def import_cases(
+        self,
+        items: Sequence[tuple[CaseHeader, Sequence[EventLike]]],
+        recorded_at: str | None = None,
+        definitions: Sequence[Definition] = (),
+        meta_rows: dict[str, str] | None = None,
+    ) -> int:
         """Create many cases with their events in one transaction (the bulk-import path); returns the event count.
 
-        All or nothing: if one case id exists already, nothing is imported (ConflictError).
+        All or nothing: if one case id exists already, nothing is imported (ConflictError). ``definitions``: the
+        texts the headers refer to; ``meta_rows``: extra ``meta`` entries written in the same transaction.
         """
-        import gc
+        return len(self._import(items, recorded_at or utc_now(), definitions, meta_rows))
 
-        # Building hundreds of thousands of rows would otherwise trigger repeated full garbage collections that
-        # walk every object the caller holds; nothing built here is cyclic.
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return len(self._import(items, recorded_at or utc_now()))
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    def _import(self, items: Sequence[tuple[CaseHeader, Sequence[EventLike]]], when: str) -> list[RowTuple]:
+    def _import(
+        self,
+        items: Sequence[tuple[CaseHeader, Sequence[EventLike]]],
+        when: str,
+        defs: Sequence[Definition] = (),
+        meta_rows: dict[str, str] | None = None,
+    ) -> list[RowTuple]:
         headers: list[dict[str, Any]] = []
         rows: list[RowTuple] = []
         for header, evs in items:
-            genesis = header.genesis_hash()
-            chained = chain_tuples(header.case_id, evs, 1, genesis, when)
-            headers.append({"case_id": header.case_id, "structure": header.structure, "process": header.process,
-                            "version": header.version, "title": header.title, "created": header.created,
-                            "head_seq": len(chained), "head_hash": chained[-1][11] if chained else genesis})
+            if not evs:
+                raise no_events(header.case_id)
+            chained = chain_tuples(header.case_id, evs, 1, header.genesis_hash(), when)
+            values = dict(zip(_CASE_KEYS, attrs.astuple(header), strict=True))
+            values["head_seq"], values["head_hash"] = len(chained), chained[-1][11]
+            headers.append(values)
             rows.extend(chained)
+        self._ensure_schema()
+        if not headers and not meta_rows:
+            return rows
         try:
             with self._engine.begin() as conn:
-                conn.execute(cases.insert(), headers)
+                self._insert_definitions(conn, defs)
+                if headers:
+                    conn.execute(cases.insert(), headers)
                 self._insert_rows(conn, rows)
+                if meta_rows:
+                    conn.execute(meta.insert(), [{"key": k, "value": v} for k, v in meta_rows.items()])
         except sa_exc.IntegrityError as exc:
             if len(headers) == 1:
                 raise Conflicts.exists(headers[0]["case_id"]) from exc
             ids = ", ".join(h["case_id"] for h in headers[:3])
-            raise ConflictError(f"minst én av sakene ({ids} …) finnes allerede, eller to av dem har samme id; "
-                                "ingenting ble importert") from exc
-        except sa_exc.DBAPIError as exc:
-            raise _db_error(exc, "oppretting av sak") from exc
+            raise ConflictError(
+                f"minst én av sakene ({ids} …) finnes allerede, eller to av dem har samme id; ingenting ble importert"
+            ) from exc
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._error(exc, "oppretting av sak") from exc
         return rows
+
+    def _insert_definitions(self, conn: Connection, defs: Sequence[Definition]) -> None:
+        unique = {d.hash: d for d in defs}
+        if not unique:
+            return
+        have = set(conn.scalars(sa.select(definitions.c.hash).where(definitions.c.hash.in_(list(unique)))))
+        new = [
+            {"hash": d.hash, "kind": d.kind, "name": d.name, "version": d.version, "text": d.text}
+            for h, d in unique.items()
+            if h not in have
+        ]
+        if not new:
+            return
+        if self._sqlite:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert  # type: ignore[assignment]
+        # Another writer may store the same text at the same moment: the same row, so keep theirs.
+        conn.execute(dialect_insert(definitions).on_conflict_do_nothing(index_elements=["hash"]), new)
 
     def _insert_rows(self, conn: Connection, rows: Sequence[RowTuple]) -> None:
         if not rows:
@@ -294,6 +657,9 @@ class SqlStore(EventStore):
             conn.execute(events.insert(), [dict(zip(_ROW_KEYS, r, strict=True)) for r in rows])
 
     def append(self, case_id: str, events_: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
+        if not self._has_tables():
+            raise case_not_found(case_id)
+        self._ensure_schema()  # raises the read-only error
         try:
             with self._engine.begin() as conn:
                 head = conn.execute(
@@ -320,75 +686,157 @@ class SqlStore(EventStore):
         except sa_exc.OperationalError as exc:
             if not self._sqlite and "deadlock" in str(exc).lower():
                 raise Conflicts.sequence(case_id, expected_seq, expected_seq) from exc
-            raise _db_error(exc, "skriving") from exc
-        except sa_exc.DBAPIError as exc:
-            raise _db_error(exc, "skriving") from exc
+            raise self._error(exc, "skriving") from exc
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+            raise self._error(exc, "skriving") from exc
         return [r.as_event() for r in rows]
 
     # -- reading --------------------------------------------------------------------------------------------
 
     def header(self, case_id: str) -> CaseHeader:
-        with self._read() as conn:
+        if not self._has_tables():
+            raise case_not_found(case_id)
+        with self._reading("lesing av sak") as conn:
             row = conn.execute(sa.select(*_CASE_COLS).where(cases.c.case_id == case_id)).one_or_none()
         if row is None:
             raise case_not_found(case_id)
         return CaseHeader(*row)
 
     def rows(self, case_id: str) -> list[Row]:
-        with self._read() as conn:
-            result = conn.execute(self._rows_query, {"case_id": case_id})
-            rows = [Row(*r) for r in result]
-            if not rows and conn.execute(sa.select(cases.c.case_id).where(cases.c.case_id == case_id)).first() is None:
-                raise case_not_found(case_id)
-            return rows
+        return self.case_rows(case_id)[1]
 
     _rows_query = sa.select(*_EVENT_COLS).where(events.c.case_id == sa.bindparam("case_id")).order_by(events.c.seq)
 
     def case_rows(self, case_id: str) -> tuple[CaseHeader, list[Row]]:
-        with self._read(snapshot=True) as conn, conn.begin():
+        if not self._has_tables():
+            raise case_not_found(case_id)
+        with self._reading("lesing av sak", snapshot=True) as conn:
             head = conn.execute(sa.select(*_CASE_COLS).where(cases.c.case_id == case_id)).one_or_none()
             if head is None:
                 raise case_not_found(case_id)
             return CaseHeader(*head), [Row(*r) for r in conn.execute(self._rows_query, {"case_id": case_id})]
 
     def headers(self) -> list[CaseHeader]:
-        with self._read() as conn:
-            return [CaseHeader(*r) for r in conn.execute(
-                sa.select(*_CASE_COLS).order_by(cases.c.created, cases.c.case_id))]
+        if not self._has_tables():
+            return []
+        with self._reading("lesing av sakslisten") as conn:
+            return [
+                CaseHeader(*r) for r in conn.execute(sa.select(*_CASE_COLS).order_by(cases.c.created, cases.c.case_id))
+            ]
+
+    _summary_query = (
+        sa.select(*_CASE_COLS, events.c.to_state)
+        .select_from(
+            cases.outerjoin(events, sa.and_(events.c.case_id == cases.c.case_id, events.c.seq == cases.c.head_seq))
+        )
+        .order_by(cases.c.created, cases.c.case_id)
+    )
+
+    def summaries(self) -> list[CaseSummary]:
+        """Every case with its state: one query (the head row joined on ``(case_id, head_seq)``)."""
+        if not self._has_tables():
+            return []
+        new_header, new_summary = CaseHeader, CaseSummary
+        with self._reading("lesing av sakslisten") as conn:
+            result = conn.execute(self._summary_query)
+            return [new_summary(new_header(*r[:12]), r[12]) for r in result]
+
+    def definition(self, digest: str) -> Definition:
+        if not self._has_tables():
+            raise definition_not_found(digest)
+        with self._reading("lesing av definisjon") as conn:
+            row = conn.execute(
+                sa.select(definitions.c.kind, definitions.c.name, definitions.c.version, definitions.c.text).where(
+                    definitions.c.hash == digest
+                )
+            ).one_or_none()
+        if row is None:
+            raise definition_not_found(digest)
+        try:
+            return Definition(row.kind, row.name, row.version, row.text, digest)
+        except StoreError as exc:
+            raise StoreError(
+                f"definisjonen med sha256 {digest[:12]}… er endret i lageret; teksten har ikke lenger "
+                f"den hashen saken viser til ({exc.message})",
+                code="store-definition-changed",
+                details={"hash": digest},
+            ) from exc
+
+    def definition_status(self, digests: Iterable[str] | None = None) -> dict[str, bool]:
+        if not self._has_tables():
+            return {}
+        query = sa.select(definitions.c.hash, definitions.c.text)
+        if digests is not None:
+            wanted = list(digests)
+            if not wanted:
+                return {}
+            query = query.where(definitions.c.hash.in_(wanted))
+        with self._reading("lesing av definisjoner") as conn:
+            return {h: text_hash(t) == h for h, t in conn.execute(query)}
 
     def events(self, case_id: str) -> list[StoredEvent]:
-        with self._read() as conn:
+        if not self._has_tables():
+            raise case_not_found(case_id)
+        with self._reading("lesing av sak") as conn:
             evs = [event_from_db(r) for r in conn.execute(self._rows_query, {"case_id": case_id})]
             if not evs and conn.execute(sa.select(cases.c.case_id).where(cases.c.case_id == case_id)).first() is None:
                 raise case_not_found(case_id)
             return evs
 
     def iter_all_rows(self) -> Iterator[tuple[CaseHeader, list[Row]]]:
-        with self._read(snapshot=True) as conn, conn.begin():  # one snapshot for headers and events
+        for _cid, header, rows in self.verify_stream():
+            if header is not None:
+                yield header, rows
+
+    def verify_stream(self) -> Iterator[tuple[str, CaseHeader | None, list[Row]]]:
+        """Two queries in one snapshot: the headers, then every event streamed in (case, seq) order."""
+        if not self._has_tables():
+            return
+        with self._reading("kontroll", snapshot=True) as conn:
             headers = {r[0]: CaseHeader(*r) for r in conn.execute(sa.select(*_CASE_COLS))}
             result = conn.execution_options(yield_per=5000).execute(
-                sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq))
+                sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq)
+            )
             current: str | None = None
             bucket: list[Row] = []
-            seen: set[str] = set()
             for r in result:
                 if r[0] != current:
-                    if current is not None and current in headers:
-                        yield headers[current], bucket
+                    if current is not None:
+                        yield current, headers.pop(current, None), bucket
                     current, bucket = r[0], []
-                    seen.add(current)
                 bucket.append(Row(*r))
-            if current is not None and current in headers:
-                yield headers[current], bucket
+            if current is not None:
+                yield current, headers.pop(current, None), bucket
             for cid, h in headers.items():
-                if cid not in seen:
-                    yield h, []
+                yield cid, h, []
+
+    def storage_failures(self) -> list[ChainFailure]:
+        """SQLite: ``PRAGMA integrity_check`` over the whole file (pages, indexes, constraints)."""
+        if not self._sqlite or not self._exists():
+            return []
+        try:
+            with self._read() as conn:
+                found = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA integrity_check(20)")]
+        except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+            err = self._error(exc, "kontroll av databasefilen")
+            return [ChainFailure("", 0, err.message, "store-corrupt")]
+        if found == ["ok"]:
+            return []
+        shown = "; ".join(found[:3]) + (f" (og {len(found) - 3} til)" if len(found) > 3 else "")
+        return [
+            ChainFailure(
+                "", 0, f"databasefilen «{self._where}» er skadet (SQLite integrity_check: {shown})", "store-corrupt"
+            )
+        ]
 
     def all_events(self) -> Iterator[StoredEvent]:
         """Every stored event, ordered by case and seq (the replay path the benchmark measures)."""
-        with self._read() as conn, conn.begin():
+        if not self._has_tables():
+            return
+        with self._reading("lesing", snapshot=True) as conn:
             result = conn.execution_options(yield_per=5000).execute(
-                sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq))
+                sa.select(*_EVENT_COLS).order_by(events.c.case_id, events.c.seq)
+            )
             for r in result:
                 yield event_from_db(r)
 
