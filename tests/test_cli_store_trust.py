@@ -104,8 +104,8 @@ def test_not_a_database_and_a_directory_are_one_line_errors(capsys: pytest.Captu
         assert code == 1
         one_line_error(err, "store-not-database")
     code, _, err = run(capsys, "case", "list", "--db", str(tmp_path))
-    assert code == 1
-    one_line_error(err, "store-url")
+    assert code == 2  # a folder is a usage error, caught by the CLI's --db parser before any store is opened
+    one_line_error(err, "bad-db")
 
 
 def test_own_structure_case_opens_after_the_folder_is_gone(
@@ -171,9 +171,9 @@ def test_nan_is_refused_not_stored(capsys: pytest.CaptureFixture[str], db: str) 
         "--db",
         db,
     )
-    assert code == 1
-    one_line_error(err, "store-payload")
-    assert "score[1]" in err
+    assert code == 2  # the CLI refuses NaN in --set before the store sees it (the store's own refusal: library tests)
+    one_line_error(err, "bad-value")
+    assert "score" in err
     code, out, _ = run(capsys, "case", "history", cid, "--db", db, "--json")
     assert [e["act"] for e in json.loads(out)] == ["open", "draft_mandate"]
     con = sqlite3.connect(db)
@@ -223,8 +223,8 @@ def test_odd_db_addresses_and_passwords(
     monkeypatch.chdir(tmp_path)
     for db in ("", "-", ":memory:", "file:"):
         code, _, err = run(capsys, "case", "list", "--db", db)
-        assert code == 1
-        one_line_error(err, "store-url")
+        assert code == 2  # usage: the CLI's --db parser refuses these before any store is opened
+        one_line_error(err, "bad-db")
     assert list(tmp_path.iterdir()) == []  # no file called «-» or «:memory:», and not the default either
     code, _, err = run(capsys, "case", "list", "--db", "postgresql://kari:hemmelig@127.0.0.1:1/db")
     assert code == 1 and "hemmelig" not in err and "kari:***@" in err

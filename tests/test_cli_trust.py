@@ -1,8 +1,6 @@
 """Issue 11 item 8 and the CLI side of items 1, 2 and 5, end to end through ``samhandling.cli.main``.
 
-Each finding was reproduced from the command line on 0b4866c; each test here failed there. Tests marked
-``needs_engine`` need the engine's new rules (reserved keys, corrections) and are strict xfails until the engine
-branch is merged: they then run as ordinary tests (the probe is ``Event.recorded_at``, the engine's new field).
+Each finding was reproduced from the command line on 0b4866c; each test here failed there.
 """
 
 from __future__ import annotations
@@ -18,13 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from samhandling.case import Event
 from samhandling.cli import main
 from samhandling.store import CaseRepository, open_store
-
-ENGINE_READY = "recorded_at" in Event._fields
-needs_engine = pytest.mark.xfail(not ENGINE_READY, strict=True,
-                                 reason="needs the engine branch (reserved keys, corrections, recorded_at)")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -293,20 +286,11 @@ def test_reading_verbs_never_create_a_store(capsys: pytest.CaptureFixture[str], 
     assert not db.exists()
 
 
-def _store_reads_read_only() -> bool:
-    import inspect
-
-    import samhandling.store.sql as sql
-
-    return "read_only" in inspect.getsource(sql)
-
-
 AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
 @pytest.mark.skipif(not hasattr(os, "geteuid") or (os.geteuid() == 0 and shutil.which("setpriv") is None),
                     reason="needs a user who cannot write the store (root without setpriv writes anything)")
-@pytest.mark.xfail(not _store_reads_read_only(), strict=True, reason="needs the store branch (read-only opening)")
 def test_a_read_only_store_can_be_listed_and_verified() -> None:
     import tempfile
 
@@ -423,7 +407,6 @@ def test_positions_option(capsys: pytest.CaptureFixture[str], db: str) -> None:
 # ---------------------------------------------------------------------------------------------- engine rules
 
 
-@needs_engine
 @pytest.mark.parametrize("key", ["actors", "per_party", "progress", "state"])
 def test_reserved_keys_are_one_line_refusals(capsys: pytest.CaptureFixture[str], db: str, key: str) -> None:
     cid = new_case(capsys, db)
@@ -434,7 +417,6 @@ def test_reserved_keys_are_one_line_refusals(capsys: pytest.CaptureFixture[str],
     assert len(CaseRepository(open_store(db)).history(cid)) == 1
 
 
-@needs_engine
 def test_escalated_to_cannot_give_fsu_ssus_authority(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = drive_to(db, "propose_implementation")
     code, _out, err = run(capsys, "case", "act", cid, "escalate", "--by", "fsu", "--set", "escalated_to=fsu",
@@ -444,7 +426,6 @@ def test_escalated_to_cannot_give_fsu_ssus_authority(capsys: pytest.CaptureFixtu
     assert [e.act for e in CaseRepository(open_store(db)).history(cid)][-1] == "propose_implementation"
 
 
-@needs_engine
 def test_unknown_position_word_is_a_refusal(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = drive_to(db, "recommend")
     code, _out, err = run(capsys, "case", "act", cid, "approve_proposal", "--by", "ssu", "--db", db,
@@ -454,7 +435,6 @@ def test_unknown_position_word_is_a_refusal(capsys: pytest.CaptureFixture[str], 
     assert "nei takk" in err
 
 
-@needs_engine
 def test_a_future_date_is_refused(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = new_case(capsys, db)
     code, _out, err = run(capsys, "--today", "2024-01-10", "case", "act", cid, "draft_mandate",
@@ -463,7 +443,6 @@ def test_a_future_date_is_refused(capsys: pytest.CaptureFixture[str], db: str) -
     one_line_error(err, "Avvist [future-date]")
 
 
-@needs_engine
 def test_correct_appends_and_history_shows_both(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = new_case(capsys, db)
     assert run(capsys, "--today", "2024-02-01", "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre",

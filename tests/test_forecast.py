@@ -126,9 +126,8 @@ meetings:
 """)
     d = s.process("tjenestemodell")
     case = d.new_case(title="Barn og unge", on=D(2024, 1, 5))
-    steps = d.steps()
-    case.state = steps[1].state
-    case.progress["approve_mandate"] = ["fsu"]
+    case.act("draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 8))
+    case.act("approve_mandate", by="FSU", on=D(2024, 1, 10))
     for start in (D(2024, 2, 1), D(2024, 2, 21), D(2024, 6, 1)):
         expected = [p.date for p in project(case, start, deadlines={"FSU": 10, "SSU": 10})]
         result = forecast(case, start, runs=5, seed=3, deadlines={"FSU": 10, "SSU": 10})

@@ -104,8 +104,7 @@ def test_open_case_is_projected_from_its_current_state() -> None:
     s = _sor_rogaland_with_plan()
     d = s.process("tjenestemodell")  # type: ignore[attr-defined]
     case = d.new_case(title="Barn og unge", on=D(2024, 1, 5))
-    steps = d.steps()
-    case.state = steps[1].state  # mandate drafted
-    case.progress["approve_mandate"] = ["fsu"]  # FSU has approved, SSU has not
+    case.act("draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 8))  # mandate drafted
+    case.act("approve_mandate", by="FSU", on=D(2024, 1, 10))  # FSU has approved, SSU has not
     timeline = project(case, D(2024, 2, 21), deadlines=TEN)  # one day after the SSU deadline
     assert (timeline[0].act, timeline[0].body_label, timeline[0].date) == ("approve_mandate", "SSU", D(2024, 5, 2))

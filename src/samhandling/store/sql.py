@@ -426,7 +426,8 @@ class SqlStore(EventStore):
         except StoreError:
             raise
         except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
-            if self._sqlite and self.read_only and "unable to open" in str(exc).lower():
+            text = str(exc).lower()
+            if self._sqlite and self.read_only and ("unable to open" in text or "readonly" in text):
                 # A WAL database in a folder we may not write: the WAL index cannot be made; read it as is.
                 self._engine.dispose()
                 self._engine = self._make_engine(self._ro_url(self._path or Path(), immutable=True), self.url)
