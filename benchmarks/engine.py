@@ -50,7 +50,7 @@ from typing import Any
 from transitions import Machine, State
 
 import samhandling
-from samhandling.process import ProcessDefinition
+from samhandling.process.engine import ProcessDefinition
 
 STRUCTURE = "sor-rogaland"
 PROCESS = "tjenestemodell"
@@ -412,7 +412,7 @@ def main(argv: list[str] | None = None) -> int:
     paired_median = statistics.median(paired)
 
     # Memory: a batch of new cases; a case without its open event (samhandling); full histories.
-    from samhandling.case import Case
+    from samhandling.process.case import Case
 
     hist = min(n, HISTORY_BATCH)
     hist_c = min(c.n, HISTORY_BATCH)

@@ -9,7 +9,7 @@ Run::
 
 Target (issue 13): a forecast's cost per run ≤ one ``schedule.project`` call (ratio ≤ 1.0×), both measured
 in the same run on the same matter and start date. A forecast's cost is everything
-``samhandling.forecast.forecast`` does (set-up of the meeting lists and deadlines, every run, the
+``samhandling.time.forecast.forecast`` does (set-up of the meeting lists and deadlines, every run, the
 percentiles and the histogram), divided by the number of runs; the marginal cost of a run (the set-up
 excluded, ``Forecaster.run``) is printed beside it.
 
@@ -34,9 +34,9 @@ import time
 from typing import Any
 
 import samhandling
-from samhandling.forecast import Forecaster, forecast
-from samhandling.loader import BUNDLED_DIR
-from samhandling.schedule import project
+from samhandling.structure.loader import BUNDLED_DIR
+from samhandling.time.forecast import Forecaster, forecast
+from samhandling.time.schedule import project
 
 START = dt.date(2024, 2, 1)
 ROUNDS = 7
@@ -76,7 +76,7 @@ def measure(definition: Any, runs: int, chances: dict[str, float], prep: bool) -
     best_marginal: list[float] = []
     ratios: list[float] = []
     forecaster = Forecaster(definition, preparation=preparation)
-    from samhandling.forecast import Chances
+    from samhandling.time.forecast import Chances
 
     ch = Chances(**chances)
     for r in range(ROUNDS):

@@ -188,10 +188,10 @@ def run_child(name: str) -> dict[str, Any]:
     import networkx  # noqa: F401
 
     import samhandling
-    import samhandling.loader
-    import samhandling.paths
-    import samhandling.structure
-    import samhandling.validation  # noqa: F401
+    import samhandling.structure.graph
+    import samhandling.structure.loader
+    import samhandling.structure.paths
+    import samhandling.structure.validation  # noqa: F401
 
     with tempfile.TemporaryDirectory() as folder:
         tmp = Path(folder)

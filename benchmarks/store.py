@@ -28,7 +28,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from samhandling.case import Event
+from samhandling.process.case import Event
 from samhandling.store.base import CaseHeader, utc_now
 from samhandling.store.sql import SqlStore
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 
 from samhandling import load
-from samhandling.plotting import plot_structure
+from samhandling.render.plotting import plot_structure
 
 
 def main(argv: list[str]) -> int:

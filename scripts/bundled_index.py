@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 
-from samhandling.loader import INDEX_FILE, bundled_index, write_bundled_index
+from samhandling.structure.loader import INDEX_FILE, bundled_index, write_bundled_index
 
 
 def main(argv: list[str]) -> int:

@@ -188,7 +188,7 @@ class Block:
         return None
 sys.meta_path.insert(0, Block())
 import pytest
-sys.exit(pytest.main(["-p", "no:cacheprovider", "-p", "samhandling.pytest_plugin", "-q"]))
+sys.exit(pytest.main(["-p", "no:cacheprovider", "-p", "samhandling.bdd.plugin", "-q"]))
 """
 
 

@@ -9,8 +9,8 @@ import icalendar
 import pytest
 
 from samhandling import MissingExtraError, load, loads
-from samhandling.calendar_export import to_ical
-from samhandling.meeting_plan import meeting_plan
+from samhandling.time.calendar_export import to_ical
+from samhandling.time.meeting_plan import meeting_plan
 from time_fixtures import RULES, network_meetings, structure_text
 
 

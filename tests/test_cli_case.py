@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from samhandling.app.repository import CaseRepository
 from samhandling.cli import main
 from samhandling.cli.case_cmds import parse_sets, parse_value
 from samhandling.errors import UsageError
-from samhandling.store import CaseRepository, open_store
+from samhandling.store import open_store
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

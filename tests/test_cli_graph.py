@@ -95,7 +95,8 @@ def test_export_process(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_plot_process_with_a_stored_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from samhandling.store import CaseRepository, open_store
+    from samhandling.app.repository import CaseRepository
+    from samhandling.store import open_store
 
     db = str(tmp_path / "saker.db")
     repo = CaseRepository(open_store(db))

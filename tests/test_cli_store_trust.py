@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from samhandling.cli import main
-from samhandling.loader import BUNDLED_DIR
-from samhandling.process import PROCESS_DIR
+from samhandling.process.engine import PROCESS_DIR
+from samhandling.structure.loader import BUNDLED_DIR
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

@@ -9,7 +9,7 @@ import pytest
 
 import samhandling
 from samhandling.cli import main
-from samhandling.loader import BUNDLED_DIR
+from samhandling.structure.loader import BUNDLED_DIR
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:

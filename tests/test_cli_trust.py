@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from samhandling.app.repository import CaseRepository
 from samhandling.cli import main
-from samhandling.store import CaseRepository, open_store
+from samhandling.store import open_store
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -147,7 +148,7 @@ def test_numbers_and_dates_out_of_range_are_usage_errors(capsys: pytest.CaptureF
 
 def test_output_never_overwrites_its_input(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     source = tmp_path / "min.yaml"
-    from samhandling.loader import resolve_source
+    from samhandling.structure.loader import resolve_source
 
     source.write_text(resolve_source("sor-rogaland").read_text(encoding="utf-8"), encoding="utf-8")
     before = source.read_bytes()

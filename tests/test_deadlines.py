@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from samhandling import loads
-from samhandling.deadlines import DayCount, deadline_before, is_working_day, on_time, public_holiday
+from samhandling.time.deadlines import DayCount, deadline_before, is_working_day, on_time, public_holiday
 from time_fixtures import RULES, rules_with_settings, structure_text
 
 D = dt.date

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from samhandling.app.demo import run_demo
+from samhandling.app.repository import CaseRepository
 from samhandling.cli import main
-from samhandling.demo import run_demo
-from samhandling.store import CaseRepository, MemoryStore, open_store
+from samhandling.store import MemoryStore, open_store
 
 
 def test_demo_runs_twice_on_one_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -58,7 +59,7 @@ def test_demo_is_a_library_function_that_prints_nothing(capsys: pytest.CaptureFi
 
 
 def test_demo_does_not_import_the_cli() -> None:
-    code = ("import sys, samhandling.demo as d\n"
+    code = ("import sys, samhandling.app.demo as d\n"
             "from samhandling.store import MemoryStore\n"
             "assert d.run_demo(MemoryStore()).ok\n"
             "print(sorted(m for m in sys.modules if m.startswith('samhandling.cli')))")

@@ -12,7 +12,7 @@ import pydot
 import pytest
 
 from samhandling import UsageError, load, loads
-from samhandling.diagrams import (
+from samhandling.render.diagrams import (
     GraphModel,
     mermaid_id,
     process_model,

@@ -17,7 +17,6 @@ import pytest
 
 import samhandling
 from samhandling import ActRefusedError, AuthorityError, Case, RuleError, StateError
-from samhandling.case import RESERVED_KEYS, Event, FrozenDict, freeze
 from samhandling.clock import FixedClock, use_clock
 from samhandling.errors import (
     BadAgainstError,
@@ -30,7 +29,8 @@ from samhandling.errors import (
     UnknownOutcomeError,
     UnknownPositionError,
 )
-from samhandling.process import OUTCOME_WORDS, POSITION_WORDS, PROCESS_DIR
+from samhandling.process.case import RESERVED_KEYS, Event, FrozenDict, freeze
+from samhandling.process.engine import OUTCOME_WORDS, POSITION_WORDS, PROCESS_DIR
 from test_engine_support import (
     TMG,
     D,

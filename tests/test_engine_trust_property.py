@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from samhandling import ActRefusedError, Case
-from samhandling.case import RESERVED_KEYS
 from samhandling.clock import FixedClock, use_clock
 from samhandling.errors import ReservedKeyError
-from samhandling.process import POSITION_WORDS
+from samhandling.process.case import RESERVED_KEYS
+from samhandling.process.engine import POSITION_WORDS
 from samhandling.store.base import GENESIS, chain_rows
 from test_engine_property import DEFINITIONS, _step
 from test_engine_support import advance, all_for, new_sor_case

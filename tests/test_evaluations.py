@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from samhandling import SchemaError, loads
-from samhandling.evaluations import DueStatus, due_items
+from samhandling.time.evaluations import DueStatus, due_items
 from time_fixtures import structure_text
 
 D = dt.date
@@ -53,7 +53,7 @@ def test_yearly_evaluation_counts_recorded_completions() -> None:
     ],
 )
 def test_bad_evaluations_are_refused(entry: str, message: str) -> None:
-    from samhandling.evaluations import evaluations
+    from samhandling.time.evaluations import evaluations
 
     s = loads(structure_text(extra=f"evaluations:\n  - {entry}\n"))
     with pytest.raises(SchemaError, match=message):

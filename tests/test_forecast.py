@@ -1,4 +1,4 @@
-"""Forecasts of decision dates: Monte Carlo over the meeting plans (samhandling.forecast)."""
+"""Forecasts of decision dates: Monte Carlo over the meeting plans (samhandling.time.forecast)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import samhandling.forecast as fc
+import samhandling.time.forecast as fc
 from samhandling import ScheduleError, load, loads
-from samhandling.forecast import Chances, Empirical, Fixed, Forecaster, Triangular, Uniform, fit_preparation, forecast
-from samhandling.loader import BUNDLED_DIR, bundled_names
-from samhandling.schedule import project, project_pairs
+from samhandling.structure.loader import BUNDLED_DIR, bundled_names
+from samhandling.time.forecast import (
+    Chances,
+    Empirical,
+    Fixed,
+    Forecaster,
+    Triangular,
+    Uniform,
+    fit_preparation,
+    forecast,
+)
+from samhandling.time.schedule import project, project_pairs
 
 D = dt.date
 START = D(2024, 2, 1)
@@ -88,7 +97,7 @@ def _bundled_processes() -> list[tuple[str, str, Any]]:
 @pytest.mark.parametrize(("label", "process", "structure"), _bundled_processes(), ids=lambda v: v if isinstance(v, str) else "")
 def test_zero_chances_equal_todays_projection_for_every_bundled_process(label: str, process: str, structure: Any) -> None:
     definition = structure.process(process)
-    from samhandling.meeting_plan import meeting_plan
+    from samhandling.time.meeting_plan import meeting_plan
 
     assert meeting_plan(structure).meetings, label
     bodies = {b.id for b in structure.bodies}

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import samhandling
-from samhandling import loads, yamlio
+from samhandling import loads
 from samhandling.cli import main
 from samhandling.errors import (
     AliasExpansionError,
@@ -30,9 +30,10 @@ from samhandling.errors import (
     NotAFileError,
     TooManyRoutesError,
 )
-from samhandling.loader import BUNDLED_DIR, INDEX_FILE, bundled_index
-from samhandling.model import RelationKind
-from samhandling.paths import MAX_ROUTES, Hop, Route, escalation_path, upward_cycles
+from samhandling.formats import yamlio
+from samhandling.structure.loader import BUNDLED_DIR, INDEX_FILE, bundled_index
+from samhandling.structure.model import RelationKind
+from samhandling.structure.paths import MAX_ROUTES, Hop, Route, escalation_path, upward_cycles
 
 BOTH_PARSERS = pytest.mark.parametrize(
     "libyaml", [True, False] if yamlio.USE_LIBYAML else [False], ids=lambda v: "libyaml" if v else "pure"
@@ -271,9 +272,9 @@ def test_every_route_is_listed_under_the_limit() -> None:
     assert len(routes) == 2**5 and len({r.bodies for r in routes}) == len(routes)
     assert routes[0] == s.escalation_path("a0")
     assert len(s.all_paths("a0", "b5")) == 2**4
-    assert len(samhandling.paths.escalation_paths(s, "a0", limit=32)) == 32
+    assert len(samhandling.structure.paths.escalation_paths(s, "a0", limit=32)) == 32
     with pytest.raises(TooManyRoutesError):
-        samhandling.paths.escalation_paths(s, "a0", limit=31)
+        samhandling.structure.paths.escalation_paths(s, "a0", limit=31)
 
 
 def test_a_chain_of_3000_bodies_has_no_recursion_limit() -> None:
@@ -352,7 +353,7 @@ def test_routes_match_the_reference_enumeration(n: int, edges: list[tuple[int, i
         route = escalation_path(s, b.id)
         assert route.bodies == (expected[0] if expected else (b.id,))
         reach = any(s.body(x).can_decide for r in expected for x in r[1:])
-        assert samhandling.paths.can_reach_decider(s, b.id) is reach
+        assert samhandling.structure.paths.can_reach_decider(s, b.id) is reach
         for target in s.bodies:
             if target.id != b.id:
                 assert [r.bodies for r in s.all_paths(b.id, target.id)] == _reference_routes(s, b.id, target.id)
@@ -471,19 +472,19 @@ def test_import_samhandling_is_lazy_but_complete() -> None:
         "import sys, json, samhandling\n"
         "before = sorted(sys.modules)\n"
         "names = [getattr(samhandling, n) for n in samhandling.__all__]\n"
-        "print(json.dumps({'before': before, 'loader': samhandling.loader.__name__}))\n"
+        "print(json.dumps({'before': before, 'loader': samhandling.structure.loader.__name__}))\n"
     )
     run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
     data = json.loads(run.stdout.splitlines()[-1])
     assert {m.split(".")[0] for m in data["before"]}.isdisjoint({"yaml", "attr", "attrs", "networkx"})
-    assert data["loader"] == "samhandling.loader"
+    assert data["loader"] == "samhandling.structure.loader"
     with pytest.raises(AttributeError):
         samhandling.no_such_name  # noqa: B018
 
 
 def _reference_levels(s: Any) -> dict[str, int]:
     """levels() as the old code computed it: a fixpoint over every body (quadratic on a long chain)."""
-    from samhandling.paths import KIND_LEVEL, UPWARD
+    from samhandling.structure.paths import KIND_LEVEL, UPWARD
 
     result = {b.id: b.level for b in s.bodies if b.level is not None}
     above: dict[str, set[str]] = {b.id: set() for b in s.bodies}
@@ -534,12 +535,12 @@ def test_levels_match_the_reference_on_acyclic_graphs(
         + "}\n" for i in range(n)
     )
     s = loads(f"structure: t\nname: T\nbodies:\n{bodies}" + (f"relations:\n{''.join(rels)}" if rels else ""))
-    assert samhandling.paths.levels(s) == _reference_levels(s)
+    assert samhandling.structure.paths.levels(s) == _reference_levels(s)
 
 
 def test_levels_of_a_long_chain_are_linear() -> None:
     s = loads(chain(3000))
-    lv = samhandling.paths.levels(s)
+    lv = samhandling.structure.paths.levels(s)
     assert lv["top"] == 0 and lv["c2999"] == 1 and lv["c0"] == 3000
 
 
@@ -576,13 +577,13 @@ def test_reach_counts_match_networkx_ancestors(n: int, edges: list[tuple[int, in
     s = loads(f"structure: t\nname: T\nbodies:\n{bodies}" + (f"relations:\n{rels}" if rels else ""))
     up = s.subgraph(["escalates_to", "reports_to"])
     expected = {b.id: len(nx.ancestors(up, b.id)) for b in s.bodies}
-    assert samhandling.paths.upward_reach_counts(s) == expected
+    assert samhandling.structure.paths.upward_reach_counts(s) == expected
 
 
 def test_deciders_on_a_chain_of_3000_deciding_bodies() -> None:
     text = chain(3000).replace("power: advises", "power: decides")
     s = loads(text)
-    assert [b.id for b in samhandling.paths.deciders_for(s, "decide")[:2]] == ["top", "c2999"]
+    assert [b.id for b in samhandling.structure.paths.deciders_for(s, "decide")[:2]] == ["top", "c2999"]
 
 
 @BOTH_PARSERS

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 import samhandling
 from samhandling.errors import LoadError, NotFoundError, SamhandlingError, SchemaError, YamlSyntaxError
-from samhandling.loader import BUNDLED_DIR, parse_norwegian_date
-from samhandling.yamlio import parse_yaml
+from samhandling.formats.yamlio import parse_yaml
+from samhandling.structure.loader import BUNDLED_DIR, parse_norwegian_date
 
 MINIMAL = """\
 structure: mini
@@ -230,7 +230,7 @@ def test_file_errors(tmp_path: Path) -> None:
 
 
 def test_bundled_syntax_errors_name_the_short_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import samhandling.loader as loader
+    import samhandling.structure.loader as loader
 
     (tmp_path / "brutt.yaml").write_text("structure: x\nbodies: [\n", encoding="utf-8")
     monkeypatch.setattr(loader, "BUNDLED_DIR", tmp_path)

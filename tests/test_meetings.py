@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from samhandling import SchemaError, load, loads
-from samhandling.meeting_plan import MeetingMode, SegmentKind, meeting_plan
+from samhandling.time.meeting_plan import MeetingMode, SegmentKind, meeting_plan
 from time_fixtures import BASE, RULES, network_meetings, structure_text
 
 D = dt.date

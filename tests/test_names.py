@@ -6,7 +6,7 @@ import pytest
 
 import samhandling
 from samhandling.errors import AmbiguousNameError, UnknownBodyError, UnknownPartyError
-from samhandling.names import clean_text, name_key, slug
+from samhandling.formats.names import clean_text, name_key, slug
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from samhandling import NotFoundError, UnknownBodyError, UsageError, bundled_names, load, loads
-from samhandling.model import DecisionPower, RelationKind
-from samhandling.paths import ActKind, can_reach_decider, deciders_for, levels, upward_cycles
+from samhandling.structure.model import DecisionPower, RelationKind
+from samhandling.structure.paths import ActKind, can_reach_decider, deciders_for, levels, upward_cycles
 
 BUNDLED = ["sor-rogaland", "sogn-og-fjordane", "ahus-forvaltningsnettverk", "faggruppe-sogn", "knutepunkt-sorlandet"]
 

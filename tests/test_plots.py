@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 
 from samhandling import MissingExtraError, UsageError, load
-from samhandling.diagrams import structure_model
-from samhandling.plotting import draw_model, plot_process, plot_structure
+from samhandling.render.diagrams import structure_model
+from samhandling.render.plotting import draw_model, plot_process, plot_structure
 
 BUNDLED = ["sor-rogaland", "sogn-og-fjordane", "ahus-forvaltningsnettverk", "faggruppe-sogn", "knutepunkt-sorlandet"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -119,7 +119,7 @@ def test_missing_matplotlib_is_a_missing_extra_error(tmp_path: Path, monkeypatch
 
 def test_import_samhandling_stays_light() -> None:
     code = (
-        "import sys, samhandling, samhandling.paths, samhandling.diagrams, samhandling.plotting; "
+        "import sys, samhandling, samhandling.structure.paths, samhandling.render.diagrams, samhandling.render.plotting; "
         "print(sorted(m for m in ('matplotlib', 'pydot') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

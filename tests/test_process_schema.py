@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from samhandling.model import BodyKind, PartyKind
-from samhandling.process import ACT_KINDS, PROCESS_DIR
-from samhandling.process_loader import _ACT_KEYS, _BY_KEYS, _PER_PARTY_KEYS, _PROCESS_KEYS, _STATE_KEYS
-from samhandling.yamlio import read_yaml
+from samhandling.formats.yamlio import read_yaml
+from samhandling.process.engine import ACT_KINDS, PROCESS_DIR
+from samhandling.process.loader import _ACT_KEYS, _BY_KEYS, _PER_PARTY_KEYS, _PROCESS_KEYS, _STATE_KEYS
+from samhandling.structure.model import BodyKind, PartyKind
 
 jsonschema = pytest.importorskip("jsonschema")
 

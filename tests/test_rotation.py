@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from samhandling import SchemaError, loads
-from samhandling.rotation import add_months, holder, rotations, schedule
+from samhandling.time.rotation import add_months, holder, rotations, schedule
 from time_fixtures import structure_text
 
 D = dt.date

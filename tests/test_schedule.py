@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 
 from samhandling import ScheduleError, load, loads
-from samhandling.loader import BUNDLED_DIR
-from samhandling.schedule import project, project_pairs
+from samhandling.structure.loader import BUNDLED_DIR
+from samhandling.time.schedule import project, project_pairs
 
 D = dt.date
 FSU_THEN_SSU = [("tilrå", "FSU"), ("vedta", "SSU")]

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samhandling.case import Event
+from samhandling.app.repository import CaseRepository
 from samhandling.errors import (
     AuthorityError,
     ConflictError,
@@ -20,7 +20,8 @@ from samhandling.errors import (
     StateError,
     StoreError,
 )
-from samhandling.store import CaseHeader, CaseRepository, EventStore, open_store
+from samhandling.process.case import Event
+from samhandling.store import CaseHeader, EventStore, open_store
 from samhandling.store.base import GENESIS, canonical_json, utc_now
 
 D = dt.date
@@ -305,7 +306,7 @@ def test_two_repositories_racing_on_one_case(sql_url: str) -> None:
 
 
 def test_full_sor_rogaland_chain_survives_replay(repo: CaseRepository) -> None:
-    from samhandling.demo import drive_sor_rogaland
+    from samhandling.app.demo import drive_sor_rogaland
 
     case = drive_sor_rogaland(repo, title="Helhetlig forløp")
     loaded = repo.load(case.id)
@@ -440,7 +441,7 @@ def test_structure_file_is_recorded_and_the_case_opens_after_the_folder_moved(
 ) -> None:
     import shutil
 
-    from samhandling.loader import BUNDLED_DIR
+    from samhandling.structure.loader import BUNDLED_DIR
 
     (tmp_path / "a" / "structures").mkdir(parents=True)
     (tmp_path / "a" / "processes").mkdir()

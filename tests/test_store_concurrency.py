@@ -11,9 +11,10 @@ from typing import Any
 
 import pytest
 
-from samhandling.case import Event
+from samhandling.app.repository import CaseRepository
 from samhandling.errors import ActRefusedError, ConflictError
-from samhandling.store import CaseHeader, CaseRepository, open_store
+from samhandling.process.case import Event
+from samhandling.store import CaseHeader, open_store
 from samhandling.store.base import utc_now
 
 WORKERS = 4

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from samhandling.case import Event
+from samhandling.process.case import Event
 from samhandling.store import CaseHeader, open_store
 from samhandling.store.base import utc_now
 

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
+from samhandling.app.repository import CaseRepository
 from samhandling.cli import main
 from samhandling.errors import IntegrityError
-from samhandling.store import CaseRepository, open_store
+from samhandling.store import open_store
 from samhandling.store.base import canonical_json
 
 D = dt.date

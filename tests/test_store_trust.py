@@ -22,13 +22,14 @@ import sqlalchemy as sa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samhandling.app.repository import CaseRepository
 from samhandling.errors import LoadError, StoreError
-from samhandling.loader import BUNDLED_DIR
-from samhandling.process import PROCESS_DIR
-from samhandling.store import CaseRepository, open_store
+from samhandling.process.engine import PROCESS_DIR
+from samhandling.store import open_store
 from samhandling.store.base import MAX_DEFINITION_BYTES, CaseHeader, payload_text
 from samhandling.store.contract import ReadOnlyMapping
 from samhandling.store.sql import SqlStore, db_error
+from samhandling.structure.loader import BUNDLED_DIR
 
 D = dt.date
 
@@ -308,7 +309,7 @@ def test_structure_files_are_bounded(tmp_path: Path, target: str) -> None:
     with pytest.raises(LoadError) as info:
         repo.create(path + ("" if path.endswith(".yaml") else "/"), "tjenestemodell", title="x")
     assert info.value.code in ("not-a-file", "file-too-large", "file-not-found")
-    from samhandling.store.repository import read_definition_text
+    from samhandling.app.repository import read_definition_text
 
     with pytest.raises(LoadError) as info2:
         read_definition_text(path)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 import samhandling
-from samhandling.loader import BUNDLED_DIR
-from samhandling.model import BodyKind, DecisionPower, DecisionRule, Modality, PartyKind, RelationKind, Side
+from samhandling.structure.loader import BUNDLED_DIR
+from samhandling.structure.model import BodyKind, DecisionPower, DecisionRule, Modality, PartyKind, RelationKind, Side
 
 SEEDS = Path("/work/shared/seeds")
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -50,7 +50,7 @@ def test_ids_are_unique_and_relations_resolve(name: str) -> None:
 
 @pytest.mark.parametrize("name", BUNDLED)
 def test_every_advisory_body_has_a_way_to_a_decider(name: str) -> None:
-    from samhandling.paths import can_reach_decider
+    from samhandling.structure.paths import can_reach_decider
 
     s = samhandling.load(name)
     for body in s.bodies:
@@ -214,7 +214,7 @@ def test_schema_accepts_every_bundled_file() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     for path in sorted(BUNDLED_DIR.glob("*.yaml")):
-        data = _plain(samhandling.yamlio.parse_yaml(path.read_text(encoding="utf-8"), path.name))
+        data = _plain(samhandling.formats.yamlio.parse_yaml(path.read_text(encoding="utf-8"), path.name))
         errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(data)]
         assert not errors, (path.name, errors[:5])
 
@@ -249,4 +249,4 @@ def test_schema_enums_follow_the_model() -> None:
     assert defs["relation"]["properties"]["kind"]["enum"] == [k.value for k in RelationKind]
     assert defs["rule"]["properties"]["modality"]["enum"] == [m.value for m in Modality]
     assert defs["seat"]["properties"]["side"]["enum"] == [s.value for s in Side]
-    assert set(schema["properties"]) == samhandling.loader.TOP_LEVEL_KEYS
+    assert set(schema["properties"]) == samhandling.structure.loader.TOP_LEVEL_KEYS

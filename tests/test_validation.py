@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 import samhandling
-from samhandling.findings import Finding, has_errors
-from samhandling.loader import BUNDLED_DIR
-from samhandling.model import Severity
+from samhandling.structure.findings import Finding, has_errors
+from samhandling.structure.loader import BUNDLED_DIR
+from samhandling.structure.model import Severity
 
 
 def bundled_text(name: str) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from samhandling.case import AvailableAct, Case, Event
     from samhandling.errors import (
         ActRefusedError,
         AmbiguousNameError,
@@ -32,10 +31,13 @@ if TYPE_CHECKING:
         UsageError,
         YamlSyntaxError,
     )
-    from samhandling.findings import Finding
-    from samhandling.loader import bundled_names, load, loads
     from samhandling.location import Location
-    from samhandling.model import (
+    from samhandling.process.case import AvailableAct, Case, Event
+    from samhandling.process.engine import ActDef, ProcessDefinition, StateDef, Step
+    from samhandling.structure.findings import Finding
+    from samhandling.structure.graph import Structure
+    from samhandling.structure.loader import bundled_names, load, loads
+    from samhandling.structure.model import (
         Body,
         BodyKind,
         DecisionPower,
@@ -54,8 +56,6 @@ if TYPE_CHECKING:
         Severity,
         Side,
     )
-    from samhandling.process import ActDef, ProcessDefinition, StateDef, Step
-    from samhandling.structure import Structure
 
 __version__ = "0.1.0"
 
@@ -117,56 +117,56 @@ __all__ = [
 # Every public name is imported on first use (PEP 562), so that ``import samhandling`` and the CLI's
 # start-up load neither PyYAML nor attrs nor networkx until a feature needs them.
 _LAZY: dict[str, str] = {
-    "ActDef": "samhandling.process",
+    "ActDef": "samhandling.process.engine",
     "ActRefusedError": "samhandling.errors",
     "AmbiguousNameError": "samhandling.errors",
     "AuthorityError": "samhandling.errors",
-    "AvailableAct": "samhandling.case",
-    "Body": "samhandling.model",
-    "BodyKind": "samhandling.model",
-    "Case": "samhandling.case",
+    "AvailableAct": "samhandling.process.case",
+    "Body": "samhandling.structure.model",
+    "BodyKind": "samhandling.structure.model",
+    "Case": "samhandling.process.case",
     "ConflictError": "samhandling.errors",
-    "DecisionPower": "samhandling.model",
-    "DecisionRule": "samhandling.model",
-    "Event": "samhandling.case",
-    "Finding": "samhandling.findings",
+    "DecisionPower": "samhandling.structure.model",
+    "DecisionRule": "samhandling.structure.model",
+    "Event": "samhandling.process.case",
+    "Finding": "samhandling.structure.findings",
     "IntegrityError": "samhandling.errors",
     "InvalidStructureError": "samhandling.errors",
     "LoadError": "samhandling.errors",
     "Location": "samhandling.location",
-    "Mandate": "samhandling.model",
-    "Membership": "samhandling.model",
+    "Mandate": "samhandling.structure.model",
+    "Membership": "samhandling.structure.model",
     "MissingExtraError": "samhandling.errors",
-    "Modality": "samhandling.model",
+    "Modality": "samhandling.structure.model",
     "NotFoundError": "samhandling.errors",
-    "Party": "samhandling.model",
-    "PartyKind": "samhandling.model",
-    "Period": "samhandling.model",
-    "ProcessDefinition": "samhandling.process",
+    "Party": "samhandling.structure.model",
+    "PartyKind": "samhandling.structure.model",
+    "Period": "samhandling.structure.model",
+    "ProcessDefinition": "samhandling.process.engine",
     "ProcessDefinitionError": "samhandling.errors",
-    "Relation": "samhandling.model",
-    "RelationKind": "samhandling.model",
-    "Rule": "samhandling.model",
+    "Relation": "samhandling.structure.model",
+    "RelationKind": "samhandling.structure.model",
+    "Rule": "samhandling.structure.model",
     "RuleError": "samhandling.errors",
     "SamhandlingError": "samhandling.errors",
     "ScheduleError": "samhandling.errors",
     "SchemaError": "samhandling.errors",
-    "Seat": "samhandling.model",
-    "Setting": "samhandling.model",
-    "Severity": "samhandling.model",
-    "Side": "samhandling.model",
-    "StateDef": "samhandling.process",
+    "Seat": "samhandling.structure.model",
+    "Setting": "samhandling.structure.model",
+    "Severity": "samhandling.structure.model",
+    "Side": "samhandling.structure.model",
+    "StateDef": "samhandling.process.engine",
     "StateError": "samhandling.errors",
-    "Step": "samhandling.process",
+    "Step": "samhandling.process.engine",
     "StoreError": "samhandling.errors",
     "UnknownBodyError": "samhandling.errors",
     "UnknownPartyError": "samhandling.errors",
     "UsageError": "samhandling.errors",
     "YamlSyntaxError": "samhandling.errors",
-    "bundled_names": "samhandling.loader",
-    "load": "samhandling.loader",
-    "loads": "samhandling.loader",
-    "Structure": "samhandling.structure",
+    "bundled_names": "samhandling.structure.loader",
+    "load": "samhandling.structure.loader",
+    "loads": "samhandling.structure.loader",
+    "Structure": "samhandling.structure.graph",
 }
 
 
@@ -175,7 +175,7 @@ def __getattr__(name: str) -> Any:
 
     module = _LAZY.get(name)
     if module is None:
-        # A submodule used as an attribute (``samhandling.loader``), as when the package imported them eagerly.
+        # A submodule used as an attribute (``samhandling.structure.loader``), as when the package imported them eagerly.
         try:
             return importlib.import_module(f"samhandling.{name}")
         except ModuleNotFoundError as exc:

@@ -193,7 +193,7 @@ class MissingExtraError(SamhandlingError):
 
 
 class ReservedKeyError(RuleError):
-    """A payload key names a record the engine keeps itself (see ``samhandling.case.RESERVED_KEYS``)."""
+    """A payload key names a record the engine keeps itself (see ``samhandling.process.case.RESERVED_KEYS``)."""
 
     code = "reserved-key"
 

@@ -2,7 +2,7 @@
 
 This package is importable without pytest: the phrases (:mod:`.catalogue`), the
 step logic (:mod:`.steps`), text normalisation (:mod:`.text`), the run record and
-the HTML report are plain Python. Only :mod:`samhandling.pytest_plugin` (loaded by
+the HTML report are plain Python. Only :mod:`samhandling.bdd.plugin` (loaded by
 pytest through the ``pytest11`` entry point) binds them to pytest-bdd.
 """
 

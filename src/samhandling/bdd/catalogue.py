@@ -1,6 +1,6 @@
 """The step catalogue: every phrase the library ships, with an example.
 
-One source feeds pytest-bdd (through :mod:`samhandling.pytest_plugin`), the
+One source feeds pytest-bdd (through :mod:`samhandling.bdd.plugin`), the
 ``samhandling steps`` command, ``docs/steps.md`` and the suggestions shown for an
 undefined step. Importing this module does not import pytest.
 """

@@ -1,6 +1,6 @@
 """Binding the catalogue to pytest-bdd: the step parser, step wrappers, feature-file collection.
 
-Imported only by :mod:`samhandling.pytest_plugin`, and only when pytest-bdd is installed.
+Imported only by :mod:`samhandling.bdd.plugin`, and only when pytest-bdd is installed.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Rendered from the run record (:mod:`samhandling.bdd.record`): features, scenarios,
 steps with their status, data tables, failures with the case's history, and the
-picture of each structure the run used when :mod:`samhandling.plotting` (matplotlib)
+picture of each structure the run used when :mod:`samhandling.render.plotting` (matplotlib)
 is available, inlined as base64 SVG. No scripts, no external resources.
 """
 
@@ -118,7 +118,7 @@ def structure_picture(ref: dict[str, Any]) -> str | None:
     """The structure's picture as a data URI (SVG), or None when plotting is not available."""
     try:
         from samhandling.bdd.world import load_structure
-        from samhandling.plotting import plot_structure
+        from samhandling.render.plotting import plot_structure
 
         structure = load_structure(ref.get("path") or ref["id"])
         with tempfile.TemporaryDirectory() as tmp:

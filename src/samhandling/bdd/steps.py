@@ -1,7 +1,7 @@
 """The Norwegian steps samhandling ships for executable process documents.
 
 Every function takes the scenario's :class:`~samhandling.bdd.world.World` as
-``samhandling_world`` (a fixture provided by :mod:`samhandling.pytest_plugin`),
+``samhandling_world`` (a fixture provided by :mod:`samhandling.bdd.plugin`),
 the phrase's arguments as strings, and optionally the step's ``datatable``. A step
 whose expectation does not hold raises :class:`~samhandling.bdd.world.StepAssertion`
 with a complete Norwegian message. No pytest import here: the catalogue is usable
@@ -18,7 +18,8 @@ from samhandling.bdd.catalogue import phrase
 from samhandling.bdd.text import TYPES, register_type, split_list
 from samhandling.bdd.world import Attempt, StepAssertion, World
 from samhandling.errors import ActRefusedError, NotFoundError, UsageError
-from samhandling.model import (
+from samhandling.formats.names import name_key
+from samhandling.structure.model import (
     BODY_KIND_LABEL,
     RELATION_LABEL,
     SIDE_LABEL,
@@ -29,7 +30,6 @@ from samhandling.model import (
     RelationKind,
     Side,
 )
-from samhandling.names import name_key
 
 Table = list[list[str]] | None
 
@@ -53,7 +53,7 @@ def _fail(message: str) -> StepAssertion:
 
 
 def parse_date(text: str) -> dt.date:
-    from samhandling.loader import parse_norwegian_date
+    from samhandling.structure.loader import parse_norwegian_date
 
     day = parse_norwegian_date(text)
     if day is None:
@@ -851,7 +851,7 @@ _ROLE_WORDS = {
 
 
 def _meetings(world: World, organ: str, year: int | None = None) -> list[Any]:
-    from samhandling.meeting_plan import meeting_plan
+    from samhandling.time.meeting_plan import meeting_plan
 
     body = _body(world, organ)
     return meeting_plan(world.structure).of(body.id, year)
@@ -923,9 +923,9 @@ def _act_deadline(world: World, act_name: str) -> int | None:
 
 def _deadline(world: World, organ: str, meeting: dt.date, act_name: str | None = None) -> tuple[dt.date, int, str]:
     """The last day for ``act_name`` (or for submitting items to ``organ``) before a meeting."""
-    from samhandling.deadlines import deadline_before
-    from samhandling.meeting_plan import day_count
-    from samhandling.schedule import submission_days
+    from samhandling.time.deadlines import deadline_before
+    from samhandling.time.meeting_plan import day_count
+    from samhandling.time.schedule import submission_days
 
     s = world.structure
     days: int | None = None
@@ -971,7 +971,7 @@ def submission_deadline(samhandling_world: World, organ: str, dato: str, frist: 
     "eller en side («kommunesiden», «helseforetakssiden»).",
 )
 def rotation_holder(samhandling_world: World, rolle: str, organ: str, dato: str, hvem: str) -> None:
-    from samhandling.rotation import schedule
+    from samhandling.time.rotation import schedule
 
     s = samhandling_world.structure
     body = _body(samhandling_world, organ)

@@ -25,7 +25,7 @@ import re
 from collections.abc import Callable
 from functools import lru_cache
 
-from samhandling.names import clean_text
+from samhandling.formats.names import clean_text
 
 _DOUBLE_QUOTES = re.compile(r"[«»“”„‟″〝〞＂]")
 _SINGLE_QUOTES = re.compile(r"[‘’‚‛]")

@@ -9,12 +9,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from samhandling.errors import NotFoundError, SamhandlingError, UsageError
-from samhandling.names import name_key
+from samhandling.formats.names import name_key
 
 if TYPE_CHECKING:
-    from samhandling.case import Case
-    from samhandling.process import ProcessDefinition
-    from samhandling.structure import Structure
+    from samhandling.process.case import Case
+    from samhandling.process.engine import ProcessDefinition
+    from samhandling.structure.graph import Structure
 
 
 class StepAssertion(AssertionError):
@@ -37,7 +37,7 @@ _STRUCTURES: dict[tuple[str, float], Structure] = {}
 
 def load_structure(name: str, base_dir: Path | None = None) -> Structure:
     """A bundled name, a display name («Helsefellesskapet Sør-Rogaland») or a path relative to ``base_dir``."""
-    from samhandling.loader import bundled_names, load
+    from samhandling.structure.loader import bundled_names, load
 
     text = name.strip()
     candidates: list[Path] = []

@@ -21,8 +21,9 @@ from samhandling.cli.support import db_help, open_repo, parse_date, store_locati
 from samhandling.errors import ActRefusedError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
-    from samhandling.store import CaseRepository, StoredEvent
-    from samhandling.structure import Structure
+    from samhandling.app.repository import CaseRepository
+    from samhandling.store import StoredEvent
+    from samhandling.structure.graph import Structure
 
 
 def register(sub: Any) -> None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from samhandling.cli.output import emit_json, heading, table
 
 if TYPE_CHECKING:
-    from samhandling.forecast import Forecast
+    from samhandling.time.forecast import Forecast
 
 MAX_RUNS = 1_000_000
 _CHANCES = (
@@ -64,7 +64,7 @@ def _usage_from(exc: Exception) -> Exception:
 
 
 def _day(text: str, flag: str) -> dt.date:
-    from samhandling.loader import parse_norwegian_date
+    from samhandling.structure.loader import parse_norwegian_date
 
     day = parse_norwegian_date(text)
     if day is None:
@@ -138,7 +138,7 @@ def _number(value: float) -> str:
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
-    from samhandling.forecast import Chances, Forecaster
+    from samhandling.time.forecast import Chances, Forecaster
 
     # Every argument is checked before anything is loaded or run.
     runs = _whole(args.runs, "--runs", 1, MAX_RUNS)
@@ -149,7 +149,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     preparation = _preparation(args.preparation)
     deadlines = _deadlines(args.deadline)
     if args.output:
-        from samhandling.plotting import _check_output
+        from samhandling.render.plotting import _check_output
 
         _check_output(args.output)
     if args.case:
@@ -163,7 +163,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
             raise _usage("oppgi STRUKTUR (og eventuelt PROSESS), eller --case SAK")
         if ready is None:
             raise _usage("--from DATO mangler: datoen saken er klar for første steg")
-        from samhandling.loader import load
+        from samhandling.structure.loader import load
 
         structure = load(args.structure)
         target = structure.process(args.process)
@@ -180,7 +180,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     except ScheduleError as exc:  # here always a bad argument (--preparation, --deadline) or a bad setting
         raise _usage_from(exc) from None
     if args.output:
-        from samhandling.forecast import draw
+        from samhandling.time.forecast import draw
 
         draw(result, args.output, by=by, title=f"{structure.name}: {name}, klar {_date_text(ready)}")
     if args.json:
@@ -198,7 +198,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 def _stored_case(args: argparse.Namespace, ready: dt.date | None) -> tuple[Any, str, dt.date]:
     from pathlib import Path
 
-    from samhandling.store import CaseRepository, default_url, open_store
+    from samhandling.app.repository import CaseRepository
+    from samhandling.store import default_url, open_store
 
     url = args.db or default_url()
     if "://" not in url or url.startswith("sqlite:///"):  # a SQLite file: reading never creates one

@@ -53,8 +53,8 @@ def _route_dict(structure: Any, route: Any) -> dict[str, Any]:
 
 
 def cmd_path(args: argparse.Namespace) -> int:
-    from samhandling.loader import load
-    from samhandling.model import RELATION_LABEL
+    from samhandling.structure.loader import load
+    from samhandling.structure.model import RELATION_LABEL
 
     s = load(args.structure)
     start = s.body(args.body)
@@ -93,8 +93,8 @@ def _picture_suffix(path: str) -> None:
 
 
 def cmd_plot(args: argparse.Namespace) -> int:
-    from samhandling.loader import load
-    from samhandling.plotting import plot_structure
+    from samhandling.render.plotting import plot_structure
+    from samhandling.structure.loader import load
 
     _picture_suffix(args.output)
     s = load(args.structure)
@@ -118,8 +118,8 @@ def _case(args: argparse.Namespace, structure: Any, process: str) -> Any:
 
 def cmd_plot_process(args: argparse.Namespace) -> int:
     from samhandling.cli.support import resolve_db, sqlite_file
-    from samhandling.loader import load
-    from samhandling.plotting import plot_process
+    from samhandling.render.plotting import plot_process
+    from samhandling.structure.loader import load
 
     _picture_suffix(args.output)
     s = load(args.structure)
@@ -132,9 +132,9 @@ def cmd_plot_process(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from samhandling.diagrams import process_model, render, structure_model
     from samhandling.errors import UsageError
-    from samhandling.loader import load
+    from samhandling.render.diagrams import process_model, render, structure_model
+    from samhandling.structure.loader import load
 
     s = load(args.structure)
     if args.process:

@@ -42,7 +42,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _bundled_rows() -> list[tuple[str, str, int, int, int]]:
     """Name, title and counts of every bundled structure, from the index where it is current.
 
-    ``data/structures/index.json`` (see :data:`samhandling.loader.INDEX_FILE`) holds the summary and
+    ``data/structures/index.json`` (see :data:`samhandling.structure.loader.INDEX_FILE`) holds the summary and
     the SHA-256 of each YAML file; a file whose hash differs, or that the index lacks, is loaded. So
     the common case reads one small JSON file and hashes 75 kB, and imports neither PyYAML nor
     attrs nor networkx.
@@ -68,7 +68,7 @@ def _bundled_rows() -> list[tuple[str, str, int, int, int]]:
         if known is not None and known.get("sha256") == digest:
             rows.append((name, known["title"], known["bodies"], known["parties"], known["rules"]))
             continue
-        from samhandling.loader import load
+        from samhandling.structure.loader import load
 
         s = load(name)
         rows.append((name, s.name, len(s.bodies), len(s.parties), len(s.rules)))
@@ -109,8 +109,8 @@ def structure_summary(s: Any) -> dict[str, Any]:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
-    from samhandling.loader import load
-    from samhandling.model import BODY_KIND_LABEL, RELATION_LABEL
+    from samhandling.structure.loader import load
+    from samhandling.structure.model import BODY_KIND_LABEL, RELATION_LABEL
 
     s = load(args.structure)
     if args.json:
@@ -196,7 +196,7 @@ def _mandate_line(m: Any) -> str:
 def _show_parties(s: Any) -> None:
     if not s.parties:
         return
-    from samhandling.model import SIDE_LABEL
+    from samhandling.structure.model import SIDE_LABEL
 
     heading("Parter")
     table(("id", "navn", "side", "kommunenr.", "gyldig"),
@@ -204,7 +204,7 @@ def _show_parties(s: Any) -> None:
 
 
 def _show_seats(s: Any) -> None:
-    from samhandling.model import SIDE_LABEL
+    from samhandling.structure.model import SIDE_LABEL
 
     rows = [
         (b.label, seat.label or "", SIDE_LABEL[seat.side], seat.role or "", seat.describe() + (" per part" if seat.per_party else ""))
@@ -232,8 +232,8 @@ def _short(text: str, width: int = 70) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     from samhandling.cli.support import parse_date
     from samhandling.errors import LoadError, NotFoundError
-    from samhandling.findings import has_errors
-    from samhandling.loader import load
+    from samhandling.structure.findings import has_errors
+    from samhandling.structure.loader import load
 
     on = parse_date(args.on, "--on")
     worst = 0
@@ -266,10 +266,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Run :func:`samhandling.demo.run_demo` on ``--db`` and show what it did."""
+    """Run :func:`samhandling.app.demo.run_demo` on ``--db`` and show what it did."""
+    from samhandling.app.demo import run_demo
     from samhandling.cli.case_cmds import print_timeline
     from samhandling.cli.support import open_repo, store_location
-    from samhandling.demo import run_demo
 
     repo = open_repo(args.db, allow_memory=True)
     store = repo.store

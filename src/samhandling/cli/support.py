@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from samhandling.errors import NotFoundError, SamhandlingError, UsageError
 
 if TYPE_CHECKING:
-    from samhandling.store import CaseRepository
+    from samhandling.app.repository import CaseRepository
 
 # ---------------------------------------------------------------------------------------------- secrets
 
@@ -185,7 +185,7 @@ def _open_store(url: str, *, read_only: bool) -> Any:
 
 def open_repo(db: str | None, *, read_only: bool = False, allow_memory: bool = False) -> CaseRepository:
     """The case repository on ``--db``; reading verbs pass ``read_only`` and never create a store file."""
-    from samhandling.store import CaseRepository
+    from samhandling.app.repository import CaseRepository
 
     url = resolve_db(db, allow_memory=allow_memory)
     if read_only:
@@ -205,7 +205,7 @@ def parse_date(text: str | None, option: str) -> dt.date | None:
     """A date option (``--on``, ``--today``, …): ÅÅÅÅ-MM-DD or DD.MM.ÅÅÅÅ; a bad one is a usage error naming it."""
     if text is None:
         return None
-    from samhandling.loader import parse_norwegian_date
+    from samhandling.structure.loader import parse_norwegian_date
 
     day = parse_norwegian_date(text) if len(text) <= 40 else None
     if day is None:

@@ -79,8 +79,8 @@ def _deadlines(items: list[str]) -> dict[str, int]:
 
 
 def cmd_meetings(args: argparse.Namespace) -> int:
-    from samhandling.loader import load
-    from samhandling.meeting_plan import meeting_plan
+    from samhandling.structure.loader import load
+    from samhandling.time.meeting_plan import meeting_plan
 
     s = load(args.structure)
     meetings = [m for m in meeting_plan(s).meetings if args.year is None or m.date.year == args.year]
@@ -101,8 +101,8 @@ def cmd_meetings(args: argparse.Namespace) -> int:
 
 
 def cmd_rotation(args: argparse.Namespace) -> int:
-    from samhandling.loader import load
-    from samhandling.rotation import add_months, role_label, rotations, schedule
+    from samhandling.structure.loader import load
+    from samhandling.time.rotation import add_months, role_label, rotations, schedule
 
     s = load(args.structure)
     since = _date(args.since, "--from")
@@ -128,8 +128,8 @@ def cmd_rotation(args: argparse.Namespace) -> int:
 
 
 def cmd_due(args: argparse.Namespace) -> int:
-    from samhandling.evaluations import due_items
-    from samhandling.loader import bundled_names, load
+    from samhandling.structure.loader import bundled_names, load
+    from samhandling.time.evaluations import due_items
 
     on = _date(args.on, "--on")
     rows: list[dict[str, Any]] = []
@@ -157,8 +157,8 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     from samhandling.errors import UsageError
-    from samhandling.loader import load
-    from samhandling.schedule import project, project_pairs
+    from samhandling.structure.loader import load
+    from samhandling.time.schedule import project, project_pairs
 
     s = load(args.structure)
     ready = _date(args.ready, "--from")
@@ -174,7 +174,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         emit_json([p.to_dict() for p in timeline])
         return 0
     heading(f"Tidligste behandling: {s.name}, klar {ready.isoformat()}")
-    from samhandling.meeting_plan import meeting_plan
+    from samhandling.time.meeting_plan import meeting_plan
 
     if not meeting_plan(s).meetings:
         print("merk: strukturen har ingen møteplan, så ingen steg venter på et møte")
@@ -189,8 +189,8 @@ def cmd_schedule(args: argparse.Namespace) -> int:
 def cmd_calendar(args: argparse.Namespace) -> int:
     import sys
 
-    from samhandling.calendar_export import to_ical
-    from samhandling.loader import load
+    from samhandling.structure.loader import load
+    from samhandling.time.calendar_export import to_ical
 
     s = load(args.structure)
     data = to_ical(s, args.year, deadlines=_deadlines(args.deadline))

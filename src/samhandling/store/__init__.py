@@ -2,7 +2,8 @@
 
 Light on purpose: SQLAlchemy is imported only when a SQL store is opened.
 
->>> from samhandling.store import open_store, CaseRepository
+>>> from samhandling.store import open_store
+>>> from samhandling.app.repository import CaseRepository
 >>> store = open_store("saker.db")            # a path means SQLite; or "postgresql://…", or "memory://"
 >>> repo = CaseRepository(store)
 >>> case = repo.create("sor-rogaland", "tjenestemodell", title="Nytt forløp")
@@ -29,7 +30,6 @@ from samhandling.store.base import (
     canonical_json,
 )
 from samhandling.store.memory import MemoryStore
-from samhandling.store.repository import CaseRepository
 
 if TYPE_CHECKING:
     from samhandling.store.sql import SqlStore
@@ -41,7 +41,6 @@ __all__ = [
     "DEFAULT_FILE",
     "ENV_VAR",
     "CaseHeader",
-    "CaseRepository",
     "CaseSummary",
     "ChainFailure",
     "Definition",

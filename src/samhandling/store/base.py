@@ -44,7 +44,7 @@ MAX_DEFINITION_BYTES = 5 * 1024 * 1024
 
 
 class EventLike(Protocol):
-    """What the store needs from an engine event (``samhandling.case.Event`` fits)."""
+    """What the store needs from an engine event (``samhandling.process.case.Event`` fits)."""
 
     @property
     def seq(self) -> int: ...

@@ -48,7 +48,7 @@ T0 = dt.datetime(2024, 1, 10, 12, 0, tzinfo=dt.UTC)
 
 
 class ContractEvent(NamedTuple):
-    """An engine-shaped event (``samhandling.case.Event`` has the same fields)."""
+    """An engine-shaped event (``samhandling.process.case.Event`` has the same fields)."""
 
     seq: int
     act: str

@@ -24,9 +24,9 @@ from typing import Any
 import attrs
 import sqlalchemy as sa
 
+from samhandling.app.repository import build_process, build_structure_text, read_definition_text
 from samhandling.errors import LoadError, SamhandlingError, StoreError
 from samhandling.store.base import CaseHeader, Definition, Row, canonical_json
-from samhandling.store.repository import build_process, build_structure_text, read_definition_text
 from samhandling.store.sql import SqlStore, db_error, hide_password, normalise_url
 
 
@@ -117,9 +117,9 @@ def _check_format1(h: dict[str, Any], rows: list[Row]) -> None:
 
 def migrate_format1(source: str, target: str) -> MigrationResult:
     """Copy every case of the format-1 store ``source`` into the new, empty store ``target`` (all or nothing)."""
-    from samhandling.loader import BUNDLED_DIR, resolve_source
-    from samhandling.process import PROCESS_DIR
-    from samhandling.process_loader import process_refs
+    from samhandling.process.engine import PROCESS_DIR
+    from samhandling.process.loader import process_refs
+    from samhandling.structure.loader import BUNDLED_DIR, resolve_source
 
     cases = _read_format1(source)
     for h, rows in cases:
@@ -162,7 +162,7 @@ def migrate_format1(source: str, target: str) -> MigrationResult:
             texts[p_def.hash] = p_def
             events = [r.as_event() for r in rows]
             try:
-                from samhandling.case import Event
+                from samhandling.process.case import Event
 
                 definition.replay([Event(**e.engine_fields()) for e in events], case_id=h["case_id"])
             except SamhandlingError as exc:

@@ -1,7 +1,7 @@
 """Cases and their events: the small objects the engine acts on.
 
 A :class:`Case` is deliberately small (a slotted object): the compiled ``transitions.Machine`` lives on the
-:class:`~samhandling.process.ProcessDefinition` and is shared by every case. Events are immutable values whose
+:class:`~samhandling.process.engine.ProcessDefinition` and is shared by every case. Events are immutable values whose
 payloads are deep-frozen (:class:`FrozenDict` for mappings, tuples for lists); a case's history is the tuple of its
 events, and replaying them rebuilds the case. Everything a case exposes is a read-only view: only the engine
 changes a case, by recording an act.
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 import attrs
 
 if TYPE_CHECKING:
-    from samhandling.process import ProcessDefinition
+    from samhandling.process.engine import ProcessDefinition
 
 #: Payload keys that name records the engine keeps itself (who acted, the escalation target, per-party records,
 #: progress, the case's state and history, the lateness it works out). A payload that uses one is refused with

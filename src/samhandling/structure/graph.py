@@ -1,9 +1,9 @@
 """A governance structure: parties, bodies and rules over one networkx graph.
 
 The :class:`networkx.MultiDiGraph` in :attr:`Structure.graph` holds the relations
-between bodies: nodes are body ids (with the :class:`~samhandling.model.Body` in the
-``body`` attribute), edges are keyed by their :class:`~samhandling.model.RelationKind`
-value and carry the :class:`~samhandling.model.Relation` in ``relation``.
+between bodies: nodes are body ids (with the :class:`~samhandling.structure.model.Body` in the
+``body`` attribute), edges are keyed by their :class:`~samhandling.structure.model.RelationKind`
+value and carry the :class:`~samhandling.structure.model.Relation` in ``relation``.
 
 The graph is built on first use, from the same relations the structure keeps in a
 plain adjacency table (:meth:`Structure.out_relations`, :meth:`Structure.in_relations`,
@@ -20,9 +20,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from samhandling.errors import AmbiguousNameError, UnknownBodyError, UnknownPartyError
-from samhandling.findings import Finding
+from samhandling.formats.names import name_key
 from samhandling.location import Location
-from samhandling.model import (
+from samhandling.structure.findings import Finding
+from samhandling.structure.model import (
     Body,
     BodyKind,
     DecisionPower,
@@ -36,13 +37,12 @@ from samhandling.model import (
     Severity,
     Side,
 )
-from samhandling.names import name_key
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from samhandling.paths import Route
-    from samhandling.process import ProcessDefinition
+    from samhandling.process.engine import ProcessDefinition
+    from samhandling.structure.paths import Route
 
 
 class Structure:
@@ -317,23 +317,23 @@ class Structure:
     def deciders(self) -> list[Body]:
         return [b for b in self._bodies.values() if b.power is DecisionPower.DECIDES]
 
-    # ------------------------------------------------------------------ paths (see samhandling.paths for the rules)
+    # ------------------------------------------------------------------ paths (see samhandling.structure.paths for the rules)
 
     def escalation_path(self, body: str | Body) -> Route:
         """The preferred escalation route from ``body`` up to the top (empty route when it has none)."""
-        from samhandling import paths
+        from samhandling.structure import paths
 
         return paths.escalation_path(self, body)
 
     def escalation_paths(self, body: str | Body) -> list[Route]:
         """Every escalation route from ``body``, the preferred one first (``[]`` when none)."""
-        from samhandling import paths
+        from samhandling.structure import paths
 
         return paths.escalation_paths(self, body)
 
     def decider(self, act_kind: str = "decide") -> Body:
         """The body that holds the power for an act kind (``decide``, ``approve``, ``political_review``, ...)."""
-        from samhandling import paths
+        from samhandling.structure import paths
 
         return paths.decider(self, act_kind)
 
@@ -341,17 +341,17 @@ class Structure:
         self, source: str | Body, target: str | Body, kinds: Iterable[RelationKind | str] | None = None
     ) -> list[Route]:
         """Every simple route between two bodies along relations of ``kinds`` (default: upward lines)."""
-        from samhandling import paths
+        from samhandling.structure import paths
 
         return paths.all_paths(self, source, target, kinds)
 
     def oversees(self, body: str | Body, *, transitive: bool = False) -> list[Body]:
-        from samhandling import paths
+        from samhandling.structure import paths
 
         return paths.oversees(self, body, transitive=transitive)
 
     def commissions(self, body: str | Body, *, transitive: bool = False) -> list[Body]:
-        from samhandling import paths
+        from samhandling.structure import paths
 
         return paths.commissions(self, body, transitive=transitive)
 
@@ -369,20 +369,20 @@ class Structure:
 
     def validate(self, on: dt.date | None = None) -> list[Finding]:
         """Check the structure against its own rules and the built-in structural checks."""
-        from samhandling.validation import validate
+        from samhandling.structure.validation import validate
 
         return validate(self, on=on)
 
     # ------------------------------------------------------------------ processes
 
     def process_names(self) -> list[str]:
-        from samhandling.process_loader import process_refs
+        from samhandling.process.loader import process_refs
 
         return list(process_refs(self))
 
     def process(self, name: str | None = None) -> ProcessDefinition:
         """The process definition ``name`` bound to this structure (compiled once, cached)."""
-        from samhandling.process_loader import get_process
+        from samhandling.process.loader import get_process
 
         return get_process(self, name)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 
 from samhandling.location import Location
-from samhandling.model import Severity
+from samhandling.structure.model import Severity
 
 
 @attrs.frozen(slots=True)

@@ -12,8 +12,8 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from samhandling.findings import Finding
-from samhandling.model import (
+from samhandling.structure.findings import Finding
+from samhandling.structure.model import (
     SIDE_LABEL,
     Body,
     BodyKind,
@@ -26,7 +26,7 @@ from samhandling.model import (
 )
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 CheckFn = Callable[["Structure", Rule, dict[str, Any], "dt.date | None"], Iterable[Finding]]
 _CHECKS: dict[str, CheckFn] = {}
@@ -57,7 +57,7 @@ def check_kinds() -> list[str]:
 
 def _load_extensions() -> None:
     # Modules that register checks of their own; imported lazily to keep `import samhandling` light.
-    import samhandling.meetings  # noqa: F401
+    import samhandling.time.meetings  # noqa: F401
 
 
 def _finding(rule: Rule, code: str, message: str, body: Body | None = None, severity: Severity | None = None) -> Finding:
@@ -219,7 +219,7 @@ def _check_leadership_quota(structure: Structure, rule: Rule, params: dict[str, 
 
 def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
     # Reporting and escalation lines must not go round in circles.
-    from samhandling.paths import upward_cycles
+    from samhandling.structure.paths import upward_cycles
 
     for cycle in upward_cycles(structure):
         first = structure.body(cycle[0])
@@ -262,7 +262,7 @@ def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
                         location=body.location,
                     )
     # An advisory body should have somewhere to lift a case it cannot decide.
-    from samhandling.paths import can_reach_decider
+    from samhandling.structure.paths import can_reach_decider
 
     for body in structure.bodies:
         if body.power is DecisionPower.ADVISES and not can_reach_decider(structure, body):

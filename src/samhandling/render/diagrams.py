@@ -4,7 +4,7 @@
 optional highlighted escalation route) or a process definition (with an optional
 case) into a :class:`GraphModel`. Every output is rendered from that model only:
 Mermaid, Graphviz DOT, JSON (networkx node-link) and GraphML here, PNG/SVG in
-:mod:`samhandling.plotting`. Renderers never reach into the engine.
+:mod:`samhandling.render.plotting`. Renderers never reach into the engine.
 """
 
 from __future__ import annotations
@@ -16,13 +16,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 import attrs
 
 from samhandling.errors import UsageError
-from samhandling.model import BODY_KIND_LABEL, RELATION_LABEL, PartyKind, RelationKind
-from samhandling.names import slug
+from samhandling.formats.names import slug
+from samhandling.structure.model import BODY_KIND_LABEL, RELATION_LABEL, PartyKind, RelationKind
 
 if TYPE_CHECKING:
     import datetime as dt
 
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 HIGHLIGHT = "#d62728"
 
@@ -107,7 +107,7 @@ def structure_model(
     structure: Structure, *, highlight_from: str | None = None, on: dt.date | None = None
 ) -> GraphModel:
     """The governance graph as a neutral model; ``highlight_from`` marks that body's escalation route."""
-    from samhandling.paths import escalation_path, levels
+    from samhandling.structure.paths import escalation_path, levels
 
     lv = levels(structure)
     hl_nodes: set[str] = set()

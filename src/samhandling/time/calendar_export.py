@@ -11,17 +11,17 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from samhandling.deadlines import deadline_before
 from samhandling.errors import MissingExtraError
-from samhandling.meeting_plan import Meeting, day_count, meeting_plan
-from samhandling.names import slug
+from samhandling.formats.names import slug
+from samhandling.time.deadlines import deadline_before
+from samhandling.time.meeting_plan import Meeting, day_count, meeting_plan
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 
 def _agenda_days(structure: Structure) -> dict[str, int]:
-    from samhandling.validation import target_bodies
+    from samhandling.structure.validation import target_bodies
 
     out: dict[str, int] = {}
     for rule in (*structure.rules, *meeting_plan(structure).rules):
@@ -43,7 +43,7 @@ def to_ical(structure: Structure, year: int | None = None, *, deadlines: Mapping
         import icalendar
     except ImportError:
         raise MissingExtraError.for_module("icalendar", "calendar") from None
-    from samhandling.schedule import submission_days
+    from samhandling.time.schedule import submission_days
 
     count = day_count(structure)
     submit = submission_days(structure, deadlines)

@@ -1,6 +1,6 @@
 """Forecasts of when a matter will be decided: Monte Carlo over the bodies' meeting plans.
 
-:func:`samhandling.schedule.project` gives one date per step: the earliest meeting that can take it.
+:func:`samhandling.time.schedule.project` gives one date per step: the earliest meeting that can take it.
 A forecast walks the same steps over the same meeting plans many times, and in each run
 
 * every step may need **preparation time** before the matter is ready for it (days; a fixed number,
@@ -48,13 +48,13 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from samhandling.deadlines import DayCount, deadline_before
 from samhandling.errors import ScheduleError
-from samhandling.meeting_plan import day_count, meeting_plan
-from samhandling.model import RelationKind
+from samhandling.structure.model import RelationKind
+from samhandling.time.deadlines import DayCount, deadline_before
+from samhandling.time.meeting_plan import day_count, meeting_plan
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 PERCENTILES = (0.5, 0.8, 0.95)
 FAN_PERCENTILES = (0.05, 0.2, 0.5, 0.8, 0.95)
@@ -355,7 +355,7 @@ class _Step:
 class Forecaster:
     """A forecast's fixed part, worked out once: the steps, the meeting lists and deadlines per body.
 
-    ``target`` is what :func:`samhandling.schedule.project` takes: a ``ProcessDefinition``, an open
+    ``target`` is what :func:`samhandling.time.schedule.project` takes: a ``ProcessDefinition``, an open
     ``Case`` (its remaining steps), or ``(step label, body)`` pairs with ``structure``. ``preparation``
     maps a step (its act name or label, or ``"*"`` for every step) to a preparation time (see
     :func:`preparation_of`); ``observations`` are ``(step, days)`` pairs fitted with :func:`fit_preparation`.
@@ -374,7 +374,7 @@ class Forecaster:
         preparation: Mapping[str, Any] | None = None,
         observations: Iterable[tuple[str, Any]] | None = None,
     ) -> None:
-        from samhandling.schedule import _items_of, submission_days
+        from samhandling.time.schedule import _items_of, submission_days
 
         items, structure = _items_of(target, structure)
         items = self._off_path(target, items)
@@ -673,7 +673,7 @@ def _norwegian_date(day: dt.date | None) -> str:
 def draw(result: Forecast, path: str | Path, *, title: str | None = None, by: dt.date | None = None) -> Path:
     """A PNG or SVG picture of a forecast: a fan chart of every step's dates (P5–P95, P20–P80, P50 and
     today's projection) above a histogram of the decision dates. Needs the ``plot`` extra (matplotlib)."""
-    from samhandling.plotting import _check_output, _pyplot
+    from samhandling.render.plotting import _check_output, _pyplot
 
     out = _check_output(path)
     plt = _pyplot()

@@ -6,7 +6,7 @@ A definition is data (``data/processes/*.yaml``, format in ``docs/process-format
 responsible body exists and holds the power its act needs, every advisory body on
 the path can escalate, every state is reachable and can end), and compiles it.
 
-Cases are plain :class:`~samhandling.case.Case` objects: the machine fires on them
+Cases are plain :class:`~samhandling.process.case.Case` objects: the machine fires on them
 through ``machine.events[act].trigger(case, ctx=...)`` without ``add_model``, so a
 case costs a few hundred bytes and the machine is never copied.
 
@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 import attrs
 
 from samhandling import clock
-from samhandling.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
 from samhandling.errors import (
     ActRefusedError,
     AuthorityError,
@@ -45,15 +44,16 @@ from samhandling.errors import (
     UnknownOutcomeError,
     UnknownPositionError,
 )
-from samhandling.findings import Finding
+from samhandling.formats.names import name_key
 from samhandling.location import Location
-from samhandling.model import Body, BodyKind, DecisionPower, Party, PartyKind, RelationKind, Rule
-from samhandling.names import name_key
+from samhandling.process.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
+from samhandling.structure.findings import Finding
+from samhandling.structure.model import Body, BodyKind, DecisionPower, Party, PartyKind, RelationKind, Rule
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
-PROCESS_DIR = Path(__file__).parent / "data" / "processes"
+PROCESS_DIR = Path(__file__).parent.parent / "data" / "processes"
 
 _T = TypeVar("_T")
 
@@ -1417,7 +1417,7 @@ class ProcessDefinition:
         return out
 
     def validate(self) -> list[Finding]:
-        from samhandling.process_validation import validate_definition
+        from samhandling.process.validation import validate_definition
 
         return validate_definition(self)
 
@@ -1565,7 +1565,7 @@ def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        from samhandling.loader import parse_norwegian_date
+        from samhandling.structure.loader import parse_norwegian_date
 
         return parse_norwegian_date(value)
     return None
@@ -1652,7 +1652,7 @@ def _normalise_payload(
 
 
 def _rule_bodies(structure: Structure, rule: Rule) -> set[str]:
-    from samhandling.validation import target_bodies
+    from samhandling.structure.validation import target_bodies
 
     if not rule.check:
         return set()

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
 
 from samhandling.errors import NotFoundError, SchemaError
+from samhandling.formats.yamlio import MarkedDict, MarkedList, PlainDigits, gc_paused, parse_yaml, read_yaml
 from samhandling.location import Location
-from samhandling.model import (
+from samhandling.structure.model import (
     ALWAYS,
     DEFAULT_SIDE,
     Body,
@@ -37,10 +38,9 @@ from samhandling.model import (
     Side,
     SourceRef,
 )
-from samhandling.yamlio import MarkedDict, MarkedList, PlainDigits, gc_paused, parse_yaml, read_yaml
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 E = TypeVar("E", bound=enum.Enum)
 
@@ -52,7 +52,7 @@ TOP_LEVEL_KEYS = {
 # Sections parsed by other modules (time, engine) from the raw marked data.
 EXTENSION_SECTIONS = ("processes", "meetings", "meeting_rules", "rotations", "evaluations")
 
-BUNDLED_DIR = Path(__file__).parent / "data" / "structures"
+BUNDLED_DIR = Path(__file__).parent.parent / "data" / "structures"
 
 
 def bundled_names() -> list[str]:
@@ -459,7 +459,7 @@ def _rule(item: Any, where: Location, sources: dict[str, dict[str, Any]]) -> Rul
 
 def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure:
     """Turn parsed YAML into a :class:`Structure` (the graph is built here, once)."""
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
     if data is None:
         raise SchemaError("filen er tom; forventet en struktur med «structure», «bodies» osv.", location=Location(filename))

@@ -2,8 +2,8 @@
 
 A structure names its processes (``processes:`` in the structure file: a bundled name or
 ``{name, file}``); :func:`get_process` reads one, builds a
-:class:`~samhandling.process.ProcessDefinition`, checks it with
-:func:`samhandling.process_validation.validate_definition` and caches it on the structure, so that
+:class:`~samhandling.process.engine.ProcessDefinition`, checks it with
+:func:`samhandling.process.validation.validate_definition` and caches it on the structure, so that
 each definition is compiled into its one shared Machine once.
 """
 
@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from samhandling.errors import NotFoundError, ProcessDefinitionError, SchemaError
+from samhandling.formats.names import name_key
+from samhandling.formats.yamlio import MarkedDict, MarkedList, read_yaml
 from samhandling.location import Location
-from samhandling.model import BodyKind, PartyKind, Severity
-from samhandling.names import name_key
-from samhandling.process import (
+from samhandling.process.engine import (
     ACT_KINDS,
     GUARDS,
     PROCESS_DIR,
@@ -26,11 +26,11 @@ from samhandling.process import (
     ProcessDefinition,
     StateDef,
 )
-from samhandling.process_validation import validate_definition
-from samhandling.yamlio import MarkedDict, MarkedList, read_yaml
+from samhandling.process.validation import validate_definition
+from samhandling.structure.model import BodyKind, PartyKind, Severity
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 
 _PROCESS_KEYS = {"process", "version", "title", "description", "source", "settings", "initial", "states", "acts"}
@@ -120,13 +120,13 @@ def load_definition(path: Path, structure: Structure) -> ProcessDefinition:
 
 
 def _m(data: Any, what: str, where: Location, allowed: set[str]) -> Any:
-    from samhandling.loader import _Map
+    from samhandling.structure.loader import _Map
 
     return _Map(data, what, where, allowed)
 
 
 def build_definition(data: Any, structure: Structure, filename: str) -> ProcessDefinition:
-    from samhandling.loader import _expect_list
+    from samhandling.structure.loader import _expect_list
 
     if data is None:
         raise SchemaError("prosessfilen er tom", location=Location(filename))

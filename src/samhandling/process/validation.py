@@ -7,10 +7,10 @@ state and can reach a final one. Findings carry stable codes and the file and li
 
 from __future__ import annotations
 
-from samhandling.findings import Finding
 from samhandling.location import Location
-from samhandling.model import DecisionPower, RelationKind, Severity
-from samhandling.process import STRICT_DECIDING_KINDS, ProcessDefinition
+from samhandling.process.engine import STRICT_DECIDING_KINDS, ProcessDefinition
+from samhandling.structure.findings import Finding
+from samhandling.structure.model import DecisionPower, RelationKind, Severity
 
 
 def validate_definition(d: ProcessDefinition) -> list[Finding]:
@@ -78,7 +78,7 @@ def validate_definition(d: ProcessDefinition) -> list[Finding]:
                         act.location,
                     )
     # Every advisory body acting on the path must have a way up (escalates to / reports to) to a decider.
-    from samhandling.paths import can_reach_decider
+    from samhandling.structure.paths import can_reach_decider
 
     for step in d.steps():
         for body_id in step.bodies:

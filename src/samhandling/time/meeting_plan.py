@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from samhandling.deadlines import DayCount
 from samhandling.errors import SchemaError
+from samhandling.formats.names import name_key
 from samhandling.location import Location
-from samhandling.model import Rule
-from samhandling.names import name_key
-from samhandling.sections import cached_section, resolve_body, resolve_party, section_location
+from samhandling.structure.model import Rule
+from samhandling.structure.sections import cached_section, resolve_body, resolve_party, section_location
+from samhandling.time.deadlines import DayCount
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 
 class MeetingMode(enum.StrEnum):
@@ -114,21 +114,21 @@ _RULES_KEYS = {"settings", "rules"}
 
 
 def _segment(item: Any, where: Location) -> Segment:
-    from samhandling.loader import _Map
+    from samhandling.structure.loader import _Map
 
     m = _Map(item, "en møtedel (segments)", where, _SEGMENT_KEYS)
     return Segment(kind=m.enum("kind", SegmentKind), minutes=m.int("minutes"), label=m.str("label"))
 
 
 def _agenda_item(item: Any, where: Location) -> AgendaItem:
-    from samhandling.loader import _Map
+    from samhandling.structure.loader import _Map
 
     m = _Map(item, "en sak (items)", where, _ITEM_KEYS)
     return AgendaItem(title=m.req("title"), submitted=m.date("submitted"), location=m.loc())
 
 
 def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
-    from samhandling.loader import _expect_list, _Map
+    from samhandling.structure.loader import _expect_list, _Map
 
     m = _Map(item, "et møte (meetings)", where, _MEETING_KEYS)
     day = m.date("date")
@@ -169,7 +169,7 @@ def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
 
 
 def _settings(raw: Any, where: Location) -> dict[str, Any]:
-    from samhandling.loader import _expect_map
+    from samhandling.structure.loader import _expect_map
 
     table = _expect_map(raw, "«settings» i «meeting_rules»", where)
     out: dict[str, Any] = {}
@@ -195,7 +195,7 @@ def _settings(raw: Any, where: Location) -> dict[str, Any]:
 @cached_section("meetings")
 def meeting_plan(structure: Structure) -> MeetingPlan:
     """The structure's meeting plan, meeting rules and time settings (parsed once)."""
-    from samhandling.loader import _expect_list, _Map, _rule
+    from samhandling.structure.loader import _expect_list, _Map, _rule
 
     meetings: list[Meeting] = []
     raw = structure.extensions.get("meetings")

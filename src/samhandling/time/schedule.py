@@ -25,12 +25,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from samhandling.deadlines import DayCount, deadline_before
 from samhandling.errors import ScheduleError
-from samhandling.meeting_plan import Meeting, day_count, meeting_plan
+from samhandling.time.deadlines import DayCount, deadline_before
+from samhandling.time.meeting_plan import Meeting, day_count, meeting_plan
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 
 @attrs.frozen(slots=True)
@@ -90,7 +90,7 @@ def _items_of(target: Any, structure: Structure | None) -> tuple[list[_Item], St
 
 
 def _rule_deadline(structure: Structure, body: str) -> int | None:
-    from samhandling.validation import target_bodies
+    from samhandling.structure.validation import target_bodies
 
     for rule in (*structure.rules, *meeting_plan(structure).rules):
         if (

@@ -1,4 +1,4 @@
-"""PNG and SVG pictures of structures and processes, drawn from :class:`~samhandling.diagrams.GraphModel`.
+"""PNG and SVG pictures of structures and processes, drawn from :class:`~samhandling.render.diagrams.GraphModel`.
 
 matplotlib is imported inside the functions only (Agg backend), so ``import
 samhandling`` stays light; without it a :class:`MissingExtraError` says which
@@ -15,12 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from samhandling.diagrams import EDGE_KIND_LABEL, HIGHLIGHT, RELATION_STYLE, STATUS_LABEL, GraphModel, Node
 from samhandling.errors import UsageError
+from samhandling.render.diagrams import EDGE_KIND_LABEL, HIGHLIGHT, RELATION_STYLE, STATUS_LABEL, GraphModel, Node
 
 if TYPE_CHECKING:
-    from samhandling.diagrams import CaseLike, ProcessLike
-    from samhandling.structure import Structure
+    from samhandling.render.diagrams import CaseLike, ProcessLike
+    from samhandling.structure.graph import Structure
 
 FONT = "DejaVu Sans"
 BOX_W = 1.8
@@ -312,7 +312,7 @@ def draw_model(model: GraphModel) -> Any:
 
 def plot_structure(structure: Structure, path: str | Path, *, highlight_from: str | None = None) -> Path:
     """Draw a structure (optionally with the escalation route from ``highlight_from``) to PNG or SVG."""
-    from samhandling.diagrams import structure_model
+    from samhandling.render.diagrams import structure_model
 
     return plot_model(structure_model(structure, highlight_from=highlight_from), path)
 
@@ -427,6 +427,6 @@ def plot_process(
     definition: ProcessLike, path: str | Path, *, case: CaseLike | None = None, structure: Structure | None = None
 ) -> Path:
     """Draw a process definition (and a case's progress through it) to PNG or SVG."""
-    from samhandling.diagrams import process_model
+    from samhandling.render.diagrams import process_model
 
     return plot_process_model(process_model(definition, case=case, structure=structure), path)

@@ -20,10 +20,10 @@ import attrs
 
 from samhandling.errors import SchemaError
 from samhandling.location import Location
-from samhandling.sections import cached_section, resolve_body, section_location
+from samhandling.structure.sections import cached_section, resolve_body, section_location
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 
 class Precision(enum.StrEnum):
@@ -78,7 +78,7 @@ def end_of(precision: Precision, day: dt.date) -> dt.date:
     if precision is Precision.YEAR:
         return dt.date(day.year, 12, 31)
     if precision is Precision.MONTH:
-        from samhandling.rotation import add_months
+        from samhandling.time.rotation import add_months
 
         return add_months(dt.date(day.year, day.month, 1), 1) - dt.timedelta(days=1)
     return day
@@ -86,7 +86,7 @@ def end_of(precision: Precision, day: dt.date) -> dt.date:
 
 def parse_partial_date(value: Any) -> tuple[dt.date, Precision] | None:
     """``2025`` (a year), ``2025-05`` (a month), ``2025-05-31`` or ``31.05.2025`` (a day)."""
-    from samhandling.loader import parse_norwegian_date
+    from samhandling.structure.loader import parse_norwegian_date
 
     if isinstance(value, dt.date):
         return value, Precision.DAY
@@ -102,7 +102,7 @@ def parse_partial_date(value: Any) -> tuple[dt.date, Precision] | None:
 
 
 def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
-    from samhandling.loader import _Map
+    from samhandling.structure.loader import _Map
 
     m = _Map(item, "en evaluering (evaluations)", where, _KEYS)
     body = resolve_body(structure, m.req("body"), m.loc("body")) if m.has("body") else None
@@ -152,7 +152,7 @@ def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
 
 @cached_section("evaluations")
 def evaluations(structure: Structure) -> tuple[Evaluation, ...]:
-    from samhandling.loader import _expect_list
+    from samhandling.structure.loader import _expect_list
 
     raw = structure.extensions.get("evaluations")
     if raw is None:
@@ -171,7 +171,7 @@ def _status(deadline: dt.date, window_start: dt.date, on: dt.date) -> DueStatus 
 
 def due_items(structure: Structure, on: dt.date, within_days: int = 30) -> list[DueItem]:
     """What is due (deadline within ``within_days`` of ``on``) or overdue on ``on``, and not recorded as done."""
-    from samhandling.rotation import add_months
+    from samhandling.time.rotation import add_months
 
     soon = dt.timedelta(days=within_days)
     out: list[DueItem] = []

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from samhandling.errors import NotFoundError, TooManyRoutesError, UsageError
-from samhandling.model import Body, BodyKind, DecisionPower, RelationKind
+from samhandling.structure.model import Body, BodyKind, DecisionPower, RelationKind
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 UPWARD: tuple[RelationKind, ...] = (RelationKind.ESCALATES_TO, RelationKind.REPORTS_TO)
 

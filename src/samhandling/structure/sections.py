@@ -15,7 +15,7 @@ from samhandling.errors import SchemaError
 from samhandling.location import Location
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 T = TypeVar("T")
 

@@ -1,6 +1,6 @@
 """Meeting rules as validation checks over a structure's meeting plan and meeting records.
 
-Registers these check kinds with :func:`samhandling.validation.register_check`
+Registers these check kinds with :func:`samhandling.structure.validation.register_check`
 (usable from ``rules`` and ``meeting_rules`` alike; parameters in ``docs/time.md``):
 
 ``meetings_per_year``  at least ``min`` (at most ``max``) meetings a year per body
@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from samhandling.deadlines import deadline_before
-from samhandling.findings import Finding
-from samhandling.meeting_plan import (
+from samhandling.structure.findings import Finding
+from samhandling.structure.model import Body, Rule
+from samhandling.structure.validation import _finding, register_check, register_rule_source, target_bodies
+from samhandling.time.deadlines import deadline_before
+from samhandling.time.meeting_plan import (
     AgendaItem,
     Meeting,
     MeetingMode,
@@ -36,12 +38,10 @@ from samhandling.meeting_plan import (
     meeting_plan,
     time_setting,
 )
-from samhandling.model import Body, Rule
-from samhandling.validation import _finding, register_check, register_rule_source, target_bodies
 
 if TYPE_CHECKING:
     from samhandling.location import Location
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 __all__ = [
     "AgendaItem", "Meeting", "MeetingMode", "MeetingPlan", "Segment", "SegmentKind", "meeting_plan", "time_setting",
@@ -180,7 +180,7 @@ def _check_segment(structure: Structure, rule: Rule, params: dict[str, Any], on:
 
 @register_check("chair_rotation")
 def _check_chair(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
-    from samhandling.rotation import holder
+    from samhandling.time.rotation import holder
 
     rotation_id = str(params["rotation"])
     role = str(params.get("role", "chair"))

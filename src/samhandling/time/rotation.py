@@ -25,11 +25,11 @@ import attrs
 
 from samhandling.errors import SchemaError
 from samhandling.location import Location
-from samhandling.model import SIDE_LABEL, Side
-from samhandling.sections import cached_section, resolve_body, resolve_party, section_location
+from samhandling.structure.model import SIDE_LABEL, Side
+from samhandling.structure.sections import cached_section, resolve_body, resolve_party, section_location
 
 if TYPE_CHECKING:
-    from samhandling.structure import Structure
+    from samhandling.structure.graph import Structure
 
 
 class RotationKind(enum.StrEnum):
@@ -91,7 +91,7 @@ _KEYS = {
 
 
 def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
-    from samhandling.loader import _expect_map, _Map
+    from samhandling.structure.loader import _expect_map, _Map
 
     m = _Map(item, "en rullering (rotations)", where, _KEYS)
     kind = m.enum("kind", RotationKind, RotationKind.PARTY)
@@ -181,7 +181,7 @@ def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
 @cached_section("rotations")
 def rotations(structure: Structure) -> tuple[Rotation, ...]:
     """The structure's rotations (parsed once)."""
-    from samhandling.loader import _expect_list
+    from samhandling.structure.loader import _expect_list
 
     raw = structure.extensions.get("rotations")
     if raw is None:
@@ -218,7 +218,7 @@ def schedule(
     Periods ending before ``since`` are left out of the result (they are still
     computed: the order depends on them).
     """
-    from samhandling.meeting_plan import time_setting
+    from samhandling.time.meeting_plan import time_setting
 
     default_allow = bool(time_setting(structure, "allow_double_assignment", allow_double_assignment))
     windows: list[tuple[dt.date, int, Rotation, int]] = []

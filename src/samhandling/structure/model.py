@@ -2,7 +2,7 @@
 
 Everything here is a frozen attrs value validated at construction. Nothing in
 this module does I/O or knows about YAML, storage, plotting or the CLI; the
-graph of relations between bodies lives in :class:`samhandling.structure.Structure`.
+graph of relations between bodies lives in :class:`samhandling.structure.graph.Structure`.
 """
 
 from __future__ import annotations
@@ -344,7 +344,7 @@ class SourceRef:
 class Rule:
     """A rule a document states, with the grade of how binding it is.
 
-    ``check`` names a validation (see :mod:`samhandling.validation`) with its
+    ``check`` names a validation (see :mod:`samhandling.structure.validation`) with its
     parameters; a rule without a check is documentation only.
     """
 

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from samhandling.case import Case
-    from samhandling.store import CaseRepository, EventStore, VerifyResult
+    from samhandling.app.repository import CaseRepository
+    from samhandling.process.case import Case
+    from samhandling.store import EventStore, VerifyResult
 
 STRUCTURE = "sor-rogaland"
 PROCESS = "tjenestemodell"
@@ -77,7 +78,7 @@ def run_demo(store: EventStore, *, start: dt.date | None = None) -> DemoResult:
 
     A library function: it prints nothing (``samhandling demo`` shows the result) and leaves ``store`` open.
     """
-    from samhandling.store import CaseRepository
+    from samhandling.app.repository import CaseRepository
 
     repo = CaseRepository(store)
     case = drive_sor_rogaland(repo, start=start)

@@ -37,9 +37,9 @@ from samhandling.store.base import (
 )
 
 if TYPE_CHECKING:
-    from samhandling.case import Case
-    from samhandling.process import ProcessDefinition
-    from samhandling.structure import Structure
+    from samhandling.process.case import Case
+    from samhandling.process.engine import ProcessDefinition
+    from samhandling.structure.graph import Structure
 
 
 def read_definition_text(path: str | Path, what: str = "definisjonsfilen") -> str:
@@ -90,10 +90,10 @@ def build_process(text: str, structure: Structure, filename: str) -> ProcessDefi
     The text counterpart of ``process_loader.load_definition`` (which reads a path); kept here until the loader
     offers one.
     """
-    from samhandling.model import Severity
-    from samhandling.process_loader import build_definition
-    from samhandling.process_validation import validate_definition
-    from samhandling.yamlio import parse_yaml
+    from samhandling.formats.yamlio import parse_yaml
+    from samhandling.process.loader import build_definition
+    from samhandling.process.validation import validate_definition
+    from samhandling.structure.model import Severity
 
     definition = build_definition(parse_yaml(text, filename), structure, filename)
     errors = [f for f in validate_definition(definition) if f.severity is Severity.ERROR]
@@ -111,8 +111,8 @@ def build_process(text: str, structure: Structure, filename: str) -> ProcessDefi
 
 def build_structure_text(text: str, filename: str, path: Path | None = None) -> Structure:
     """A structure from its YAML text (``path``: where relative process files are looked up, if anywhere)."""
-    from samhandling.loader import build_structure
-    from samhandling.yamlio import parse_yaml
+    from samhandling.formats.yamlio import parse_yaml
+    from samhandling.structure.loader import build_structure
 
     return build_structure(parse_yaml(text, filename), filename=filename, path=path)
 
@@ -163,7 +163,7 @@ class CaseRepository:
         """A structure by bundled name or path, from disk (for new cases; stored cases use :meth:`definition_for`)."""
         s = self._structures.get(key)
         if s is None:
-            from samhandling.loader import load
+            from samhandling.structure.loader import load
 
             s = self._structures[key] = load(key)
         return s
@@ -212,10 +212,10 @@ class CaseRepository:
         )
 
     def _sources(self, structure: str | Path, process: str | None) -> _Sources:
-        from samhandling.loader import BUNDLED_DIR, resolve_source
-        from samhandling.names import name_key
-        from samhandling.process import PROCESS_DIR
-        from samhandling.process_loader import process_refs
+        from samhandling.formats.names import name_key
+        from samhandling.process.engine import PROCESS_DIR
+        from samhandling.process.loader import process_refs
+        from samhandling.structure.loader import BUNDLED_DIR, resolve_source
 
         path = resolve_source(structure)
         bundled = path.parent == BUNDLED_DIR
@@ -346,8 +346,8 @@ class CaseRepository:
         Reads only the bundled file of that name, or the file the case was created from, each bounded; a file
         that is not there (another machine, a moved folder) is no drift: the stored text is used either way.
         """
-        from samhandling.loader import BUNDLED_DIR
-        from samhandling.process import PROCESS_DIR
+        from samhandling.process.engine import PROCESS_DIR
+        from samhandling.structure.loader import BUNDLED_DIR
 
         h = self.store.header(case_id)
         out: list[DefinitionDrift] = []
@@ -396,7 +396,7 @@ class CaseRepository:
         raise case_not_found(text)
 
     def _replay(self, definition: ProcessDefinition, header: CaseHeader, evs: list[StoredEvent]) -> Case:
-        from samhandling.case import Event
+        from samhandling.process.case import Event
 
         stamped = "recorded_at" in Event._fields  # the engine's field for the recording instant, when it has one
         engine_events = []

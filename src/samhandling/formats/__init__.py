@@ -1,0 +1,1 @@
+"""Text formats: YAML read with locations, name normalisation, marked maps and dates. Knows no domain."""

@@ -1,0 +1,1 @@
+"""Decision processes: definitions, the engine compiled once per definition, and cases."""

@@ -1,0 +1,1 @@
+"""Pictures: one neutral diagram model, rendered as text formats and PNG/SVG."""

@@ -1,0 +1,1 @@
+"""The governance structure: model, graph, loading, validation, path queries and sections."""

@@ -1,0 +1,1 @@
+"""Time: meeting plans and rules, deadlines, rotations, evaluations, schedules, forecasts and calendars."""
