@@ -34,9 +34,13 @@ demo: $(VENV)/.core
 test-deps:
 	@bash scripts/ensure-test-deps.sh
 
+# The architecture contract (docs/architecture.md) is `lint-imports`: layers, no cycles; the private-name rule is
+# tests/test_architecture.py. `ruff format --check` runs last so that a layout difference hides no other finding.
 lint: $(VENV)/.dev
-	$(BIN)/ruff check src tests benchmarks examples
+	$(BIN)/ruff check src tests benchmarks examples scripts
+	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/ruff format --check src tests benchmarks examples scripts
 
 unit: $(VENV)/.dev
 	$(BIN)/pytest -q

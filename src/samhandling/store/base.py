@@ -87,7 +87,7 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} kan ikke lagres som JSON")
 
 
-_quote: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]  # the C escaper json.dumps uses
+_quote: Any = json.encoder.encode_basestring  # the C escaper json.dumps uses
 
 
 def _make_encoder() -> Any:

@@ -653,7 +653,7 @@ class SqlStore(EventStore):
             return
         if self._insert_sql is not None:
             # A positional driver (sqlite3): hand the plain tuples straight to executemany, in column order.
-            conn.exec_driver_sql(self._insert_sql, rows)  # type: ignore[arg-type]
+            conn.exec_driver_sql(self._insert_sql, rows)
         else:
             conn.execute(events.insert(), [dict(zip(_ROW_KEYS, r, strict=True)) for r in rows])
 

@@ -250,7 +250,7 @@ class _Map:
         try:
             return enum_type(value)
         except ValueError:
-            choices = ", ".join(str(m.value) for m in enum_type)  # type: ignore[attr-defined]
+            choices = ", ".join(str(m.value) for m in enum_type)
             raise SchemaError(
                 f"ugyldig verdi {_kind(value)} for «{key}»; forventet en av: {choices}",
                 code="invalid-value",
