@@ -1565,7 +1565,7 @@ def _as_date(value: object) -> dt.date | None:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        from samhandling.structure.loader import parse_norwegian_date
+        from samhandling.formats.dates import parse_norwegian_date
 
         return parse_norwegian_date(value)
     return None

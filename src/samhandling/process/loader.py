@@ -120,13 +120,13 @@ def load_definition(path: Path, structure: Structure) -> ProcessDefinition:
 
 
 def _m(data: Any, what: str, where: Location, allowed: set[str]) -> Any:
-    from samhandling.structure.loader import _Map
+    from samhandling.formats.maps import MarkedMap
 
-    return _Map(data, what, where, allowed)
+    return MarkedMap(data, what, where, allowed)
 
 
 def build_definition(data: Any, structure: Structure, filename: str) -> ProcessDefinition:
-    from samhandling.structure.loader import _expect_list
+    from samhandling.formats.maps import expect_list
 
     if data is None:
         raise SchemaError("prosessfilen er tom", location=Location(filename))
@@ -139,7 +139,7 @@ def build_definition(data: Any, structure: Structure, filename: str) -> ProcessD
         for key, value in raw_settings.items():
             default = value.get("value") if isinstance(value, dict) else value
             settings[key] = structure.setting(key, default)
-    states_raw = _expect_list(top.raw("states"), "«states»", top.loc("states"))
+    states_raw = expect_list(top.raw("states"), "«states»", top.loc("states"))
     states = []
     for i, item in enumerate(states_raw):
         sm = _m(item, "en tilstand (states)", states_raw.loc(i), _STATE_KEYS)
@@ -151,7 +151,7 @@ def build_definition(data: Any, structure: Structure, filename: str) -> ProcessD
             f"tilstanden «{dup}» er definert to ganger", code="duplicate-state", location=states_raw.loc()
         )
     non_final = tuple(s.name for s in states if not s.final)
-    acts_raw = _expect_list(top.raw("acts"), "«acts»", top.loc("acts"))
+    acts_raw = expect_list(top.raw("acts"), "«acts»", top.loc("acts"))
     acts: list[ActDef] = []
     for i, item in enumerate(acts_raw):
         acts.append(_act(item, acts_raw.loc(i), structure, settings, non_final))

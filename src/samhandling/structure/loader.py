@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from samhandling.errors import NotFoundError, SchemaError
+from samhandling.formats.dates import parse_norwegian_date as parse_norwegian_date  # re-exported
+from samhandling.formats.maps import MarkedMap
+from samhandling.formats.maps import describe as _kind
+from samhandling.formats.maps import expect_list as _expect_list
+from samhandling.formats.maps import expect_map as _expect_map
 from samhandling.formats.yamlio import MarkedDict, MarkedList, PlainDigits, gc_paused, parse_yaml, read_yaml
 from samhandling.location import Location
 from samhandling.structure.model import (
@@ -132,144 +136,8 @@ def _loc(container: Any, key: Any = None, fallback: Location | None = None) -> L
     return fallback or Location("<tekst>")
 
 
-def _expect_map(value: Any, what: str, where: Location) -> MarkedDict:
-    if not isinstance(value, MarkedDict):
-        raise SchemaError(f"{what} skal være en tabell (nøkkel: verdi), fant {_kind(value)}", location=where)
-    return value
-
-
-def _expect_list(value: Any, what: str, where: Location) -> MarkedList:
-    if not isinstance(value, MarkedList):
-        raise SchemaError(f"{what} skal være en liste, fant {_kind(value)}", location=where)
-    return value
-
-
-def _kind(value: Any) -> str:
-    if value is None:
-        return "ingenting"
-    if isinstance(value, bool):
-        return f"sannhetsverdien {str(value).lower()}"
-    if isinstance(value, dict):
-        return "en tabell"
-    if isinstance(value, list):
-        return "en liste"
-    if isinstance(value, (int, float)):
-        return f"tallet {value}"
-    if isinstance(value, dt.date):
-        return f"datoen {value.isoformat()}"
-    return f"«{value}»"
-
-
-# _Map has methods named str/int/bool; its annotations use these aliases.
-_Str: TypeAlias = str
-_Int: TypeAlias = int
-_Bool: TypeAlias = bool
-
-
-class _Map:
-    """Typed access to one YAML mapping, with located messages and unknown-key checks."""
-
-    def __init__(self, data: Any, what: str, where: Location, allowed: set[str]) -> None:
-        self.data = _expect_map(data, what, where)
-        self.what = what
-        unknown = sorted(set(self.data) - allowed)
-        if unknown:
-            key = unknown[0]
-            raise SchemaError(
-                f"ukjent nøkkel «{key}» i {what}; gyldige nøkler: {', '.join(sorted(allowed))}",
-                code="unknown-key",
-                location=self.data.loc(key),
-            )
-
-    def loc(self, key: str | None = None) -> Location:
-        return self.data.loc(key)
-
-    def has(self, key: str) -> bool:
-        return key in self.data and self.data[key] is not None
-
-    def raw(self, key: str, default: Any = None) -> Any:
-        return self.data.get(key, default)
-
-    def str(self, key: _Str, *, required: _Bool = False, default: _Str | None = None) -> _Str | None:
-        if key not in self.data or self.data[key] is None:
-            if required:
-                raise SchemaError(f"{self.what} mangler «{key}»", code="missing-key", location=self.loc())
-            return default
-        value = self.data[key]
-        if isinstance(value, (bool, dict, list)):
-            raise SchemaError(f"«{key}» skal være tekst, fant {_kind(value)}", location=self.loc(key))
-        if isinstance(value, dt.date):
-            return value.isoformat()
-        return str(value)
-
-    def req(self, key: _Str) -> _Str:
-        value = self.str(key, required=True)
-        assert value is not None
-        if not value.strip():
-            raise SchemaError(f"«{key}» i {self.what} er tom", location=self.loc(key))
-        return value
-
-    def int(self, key: _Str, default: _Int | None = None) -> _Int | None:
-        if key not in self.data or self.data[key] is None:
-            return default
-        value = self.data[key]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise SchemaError(f"«{key}» skal være et heltall, fant {_kind(value)}", location=self.loc(key))
-        if value < 0:
-            raise SchemaError(f"«{key}» kan ikke være negativ ({value})", location=self.loc(key))
-        return value
-
-    def bool(self, key: _Str, default: _Bool = False) -> _Bool:
-        if key not in self.data or self.data[key] is None:
-            return default
-        value = self.data[key]
-        if not isinstance(value, bool):
-            raise SchemaError(f"«{key}» skal være true eller false, fant {_kind(value)}", location=self.loc(key))
-        return value
-
-    def date(self, key: _Str) -> dt.date | None:
-        if key not in self.data or self.data[key] is None:
-            return None
-        value = self.data[key]
-        if isinstance(value, dt.date):
-            return value
-        parsed = parse_norwegian_date(str(value))
-        if parsed is None:
-            raise SchemaError(
-                f"«{key}» skal være en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ), fant {_kind(value)}",
-                location=self.loc(key),
-            )
-        return parsed
-
-    def enum(self, key: _Str, enum_type: type[E], default: E | None = None) -> E:
-        if key not in self.data or self.data[key] is None:
-            if default is None:
-                raise SchemaError(f"{self.what} mangler «{key}»", code="missing-key", location=self.loc())
-            return default
-        value = self.data[key]
-        try:
-            return enum_type(value)
-        except ValueError:
-            choices = ", ".join(str(m.value) for m in enum_type)
-            raise SchemaError(
-                f"ugyldig verdi {_kind(value)} for «{key}»; forventet en av: {choices}",
-                code="invalid-value",
-                location=self.loc(key),
-            ) from None
-
-    def strs(self, key: _Str) -> tuple[_Str, ...]:
-        if key not in self.data or self.data[key] is None:
-            return ()
-        value = self.data[key]
-        if isinstance(value, str):
-            return (value,)
-        items = _expect_list(value, f"«{key}»", self.loc(key))
-        out = []
-        for i, item in enumerate(items):
-            if not isinstance(item, (str, int)) or isinstance(item, bool):
-                raise SchemaError(f"«{key}» skal være en liste med tekst, fant {_kind(item)}", location=items.loc(i))
-            out.append(str(item))
-        return tuple(out)
+class _Map(MarkedMap):
+    """A :class:`MarkedMap` that also reads a validity period (``valid_from``/``valid_to``)."""
 
     def period(self) -> Period:
         start, end = self.date("valid_from"), self.date("valid_to")
@@ -282,40 +150,6 @@ class _Map:
                 location=self.loc("valid_to"),
             )
         return Period(start, end)
-
-
-_MONTHS = {
-    "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
-    "august": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
-}
-_NUMERIC_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{2}|\d{4})\s*$")
-_WORD_DATE = re.compile(r"^\s*(\d{1,2})\.\s*([a-zæøå]+)\s+(\d{4})\s*$", re.IGNORECASE)
-
-
-def parse_norwegian_date(text: str, pivot: int = 70) -> dt.date | None:
-    """Parse the date forms the documents use: 2024-02-14, 30.08.24, 5.10.06, 30. mars 2012.
-
-    Two-digit years below ``pivot`` are 20xx, the rest 19xx.
-    """
-    text = " ".join(text.split())
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    m = _NUMERIC_DATE.match(text)
-    if m:
-        day, month, year = int(m[1]), int(m[2]), int(m[3])
-        if len(m[3]) == 2:
-            year += 2000 if year < pivot else 1900
-    else:
-        m = _WORD_DATE.match(text)
-        if not m or m[2].casefold() not in _MONTHS:
-            return None
-        day, month, year = int(m[1]), _MONTHS[m[2].casefold()], int(m[3])
-    try:
-        return dt.date(year, month, day)
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------------------- sections
@@ -433,7 +267,7 @@ def _source_table(data: Any, where: Location) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _rule(item: Any, where: Location, sources: dict[str, dict[str, Any]]) -> Rule:
+def parse_rule(item: Any, where: Location, sources: dict[str, dict[str, Any]]) -> Rule:
     m = _Map(item, "en regel (rules)", where, _RULE_KEYS)
     source_key = m.req("source")
     document = sources.get(source_key, {}).get("file", source_key)
@@ -489,7 +323,7 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
     rules: list[Rule] = []
     if top.has("rules"):
         rl = _expect_list(top.raw("rules"), "«rules»", top.loc("rules"))
-        rules = [_rule(r, rl.loc(i), sources) for i, r in enumerate(rl)]
+        rules = [parse_rule(r, rl.loc(i), sources) for i, r in enumerate(rl)]
 
     settings: dict[str, Setting] = {}
     if top.has("settings"):

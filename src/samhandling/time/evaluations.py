@@ -86,7 +86,7 @@ def end_of(precision: Precision, day: dt.date) -> dt.date:
 
 def parse_partial_date(value: Any) -> tuple[dt.date, Precision] | None:
     """``2025`` (a year), ``2025-05`` (a month), ``2025-05-31`` or ``31.05.2025`` (a day)."""
-    from samhandling.structure.loader import parse_norwegian_date
+    from samhandling.formats.dates import parse_norwegian_date
 
     if isinstance(value, dt.date):
         return value, Precision.DAY
@@ -102,9 +102,9 @@ def parse_partial_date(value: Any) -> tuple[dt.date, Precision] | None:
 
 
 def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
-    from samhandling.structure.loader import _Map
+    from samhandling.formats.maps import MarkedMap
 
-    m = _Map(item, "en evaluering (evaluations)", where, _KEYS)
+    m = MarkedMap(item, "en evaluering (evaluations)", where, _KEYS)
     body = resolve_body(structure, m.req("body"), m.loc("body")) if m.has("body") else None
     start: dt.date | None = None
     if m.has("from"):
@@ -152,12 +152,12 @@ def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
 
 @cached_section("evaluations")
 def evaluations(structure: Structure) -> tuple[Evaluation, ...]:
-    from samhandling.structure.loader import _expect_list
+    from samhandling.formats.maps import expect_list
 
     raw = structure.extensions.get("evaluations")
     if raw is None:
         return ()
-    lst = _expect_list(raw, "«evaluations»", section_location(structure, "evaluations"))
+    lst = expect_list(raw, "«evaluations»", section_location(structure, "evaluations"))
     return tuple(_evaluation(structure, item, lst.loc(i)) for i, item in enumerate(lst))
 
 

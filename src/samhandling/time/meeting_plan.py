@@ -114,33 +114,33 @@ _RULES_KEYS = {"settings", "rules"}
 
 
 def _segment(item: Any, where: Location) -> Segment:
-    from samhandling.structure.loader import _Map
+    from samhandling.formats.maps import MarkedMap
 
-    m = _Map(item, "en møtedel (segments)", where, _SEGMENT_KEYS)
+    m = MarkedMap(item, "en møtedel (segments)", where, _SEGMENT_KEYS)
     return Segment(kind=m.enum("kind", SegmentKind), minutes=m.int("minutes"), label=m.str("label"))
 
 
 def _agenda_item(item: Any, where: Location) -> AgendaItem:
-    from samhandling.structure.loader import _Map
+    from samhandling.formats.maps import MarkedMap
 
-    m = _Map(item, "en sak (items)", where, _ITEM_KEYS)
+    m = MarkedMap(item, "en sak (items)", where, _ITEM_KEYS)
     return AgendaItem(title=m.req("title"), submitted=m.date("submitted"), location=m.loc())
 
 
 def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
-    from samhandling.structure.loader import _expect_list, _Map
+    from samhandling.formats.maps import MarkedMap, expect_list
 
-    m = _Map(item, "et møte (meetings)", where, _MEETING_KEYS)
+    m = MarkedMap(item, "et møte (meetings)", where, _MEETING_KEYS)
     day = m.date("date")
     if day is None:
         raise SchemaError("møtet mangler «date» (ÅÅÅÅ-MM-DD)", code="missing-key", location=m.loc())
     segments: list[Segment] = []
     if m.has("segments"):
-        lst = _expect_list(m.raw("segments"), "«segments»", m.loc("segments"))
+        lst = expect_list(m.raw("segments"), "«segments»", m.loc("segments"))
         segments = [_segment(s, lst.loc(i)) for i, s in enumerate(lst)]
     items: list[AgendaItem] = []
     if m.has("items"):
-        lst = _expect_list(m.raw("items"), "«items»", m.loc("items"))
+        lst = expect_list(m.raw("items"), "«items»", m.loc("items"))
         items = [_agenda_item(s, lst.loc(i)) for i, s in enumerate(lst)]
     chair = m.str("chair")
     minute_taker = m.str("minute_taker")
@@ -169,9 +169,9 @@ def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
 
 
 def _settings(raw: Any, where: Location) -> dict[str, Any]:
-    from samhandling.structure.loader import _expect_map
+    from samhandling.formats.maps import expect_map
 
-    table = _expect_map(raw, "«settings» i «meeting_rules»", where)
+    table = expect_map(raw, "«settings» i «meeting_rules»", where)
     out: dict[str, Any] = {}
     for key, value in table.items():
         if key not in TIME_SETTINGS:
@@ -195,12 +195,13 @@ def _settings(raw: Any, where: Location) -> dict[str, Any]:
 @cached_section("meetings")
 def meeting_plan(structure: Structure) -> MeetingPlan:
     """The structure's meeting plan, meeting rules and time settings (parsed once)."""
-    from samhandling.structure.loader import _expect_list, _Map, _rule
+    from samhandling.formats.maps import MarkedMap, expect_list
+    from samhandling.structure.loader import parse_rule
 
     meetings: list[Meeting] = []
     raw = structure.extensions.get("meetings")
     if raw is not None:
-        lst = _expect_list(raw, "«meetings»", section_location(structure, "meetings"))
+        lst = expect_list(raw, "«meetings»", section_location(structure, "meetings"))
         meetings = [_meeting(structure, item, lst.loc(i)) for i, item in enumerate(lst)]
     rules: list[Rule] = []
     settings: dict[str, Any] = {}
@@ -209,14 +210,14 @@ def meeting_plan(structure: Structure) -> MeetingPlan:
         where = section_location(structure, "meeting_rules")
         rule_list = raw
         if not isinstance(raw, list):
-            m = _Map(raw, "«meeting_rules»", where, _RULES_KEYS)
+            m = MarkedMap(raw, "«meeting_rules»", where, _RULES_KEYS)
             if m.has("settings"):
                 settings = _settings(m.raw("settings"), m.loc("settings"))
             rule_list = m.raw("rules")
             where = m.loc("rules")
         if rule_list is not None:
-            lst = _expect_list(rule_list, "reglene i «meeting_rules»", where)
-            rules = [_rule(item, lst.loc(i), structure.sources) for i, item in enumerate(lst)]
+            lst = expect_list(rule_list, "reglene i «meeting_rules»", where)
+            rules = [parse_rule(item, lst.loc(i), structure.sources) for i, item in enumerate(lst)]
     meetings.sort(key=lambda mt: (mt.date, mt.body))
     return MeetingPlan(meetings=tuple(meetings), rules=tuple(rules), settings=settings)
 

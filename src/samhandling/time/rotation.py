@@ -91,9 +91,9 @@ _KEYS = {
 
 
 def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
-    from samhandling.structure.loader import _expect_map, _Map
+    from samhandling.formats.maps import MarkedMap, expect_map
 
-    m = _Map(item, "en rullering (rotations)", where, _KEYS)
+    m = MarkedMap(item, "en rullering (rotations)", where, _KEYS)
     kind = m.enum("kind", RotationKind, RotationKind.PARTY)
     names = list(m.strs("bodies")) or ([m.req("body")] if m.has("body") else [])
     if not names:
@@ -155,7 +155,7 @@ def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
     else:
         given: dict[str, Any] = {}
         if m.has("initial"):
-            table = _expect_map(m.raw("initial"), "«initial»", m.loc("initial"))
+            table = expect_map(m.raw("initial"), "«initial»", m.loc("initial"))
             given = {resolve_body(structure, k, table.loc(k)): v for k, v in table.items()}
         for body in bodies:
             if body in given:
@@ -181,12 +181,12 @@ def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
 @cached_section("rotations")
 def rotations(structure: Structure) -> tuple[Rotation, ...]:
     """The structure's rotations (parsed once)."""
-    from samhandling.structure.loader import _expect_list
+    from samhandling.formats.maps import expect_list
 
     raw = structure.extensions.get("rotations")
     if raw is None:
         return ()
-    lst = _expect_list(raw, "«rotations»", section_location(structure, "rotations"))
+    lst = expect_list(raw, "«rotations»", section_location(structure, "rotations"))
     out = [_rotation(structure, item, lst.loc(i)) for i, item in enumerate(lst)]
     seen: set[str] = set()
     for r in out:
