@@ -9,6 +9,8 @@ adds the meeting rules). Each finding quotes the rule's Norwegian source sentenc
 from __future__ import annotations
 
 import datetime as dt
+import importlib
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -55,12 +57,20 @@ def check_kinds() -> list[str]:
     return sorted(_CHECKS)
 
 
+#: Modules of higher layers that register check kinds and rule sources of their own (the meeting rules). They are
+#: named here, never imported by name: this module is below them (docs/architecture.md, "Plug-ins"). Each is
+#: imported once, before the first check runs or the kinds are listed; add a module name to plug in more checks.
+EXTENSION_MODULES: list[str] = ["samhandling.time.meetings"]
+
+
 def _load_extensions() -> None:
-    # Modules that register checks of their own; imported lazily to keep `import samhandling` light.
-    import samhandling.time.meetings  # noqa: F401
+    for name in EXTENSION_MODULES:
+        if name not in sys.modules:
+            importlib.import_module(name)
 
 
-def _finding(rule: Rule, code: str, message: str, body: Body | None = None, severity: Severity | None = None) -> Finding:
+def rule_finding(rule: Rule, code: str, message: str, body: Body | None = None, severity: Severity | None = None) -> Finding:
+    """A finding of ``rule``'s check: the rule's severity and id, its source sentence quoted after the message."""
     return Finding(
         code=code,
         severity=severity or rule.severity,
@@ -102,7 +112,7 @@ def _check_parity(structure: Structure, rule: Rule, params: dict[str, Any], on: 
         }
         if len(set(counts.values())) > 1:
             detail = ", ".join(f"{SIDE_LABEL[s]} {n}" for s, n in counts.items())
-            yield _finding(rule, "parity", f"{body.label} har ikke likt antall representanter: {detail}", body)
+            yield rule_finding(rule, "parity", f"{body.label} har ikke likt antall representanter: {detail}", body)
 
 
 @register_check("seats")
@@ -113,11 +123,11 @@ def _check_seats(structure: Structure, rule: Rule, params: dict[str, Any], on: d
     for body in target_bodies(structure, params, rule):
         n = structure.seat_count(body, side, on)
         if n < lo:
-            yield _finding(
+            yield rule_finding(
                 rule, f"missing-{side.value}", f"{body.label} mangler {SIDE_LABEL[side]}: har {n}, krever minst {lo}", body
             )
         elif hi is not None and n > int(hi):
-            yield _finding(
+            yield rule_finding(
                 rule, f"too-many-{side.value}", f"{body.label} har {n} {SIDE_LABEL[side]}, høyst {hi} er tillatt", body
             )
 
@@ -137,7 +147,7 @@ def _check_per_party(structure: Structure, rule: Rule, params: dict[str, Any], o
             n = sum(m.count for m in members if m.party == party.id)
             if n < lo or (hi is not None and n > int(hi)):
                 want = f"{lo}-{hi}" if hi is not None else f"minst {lo}"
-                yield _finding(rule, "per-party-count", f"{party.name} har {n} representanter i {body.label}, forventet {want}", body)
+                yield rule_finding(rule, "per-party-count", f"{party.name} har {n} representanter i {body.label}, forventet {want}", body)
 
 
 @register_check("power")
@@ -145,7 +155,7 @@ def _check_power(structure: Structure, rule: Rule, params: dict[str, Any], on: d
     want = DecisionPower(params["power"])
     for body in target_bodies(structure, params, rule):
         if body.power is not want:
-            yield _finding(rule, "decision-power", f"{body.label} har beslutningsmyndighet «{body.power}», regelen krever «{want}»", body)
+            yield rule_finding(rule, "decision-power", f"{body.label} har beslutningsmyndighet «{body.power}», regelen krever «{want}»", body)
 
 
 @register_check("decision_rule")
@@ -153,7 +163,7 @@ def _check_decision_rule(structure: Structure, rule: Rule, params: dict[str, Any
     want = DecisionRule(params["rule"])
     for body in target_bodies(structure, params, rule):
         if body.decision_rule is not want:
-            yield _finding(rule, "decision-rule", f"{body.label} beslutter ved «{body.decision_rule}», regelen krever «{want}»", body)
+            yield rule_finding(rule, "decision-rule", f"{body.label} beslutter ved «{body.decision_rule}», regelen krever «{want}»", body)
 
 
 @register_check("relation")
@@ -165,7 +175,7 @@ def _check_relation(structure: Structure, rule: Rule, params: dict[str, Any], on
         if source is not None:
             senders = {s.id for s in structure.sources_of(body, kind)}
             if not structure.has_body(str(source)) or structure.body(str(source)).id not in senders:
-                yield _finding(
+                yield rule_finding(
                     rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}» fra {source}", body
                 )
             continue
@@ -173,9 +183,9 @@ def _check_relation(structure: Structure, rule: Rule, params: dict[str, Any], on
         to = params.get("to")
         if to is None:
             if not targets:
-                yield _finding(rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}»", body)
+                yield rule_finding(rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}»", body)
         elif not structure.has_body(str(to)) or structure.body(str(to)).id not in targets:
-            yield _finding(rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}» til {to}", body)
+            yield rule_finding(rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}» til {to}", body)
 
 
 @register_check("count")
@@ -184,7 +194,7 @@ def _check_count(structure: Structure, rule: Rule, params: dict[str, Any], on: d
     bodies = structure.bodies_of_kind(params["body_kind"])
     lo, hi = int(params.get("min", 0)), params.get("max")
     if len(bodies) < lo or (hi is not None and len(bodies) > int(hi)):
-        yield _finding(rule, "body-count", f"strukturen har {len(bodies)} organer av typen {params['body_kind']}, forventet {lo}-{hi}")
+        yield rule_finding(rule, "body-count", f"strukturen har {len(bodies)} organer av typen {params['body_kind']}, forventet {lo}-{hi}")
 
 
 @register_check("members_total")
@@ -194,7 +204,7 @@ def _check_members_total(structure: Structure, rule: Rule, params: dict[str, Any
     for body in target_bodies(structure, params, rule):
         n = sum(m.count for m in structure.members(body, on))
         if n < lo or (hi is not None and n > int(hi)):
-            yield _finding(rule, "member-count", f"{body.label} har {n} medlemmer, forventet {lo}-{hi}", body)
+            yield rule_finding(rule, "member-count", f"{body.label} har {n} medlemmer, forventet {lo}-{hi}", body)
 
 
 @register_check("leadership_quota")
@@ -211,7 +221,7 @@ def _check_leadership_quota(structure: Structure, rule: Rule, params: dict[str, 
                 counts[side] = counts.get(side, 0) + 1
     for side in (Side(s) for s in params.get("sides", ["municipal", "hospital"])):
         if counts.get(side, 0) != per_side:
-            yield _finding(rule, "leadership-quota", f"{SIDE_LABEL[side]} leder {counts.get(side, 0)} grupper, forventet {per_side}")
+            yield rule_finding(rule, "leadership-quota", f"{SIDE_LABEL[side]} leder {counts.get(side, 0)} grupper, forventet {per_side}")
 
 
 # ---------------------------------------------------------------------------- built-in checks

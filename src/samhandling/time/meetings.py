@@ -25,7 +25,7 @@ import attrs
 
 from samhandling.structure.findings import Finding
 from samhandling.structure.model import Body, Rule
-from samhandling.structure.validation import _finding, register_check, register_rule_source, target_bodies
+from samhandling.structure.validation import register_check, register_rule_source, rule_finding, target_bodies
 from samhandling.time.deadlines import deadline_before
 from samhandling.time.meeting_plan import (
     AgendaItem,
@@ -81,9 +81,9 @@ def _check_per_year(structure: Structure, rule: Rule, params: dict[str, Any], on
         for body in target_bodies(structure, params, rule):
             n = len(plan.of(body.id, year))
             if n < lo:
-                yield _finding(rule, "too-few-meetings", f"{body.label} har {n} møter i {year}, krever minst {lo}", body)
+                yield rule_finding(rule, "too-few-meetings", f"{body.label} har {n} møter i {year}, krever minst {lo}", body)
             elif hi is not None and n > int(hi):
-                yield _finding(rule, "too-many-meetings", f"{body.label} har {n} møter i {year}, høyst {hi} er tillatt", body)
+                yield rule_finding(rule, "too-many-meetings", f"{body.label} har {n} møter i {year}, høyst {hi} er tillatt", body)
 
 
 @register_check("submission_deadline")
@@ -95,7 +95,7 @@ def _check_submission(structure: Structure, rule: Rule, params: dict[str, Any], 
             due = deadline_before(meeting.date, days, count)
             for item in meeting.items:
                 if item.submitted is not None and item.submitted > due:
-                    f = _finding(
+                    f = rule_finding(
                         rule, "item-late",
                         f"saken «{item.title}» til {body.label}-møtet {meeting.date.isoformat()} ble meldt inn "
                         f"{item.submitted.isoformat()}, fristen var {due.isoformat()} ({days} {count.label} før)",
@@ -113,7 +113,7 @@ def _check_agenda(structure: Structure, rule: Rule, params: dict[str, Any], on: 
                 continue
             due = deadline_before(meeting.date, days, count)
             if meeting.agenda_sent > due:
-                yield _where(_finding(
+                yield _where(rule_finding(
                     rule, "agenda-late",
                     f"sakslisten til {body.label}-møtet {meeting.date.isoformat()} ble sendt "
                     f"{meeting.agenda_sent.isoformat()}, fristen var {due.isoformat()} ({days} {count.label} før)",
@@ -126,7 +126,7 @@ def _check_hosts(structure: Structure, rule: Rule, params: dict[str, Any], on: d
         meetings = [m for m in _meetings(structure, body, params, on) if m.host is not None]
         for prev, meeting in itertools.pairwise(meetings):
             if prev.host_key == meeting.host_key:
-                yield _where(_finding(
+                yield _where(rule_finding(
                     rule, "host-repeated",
                     f"{body.label}-møtene {prev.date.isoformat()} og {meeting.date.isoformat()} har samme vert "
                     f"({meeting.host}); vertskapet skal veksle",
@@ -141,13 +141,13 @@ def _check_order(structure: Structure, rule: Rule, params: dict[str, Any], on: d
     for year in _years(plan, params, on):
         a, b = plan.of(first.id, year), plan.of(then.id, year)
         if len(a) != len(b):
-            yield _finding(
+            yield rule_finding(
                 rule, "cycle-mismatch",
                 f"{first.label} har {len(a)} og {then.label} {len(b)} møter i {year}; syklusene går ikke opp", first,
             )
         for n, (x, y) in enumerate(zip(a, b), start=1):
             if not x.date < y.date:
-                yield _where(_finding(
+                yield _where(rule_finding(
                     rule, "meeting-order",
                     f"syklus {n} i {year}: {first.label} møtes {x.date.isoformat()}, ikke før "
                     f"{then.label} {y.date.isoformat()}",
@@ -164,14 +164,14 @@ def _check_segment(structure: Structure, rule: Rule, params: dict[str, Any], on:
                 continue
             parts = [s for s in meeting.segments if s.kind is kind]
             if not parts:
-                yield _where(_finding(
+                yield _where(rule_finding(
                     rule, "segment-missing",
                     f"{body.label}-møtet {meeting.date.isoformat()} mangler delen «{kind.label}»",
                 ), meeting)
                 continue
             minutes = sum(s.minutes or 0 for s in parts)
             if minutes < lo:
-                yield _where(_finding(
+                yield _where(rule_finding(
                     rule, "segment-short",
                     f"delen «{kind.label}» av {body.label}-møtet {meeting.date.isoformat()} varer {minutes} minutter, "
                     f"minst {lo} kreves",
@@ -193,7 +193,7 @@ def _check_chair(structure: Structure, rule: Rule, params: dict[str, Any], on: d
             if expected is None:
                 continue
             if expected != actual:
-                yield _where(_finding(
+                yield _where(rule_finding(
                     rule, "chair-outside-rotation",
                     f"{body.label}-møtet {meeting.date.isoformat()}: {_role_label(role)} var "
                     f"{structure.party(actual).name}, rulleringen peker på {structure.party(expected).name}",
