@@ -9,6 +9,7 @@ import pytest
 
 import samhandling
 from samhandling import Case, Event, ProcessDefinitionError
+from samhandling.process.validation import validate_definition
 from test_engine_support import (
     PROCESSES,
     TMG,
@@ -183,7 +184,7 @@ def _definition_error(tmp_path: Path, text: str, code: str) -> ProcessDefinition
 def test_minimal_definition_is_valid(tmp_path: Path) -> None:
     definition = _load_process(tmp_path, MINIMAL)
     assert [s.act for s in definition.steps()] == ["decide"]
-    assert definition.validate() == []
+    assert validate_definition(definition) == []
 
 
 def test_unknown_body(tmp_path: Path) -> None:

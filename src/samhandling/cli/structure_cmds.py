@@ -232,7 +232,6 @@ def _short(text: str, width: int = 70) -> str:
 def cmd_validate(args: argparse.Namespace) -> int:
     from samhandling.cli.support import parse_date
     from samhandling.errors import LoadError, NotFoundError
-    from samhandling.formats.dates import parse_norwegian_date
     from samhandling.structure.findings import has_errors
     from samhandling.structure.loader import load
 

@@ -47,7 +47,6 @@ from samhandling.errors import (
 from samhandling.formats.names import name_key
 from samhandling.location import Location
 from samhandling.process.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
-from samhandling.structure.findings import Finding
 from samhandling.structure.model import Body, BodyKind, DecisionPower, Party, PartyKind, RelationKind, Rule
 
 if TYPE_CHECKING:
@@ -1415,11 +1414,6 @@ class ProcessDefinition:
                 continue
             out.append(AvailableAct(act.name, act.label, tuple(bodies)))
         return out
-
-    def validate(self) -> list[Finding]:
-        from samhandling.process.validation import validate_definition
-
-        return validate_definition(self)
 
 
 #: Payload keys ``_apply`` does not copy into ``case.data`` as facts (they are recorded elsewhere or are routing).
