@@ -51,6 +51,7 @@ from transitions import Machine, State
 
 import samhandling
 from samhandling.process.engine import ProcessDefinition
+from samhandling.process.loader import get_process
 
 STRUCTURE = "sor-rogaland"
 PROCESS = "tjenestemodell"
@@ -351,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
     n = 100 if args.quick else max(args.cases, ROUNDS * 20)
 
     structure = samhandling.load(STRUCTURE)
-    definition = structure.process(PROCESS)
+    definition = get_process(structure, PROCESS)
     steps = chain(definition)
     seq = bare_sequence(steps)
     table = dict_table(definition, steps)

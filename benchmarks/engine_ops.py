@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import engine as bench  # the benchmark's chain and bare Machine
 
 import samhandling
+from samhandling.process.loader import get_process
 
 
 def _area(filename: str) -> str:
@@ -59,7 +60,7 @@ def count(fn: Any) -> collections.Counter[str]:
 def measure() -> tuple[list[tuple[str, int, int, int]], collections.Counter[str]]:
     """Per act: (act, engine instructions of (a), transitions instructions of (a), of (d)); and their sums."""
     structure = samhandling.load(bench.STRUCTURE)
-    definition = structure.process(bench.PROCESS)
+    definition = get_process(structure, bench.PROCESS)
     steps = bench.chain(definition)
     seq = bench.bare_sequence(steps)
     machine = bench.shared_machine(definition)

@@ -34,6 +34,7 @@ import time
 from typing import Any
 
 import samhandling
+from samhandling.process.loader import get_process
 from samhandling.structure.loader import BUNDLED_DIR
 from samhandling.time.forecast import Forecaster, forecast
 from samhandling.time.schedule import project
@@ -60,9 +61,9 @@ meetings:
 
 
 def scenarios() -> list[tuple[str, Any]]:
-    sogn = samhandling.load("sogn-og-fjordane").process("fsu-ssu-sak")
+    sogn = get_process(samhandling.load("sogn-og-fjordane"), "fsu-ssu-sak")
     text = (BUNDLED_DIR / "sor-rogaland.yaml").read_text(encoding="utf-8")
-    sor = samhandling.loads(text + SOR_ROGALAND_PLAN).process("tjenestemodell")
+    sor = get_process(samhandling.loads(text + SOR_ROGALAND_PLAN), "tjenestemodell")
     return [("sogn-og-fjordane/fsu-ssu-sak", sogn), ("sor-rogaland/tjenestemodell", sor)]
 
 

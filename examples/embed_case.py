@@ -13,6 +13,7 @@ import sys
 from typing import Any
 
 import samhandling
+from samhandling.process.loader import get_process
 
 
 def who_acts_next(case: samhandling.Case) -> None:
@@ -39,7 +40,7 @@ def try_act(case: samhandling.Case, act: str, *, by: str, on: dt.date, **payload
 
 def main() -> int:
     structure = samhandling.load("sor-rogaland")
-    definition = structure.process()
+    definition = get_process(structure)
     print(f"{structure.name}: {definition.title}")
 
     case = definition.new_case("Forløp for skrøpelige eldre", case_id="SR-2024-001", on=dt.date(2024, 1, 10))

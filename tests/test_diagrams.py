@@ -12,6 +12,7 @@ import pydot
 import pytest
 
 from samhandling import UsageError, load, loads
+from samhandling.process.loader import get_process
 from samhandling.render.diagrams import (
     GraphModel,
     mermaid_id,
@@ -165,7 +166,7 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 def _half_way_case() -> tuple[object, object, object]:
     s = load("sor-rogaland")
-    d = s.process("tjenestemodell")
+    d = get_process(s, "tjenestemodell")
     c = d.new_case(title="Nytt forløp for barn og unge", on=dt.date(2024, 1, 10))
     c.act("draft_mandate", by="tmg-barn-unge", on=dt.date(2024, 1, 11))
     c.act("approve_mandate", by="fsu", on=dt.date(2024, 2, 1))

@@ -9,6 +9,7 @@ import pytest
 
 import samhandling
 from samhandling import AuthorityError, Case, RuleError, StateError
+from samhandling.process.loader import get_process, process_names
 from test_engine_support import (
     OTHER_TMG,
     SOR_PATH,
@@ -132,7 +133,7 @@ def _rejection_case(tmp_path: Path, option: str | None) -> Case:
         structure = samhandling.load("sor-rogaland")
     else:
         structure = load_variant(tmp_path, with_setting(sor_text(), "on_political_rejection", option), option)
-        assert structure.process().settings["on_political_rejection"] == option
+        assert get_process(structure).settings["on_political_rejection"] == option
     case = new_sor_case(structure)
     _rejected_in_sola(case)
     return case
@@ -176,7 +177,7 @@ def test_rejection_continue_records_it_and_goes_on(tmp_path: Path) -> None:
 def test_invalid_rejection_option_is_a_schema_error(tmp_path: Path) -> None:
     structure = load_variant(tmp_path, with_setting(sor_text(), "on_political_rejection", "ignore"))
     with pytest.raises(samhandling.SchemaError) as info:
-        structure.process()
+        get_process(structure)
     assert "ignore" in info.value.message
 
 
@@ -400,15 +401,15 @@ def test_an_escalated_case_stands_where_the_recommended_one_does() -> None:
 )
 def test_every_state_of_every_bundled_process_has_a_place_on_the_path(name: str) -> None:
     structure = samhandling.load(name)
-    for process in structure.process_names():
-        definition = structure.process(process)
+    for process in process_names(structure):
+        definition = get_process(structure, process)
         for state in definition.states:
             assert definition.path_index(state.name) >= 0, (process, state.name)
 
 
 def test_send_back_restores_a_fact_given_at_opening() -> None:
     structure = samhandling.load("sor-rogaland")
-    case = structure.process().new_case("Forløp", on=D(2024, 1, 10), economic="ikke vurdert")
+    case = get_process(structure).new_case("Forløp", on=D(2024, 1, 10), economic="ikke vurdert")
     drive_to(case, "politisk_behandling", political_review=True)
     assert case.data["economic"] == "kostnadsnøytralt"
     _send_back(case, "godkjent")
@@ -434,7 +435,7 @@ def test_withdraw_from_any_open_state(state: str) -> None:
 
 def test_single_fsu_mandate_reading(tmp_path: Path) -> None:
     structure = load_variant(tmp_path, sor_text().replace("    value: [FSU, SSU]\n", "    value: [FSU]\n"), "fsu-only")
-    definition = structure.process()
+    definition = get_process(structure)
     steps = [(s.act, s.bodies) for s in definition.steps()]
     assert steps[1] == ("approve_mandate", ("fsu",))
     assert steps[2][0] == "anchor"
@@ -502,7 +503,7 @@ def test_consensus_among_parties_is_the_default() -> None:
 
 
 def _prestudy(on_report: dt.date) -> Case:
-    definition = samhandling.load("knutepunkt-sorlandet").process()
+    definition = get_process(samhandling.load("knutepunkt-sorlandet"))
     assert definition.name == "forstudie"
     case = definition.new_case("Forstudie omsorg, helse og sosial", on=D(2006, 10, 5))
     case.act("decide_prestudy", by="Styret KnS", on=D(2006, 10, 5))
@@ -556,7 +557,7 @@ def test_prestudy_negative_decision_ends_the_case() -> None:
 
 
 def _agenda_item() -> Case:
-    definition = samhandling.load("ahus-forvaltningsnettverk").process()
+    definition = get_process(samhandling.load("ahus-forvaltningsnettverk"))
     assert definition.name == "nettverkssak"
     return definition.new_case("Felles rutine for PLO-meldinger", on=D(2024, 9, 20))
 
@@ -620,7 +621,7 @@ def test_agenda_item_minutes_may_follow_the_municipal_part_only() -> None:
 
 
 def test_faggruppe_advises_and_radmannsgruppa_decides() -> None:
-    definition = samhandling.load("faggruppe-sogn").process()
+    definition = get_process(samhandling.load("faggruppe-sogn"))
     case = definition.new_case("Felles IKT-løysing for pleie og omsorg", on=D(2012, 4, 1))
     case.act("discuss", by="faggruppe", on=D(2012, 4, 10))
     assert_refused(case, "advise", RuleError, "missing-input", by="faggruppe", on=D(2012, 4, 10))
@@ -645,7 +646,7 @@ def test_faggruppe_advises_and_radmannsgruppa_decides() -> None:
 
 
 def _fsu_ssu_case() -> Case:
-    definition = samhandling.load("sogn-og-fjordane").process()
+    definition = get_process(samhandling.load("sogn-og-fjordane"))
     assert definition.name == "fsu-ssu-sak"
     return definition.new_case("Samhandlingsavvik", on=D(2024, 2, 14))
 

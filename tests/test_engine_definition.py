@@ -9,6 +9,7 @@ import pytest
 
 import samhandling
 from samhandling import Case, Event, ProcessDefinitionError
+from samhandling.process.loader import get_process
 from samhandling.process.validation import validate_definition
 from test_engine_support import (
     PROCESSES,
@@ -25,7 +26,7 @@ from test_engine_support import (
 
 
 def test_steps_list_the_main_path_in_order() -> None:
-    definition = samhandling.load("sor-rogaland").process()
+    definition = get_process(samhandling.load("sor-rogaland"))
     steps = definition.steps()
     assert [s.act for s in steps] == [
         "draft_mandate",
@@ -60,13 +61,13 @@ def test_steps_list_the_main_path_in_order() -> None:
     ],
 )
 def test_steps_of_the_other_processes(structure: str, acts: list[str]) -> None:
-    assert [s.act for s in samhandling.load(structure).process().steps()] == acts
+    assert [s.act for s in get_process(samhandling.load(structure)).steps()] == acts
 
 
 def test_the_machine_is_shared_and_has_no_models() -> None:
     structure = samhandling.load("sor-rogaland")
-    definition = structure.process()
-    assert structure.process() is definition  # compiled once
+    definition = get_process(structure)
+    assert get_process(structure) is definition  # compiled once
     first = definition.new_case("A", on=D(2024, 1, 1))
     second = definition.new_case("B", on=D(2024, 1, 1))
     drive_to(first, "forankret")
@@ -81,7 +82,7 @@ def test_the_machine_is_shared_and_has_no_models() -> None:
 
 def test_a_case_keeps_its_structure_alive() -> None:
     # Only the case is kept: the definition must still reach its structure.
-    case = samhandling.load("sor-rogaland").process().new_case("Alene", on=D(2024, 1, 1))
+    case = get_process(samhandling.load("sor-rogaland")).new_case("Alene", on=D(2024, 1, 1))
     import gc
 
     gc.collect()
@@ -123,7 +124,7 @@ def test_a_case_remembers_its_version(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     text = with_processes(sor_text(), f"  - {{name: tjenestemodell, file: {v2}}}")
-    new_definition = load_variant(tmp_path, text, "v2").process()
+    new_definition = get_process(load_variant(tmp_path, text, "v2"))
     assert new_definition.version == "2"
 
     case = drive_to(new_sor_case(), "forankret")
@@ -161,7 +162,7 @@ def _load_process(tmp_path: Path, process_text: str) -> samhandling.ProcessDefin
     path = tmp_path / "x.yaml"
     path.write_text(process_text, encoding="utf-8")
     structure = load_variant(tmp_path, with_processes(sor_text(), f"  - {{name: x, file: {path}}}"), "with-x")
-    return structure.process("x")
+    return get_process(structure, "x")
 
 
 def _line_of(text: str, fragment: str) -> int:
@@ -230,7 +231,7 @@ def test_escalating_body_without_an_escalation_target(tmp_path: Path) -> None:
     )
     structure = load_variant(tmp_path, text, "no-escalation")
     with pytest.raises(ProcessDefinitionError) as info:
-        structure.process()
+        get_process(structure)
     assert info.value.code == "no-escalation-target"
     assert info.value.location is not None and info.value.location.file == "tjenestemodell.yaml"
     assert info.value.location.line is not None

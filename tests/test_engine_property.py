@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 import samhandling
 from samhandling import ActDef, ActRefusedError, Case, PartyKind, ProcessDefinition
 from samhandling.clock import FixedClock, use_clock
+from samhandling.process.loader import get_process
 
 BUNDLED = {
     "sor-rogaland": 100,
@@ -30,7 +31,7 @@ BUNDLED = {
     "faggruppe-sogn": 30,
     "sogn-og-fjordane": 30,
 }
-DEFINITIONS: dict[str, ProcessDefinition] = {name: samhandling.load(name).process() for name in BUNDLED}
+DEFINITIONS: dict[str, ProcessDefinition] = {name: get_process(samhandling.load(name)) for name in BUNDLED}
 
 POSITION_WORDS = ["for", "ja", "enig", "mot", "nei", "avstår", "tja"]
 OUTCOME_WORDS = ["vedtatt", "avvist", "adopted", "rejected", "kanskje"]

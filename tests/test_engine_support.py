@@ -16,6 +16,7 @@ import pytest
 
 import samhandling
 from samhandling import ActRefusedError, Case, Event, PartyKind, Structure
+from samhandling.process.loader import get_process
 
 DATA = Path(samhandling.__file__).parent / "data"
 STRUCTURES = DATA / "structures"
@@ -162,7 +163,7 @@ def drive_to(case: Case, state: str, *, political_review: bool = False, limit: i
 
 def new_sor_case(structure: Structure | None = None, title: str = "Forløp for skrøpelige eldre") -> Case:
     structure = structure or samhandling.load("sor-rogaland")
-    return structure.process().new_case(title, on=D(2024, 1, 10))
+    return get_process(structure).new_case(title, on=D(2024, 1, 10))
 
 
 # ---------------------------------------------------------------------------- refusals

@@ -31,6 +31,7 @@ from samhandling.errors import (
 )
 from samhandling.process.case import RESERVED_KEYS, Event, FrozenDict, freeze
 from samhandling.process.engine import OUTCOME_WORDS, POSITION_WORDS, PROCESS_DIR
+from samhandling.process.loader import get_process
 from test_engine_support import (
     TMG,
     D,
@@ -248,7 +249,7 @@ def test_an_effective_date_that_is_not_a_date_is_refused(on: Any) -> None:
 
 
 def test_opening_in_the_future_is_refused() -> None:
-    definition = samhandling.load("sor-rogaland").process()
+    definition = get_process(samhandling.load("sor-rogaland"))
     with use_clock(FixedClock(D(2024, 1, 1))), pytest.raises(FutureDateError):
         definition.new_case("Sak", on=D(2024, 1, 2))
 
@@ -263,9 +264,9 @@ def _horizon_structure(tmp_path: Path, days: Any) -> samhandling.Structure:
 
 def test_the_horizon_setting_allows_dates_a_few_days_ahead(tmp_path: Path) -> None:
     structure = _horizon_structure(tmp_path, 7)
-    assert structure.process().horizon == dt.timedelta(days=7)
+    assert get_process(structure).horizon == dt.timedelta(days=7)
     with use_clock(FixedClock(D(2024, 1, 10))):
-        case = structure.process().new_case("Sak", on=D(2024, 1, 17))
+        case = get_process(structure).new_case("Sak", on=D(2024, 1, 17))
         assert_refused(case, "draft_mandate", FutureDateError, "future-date", by=TMG, on=D(2024, 1, 18))
         case.act("draft_mandate", by=TMG, on=D(2024, 1, 17))
 
@@ -273,7 +274,7 @@ def test_the_horizon_setting_allows_dates_a_few_days_ahead(tmp_path: Path) -> No
 @pytest.mark.parametrize("days", ["-1", "tre", "1.5"])
 def test_a_bad_horizon_is_a_definition_error(tmp_path: Path, days: str) -> None:
     with pytest.raises(samhandling.ProcessDefinitionError) as info:
-        _horizon_structure(tmp_path, days).process()
+        get_process(_horizon_structure(tmp_path, days))
     assert "horizon_days" in info.value.message
 
 
@@ -402,7 +403,7 @@ def test_a_process_cannot_define_an_act_named_correct(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     structure = load_variant(tmp_path, with_processes(sor_text(), f"  - {{name: tjenestemodell, file: {path}}}"), "c")
     with pytest.raises(SchemaError) as info:
-        structure.process()
+        get_process(structure)
     assert info.value.code == "reserved-act"
 
 
@@ -440,7 +441,7 @@ def test_event_dicts_round_trip_with_both_dates() -> None:
 
 
 def test_a_corrected_report_date_recomputes_overdue_days() -> None:
-    definition = samhandling.load("knutepunkt-sorlandet").process()
+    definition = get_process(samhandling.load("knutepunkt-sorlandet"))
     case = definition.new_case("Forstudie", on=D(2006, 10, 5))
     case.act("decide_prestudy", by="Styret KnS", on=D(2006, 10, 5))
     case.act("start_prestudy", by="forstudien", on=D(2006, 11, 1))

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 import samhandling.time.forecast as fc
 from samhandling import ScheduleError, load, loads
+from samhandling.process.loader import get_process, process_names
 from samhandling.structure.loader import BUNDLED_DIR, bundled_names
 from samhandling.time.forecast import (
     Chances,
@@ -39,7 +40,7 @@ def sogn() -> Any:
 
 @pytest.fixture(scope="module")
 def matter(sogn: Any) -> Any:
-    return sogn.process("fsu-ssu-sak")
+    return get_process(sogn, "fsu-ssu-sak")
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +68,7 @@ def test_acceptance_sogn_og_fjordane_with_zero_chances(matter: Any) -> None:
 def _plan_for(structure: Any, seed: int, count: tuple[int, int] = (3, 9), gap: tuple[int, int] = (1, 60)) -> str:
     """A made-up meeting plan for some of the bodies a structure's processes use (others keep none)."""
     rnd = random.Random(seed)
-    bodies = sorted({b for name in structure.process_names() for s in structure.process(name).steps() for b in s.bodies})
+    bodies = sorted({b for name in process_names(structure) for s in get_process(structure, name).steps() for b in s.bodies})
     lines = ["meetings:"]
     for i, body in enumerate(bodies):
         if i % 3 == 2:
@@ -91,12 +92,12 @@ def _structures_with_plans() -> list[tuple[str, Any]]:
 
 
 def _bundled_processes() -> list[tuple[str, str, Any]]:
-    return [(label, p, s) for label, s in _structures_with_plans() for p in s.process_names()]
+    return [(label, p, s) for label, s in _structures_with_plans() for p in process_names(s)]
 
 
 @pytest.mark.parametrize(("label", "process", "structure"), _bundled_processes(), ids=lambda v: v if isinstance(v, str) else "")
 def test_zero_chances_equal_todays_projection_for_every_bundled_process(label: str, process: str, structure: Any) -> None:
-    definition = structure.process(process)
+    definition = get_process(structure, process)
     from samhandling.time.meeting_plan import meeting_plan
 
     assert meeting_plan(structure).meetings, label
@@ -133,7 +134,7 @@ meetings:
   - {body: SSU, date: 2024-09-05}
   - {body: SSU, date: 2024-11-07}
 """)
-    d = s.process("tjenestemodell")
+    d = get_process(s, "tjenestemodell")
     case = d.new_case(title="Barn og unge", on=D(2024, 1, 5))
     case.act("draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 8))
     case.act("approve_mandate", by="FSU", on=D(2024, 1, 10))
@@ -190,9 +191,9 @@ def _forecasters() -> dict[str, Forecaster]:
         return loads(text + "\n" + _plan_for(load(name), 7, count=(40, 80), gap=(5, 30)))
 
     return {
-        "sogn": Forecaster(load("sogn-og-fjordane").process("fsu-ssu-sak")),
-        "ahus": Forecaster(busy("ahus-forvaltningsnettverk").process("nettverkssak"), preparation={"*": [0, 30]}),
-        "sor-rogaland": Forecaster(busy("sor-rogaland").process("tjenestemodell")),
+        "sogn": Forecaster(get_process(load("sogn-og-fjordane"), "fsu-ssu-sak")),
+        "ahus": Forecaster(get_process(busy("ahus-forvaltningsnettverk"), "nettverkssak"), preparation={"*": [0, 30]}),
+        "sor-rogaland": Forecaster(get_process(busy("sor-rogaland"), "tjenestemodell")),
     }
 
 
@@ -307,7 +308,7 @@ def test_only_bodies_with_a_send_back_act_send_back(sogn: Any) -> None:
     pairs = [("vedta", "SSU"), ("tilrå", "FSU")]
     as_pairs = forecast(pairs, START, structure=sogn, runs=10, send_back=1.0)
     assert as_pairs.send_backs == fc.MAX_SEND_BACKS
-    matter = forecast(sogn.process("fsu-ssu-sak"), START, runs=10, send_back=1.0)
+    matter = forecast(get_process(sogn, "fsu-ssu-sak"), START, runs=10, send_back=1.0)
     assert matter.send_backs == fc.MAX_SEND_BACKS  # SSU's step is the second one
 
 
@@ -344,7 +345,7 @@ def test_preparation_from_the_process_setting(tmp_path: Path) -> None:
     text = text.replace("  - fsu-ssu-sak\n", "  - {name: fsu-ssu-sak, file: sak.yaml}\n")
     (tmp_path / "s.yaml").write_text(text, encoding="utf-8")
     structure = load(tmp_path / "s.yaml")
-    result = forecast(structure.process("fsu-ssu-sak"), START, runs=20, seed=1)
+    result = forecast(get_process(structure, "fsu-ssu-sak"), START, runs=20, seed=1)
     assert set(result.decisions) == {D(2024, 5, 30)}
     assert result.preparation == (("tilrå saka", "20–30 dager (jevnt fordelt)"),)
 

@@ -31,6 +31,7 @@ from samhandling.errors import (
     TooManyRoutesError,
 )
 from samhandling.formats import yamlio
+from samhandling.process.loader import get_process
 from samhandling.structure.loader import BUNDLED_DIR, INDEX_FILE, bundled_index
 from samhandling.structure.model import RelationKind
 from samhandling.structure.paths import MAX_ROUTES, Hop, Route, escalation_path, upward_cycles
@@ -561,7 +562,7 @@ def test_process_files_are_read_within_the_same_limits(tmp_path: Path, kind: str
     )
     s = samhandling.load(str(structure))
     with pytest.raises(expected):
-        s.process("p")
+        get_process(s, "p")
 
 
 @settings(max_examples=60, deadline=None)

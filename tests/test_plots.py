@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from samhandling import MissingExtraError, UsageError, load
+from samhandling.process.loader import get_process
 from samhandling.render.diagrams import structure_model
 from samhandling.render.plotting import draw_model, plot_process, plot_structure
 
@@ -86,7 +87,7 @@ def test_escalation_route_is_named_in_the_picture(tmp_path: Path) -> None:
 
 def test_half_way_case_renders(tmp_path: Path) -> None:
     s = load("sor-rogaland")
-    d = s.process("tjenestemodell")
+    d = get_process(s, "tjenestemodell")
     c = d.new_case(title="Nytt forløp for barn og unge", on=dt.date(2024, 1, 10))
     c.act("draft_mandate", by="tmg-barn-unge", on=dt.date(2024, 1, 11))
     c.act("approve_mandate", by="fsu", on=dt.date(2024, 2, 1))

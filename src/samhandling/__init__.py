@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from samhandling.location import Location
     from samhandling.process.case import AvailableAct, Case, Event
     from samhandling.process.engine import ActDef, ProcessDefinition, StateDef, Step
+    from samhandling.process.loader import get_process
     from samhandling.structure.findings import Finding
     from samhandling.structure.graph import Structure
     from samhandling.structure.loader import bundled_names, load, loads
@@ -109,6 +110,7 @@ __all__ = [
     "YamlSyntaxError",
     "__version__",
     "bundled_names",
+    "get_process",
     "load",
     "loads",
 ]
@@ -164,6 +166,7 @@ _LAZY: dict[str, str] = {
     "UsageError": "samhandling.errors",
     "YamlSyntaxError": "samhandling.errors",
     "bundled_names": "samhandling.structure.loader",
+    "get_process": "samhandling.process.loader",
     "load": "samhandling.structure.loader",
     "loads": "samhandling.structure.loader",
     "Structure": "samhandling.structure.graph",

@@ -170,7 +170,8 @@ class CaseRepository:
 
     def definition(self, structure: str, process: str | None) -> ProcessDefinition:
         """A process of a structure by name, from disk. For a stored case use :meth:`definition_for`."""
-        return self.structure(structure).process(process)
+        from samhandling.process.loader import get_process
+        return get_process(self.structure(structure), process)
 
     def definition_for(self, case: str | CaseHeader) -> ProcessDefinition:
         """The process definition a stored case was created under, built from the texts the store keeps."""

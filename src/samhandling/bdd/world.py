@@ -104,20 +104,22 @@ class World:
 
     @property
     def process(self) -> ProcessDefinition:
+        from samhandling.process.loader import get_process
         if self._process is None:
-            self._process = self.structure.process()
+            self._process = get_process(self.structure)
         return self._process
 
     def use_process(self, name: str) -> ProcessDefinition:
+        from samhandling.process.loader import get_process, process_names
         s = self.structure
         wanted = name_key(name)
-        for candidate in s.process_names():
-            d = s.process(candidate)
+        for candidate in process_names(s):
+            d = get_process(s, candidate)
             if wanted in {name_key(candidate), name_key(d.name), name_key(d.title or "")}:
                 self._process = d
                 return d
         raise NotFoundError(
-            f"strukturen {s.id} har ingen prosess «{name}»; kjente: {', '.join(s.process_names()) or 'ingen'}",
+            f"strukturen {s.id} har ingen prosess «{name}»; kjente: {', '.join(process_names(s)) or 'ingen'}",
             code="unknown-process",
         )
 

@@ -138,6 +138,7 @@ def _number(value: float) -> str:
 
 
 def cmd_forecast(args: argparse.Namespace) -> int:
+    from samhandling.process.loader import get_process
     from samhandling.time.forecast import Chances, Forecaster
 
     # Every argument is checked before anything is loaded or run.
@@ -166,7 +167,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         from samhandling.structure.loader import load
 
         structure = load(args.structure)
-        target = structure.process(args.process)
+        target = get_process(structure, args.process)
         name, process = target.title, target.name
     if seed is None:
         import secrets

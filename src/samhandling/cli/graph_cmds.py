@@ -118,12 +118,13 @@ def _case(args: argparse.Namespace, structure: Any, process: str) -> Any:
 
 def cmd_plot_process(args: argparse.Namespace) -> int:
     from samhandling.cli.support import resolve_db, sqlite_file
+    from samhandling.process.loader import get_process
     from samhandling.render.plotting import plot_process
     from samhandling.structure.loader import load
 
     _picture_suffix(args.output)
     s = load(args.structure)
-    definition = s.process(args.process)
+    definition = get_process(s, args.process)
     case = _case(args, s, definition.name) if args.case else None
     db_file = sqlite_file(resolve_db(args.db)) if args.case else None
     out = write_output_with(args.output, lambda tmp: plot_process(definition, tmp, case=case, structure=s),
@@ -133,6 +134,7 @@ def cmd_plot_process(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from samhandling.errors import UsageError
+    from samhandling.process.loader import get_process
     from samhandling.render.diagrams import process_model, render, structure_model
     from samhandling.structure.loader import load
 
@@ -140,7 +142,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.process:
         if args.body:
             raise UsageError("--from gjelder strukturen; bruk det ikke sammen med --process")
-        model = process_model(s.process(args.process), structure=s)
+        model = process_model(get_process(s, args.process), structure=s)
     else:
         model = structure_model(s, highlight_from=s.body(args.body).id if args.body else None)
     text = render(model, args.format)

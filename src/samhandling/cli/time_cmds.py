@@ -157,6 +157,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     from samhandling.errors import UsageError
+    from samhandling.process.loader import get_process
     from samhandling.structure.loader import load
     from samhandling.time.schedule import project, project_pairs
 
@@ -169,7 +170,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         timeline = project_pairs(s, [(f"behandling i {b}", b) for b in args.via], ready, deadlines=deadlines,
                                  same_meeting=args.same_meeting)
     else:
-        timeline = project(s.process(args.process), ready, deadlines=deadlines, same_meeting=args.same_meeting)
+        timeline = project(get_process(s, args.process), ready, deadlines=deadlines, same_meeting=args.same_meeting)
     if args.json:
         emit_json([p.to_dict() for p in timeline])
         return 0

@@ -91,7 +91,7 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
         # The pure composer recurses once per level: bound the depth before it can run out of stack.
-        if not self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):  # type: ignore[no-untyped-call]
+        if not self.check_event(yaml.MappingStartEvent, yaml.SequenceStartEvent):
             return super().compose_node(parent, index)
         self._depth += 1
         try:
@@ -196,7 +196,7 @@ _Loader.add_constructor(PLAIN_DIGITS_TAG, _construct_plain_digits)
 _CLoader: Any = None
 if getattr(yaml, "__with_libyaml__", False):
 
-    class _FastLoader(yaml.CSafeLoader):  # type: ignore[misc,name-defined]
+    class _FastLoader(yaml.CSafeLoader):
         """libyaml's parser with :class:`_Loader`'s resolvers and constructors (nodes keep their marks)."""
 
         filename: str = "<tekst>"

@@ -81,6 +81,11 @@ def _loc(raw: Any, structure: Structure) -> Location:
     return raw.loc() if isinstance(raw, (MarkedDict, MarkedList)) else Location(structure.filename)
 
 
+def process_names(structure: Structure) -> list[str]:
+    """The names of the processes a structure names (``processes:`` in its file), in file order."""
+    return list(process_refs(structure))
+
+
 def get_process(structure: Structure, name: str | None = None) -> ProcessDefinition:
     """The named (or first) process of a structure, loaded, validated and compiled once."""
     refs = process_refs(structure)

@@ -373,19 +373,6 @@ class Structure:
 
         return validate(self, on=on)
 
-    # ------------------------------------------------------------------ processes
-
-    def process_names(self) -> list[str]:
-        from samhandling.process.loader import process_refs
-
-        return list(process_refs(self))
-
-    def process(self, name: str | None = None) -> ProcessDefinition:
-        """The process definition ``name`` bound to this structure (compiled once, cached)."""
-        from samhandling.process.loader import get_process
-
-        return get_process(self, name)
-
     def __iter__(self) -> Iterator[Body]:
         return iter(self._bodies.values())
 
