@@ -13,6 +13,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "samhandling"
 
@@ -133,3 +135,13 @@ def test_restructure_rewrites_old_references_once() -> None:
     )
     assert restructure.rewrite_text(old) == new
     assert restructure.rewrite_text(new) == new
+
+
+def test_the_layer_diagram_in_the_docs_is_current() -> None:
+    """docs/architecture.md shows the layers of the contract and the imports the code makes."""
+    pytest.importorskip("grimp")
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "architecture_diagram.py"), "--check"],
+        capture_output=True, text=True, cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
