@@ -98,6 +98,8 @@ def test_the_private_name_check_finds_both_forms() -> None:
 
 def test_restructure_has_nothing_left_to_do() -> None:
     """Every module sits in its package and nothing refers to an old flat module path."""
+    if subprocess.run(["git", "rev-parse"], cwd=ROOT, capture_output=True).returncode != 0:
+        pytest.skip("not a git checkout (scripts/restructure.py works on a git tree)")
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "restructure.py"), "--dry-run"],
         capture_output=True, text=True, check=True, cwd=ROOT,
