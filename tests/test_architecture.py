@@ -122,6 +122,7 @@ def test_restructure_rewrites_old_references_once() -> None:
         'monkeypatch.setattr("samhandling.process.clock", c)\n'
         ">>> from samhandling.store import open_store, CaseRepository\n"
         "-p no:samhandling.pytest_plugin; src/samhandling/process.py\n"
+        '_LAZY = {"Step": "samhandling.process", "Structure": "samhandling.structure"}\n'
     )
     new = (
         "from samhandling.structure import loader\n"
@@ -134,6 +135,7 @@ def test_restructure_rewrites_old_references_once() -> None:
         ">>> from samhandling.store import open_store\n"
         ">>> from samhandling.app.repository import CaseRepository\n"
         "-p no:samhandling.bdd.plugin; src/samhandling/process/engine.py\n"
+        '_LAZY = {"Step": "samhandling.process.engine", "Structure": "samhandling.structure.graph"}\n'
     )
     assert restructure.rewrite_text(old) == new
     assert restructure.rewrite_text(new) == new
