@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from samhandling.app.migrate import format1_genesis, migrate_format1
 from samhandling.app.repository import CaseRepository
 from samhandling.errors import StoreError
 from samhandling.store import MemoryStore, open_store
 from samhandling.store.base import chain_tuples
-from samhandling.store.migrate import format1_genesis, migrate_format1
 from samhandling.store.sql import MIGRATIONS
 from samhandling.structure.loader import BUNDLED_DIR
 

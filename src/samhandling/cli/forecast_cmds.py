@@ -8,6 +8,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from samhandling.cli.output import emit_json, heading, table
+from samhandling.cli.support import add_output, check_output, write_output_with
 
 if TYPE_CHECKING:
     from samhandling.time.forecast import Forecast
@@ -46,7 +47,7 @@ def register(sub: Any) -> None:
                    help="innmeldingsfrist i dager før møtet (kan gjentas)")
     p.add_argument("--same-meeting", action="store_true", help="la samme organ ta etterfølgende steg i samme møte")
     p.add_argument("--json", action="store_true", help="skriv JSON")
-    p.add_argument("-o", "--output", metavar="FIL", help="tegn vifte og histogram til en .png- eller .svg-fil")
+    add_output(p, required=False, helptext="tegn vifte og histogram til en .png- eller .svg-fil")
     p.set_defaults(handler=cmd_forecast)
 
 
@@ -150,9 +151,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     preparation = _preparation(args.preparation)
     deadlines = _deadlines(args.deadline)
     if args.output:
-        from samhandling.render.plotting import _check_output
-
-        _check_output(args.output)
+        check_output(args.output, force=args.force)
     if args.case:
         if args.structure or args.process:
             raise _usage("oppgi enten STRUKTUR og PROSESS eller --case, ikke begge")
@@ -181,9 +180,10 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     except ScheduleError as exc:  # here always a bad argument (--preparation, --deadline) or a bad setting
         raise _usage_from(exc) from None
     if args.output:
-        from samhandling.time.forecast import draw
+        from samhandling.render.plotting import plot_forecast
 
-        draw(result, args.output, by=by, title=f"{structure.name}: {name}, klar {_date_text(ready)}")
+        title = f"{structure.name}: {name}, klar {_date_text(ready)}"
+        write_output_with(args.output, lambda tmp: plot_forecast(result, tmp, by=by, title=title), force=args.force)
     if args.json:
         data = result.to_dict(by=by)
         data.update({"structure": structure.id, "process": process, "case": getattr(target, "id", None),

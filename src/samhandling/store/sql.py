@@ -465,7 +465,7 @@ class SqlStore(EventStore):
                     f"av samhandling bruker lagerformat {STORE_FORMAT} (hashen over saksopplysningene dekker nå "
                     "også tittel og definisjoner, og definisjonene lagres i lageret); det kan ikke oppgraderes på "
                     "stedet uten å bryte hashkjedene: kopier sakene til et nytt lager med "
-                    "samhandling.store.migrate.migrate_format1(gammelt, nytt) (se docs/store.md)",
+                    "samhandling.app.migrate.migrate_format1(gammelt, nytt) (se docs/store.md)",
                     code="store-format",
                     details={"format": fmt, "cases": count},
                 )

@@ -43,7 +43,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -374,9 +373,9 @@ class Forecaster:
         preparation: Mapping[str, Any] | None = None,
         observations: Iterable[tuple[str, Any]] | None = None,
     ) -> None:
-        from samhandling.time.schedule import _items_of, submission_days
+        from samhandling.time.schedule import items_of, submission_days
 
-        items, structure = _items_of(target, structure)
+        items, structure = items_of(target, structure)
         items = self._off_path(target, items)
         self.structure = structure
         self.same_meeting = same_meeting
@@ -666,80 +665,5 @@ def forecast(
 # ---------------------------------------------------------------------------- pictures
 
 
-def _norwegian_date(day: dt.date | None) -> str:
+def norwegian_date(day: dt.date | None) -> str:
     return "ingen dato" if day is None else day.strftime("%d.%m.%Y")
-
-
-def draw(result: Forecast, path: str | Path, *, title: str | None = None, by: dt.date | None = None) -> Path:
-    """A PNG or SVG picture of a forecast: a fan chart of every step's dates (P5–P95, P20–P80, P50 and
-    today's projection) above a histogram of the decision dates. Needs the ``plot`` extra (matplotlib)."""
-    from samhandling.render.plotting import _check_output, _pyplot
-
-    out = _check_output(path)
-    plt = _pyplot()
-    import matplotlib.dates
-
-    mdates: Any = matplotlib.dates
-
-    rows = [*result.steps]
-    names = [f"{s.label} ({s.body_label})" if s.body_label else s.label for s in rows] + ["vedtak"]
-    fans = [s.fan for s in rows] + [tuple(result.quantile(q) for q in FAN_PERCENTILES)]
-    projected = [s.projected for s in rows] + [result.decision_projected]
-    histogram = result.histogram()
-    dated_days = [d for d, _n in histogram if d is not None]
-    known = [d for fan in fans for d in fan if d is not None] + [d for d in projected if d is not None] + dated_days
-    first = min([result.start, *known])
-    last = max([result.start, *known])
-    if by is not None:
-        first, last = min(first, by), max(last, by)
-    margin = dt.timedelta(days=max(7, (last - first).days // 20))
-    undated = sum(n for d, n in histogram if d is None)
-    left, right = first - margin, last + (3 * margin if undated else margin)
-    nowhere = last + 2 * margin  # where runs without a date are drawn
-
-    fig, (fan_ax, hist_ax) = plt.subplots(
-        2, 1, figsize=(10, 2.2 + 0.45 * len(rows) + 2.8), gridspec_kw={"height_ratios": [len(rows) + 1.5, 3]},
-    )
-    try:
-        for y, (fan, proj) in enumerate(zip(fans, projected, strict=True)):
-            y = len(fans) - 1 - y
-            p5, p20, p50, p80, p95 = (d if d is not None else nowhere for d in fan)
-            fan_ax.barh(y, (p95 - p5).days or 0.8, left=p5, height=0.5, color="#c9dcef", edgecolor="none")
-            fan_ax.barh(y, (p80 - p20).days or 0.8, left=p20, height=0.5, color="#7fa9d6", edgecolor="none")
-            if fan[2] is not None:
-                fan_ax.plot([p50, p50], [y - 0.3, y + 0.3], color="#1f3b63", linewidth=2.5)
-            if proj is not None:
-                fan_ax.plot([proj], [y], marker="x", color="#b23b3b", markersize=8, linestyle="none")
-        fan_ax.set_yticks(range(len(fans)), list(reversed(names)))
-        fan_ax.set_xlim(left, right)
-        fan_ax.axvline(result.start, color="#888888", linewidth=0.8, linestyle=":")
-        if by is not None:
-            fan_ax.axvline(by, color="#b23b3b", linewidth=0.8, linestyle="--")
-        fan_ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%y"))
-        fan_ax.set_title(title or f"Prognose fra {_norwegian_date(result.start)} ({result.runs} kjøringer)")
-        fan_ax.text(
-            0.0, -0.18 if len(rows) < 4 else -0.1,
-            "lys: P5–P95, mørk: P20–P80, strek: P50, ×: dagens projeksjon",
-            transform=fan_ax.transAxes, fontsize=8, color="#555555",
-        )
-        shares = [n / result.runs * 100 for _d, n in histogram if _d is not None]
-        hist_ax.bar(dated_days, shares, width=max(2.0, (right - left).days / 60), color="#7fa9d6")
-        if undated:
-            hist_ax.bar([nowhere], [undated / result.runs * 100], width=max(2.0, (right - left).days / 60),
-                        color="#bbbbbb")
-            hist_ax.annotate("ingen dato", (nowhere, undated / result.runs * 100), ha="center", va="bottom", fontsize=8)
-        hist_ax.set_xlim(left, right)
-        hist_ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%y"))
-        hist_ax.set_ylabel("% av kjøringene")
-        hist_ax.set_title("Vedtaksdato", fontsize=10)
-        if by is not None:
-            hist_ax.axvline(by, color="#b23b3b", linewidth=0.8, linestyle="--")
-            hist_ax.annotate(
-                f"innen {_norwegian_date(by)}: {result.probability_by(by) * 100:.0f} %", (by, 0), xytext=(4, 4),
-                textcoords="offset points", fontsize=8, color="#b23b3b",
-            )
-        fig.tight_layout()
-        fig.savefig(out, dpi=110)
-    finally:
-        plt.close(fig)
-    return out

@@ -66,7 +66,7 @@ def _iso(day: dt.date | None) -> str | None:
 _Item = tuple[str, str, tuple[str, ...]]  # (act, label, body ids)
 
 
-def _items_of(target: Any, structure: Structure | None) -> tuple[list[_Item], Structure]:
+def items_of(target: Any, structure: Structure | None) -> tuple[list[_Item], Structure]:
     if hasattr(target, "definition") and hasattr(target, "state"):  # an open case
         definition = target.definition
         steps = definition.steps()
@@ -134,7 +134,7 @@ def project(
     meeting (SSU approves and assesses consequences at once); by default every step
     needs a later meeting than the previous one.
     """
-    items, structure = _items_of(target, structure)
+    items, structure = items_of(target, structure)
     days = submission_days(structure, deadlines)
     return _project(structure, items, ready, days, day_count(structure, day_count_setting), same_meeting)
 
