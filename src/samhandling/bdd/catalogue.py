@@ -28,6 +28,7 @@ GROUPS = (
     "Saker",
     "Avvisninger",
     "Møter og frister",
+    "Tid",
 )
 
 
