@@ -105,6 +105,33 @@ def describe_suggestions(text: str, n: int = 3) -> str:
     return "\n".join(lines)
 
 
+def details_lines() -> list[tuple[str, str, str]]:
+    """The «med …» grammar: (form, meaning, example)."""
+    from samhandling.bdd.details import GRAMMAR
+
+    return list(GRAMMAR)
+
+
+def details_markdown() -> list[str]:
+    """The «med …» grammar as a Markdown section."""
+    out = [
+        "## Detaljer etter «med»",
+        "",
+        "Stegene som utfører eller forsøker en handling kan slutte med «med» og detaljer. Hvert ord leses:",
+        "et ord steget ikke forstår, feiler steget og nevner ordene og den nærmeste formuleringen. Ledd skilles",
+        "med komma eller «og»; navn med «og» eller komma i seg skrives i anførselstegn. Standpunktordene går",
+        "uendret til prosessmotoren, som avgjør hvilke ord den godtar. «med:» alene (eller «med standpunktene:»)",
+        "viser til tabellen under steget; detaljer og tabell kan brukes sammen når de ikke sier det samme.",
+        "",
+        "| Form | Betyr | Eksempel |",
+        "|---|---|---|",
+    ]
+    for form, meaning, example in details_lines():
+        out.append(f"| `{form}` | {meaning} | `{example}` |")
+    out.append("")
+    return out
+
+
 def markdown() -> str:
     """The step catalogue as Markdown (``docs/steps.md``)."""
     out = [
@@ -131,6 +158,7 @@ def markdown() -> str:
         "(`.structure`), prosessen (`.process`), saken (`.case`) og siste forsøk (`.attempt`).",
         "",
     ]
+    out += details_markdown()
     steps = all_steps()
     for group in GROUPS:
         specs = [s for s in steps if s.group == group]

@@ -225,14 +225,15 @@ def parse_details(
             value, _quoted = _one_value(item, 1, text, "en dato")
             if not is_date(value):
                 raise DetailsError(f"«{value}» i «{text}» er ikke en dato; bruk 2024-02-14, 14.02.2024 eller "
-                                   "14. februar 2024")
+                                   "14. februar 2024", code="bad-date")
             if details.on is not None:
                 raise DetailsError(f"datoen står to ganger i «{text}»")
             details.on = value
         elif head in _MEETING_WORDS and len(item) >= 2:
             value, _quoted = _one_value(item, 1, text, "en møtedato")
             if not is_date(value):
-                raise DetailsError(f"«{value}» i «{text}» er ikke en dato; bruk 2024-10-15 eller 15.10.2024")
+                raise DetailsError(f"«{value}» i «{text}» er ikke en dato; bruk 2024-10-15 eller 15.10.2024",
+                                   code="bad-date")
             details.fields.append(("meeting", value, False))
         elif head == "til" and len(item) >= 2:
             value, _quoted = _one_value(item, 1, text, "en tilstand")

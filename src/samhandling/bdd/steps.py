@@ -676,8 +676,10 @@ def given_case(samhandling_world: World, tittel: str, dato: str | None = None, d
     table="| felt       | verdi |\n| begrunnelse | ...   |",
     group="Saker",
     help="Organet utfører en handling (navn eller norsk betegnelse). Avvises handlingen, feiler steget med "
-    "begrunnelsen. En tabell gir opplysninger: «felt | verdi», én rad under navngitte kolonner, eller "
-    "«part | standpunkt» (raden «alle andre» gjelder resten av partene).",
+    "begrunnelsen. Etter «med» kan detaljene stå i teksten (se «Detaljer etter «med»» over: standpunkter, "
+    "merknad, begrunnelse, dato, svar som «politisk behandling: ja»); hvert ord må forstås. En tabell gir "
+    "opplysninger: «felt | verdi», én rad under navngitte kolonner, eller «part | standpunkt» (raden «alle "
+    "andre» gjelder resten av partene).",
 )
 def act(samhandling_world: World, organ: str, handling: str, dato: str | None = None,
         detaljer: str | None = None, datatable: Table = None) -> None:
@@ -847,9 +849,11 @@ def history_contains(samhandling_world: World, organ: str, handling: str) -> Non
 
 @phrase(
     "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ med[ {detaljer}]]",
-    example='Når "FSU" forsøker å utføre "approve_proposal"',
+    example='Når "SSU" forsøker å utføre "approve_proposal" med Sola mot og alle andre for',
     group="Avvisninger",
-    help="Som «utfører», men en avvisning feiler ikke steget: den huskes for stegene under.",
+    help="Som «utfører» (også detaljene etter «med»), men en avvisning feiler ikke steget: den huskes for "
+    "stegene under. Et steg etter må si noe om utfallet («handlingen avvises …», «handlingen godtas», "
+    "«begrunnelsen nevner …» eller «saken er uendret»); ellers feiler scenariet.",
 )
 def attempt(samhandling_world: World, organ: str, handling: str, part: str | None = None, dato: str | None = None,
             detaljer: str | None = None, datatable: Table = None) -> None:
