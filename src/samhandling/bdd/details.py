@@ -56,7 +56,7 @@ KEYWORDS: tuple[str, ...] = (
 )
 
 _OTHERS = ("alle andre", "alle de andre", "de andre", "resten", "de øvrige", "øvrige")
-_TEXT_KEYS = {"merknad": "remark", "merknaden": "remark", "begrunnelse": "reason", "begrunnelsen": "reason",
+TEXT_KEYS = {"merknad": "remark", "merknaden": "remark", "begrunnelse": "reason", "begrunnelsen": "reason",
               "grunn": "reason", "grunngjeving": "reason"}
 _DATE_WORDS = {"datoen", "den", "dato"}
 _MEETING_WORDS = {"møtet", "møte"}
@@ -211,11 +211,11 @@ def parse_details(
                 raise _unread(item, text, names, ": et felt skrives «FELT: VERDI»")
             value, quoted = _one_value(item, colon + 1, text, f"en verdi for «{key}»")
             details.fields.append((key, value, quoted))
-        elif head in _TEXT_KEYS and len(item) >= 2:
+        elif head in TEXT_KEYS and len(item) >= 2:
             if len(item) != 2 or item[1].kind != "quoted":
                 raise _unread(item, text, names, f": {head} skrives med teksten i anførselstegn, f.eks. "
                               f'«{head} "…"»')
-            details.fields.append((_TEXT_KEYS[head], item[1].text, True))
+            details.fields.append((TEXT_KEYS[head], item[1].text, True))
         elif head == "for" and len(item) >= 2:
             value, _quoted = _one_value(item, 1, text, "en part")
             if details.party is not None:

@@ -227,9 +227,13 @@ def _field_key(world: World, act_name: str, said: str) -> str:
     its gateway question, or the engine's key itself."""
     from samhandling.bdd.details import DetailsError, closest
 
+    from samhandling.bdd.details import TEXT_KEYS
+
     key = name_key(said)
     if key in KEY_WORDS:
         return KEY_WORDS[key]
+    if key in TEXT_KEYS:
+        return TEXT_KEYS[key]
     act = next((a for a in world.process.acts if a.name == act_name), None)
     known: dict[str, str] = {}
     if act is not None:
@@ -842,6 +846,29 @@ def history_contains(samhandling_world: World, organ: str, handling: str) -> Non
         if e.act == act_name and e.body is not None and s.has_body(e.body) and s.body(e.body).id == body.id:
             return
     raise _fail(f"historikken har ingen «{handling}» utført av {body.label}")
+
+
+@phrase(
+    "den siste hendelsen har {felt} \"{verdi}\"",
+    example='Så den siste hendelsen har merknad "hastesak"',
+    group="Saker",
+    help="Den siste hendelsen i historikken har opplysningen (norsk feltnavn som «merknad», «begrunnelse», "
+    "«politisk behandling», feltets betegnelse i prosessen, eller navnet) med verdien (ja/nei for svar).",
+)
+def last_event_has(samhandling_world: World, felt: str, verdi: str) -> None:
+    from samhandling.bdd.details import TEXT_KEYS
+
+    world = samhandling_world
+    event = world.case.history[-1]
+    key = TEXT_KEYS.get(name_key(felt)) or _field_key(world, event.act, felt)
+    payload = event.payload or {}
+    if key not in payload:
+        shown = ", ".join(f"{k}={v}" for k, v in payload.items()) or "ingen opplysninger"
+        raise _fail(f"den siste hendelsen ({event.act}) har ikke «{felt}» ({key}); den har: {shown}")
+    got = payload[key]
+    wanted = convert_value(verdi) if isinstance(got, bool) else verdi
+    if got != wanted and str(got) != verdi:
+        raise _fail(f"den siste hendelsen har {felt} «{got}», ikke «{verdi}»")
 
 
 # ---------------------------------------------------------------------------- refusals
