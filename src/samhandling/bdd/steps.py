@@ -225,9 +225,7 @@ def _is_date(text: str) -> bool:
 def _field_key(world: World, act_name: str, said: str) -> str:
     """The payload key a «FELT: VERDI» detail names: a known Norwegian word, the act's own field (name or label),
     its gateway question, or the engine's key itself."""
-    from samhandling.bdd.details import DetailsError, closest
-
-    from samhandling.bdd.details import TEXT_KEYS
+    from samhandling.bdd.details import TEXT_KEYS, DetailsError, closest
 
     key = name_key(said)
     if key in KEY_WORDS:
