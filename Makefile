@@ -48,6 +48,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/engine_ops.py
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/bdd.py
 
 docs: $(VENV)/.dev
 	$(BIN)/samhandling steps --markdown > docs/steps.md
