@@ -33,7 +33,6 @@ import resource
 import subprocess
 import sys
 import tempfile
-import textwrap
 from pathlib import Path
 
 TARGET = 1.5
