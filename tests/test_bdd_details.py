@@ -147,3 +147,11 @@ def test_the_world_sets_and_restores_the_clock() -> None:
     assert clock.today() == dt.date(2024, 1, 24) and world.today == dt.date(2024, 1, 24)
     world.close()
     assert clock.current_clock() is before
+
+
+def test_todays_date_alone_leaves_the_library_clock_alone() -> None:
+    before = clock.current_clock()
+    world = World()
+    world.set_today(dt.date(2024, 3, 1), clock=False)
+    assert world.today == dt.date(2024, 3, 1) and clock.current_clock() is before
+    world.close()

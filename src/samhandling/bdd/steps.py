@@ -390,10 +390,12 @@ def given_process(samhandling_world: World, prosess: str) -> None:
     "dagens dato er {dato:dato}",
     example="Gitt dagens dato er 2024-03-01",
     group="Struktur",
-    help="Datoen som brukes for handlinger og medlemskap når et steg ikke oppgir en egen dato.",
+    help="Datoen som brukes for handlinger og medlemskap når et steg ikke oppgir en egen dato. Bibliotekets "
+    "klokke (motorens «i dag») stilles ikke, så handlinger senere enn datoen går an; «at datoen er …» stiller "
+    "også klokken.",
 )
 def given_today(samhandling_world: World, dato: str) -> None:
-    samhandling_world.set_today(parse_date(dato))
+    samhandling_world.set_today(parse_date(dato), clock=False)
 
 
 # ---------------------------------------------------------------------------- composition
@@ -1187,8 +1189,8 @@ def act_deadline(samhandling_world: World, handling: str, dato: str, frist: str)
     "at datoen er {dato:dato}",
     example="Gitt at datoen er 10.01.2024",
     group="Tid",
-    help="Stiller klokken (samhandling.clock) på datoen til scenariet er over: handlinger uten egen dato "
-    "gjelder fra denne dagen. Det samme som «dagens dato er …».",
+    help="Stiller bibliotekets klokke (samhandling.clock: motorens «i dag» og tidsstempler) på datoen til "
+    "scenariet er over, og handlinger uten egen dato gjelder fra denne dagen (som «dagens dato er …»).",
 )
 def given_clock(samhandling_world: World, dato: str) -> None:
     samhandling_world.set_today(parse_date(dato))

@@ -92,11 +92,14 @@ class World:
 
     # ------------------------------------------------------------------ time
 
-    def set_today(self, day: dt.date) -> None:
-        """Set the scenario's date, and the library's clock (a FixedClock until the scenario ends)."""
+    def set_today(self, day: dt.date, *, clock: bool = True) -> None:
+        """Set the scenario's date, and with ``clock`` the library's clock (a FixedClock until the scenario ends;
+        once set, it follows every later date of the scenario)."""
         from samhandling.clock import FixedClock, use_clock
 
         self.today = day
+        if not clock and self.clock is None:
+            return
         if self.clock is None:
             self.clock = FixedClock(day)
             manager = use_clock(self.clock)
