@@ -43,6 +43,7 @@ register_type("relasjon", list(RELATION_LABEL.values()))
 register_type("myndighet", ["besluttende", "beslutter", "rådgivende", "uten beslutningsmyndighet", "uten myndighet"])
 register_type("hvem", ["kommune", "part", "helseforetak"])
 register_type("utenleder", ["når lederen ikke regnes med", "uten lederen"])
+register_type("med", ["med"])
 register_type("fortsatt", ["fortsatt", "fremdeles", "framleis", "ennå", "nå", "no"])
 register_type("tidsenhet", ["virkedager", "virkedag", "arbeidsdager", "arbeidsdag", "dager", "dag", "uker", "uke"])
 TYPES["dato"] = _DATE
@@ -303,13 +304,19 @@ def act_payload(
 
 def perform(
     world: World, organ: str, handling: str, *, payload: dict[str, Any], on: dt.date | None, attempt: bool,
-    detaljer: str | None = None, datatable: Table = None, line: int | None = None,
+    detaljer: str | None = None, datatable: Table = None, line: int | None = None, med: str | None = None,
 ) -> None:
     """Perform an act; with ``attempt`` a refusal is recorded instead of failing the step.
 
     ``payload`` is added to what the step's table and «med …» details say (:func:`act_payload`)."""
     case = world.case
     act = _act_name(world, handling)
+    if med and not detaljer and datatable is None:
+        from samhandling.bdd.details import DetailsError
+
+        raise DetailsError("«med» står uten detaljer etter seg og uten tabell under steget; skriv detaljene "
+                           "(f.eks. «med Sola mot og alle andre for») eller legg tabellen under steget",
+                           code="unread-words")
     extra, on = act_payload(world, act, detaljer, datatable, on)
     for key in payload:
         if key in extra:
@@ -675,7 +682,7 @@ def given_case(samhandling_world: World, tittel: str, dato: str | None = None, d
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}][ med[ {detaljer}]]",
+    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}][ {med:med}[ {detaljer}]]",
     example='Når "TMG barn og unge" utfører "draft_mandate"',
     table="| felt       | verdi |\n| begrunnelse | ...   |",
     group="Saker",
@@ -686,41 +693,41 @@ def given_case(samhandling_world: World, tittel: str, dato: str | None = None, d
     "andre» gjelder resten av partene).",
 )
 def act(samhandling_world: World, organ: str, handling: str, dato: str | None = None,
-        detaljer: str | None = None, datatable: Table = None) -> None:
+        detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
     on = _on(samhandling_world, dato)
     perform(samhandling_world, organ, handling, payload={}, on=on, attempt=False, detaljer=detaljer,
-            datatable=datatable)
+            datatable=datatable, med=med)
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\" for \"{part}\"[ den {dato:dato}][ med[ {detaljer}]]",
+    "\"{organ}\" utfører \"{handling}\" for \"{part}\"[ den {dato:dato}][ {med:med}[ {detaljer}]]",
     example='Når "FSU" utfører "anchor" for "Sola"',
     group="Saker",
     help="Handlingen gjelder én part (opplysningen «party»), f.eks. forankring eller politisk behandling.",
 )
 def act_for_party(samhandling_world: World, organ: str, handling: str, part: str, dato: str | None = None,
-                  detaljer: str | None = None, datatable: Table = None) -> None:
+                  detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
     on = _on(samhandling_world, dato)
     perform(samhandling_world, organ, handling, payload={"party": part}, on=on, attempt=False, detaljer=detaljer,
-            datatable=datatable)
+            datatable=datatable, med=med)
 
 
 @phrase(
     "\"{organ}\" utfører \"{handling}\" for hver {hvem:hvem}[ unntatt \"{unntatt}\"][ den {dato:dato}]"
-    "[ med[ {detaljer}]]",
+    "[ {med:med}[ {detaljer}]]",
     example='Når "FSU" utfører "anchor" for hver part unntatt "Kvitsøy, Sola"',
     group="Saker",
     help="Gjentar handlingen for hver kommune, hvert helseforetak eller hver part (kommuner og helseforetak) "
     "i strukturen, eventuelt unntatt de oppgitte. En tabell gir de øvrige opplysningene (f.eks. utfall).",
 )
 def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str, unntatt: str | None = None,
-                 dato: str | None = None, detaljer: str | None = None, datatable: Table = None) -> None:
+                 dato: str | None = None, detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
     on = _on(samhandling_world, dato)
     skip = {_party_id(samhandling_world, p) for p in split_list(unntatt, conjunction=True)} if unntatt else set()
     for pid in _party_group(samhandling_world, hvem, on):
         if pid not in skip:
             perform(samhandling_world, organ, handling, payload={"party": pid}, on=on, attempt=False,
-                    detaljer=detaljer, datatable=datatable)
+                    detaljer=detaljer, datatable=datatable, med=med)
 
 
 @phrase(
@@ -875,7 +882,7 @@ def last_event_has(samhandling_world: World, felt: str, verdi: str) -> None:
 
 
 @phrase(
-    "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ med[ {detaljer}]]",
+    "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ {med:med}[ {detaljer}]]",
     example='Når "SSU" forsøker å utføre "approve_proposal" med Sola mot og alle andre for',
     group="Avvisninger",
     help="Som «utfører» (også detaljene etter «med»), men en avvisning feiler ikke steget: den huskes for "
@@ -883,10 +890,10 @@ def last_event_has(samhandling_world: World, felt: str, verdi: str) -> None:
     "«begrunnelsen nevner …» eller «saken er uendret»); ellers feiler scenariet.",
 )
 def attempt(samhandling_world: World, organ: str, handling: str, part: str | None = None, dato: str | None = None,
-            detaljer: str | None = None, datatable: Table = None) -> None:
+            detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
     on = _on(samhandling_world, dato)
     perform(samhandling_world, organ, handling, payload={"party": part} if part else {}, on=on, attempt=True,
-            detaljer=detaljer, datatable=datatable)
+            detaljer=detaljer, datatable=datatable, med=med)
 
 
 def _attempt(world: World) -> Attempt:
