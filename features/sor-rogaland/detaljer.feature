@@ -41,3 +41,7 @@ Egenskap: Sør-Rogaland – detaljene etter «med» skrevet i teksten
     Når "SSU" utfører "approve_proposal" med datoen 14.03.2024 og alle andre for
     Så saken er i tilstanden "Forslag godkjent av SSU"
     Og historikken viser at "SSU" utførte "approve_proposal"
+    Og den siste hendelsen gjelder fra 2024-03-14
+    Når "SSU" utfører "assess_consequences" med økonomi: "ingen", organisasjon: "ingen" og politisk behandling: nei
+    Så den siste hendelsen gjelder fra 2024-03-15
+    Og saken er i tilstanden "Klar for implementering"

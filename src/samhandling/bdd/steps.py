@@ -856,6 +856,20 @@ def history_contains(samhandling_world: World, organ: str, handling: str) -> Non
 
 
 @phrase(
+    "den siste hendelsen gjelder fra {dato:dato}",
+    example="Så den siste hendelsen gjelder fra 2024-03-15",
+    group="Saker",
+    help="Datoen den siste hendelsen gjelder fra (handlingens dato: fra steget, detaljene eller scenariets dato).",
+)
+def last_event_on(samhandling_world: World, dato: str) -> None:
+    event = samhandling_world.case.history[-1]
+    wanted = parse_date(dato)
+    if event.on != wanted:
+        got = event.on.isoformat() if event.on else "ingen dato"
+        raise _fail(f"den siste hendelsen ({event.act}) gjelder fra {got}, ikke {wanted.isoformat()}")
+
+
+@phrase(
     "den siste hendelsen har {felt} \"{verdi}\"",
     example='Så den siste hendelsen har merknad "hastesak"',
     group="Saker",
