@@ -264,6 +264,11 @@ def test_an_undefined_step_in_an_unrelated_project_keeps_pytest_bdds_message(tmp
     result = run_pytest(tmp_path)
     assert result.returncode == 1
     assert "Step definition is not found" in result.stdout and "Mente du" not in result.stdout
+    (tmp_path / "cucumbers.feature").write_text(UNRELATED_FEATURE.replace("{i + 3}", "99").replace(
+        "there are 3 cucumbers left", "there are 99 cucumbers left"), encoding="utf-8")
+    result = run_pytest(tmp_path)
+    assert result.returncode == 1
+    assert "assert 3 == 99" in result.stdout and "Steget som feilet" not in result.stdout
 
 
 PLAIN_REFUSAL = """\

@@ -135,6 +135,11 @@ def _datatable(step: Any) -> list[list[str]] | None:
     return raw
 
 
+def _samhandling_run(config: pytest.Config) -> bool:
+    """Whether this run uses samhandling: a step used the world, or the ini option collects feature files."""
+    return bool(config.stash.get(_USED, False) or config.getini("samhandling_features"))
+
+
 def _world(request: pytest.FixtureRequest) -> World | None:
     """The scenario's world if a step has used it (never created here)."""
     world: World | None = request.node.stash.get(_WORLD, None)
@@ -235,6 +240,9 @@ def _error_text(exception: BaseException) -> str:
 @pytest.hookimpl(optionalhook=True)
 def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
                           step_func_args: Any, exception: BaseException) -> None:
+    world = _world(request)
+    if world is None and not _samhandling_run(request.config):
+        return  # another project's failing step: its own report stands
     error = _error_text(exception)
     rec = _step_record(request, step)
     if rec is not None:
@@ -245,7 +253,6 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
         f"  i {_where(request, feature, step)} (scenario «{scenario.name}», linje {scenario.line_number})",
         f"  {error}",
     ]
-    world = _world(request)
     if world is not None and world.has_case:
         lines.append(world.history_text())
     elif world is not None and world.has_structure:
@@ -258,9 +265,7 @@ def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: A
                                       exception: BaseException) -> None:
     from samhandling.bdd.dispatch import FIRST_WORDS, first_word
 
-    config = request.config
-    if not (config.stash.get(_USED, False) or config.getini("samhandling_features")
-            or first_word(step.name.strip()) in FIRST_WORDS):
+    if not (_samhandling_run(request.config) or first_word(step.name.strip()) in FIRST_WORDS):
         return  # another project's undefined step: pytest-bdd's own message stands
     from samhandling.bdd.catalogue import describe_suggestions, suggest
 
@@ -356,8 +361,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if recorder is None or not recorder.scenarios:
         return
     config = session.config
-    if not (config.stash.get(_USED, False) or config.getini("samhandling_features")
-            or config.getoption("samhandling_run", None)):
+    if not (_samhandling_run(config) or config.getoption("samhandling_run", None)):
         return  # pytest-bdd scenarios that never used samhandling: leave the project alone
     if hasattr(session.config, "workerinput"):  # pytest-xdist worker: the controller has no scenarios
         return
