@@ -30,6 +30,11 @@ def test_positions_and_all_others() -> None:
     assert d.positions == [("Sola", "mot"), ("Stavanger", "for")] and d.others == "for"
 
 
+def test_a_position_can_be_written_with_a_colon() -> None:
+    d = parse("Sola: mot og alle andre: for")
+    assert d.positions == [("Sola", "mot")] and d.others == "for"
+
+
 def test_names_with_og_or_spaces_are_quoted_or_read_whole() -> None:
     assert parse('"Møre og Romsdal" avstår').positions == [("Møre og Romsdal", "avstår")]
     assert parse("Helse Førde mot").positions == [("Helse Førde", "mot")]

@@ -6,7 +6,7 @@ payload: everything after «med» was ignored. Here the details are tokenised an
 phrasing. The grammar (also shown by ``samhandling steps`` and in ``docs/steps.md``, from :data:`GRAMMAR`)::
 
     detaljer   := ledd ( ("," | "og") ledd )*
-    ledd       := PART ORD                      standpunkt: «Sola mot», «"Helse Førde" for»
+    ledd       := PART [":"] ORD                standpunkt: «Sola mot», «Sola: mot», «"Helse Førde" for»
                 | "alle andre" ORD              standpunkt for alle parter som ikke er nevnt
                 | "merknad" TEKST               opplysningen remark
                 | "begrunnelse" TEKST           opplysningen reason
@@ -34,7 +34,7 @@ from samhandling.errors import UsageError
 
 #: The grammar's phrases as shown in the catalogue: (form, meaning, example).
 GRAMMAR: tuple[tuple[str, str, str], ...] = (
-    ("PART ORD", "partens standpunkt (for, mot, avstår …); ordet går uendret til prosessmotoren",
+    ("PART ORD / PART: ORD", "partens standpunkt (for, mot, avstår …); ordet går uendret til prosessmotoren",
      "med Sola mot, Stavanger for og alle andre for"),
     ("alle andre ORD", "samme standpunkt for alle parter (kommuner og helseforetak) som ikke er nevnt",
      "med Austvik mot og alle andre for"),
@@ -200,6 +200,8 @@ def parse_details(
         others = max((_starts_with(item, w) for w in _OTHERS), default=0)
         if others:
             rest = item[others:]
+            if len(rest) == 2 and rest[0].kind == "colon":
+                rest = rest[1:]  # «alle andre: for»
             if len(rest) != 1 or rest[0].kind == "colon":
                 raise _unread(item, text, names, ": skriv «alle andre» og ett standpunkt, f.eks. «alle andre for»")
             if details.others is not None:
@@ -210,7 +212,10 @@ def parse_details(
             if colon == 0 or any(t.kind != "word" for t in item[:colon]):
                 raise _unread(item, text, names, ": et felt skrives «FELT: VERDI»")
             value, quoted = _one_value(item, colon + 1, text, f"en verdi for «{key}»")
-            details.fields.append((key, value, quoted))
+            if is_party(key) and not quoted and " " not in value:
+                details.positions.append((key, value))  # «Sola: mot» is a position too
+            else:
+                details.fields.append((key, value, quoted))
         elif head in TEXT_KEYS and len(item) >= 2:
             if len(item) != 2 or item[1].kind != "quoted":
                 raise _unread(item, text, names, f": {head} skrives med teksten i anførselstegn, f.eks. "
