@@ -37,7 +37,7 @@ GRAMMAR: tuple[tuple[str, str, str], ...] = (
     ("PART ORD / PART: ORD", "partens standpunkt (for, mot, avstår …); ordet går uendret til prosessmotoren",
      "med Sola mot, Stavanger for og alle andre for"),
     ("alle andre ORD", "samme standpunkt for alle parter (kommuner og helseforetak) som ikke er nevnt",
-     "med Austvik mot og alle andre for"),
+     "med Kvitsøy avstår og alle andre for"),
     ('merknad "TEKST"', "en merknad (opplysningen «remark»)", 'med merknad "hastesak"'),
     ('begrunnelse "TEKST"', "begrunnelsen (opplysningen «reason»)", 'med begrunnelse "Mangler kostnadsoverslag"'),
     ("for PART", "handlingen gjelder én part (opplysningen «party»)", 'med for "Sola"'),
