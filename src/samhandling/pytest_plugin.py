@@ -83,7 +83,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 if pytest_bdd is not None:
     from pytest_bdd.parsers import StepParser
 
-    from samhandling.bdd.dispatch import make_parser, run_step
+    from samhandling.bdd.dispatch import make_parser, maybe_ours, run_step
 
     # One step for the whole catalogue; pytest_bdd.step() defines its fixture in this module's globals.
     pytest_bdd.step(make_parser(StepParser), stacklevel=1)(run_step)
@@ -152,6 +152,10 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     world = _world(request)
     if world is not None and world.base_dir is None:  # a test that asked for the fixture itself
         world.base_dir = Path(feature.filename).parent
+    if world is None and not _samhandling_run(request.config) and not any(
+        maybe_ours(step.name) for step in scenario.steps
+    ):
+        return  # another project's scenario: not recorded (the record is samhandling's)
     recorder = _recorder(request)
     steps = [
         {
@@ -263,9 +267,7 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
 @pytest.hookimpl(optionalhook=True)
 def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
                                       exception: BaseException) -> None:
-    from samhandling.bdd.dispatch import FIRST_WORDS, first_word
-
-    if not (_samhandling_run(request.config) or first_word(step.name.strip()) in FIRST_WORDS):
+    if not (_samhandling_run(request.config) or maybe_ours(step.name)):
         return  # another project's undefined step: pytest-bdd's own message stands
     from samhandling.bdd.catalogue import describe_suggestions, suggest
 

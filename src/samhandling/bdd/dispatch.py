@@ -42,6 +42,15 @@ def first_word(normalised: str) -> str:
     return m.group(0).casefold() if m else ""
 
 
+def maybe_ours(text: str) -> bool:
+    """Whether ``text`` begins with a word some phrase of the catalogue begins with (cheap; no import)."""
+    quick = text.lstrip()
+    word = '"' if quick[:1] in {'"', "«", "“", "„"} else (quick.split(None, 1)[0].casefold() if quick else "")
+    if not word.isascii():
+        word = unicodedata.normalize("NFC", word)
+    return word in FIRST_WORDS or word.rstrip(":.") in FIRST_WORDS
+
+
 class Catalogue:
     """The catalogue's phrases indexed by first word, with a cache of looked-up texts."""
 
@@ -75,11 +84,7 @@ class Catalogue:
         return found
 
     def _lookup(self, text: str) -> Found | None:
-        quick = text.lstrip()
-        word = '"' if quick[:1] in {'"', "«", "“", "„"} else (quick.split(None, 1)[0].casefold() if quick else "")
-        if not word.isascii():
-            word = unicodedata.normalize("NFC", word)
-        if word not in FIRST_WORDS and word.rstrip(":.") not in FIRST_WORDS:
+        if not maybe_ours(text):
             return None  # not one of ours: nothing loaded, nothing normalised
         index = self._index if self._index is not None else self._load()
         normalised = self._normalise(text)
