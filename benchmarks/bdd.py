@@ -11,10 +11,12 @@ Three small projects are written to a temporary folder and run by real ``pytest`
   same library functions the shipped steps call (the work behind the steps is the same; what differs is
   the plugin: step lookup, the world, the hooks, the run record).
 
-Each project runs with N and with n scenarios; the cost of one scenario is the difference of the two runs'
-CPU time (user + system of the pytest process, from ``getrusage``: robust on a shared machine) divided by
-N - n, so start-up and collection of the plugin module are left out of it; start-up is shown separately.
-Every run is repeated and the least CPU time of each is used.
+The cost of one scenario is the median CPU time (``time.process_time``) pytest spends on one scenario's test item
+(set-up, the steps, teardown and every plugin hook around them), measured by the same small conftest in each
+project over the N scenarios of a run; start-up (the whole pytest process, ``getrusage``, of a run with n
+scenarios, less n scenarios) is shown separately. Every run is repeated; the least value of each is used
+(the machine may be shared). An earlier version took the difference of two runs' totals, which was too noisy
+on a shared machine.
 
 Targets (issue 15):
   * samhandling's steps per scenario <= 1.5 x the same scenarios with plain pytest-bdd steps;
@@ -94,6 +96,28 @@ def reports(structure, organ, target):
 '''
 
 
+TIMING_CONFTEST = """\
+import json
+import time
+
+import pytest
+
+_TIMES = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    started = time.process_time()
+    yield
+    _TIMES.append(time.process_time() - started)
+
+
+def pytest_sessionfinish(session):
+    with open("times.json", "w") as f:
+        json.dump(_TIMES, f)
+"""
+
+
 def unrelated_feature(n: int) -> str:
     out = ["Feature: Cucumbers", ""]
     for i in range(n):
@@ -131,7 +155,16 @@ def write_projects(root: Path, n: int) -> dict[str, Path]:
     (projects["plain"] / "struktur.feature").write_text(norwegian_feature(n), encoding="utf-8")
     (projects["plain"] / "test_struktur.py").write_text(PLAIN_STEPS, encoding="utf-8")
     (projects["plain"] / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    for folder in projects.values():
+        (folder / "conftest.py").write_text(TIMING_CONFTEST, encoding="utf-8")
     return projects
+
+
+def median_item(folder: Path) -> float:
+    """The median CPU seconds of one test item in the last run in ``folder`` (the first item, which loads
+    the structures and the catalogue, left out)."""
+    times = sorted(json.loads((folder / "times.json").read_text(encoding="utf-8"))[1:])
+    return times[len(times) // 2]
 
 
 def cpu_run(folder: Path, *args: str, expect: int) -> float:
@@ -161,14 +194,17 @@ def measure(big: int, small: int, rounds: int) -> dict[str, dict[str, float]]:
         root = Path(tmp)
         sizes = {big: write_projects(root, big), small: write_projects(root, small)}
         best: dict[tuple[str, int], float] = {}
+        per_item: dict[str, float] = {}
         for _ in range(rounds):  # interleaved, so a busy moment hits every case alike
             for label, (project, args) in CASES.items():
                 for n, projects in sizes.items():
                     t = cpu_run(projects[project], *args, expect=n)
                     best[(label, n)] = min(best.get((label, n), float("inf")), t)
+                    if n == big:
+                        per_item[label] = min(per_item.get(label, float("inf")), median_item(projects[project]))
     out: dict[str, dict[str, float]] = {}
     for label in CASES:
-        per = (best[(label, big)] - best[(label, small)]) / (big - small)
+        per = per_item[label]
         out[label] = {
             "per_scenario_ms": per * 1000,
             "startup_s": best[(label, small)] - small * per,
