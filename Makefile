@@ -55,6 +55,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/forecast.py
 	$(BIN)/python benchmarks/limits.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/bdd.py
 
 docs: $(VENV)/.dev
 	$(BIN)/samhandling steps --markdown > docs/steps.md
