@@ -21,7 +21,7 @@ on a shared machine.
 Targets (issue 15):
   * samhandling's steps per scenario <= 1.5 x the same scenarios with plain pytest-bdd steps;
   * an unrelated pytest-bdd project per scenario with the plugin <= 1.5 x without it
-    (``-p no:samhandling.pytest_plugin``);
+    (``-p no:samhandling.bdd.plugin``);
   * start-up of an unrelated project's run with the plugin <= 1.5 x without it (shown, the import of
     ``samhandling`` included).
 """
@@ -38,7 +38,7 @@ import tempfile
 from pathlib import Path
 
 TARGET = 1.5
-NO_PLUGIN = ("-p", "no:samhandling.pytest_plugin")
+NO_PLUGIN = ("-p", "no:samhandling.bdd.plugin")
 
 UNRELATED_STEPS = """\
 from pytest_bdd import given, parsers, scenarios, then, when
@@ -65,7 +65,7 @@ PLAIN_STEPS = '''\
 from pytest_bdd import given, parsers, scenarios, then
 
 from samhandling.bdd.world import load_structure
-from samhandling.model import DecisionPower, DecisionRule, RelationKind
+from samhandling.structure.model import DecisionPower, DecisionRule, RelationKind
 
 scenarios("struktur.feature")
 

@@ -250,7 +250,7 @@ def test_an_unrelated_pytest_bdd_project_loads_nothing_of_ours_and_gets_no_run_f
     result = run_pytest(tmp_path)
     assert result.returncode == 0, result.stdout
     loaded = set(json.loads((tmp_path / "modules.json").read_text(encoding="utf-8")))
-    assert "samhandling.pytest_plugin" in loaded  # the plugin is there ...
+    assert "samhandling.bdd.plugin" in loaded  # the plugin is there ...
     # (the run record, plain json, is kept for every scenario and written only when samhandling was used)
     ours = {"samhandling.bdd.catalogue", "samhandling.bdd.steps", "samhandling.bdd.world", "samhandling.bdd.text",
             "samhandling.bdd.pytest_glue", "samhandling.bdd.details", "networkx", "transitions", "holidays"}

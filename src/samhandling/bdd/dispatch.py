@@ -114,7 +114,7 @@ CATALOGUE = Catalogue()
 def make_parser(base: type[Any]) -> Any:
     """A pytest-bdd parser (subclass of ``base``, pytest-bdd's StepParser) standing for the whole catalogue."""
 
-    class CatalogueParser(base):  # type: ignore[misc, valid-type]
+    class CatalogueParser(base):  # type: ignore[misc]
         def __init__(self) -> None:
             super().__init__("samhandling: stegkatalogen")
 

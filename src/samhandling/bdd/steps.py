@@ -218,7 +218,7 @@ def _is_party(world: World, text: str) -> bool:
 
 
 def _is_date(text: str) -> bool:
-    from samhandling.loader import parse_norwegian_date
+    from samhandling.structure.loader import parse_norwegian_date
 
     return parse_norwegian_date(text) is not None
 
@@ -1237,7 +1237,7 @@ def clock_advance(samhandling_world: World, antall: str, enhet: str) -> None:
     if unit in _UNIT_DAYS:
         day = start + dt.timedelta(days=count * _UNIT_DAYS[unit])
     else:
-        from samhandling.deadlines import is_working_day
+        from samhandling.time.deadlines import is_working_day
 
         day, counted = start, 0
         while counted < count:

@@ -12,10 +12,10 @@ from samhandling.errors import NotFoundError, SamhandlingError, UsageError
 from samhandling.formats.names import name_key
 
 if TYPE_CHECKING:
+    from samhandling.clock import FixedClock
     from samhandling.process.case import Case
     from samhandling.process.engine import ProcessDefinition
     from samhandling.structure.graph import Structure
-    from samhandling.clock import FixedClock
 
 
 class StepAssertion(AssertionError):
