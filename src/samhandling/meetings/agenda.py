@@ -79,7 +79,9 @@ def propose(
         when = ready_date(case)
         candidate = Candidate(case_id, title, found[0], found[1], when)
         (ready if when <= deadline else late).append(candidate)
-    order = lambda c: (c.ready, c.case_id)  # noqa: E731
+    def order(c: Candidate) -> dt.date:
+        return c.ready  # stable: ties keep the order the cases were given (oldest first)
+
     return AgendaProposal(body, date, deadline, days, tuple(sorted(ready, key=order)), tuple(sorted(late, key=order)))
 
 
