@@ -106,7 +106,7 @@ def test_sogn_og_fjordane_2024(svc: MeetingService) -> None:
     svc.record_minutes("ssu-2024-05-30", [DecisionInput(item.case_number, "decide", positions=ALL_FOR)])
     assert repo.load(c).state == "vedteke"
 
-    numbers = [(m.body, i.case_number) for m in svc.list(year=2024) for i in m.items]
+    numbers = [(m.body, i.case_number) for m in svc.meetings(year=2024) for i in m.items]
     assert len(numbers) == len(set(numbers)) == 6
 
 
@@ -241,3 +241,56 @@ def test_innkalling_and_protokoll(svc: MeetingService) -> None:
         text = " ".join(p.extract_text() for p in reader.pages)
         for item in m.agenda:
             assert item.case_number in text
+
+
+
+SMALL = """structure: liten
+name: Liten
+sources:
+  S1: {title: Vedtekter}
+parties:
+  - {id: a, name: A, kind: municipality}
+  - {id: b, name: B, kind: health_trust}
+bodies:
+  - {id: styre, name: Styret, kind: strategic_committee, power: decides, decision_rule: consensus,
+     members: [{party: a}, {party: b}]}
+processes: [{name: vedtak, file: vedtak.yaml}]
+meetings:
+  - {body: styre, date: 2024-03-20}
+meeting_rules:
+  - {id: frist,
+     category: agenda_deadline, modality: descriptive, source: S1, text: Frist, check: {kind: submission_deadline, body: styre, days: 10}}
+  - {id: innkalling,
+     category: agenda_deadline, modality: descriptive, source: S1, text: Innkalling, check: {kind: agenda_deadline, body: styre, days: 7}}
+"""
+PROCESS = """process: vedtak
+version: "1"
+title: Vedtak
+initial: ny
+states:
+  - {name: ny, label: Ny}
+  - {name: vedteke, label: Vedteke, final: true}
+acts:
+  - {name: decide, label: vedta, kind: decide, from: ny, to: vedteke, by: {body: styre}}
+"""
+
+
+def test_submission_deadline_of_an_own_structure(svc: MeetingService, tmp_path: Path) -> None:
+    path = tmp_path / "liten.yaml"
+    path.write_text(SMALL, encoding="utf-8")
+    (tmp_path / "vedtak.yaml").write_text(PROCESS, encoding="utf-8")
+    (m,) = svc.create_from_plan(str(path))
+    assert m.meeting_id == "styre-2024-03-20"
+    on_time = svc.repo.create(str(path), "vedtak", "I tide", on=dt.date(2024, 3, 10)).id
+    late = svc.repo.create(str(path), "vedtak", "For seint", on=dt.date(2024, 3, 11)).id
+    proposal = svc.propose(m.meeting_id)
+    assert proposal.deadline == dt.date(2024, 3, 10) and proposal.days == 10  # 10 calendar days before 20.03
+    assert [c.case_id for c in proposal.ready] == [on_time]
+    assert [c.case_id for c in proposal.late] == [late]
+    assert svc.send_notice(m.meeting_id, dt.date(2024, 3, 13)) is None
+    warning = svc.send_notice(m.meeting_id, dt.date(2024, 3, 14))
+    assert warning is not None and "fristen var 2024-03-13" in warning
+    svc.add_proposed(m.meeting_id)
+    svc.open(m.meeting_id, present=["A", "B"])
+    svc.record_minutes(m.meeting_id, [DecisionInput("Sak 01/24", "vedta", positions={"a": "for", "b": "for"})])
+    assert svc.repo.load(on_time).state == "vedteke"

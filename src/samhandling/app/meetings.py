@@ -97,7 +97,7 @@ class MeetingService:
     def get(self, meeting_id: str) -> MeetingRecord:
         return _record(self.records.meeting(meeting_id))
 
-    def list(self, body: str | None = None, year: int | None = None) -> list[MeetingRecord]:
+    def meetings(self, body: str | None = None, year: int | None = None) -> list[MeetingRecord]:
         """Meetings by date; ``body`` by its id (case ignored)."""
         out = [_record(r) for r in self.records.meetings()]
         return [m for m in out if (year is None or m.date.year == year)
@@ -115,7 +115,7 @@ class MeetingService:
 
         s = self.repo.structure(structure)
         body_id = s.body(body).id if body else None
-        have = {m.meeting_id for m in self.list()}
+        have = {m.meeting_id for m in self.meetings()}
         created = []
         for planned in meeting_plan(s).of(body_id, year) if body_id else meeting_plan(s).meetings:
             if year is not None and planned.date.year != year:
@@ -155,7 +155,7 @@ class MeetingService:
     def candidates(self, meeting: MeetingRecord) -> list[tuple[str, str, Case]]:
         """The store's open cases under the meeting's structure, not already on an agenda of this body."""
         s = self.structure_of(meeting)
-        on_agenda = {i.case_id for m in self.list(body=meeting.body) for i in m.agenda if i.case_id}
+        on_agenda = {i.case_id for m in self.meetings(body=meeting.body) for i in m.agenda if i.case_id}
         out = []
         for summary in self.repo.summaries():
             if summary.case_id in on_agenda:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from samhandling.cli.output import emit_json, heading, table
 from samhandling.cli.support import add_output, db_help, input_files, open_repo, parse_date, write_output
-from samhandling.errors import MeetingError, UsageError
+from samhandling.errors import UsageError
 
 if TYPE_CHECKING:
     from samhandling.app.meetings import MeetingService
@@ -31,7 +31,7 @@ def register(sub: Any) -> None:
             p.add_argument("--json", action="store_true", help="skriv JSON")
 
     def one(name: str, helptext: str) -> argparse.ArgumentParser:
-        p = verbs.add_parser(name, help=helptext)
+        p: argparse.ArgumentParser = verbs.add_parser(name, help=helptext)
         p.add_argument("meeting", metavar="MØTE", help="møtets id (se «meeting list»)")
         return p
 
@@ -158,7 +158,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    meetings = _service(args, read_only=True).list(args.body, args.year)
+    meetings = _service(args, read_only=True).meetings(args.body, args.year)
     if args.json:
         emit_json([m.to_dict() for m in meetings])
         return 0
@@ -169,7 +169,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 def _find(svc: MeetingService, body: str, day: Any) -> MeetingRecord:
     from samhandling.errors import NotFoundError
 
-    for m in svc.list():
+    for m in svc.meetings():
         if m.date != day:
             continue
         if m.body.casefold() == body.casefold():
@@ -179,8 +179,8 @@ def _find(svc: MeetingService, body: str, day: Any) -> MeetingRecord:
                 return m
         except NotFoundError:
             continue
-    raise MeetingError(f"fant ikke noe møte i {body} {day.isoformat()}; opprett det med «meeting create» eller "
-                       "«meeting new»", code="unknown-meeting")
+    raise NotFoundError(f"fant ikke noe møte i {body} {day.isoformat()}; opprett det med «meeting create» eller "
+                        "«meeting new»", code="unknown-meeting")
 
 
 def cmd_plan(args: argparse.Namespace) -> int:

@@ -91,9 +91,12 @@ def notice_days(structure: Structure, body: str) -> int | None:
     from samhandling.time.meeting_plan import meeting_plan
 
     for rule in (*structure.rules, *meeting_plan(structure).rules):
-        if rule.check and rule.check.get("kind") == "agenda_deadline":
-            if body in {b.id for b in target_bodies(structure, dict(rule.check), rule)}:
-                return int(rule.check.get("days", 7))
+        if (
+            rule.check
+            and rule.check.get("kind") == "agenda_deadline"
+            and body in {b.id for b in target_bodies(structure, dict(rule.check), rule)}
+        ):
+            return int(rule.check.get("days", 7))
     return None
 
 

@@ -33,7 +33,7 @@ def _party(structure: Structure | None, pid: str) -> str:
         return pid
     try:
         return structure.party(pid).name
-    except Exception:  # noqa: BLE001 - a party renamed since: show its id
+    except Exception:
         return pid
 
 
@@ -42,7 +42,7 @@ def _body(structure: Structure | None, body: str) -> str:
         return body
     try:
         return str(structure.body(body).label)
-    except Exception:  # noqa: BLE001
+    except Exception:
         return body
 
 

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 
-from samhandling.errors import ConflictError, MeetingError, StoreError
+from samhandling.errors import ConflictError, NotFoundError, StoreError
 from samhandling.store.base import EventLike, StoredEvent, canonical_json, utc_now
 from samhandling.store.sql import SqlStore, db_error
 
@@ -73,8 +73,8 @@ _JSON_COLUMNS = ("parts", "attendance")
 MEETINGS_SCHEMA = 4
 
 
-def meeting_not_found(meeting_id: str) -> MeetingError:
-    return MeetingError(f"fant ikke møtet «{meeting_id}» i lageret", code="unknown-meeting",
+def meeting_not_found(meeting_id: str) -> NotFoundError:
+    return NotFoundError(f"fant ikke møtet «{meeting_id}» i lageret", code="unknown-meeting",
                         details={"meeting": meeting_id})
 
 
