@@ -102,3 +102,29 @@ def test_bad_input_is_a_usage_error(capsys: pytest.CaptureFixture[str], db: str,
     bad.write_text("- {handling: x}\n", encoding="utf-8")
     code, _, err = run(capsys, "meeting", "minutes", "ssu-2024-02-29", str(bad), "--db", db)
     assert code == 2 and "saksnummer" in err and "v.yaml" in err
+
+
+def test_case_ergonomics_labels_names_and_width(capsys: pytest.CaptureFixture[str], db: str,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    _case(capsys, db, "a", "2024-01-10")
+    code, out, err = run(capsys, "case", "show", "a", "--db", db)
+    assert code == 0, err
+    assert "FSU, SSU" in out and "fsu, ssu" not in out  # the bodies' names (labels), not their ids
+    assert "tilrå saka" in out
+    code, out, err = run(capsys, "case", "act", "a", "Tilrå  saka", "--by", "FSU", "--db", db)  # by its label
+    assert code == 0, err
+    assert "Tilrådd av FSU" in out
+
+    from samhandling.cli.output import table
+
+    monkeypatch.setenv("COLUMNS", "50")
+    table(["nr", "tekst", "mer"], [["1", "ord " * 30, "kort"], ["2", "x" * 70, "y"]])
+    out, _ = capsys.readouterr()
+    lines = out.splitlines()
+    assert max(len(line) for line in lines) <= 50
+    assert out.count("x") == 70 and out.count("ord") == 30 and "kort" in out  # wrapped, nothing lost
+    assert len(lines) > 4
+    monkeypatch.delenv("COLUMNS")
+    table(["nr", "tekst"], [["1", "ord " * 30]])
+    out, _ = capsys.readouterr()
+    assert len(out.splitlines()) == 3  # not a terminal and no $COLUMNS: never wrapped

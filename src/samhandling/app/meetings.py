@@ -32,6 +32,7 @@ from samhandling.store.meetings import MeetingStore
 if TYPE_CHECKING:
     from samhandling.app.repository import CaseRepository
     from samhandling.process.case import Case
+    from samhandling.process.engine import ProcessDefinition
     from samhandling.structure.graph import Structure
 
 
@@ -64,25 +65,22 @@ def meeting_id_for(body: str, date: dt.date, extraordinary: bool = False) -> str
     return f"{body}-{date.isoformat()}" + ("-ekstra" if extraordinary else "")
 
 
-def resolve_act(case: Case, text: str) -> str:
-    """An act of the case's process by its name or its Norwegian label (case and spacing ignored)."""
+def act_by_label(definition: ProcessDefinition, text: str) -> str:
+    """An act of the process by its name or its Norwegian label (case, spacing and accents as ``name_key`` reads
+    them); the text itself when none matches, so the engine refuses an unknown act with its own message.
+
+    ``case act SAK "godkjenne mandatet"`` and the minutes files use it."""
     from samhandling.formats.names import name_key
 
-    definition = case.definition
-    acts = getattr(definition, "acts", {})
-    names = list(acts) if isinstance(acts, Mapping) else [getattr(a, "name", str(a)) for a in acts]
-    if text in names:
+    acts = list(getattr(definition, "acts", ()))
+    if any(getattr(a, "name", None) == text for a in acts):
         return text
     key = name_key(text)
-    for available in case.available_acts():
-        if name_key(available.label) == key or name_key(available.act) == key:
-            return available.act
-    for name in names:
-        act = acts[name] if isinstance(acts, Mapping) else None
-        label = getattr(act, "label", None)
-        if name_key(name) == key or (label and name_key(str(label)) == key):
+    for act in acts:
+        name = str(getattr(act, "name", ""))
+        if name_key(name) == key or name_key(str(getattr(act, "label", "") or "")) == key:
             return name
-    return text  # the engine refuses an unknown act with its own message
+    return text
 
 
 class MeetingService:
@@ -287,7 +285,7 @@ class MeetingService:
                 case = self.repo.load(item.case_id)
                 cases[item.case_id] = (case, len(case.history))
             case = cases[item.case_id][0]
-            act = resolve_act(case, d.act)
+            act = act_by_label(case.definition, d.act)
             payload: dict[str, Any] = dict(d.data)
             payload.update(meeting=meeting.meeting_id, case_number=item.case_number)
             if d.positions is not None:
