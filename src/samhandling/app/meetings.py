@@ -83,6 +83,24 @@ def act_by_label(definition: ProcessDefinition, text: str) -> str:
     return text
 
 
+def _refusals(
+    case: Case, act: str, body: str, on: dt.date, payload: Mapping[str, Any], present: Sequence[str] | None
+) -> list[ActRefusedError]:
+    """Every reason the engine would refuse the decision (all of them, each with its code).
+
+    ``present`` goes where the engine takes it: its own ``present`` parameter when ``refusals`` has one (the
+    quorum rules count it), else in the payload (the key is then plain data)."""
+    import inspect
+
+    judge: Any = case.definition.refusals  # Any: its signature gains ``present`` with the seat-rights work
+    data = dict(payload)
+    if present is not None and "present" in inspect.signature(judge).parameters:
+        return list(judge(case, act, by=body, on=on, person=None, payload=data, present=list(present)))
+    if present is not None:
+        data["present"] = list(present)
+    return list(judge(case, act, by=body, on=on, person=None, payload=data))
+
+
 class MeetingService:
     """Meetings of a case repository's SQL store."""
 
@@ -294,10 +312,9 @@ class MeetingService:
                 payload["outcome"] = d.outcome
             if d.remark is not None:
                 payload["remark"] = d.remark
+            reasons = _refusals(case, act, meeting.body, meeting.date, payload, present)
             if present is not None:
-                payload["present"] = list(present)
-            reasons = case.definition.refusals(case, act, by=meeting.body, on=meeting.date, person=None,
-                                               payload=dict(payload))
+                payload["present"] = list(present)  # case.act takes it as its keyword (or, before it had one, data)
             if not reasons:
                 try:
                     event = case.act(act, by=meeting.body, on=meeting.date, **payload)
