@@ -294,3 +294,34 @@ def test_submission_deadline_of_an_own_structure(svc: MeetingService, tmp_path: 
     svc.open(m.meeting_id, present=["A", "B"])
     svc.record_minutes(m.meeting_id, [DecisionInput("Sak 01/24", "vedta", positions={"a": "for", "b": "for"})])
     assert svc.repo.load(on_time).state == "vedteke"
+
+
+def test_numbers_are_never_reused_property() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from samhandling.store.sql import SqlStore
+
+    ops = st.lists(st.tuples(st.sampled_from(["add", "remove"]), st.integers(0, 3), st.integers(0, 20)),
+                   min_size=1, max_size=25)
+
+    @settings(max_examples=25, deadline=None)
+    @given(ops)
+    def check(steps: list[tuple[str, int, int]]) -> None:
+        with use_clock(FixedClock(dt.date(2024, 12, 31))):
+            svc = MeetingService(CaseRepository(SqlStore("sqlite:///:memory:")))
+            meetings = [m.meeting_id for m in svc.create_from_plan(SF, body="SSU", year=2024)]
+            given_out: list[str] = []
+            for op, which, pick in steps:
+                mid = meetings[which]
+                if op == "add":
+                    given_out.append(svc.add_information(mid, f"Sak {pick}").case_number)
+                else:
+                    agenda = svc.get(mid).agenda
+                    if agenda:
+                        svc.remove(mid, agenda[pick % len(agenda)].case_number)
+            assert given_out == [format_case_number(n, 2024) for n in range(1, len(given_out) + 1)]
+            stored = [i.case_number for m in svc.meetings() for i in m.items]
+            assert sorted(stored) == sorted(given_out)  # removed items keep their numbers
+
+    check()
