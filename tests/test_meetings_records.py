@@ -325,3 +325,18 @@ def test_numbers_are_never_reused_property() -> None:
             assert sorted(stored) == sorted(given_out)  # removed items keep their numbers
 
     check()
+
+
+def test_a_decided_item_is_not_decided_again(svc: MeetingService) -> None:
+    _ready_for_ssu(svc, 2)
+    first, second = (i.case_id for i in svc.get("ssu-2024-02-29").agenda)
+    assert first is not None and second is not None
+    twice = [DecisionInput("Sak 01/24", "decide", positions=ALL_FOR), DecisionInput("Sak 01/24", "send_back")]
+    with pytest.raises(MinutesRefusedError) as err:
+        svc.record_minutes("ssu-2024-02-29", twice)
+    assert [r["code"] for r in err.value.details["refusals"]] == ["already-decided"]
+    svc.record_minutes("ssu-2024-02-29", twice[:1])
+    with pytest.raises(MinutesRefusedError) as err:
+        svc.record_minutes("ssu-2024-02-29", [DecisionInput("Sak 01/24", "send_back")])
+    assert [r["code"] for r in err.value.details["refusals"]] == ["already-decided"]
+    assert svc.repo.load(first).state == "vedteke" and svc.repo.load(second).state == "tilrådd"

@@ -171,7 +171,9 @@ class MeetingService:
     def candidates(self, meeting: MeetingRecord) -> list[tuple[str, str, Case]]:
         """The store's open cases under the meeting's structure, not already on an agenda of this body."""
         s = self.structure_of(meeting)
-        on_agenda = {i.case_id for m in self.meetings(body=meeting.body) for i in m.agenda if i.case_id}
+        # on an agenda of this body and not yet decided there (a case sent back later may come again)
+        on_agenda = {i.case_id for m in self.meetings(body=meeting.body) for i in m.agenda
+                     if i.case_id and i.decision is None}
         out = []
         for summary in self.repo.summaries():
             if summary.case_id in on_agenda:
@@ -285,12 +287,18 @@ class MeetingService:
         refusals: list[dict[str, Any]] = []
         cases: dict[str, tuple[Case, int]] = {}
         results: list[tuple[AgendaItem, Decision]] = []
+        seen: set[int] = set()
         for d in decisions:
             item = meeting.item(d.case_number)
             if item is None or item.removed:
                 refusals.append({"case_number": d.case_number, "act": d.act, "code": "unknown-item",
                                  "message": f"«{d.case_number}» står ikke på sakslisten til møtet"})
                 continue
+            if item.decision is not None or item.number in seen:
+                refusals.append({"case_number": item.case_number, "act": d.act, "code": "already-decided",
+                                 "message": f"{item.case_number} har allerede et vedtak i protokollen"})
+                continue
+            seen.add(item.number)
             if item.kind is ItemKind.INFORMATION or d.act is None:
                 if d.act is not None:
                     refusals.append({"case_number": item.case_number, "act": d.act, "code": "information-item",
