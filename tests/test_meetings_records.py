@@ -229,13 +229,14 @@ def test_innkalling_and_protokoll(svc: MeetingService) -> None:
     svc.add_information("ssu-2024-02-29", "Orientering <om> & økonomi")
     svc.open("ssu-2024-02-29", present=MEMBERS[:3], deputies={"Ola Vara": "brukarar"})
     svc.record_minutes("ssu-2024-02-29", [
-        DecisionInput("Sak 01/24", "decide", positions=ALL_FOR, remark="SSU vedtek saka"),
+        DecisionInput("Sak 01/24", "decide", positions={**ALL_FOR, "brukarar": "imot"}, remark="SSU vedtek saka"),
     ])
     m = svc.get("ssu-2024-02-29")
     s = svc.structure_of(m)
     page = to_html(m, s, minutes=True)
     assert "Orientering &lt;om&gt; &amp; økonomi" in page and "<om>" not in page
     assert "SSU vedtek saka" in page and "Ola Vara for" in page
+    assert "Dissens: Brukarrepresentantar." in page  # a position against, by its name
     for kind in (False, True):
         reader = pypdf.PdfReader(io.BytesIO(to_pdf(m, s, minutes=kind)))
         text = " ".join(p.extract_text() for p in reader.pages)

@@ -107,8 +107,11 @@ class Decision:
 
     @property
     def dissent(self) -> list[str]:
-        """The parties whose position was against (mot/nei/dissens), for the protokoll."""
-        return [p for p, word in self.positions.items() if str(word).casefold() in ("mot", "nei", "dissens", "against")]
+        """The parties whose position was against (any spelling the engine reads as against), for the protokoll."""
+        from samhandling.process.engine import POSITION_WORDS
+
+        return [p for p, word in self.positions.items()
+                if POSITION_WORDS.get(str(word).strip().casefold()) == "against" or str(word).casefold() == "dissens"]
 
 
 @attrs.frozen
