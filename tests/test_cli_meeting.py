@@ -24,8 +24,9 @@ def db(tmp_path: Path) -> str:
 
 
 def _case(capsys: pytest.CaptureFixture[str], db: str, cid: str, on: str) -> None:
-    code, _, err = run(capsys, "case", "new", SF, "fsu-ssu-sak", "--title", f"Sak {cid}", "--on", on, "--id", cid,
-                       "--db", db)
+    code, _, err = run(
+        capsys, "case", "new", SF, "fsu-ssu-sak", "--title", f"Sak {cid}", "--on", on, "--id", cid, "--db", db
+    )
     assert code == 0, err
 
 
@@ -45,13 +46,24 @@ def test_meeting_from_plan_to_protokoll(capsys: pytest.CaptureFixture[str], db: 
     assert code == 0, err
     code, out, err = run(capsys, "meeting", "notice", "fsu-2024-02-14", "--on", "2024-02-01", "--db", db)
     assert code == 0 and "registrert sendt 2024-02-01" in out, err
-    code, out, err = run(capsys, "meeting", "open", "fsu-2024-02-14", "--present", "Kommunane,Helse Førde",
-                         "--deputy", "Kari Vara=fastlegar", "--db", db)
+    code, out, err = run(
+        capsys,
+        "meeting",
+        "open",
+        "fsu-2024-02-14",
+        "--present",
+        "Kommunane,Helse Førde",
+        "--deputy",
+        "Kari Vara=fastlegar",
+        "--db",
+        db,
+    )
     assert code == 0 and "stemmeberettigede til stede: 3" in out, err
 
     minutes = tmp_path / "vedtak.csv"
-    minutes.write_text("sak,handling,vedtak\nSak 01/24,tilrå saka,FSU tilrår saka\nSak 02/24,,Teke til orientering\n",
-                       encoding="utf-8")
+    minutes.write_text(
+        "sak,handling,vedtak\nSak 01/24,tilrå saka,FSU tilrår saka\nSak 02/24,,Teke til orientering\n", encoding="utf-8"
+    )
     code, out, err = run(capsys, "meeting", "minutes", "fsu-2024-02-14", str(minutes), "--close", "--db", db)
     assert code == 0, err
     assert "2 vedtak" in out
@@ -64,8 +76,7 @@ def test_meeting_from_plan_to_protokoll(capsys: pytest.CaptureFixture[str], db: 
     assert [i["case_number"] for i in shown["items"]] == ["Sak 01/24", "Sak 02/24"]
 
     pdf = tmp_path / "protokoll.pdf"
-    code, _, err = run(capsys, "meeting", "render", "fsu-2024-02-14", "--kind", "protokoll", "-o", str(pdf),
-                       "--db", db)
+    code, _, err = run(capsys, "meeting", "render", "fsu-2024-02-14", "--kind", "protokoll", "-o", str(pdf), "--db", db)
     assert code == 0, err
     pypdf = pytest.importorskip("pypdf")
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(str(pdf)).pages)
@@ -80,8 +91,9 @@ def test_refused_minutes_store_nothing(capsys: pytest.CaptureFixture[str], db: s
     _case(capsys, db, "b", "2024-01-11")
     run(capsys, "meeting", "plan", "FSU", "--date", "2024-02-14", "--add", "--db", db)
     minutes = tmp_path / "vedtak.yaml"
-    minutes.write_text("- {sak: Sak 01/24, handling: tilrå saka}\n- {sak: Sak 02/24, handling: vedta saka}\n",
-                       encoding="utf-8")  # FSU cannot «vedta»: one refused decision
+    minutes.write_text(
+        "- {sak: Sak 01/24, handling: tilrå saka}\n- {sak: Sak 02/24, handling: vedta saka}\n", encoding="utf-8"
+    )  # FSU cannot «vedta»: one refused decision
     code, out, err = run(capsys, "meeting", "minutes", "fsu-2024-02-14", str(minutes), "--db", db)
     assert code == 1
     assert "Sak 02/24" in err and "ikke lagret (1 avvist)" in err and "minutes-refused" in err
@@ -104,8 +116,9 @@ def test_bad_input_is_a_usage_error(capsys: pytest.CaptureFixture[str], db: str,
     assert code == 2 and "saksnummer" in err and "v.yaml" in err
 
 
-def test_case_ergonomics_labels_names_and_width(capsys: pytest.CaptureFixture[str], db: str,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_case_ergonomics_labels_names_and_width(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _case(capsys, db, "a", "2024-01-10")
     code, out, err = run(capsys, "case", "show", "a", "--db", db)
     assert code == 0, err

@@ -32,8 +32,9 @@ def test_readme_has_commands() -> None:
 
 
 @pytest.mark.parametrize("command", readme_commands())
-def test_readme_command_runs(command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_readme_command_runs(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     argv = shlex.split(command)[1:]
     module = NEEDS.get(argv[0])
     if module:

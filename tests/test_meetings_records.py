@@ -56,10 +56,18 @@ def test_sogn_og_fjordane_2024(svc: MeetingService) -> None:
     made = svc.create_from_plan(SF, year=2024)
     fsu = [m for m in made if m.body == "fsu"]
     ssu = [m for m in made if m.body == "ssu"]
-    assert [m.date for m in fsu] == [dt.date(2024, 2, 14), dt.date(2024, 5, 16), dt.date(2024, 9, 5),
-                                     dt.date(2024, 11, 7)]
-    assert [m.date for m in ssu] == [dt.date(2024, 2, 29), dt.date(2024, 5, 30), dt.date(2024, 10, 3),
-                                     dt.date(2024, 12, 5)]
+    assert [m.date for m in fsu] == [
+        dt.date(2024, 2, 14),
+        dt.date(2024, 5, 16),
+        dt.date(2024, 9, 5),
+        dt.date(2024, 11, 7),
+    ]
+    assert [m.date for m in ssu] == [
+        dt.date(2024, 2, 29),
+        dt.date(2024, 5, 30),
+        dt.date(2024, 10, 3),
+        dt.date(2024, 12, 5),
+    ]
     assert svc.create_from_plan(SF, year=2024) == []  # idempotent: nothing twice
 
     repo = svc.repo
@@ -74,8 +82,11 @@ def test_sogn_og_fjordane_2024(svc: MeetingService) -> None:
     items = svc.add_proposed("fsu-2024-02-14")
     assert [i.case_number for i in items] == ["Sak 01/24", "Sak 02/24"]
     svc.open("fsu-2024-02-14", present=MEMBERS)
-    svc.record_minutes("fsu-2024-02-14", [DecisionInput("Sak 01/24", "tilrå saka"),
-                                          DecisionInput("02/24", "recommend", remark="Tilrådd")], close=True)
+    svc.record_minutes(
+        "fsu-2024-02-14",
+        [DecisionInput("Sak 01/24", "tilrå saka"), DecisionInput("02/24", "recommend", remark="Tilrådd")],
+        close=True,
+    )
     first = items[0].case_id
     assert first is not None
     last = repo.load(first).history[-1]
@@ -95,8 +106,9 @@ def test_sogn_og_fjordane_2024(svc: MeetingService) -> None:
     ssu_items = svc.add_proposed("ssu-2024-02-29")
     assert [i.case_number for i in ssu_items] == ["Sak 01/24", "Sak 02/24"]  # per body: SSU counts from 1
     svc.open("ssu-2024-02-29", present=MEMBERS)
-    svc.record_minutes("ssu-2024-02-29", [DecisionInput(i.case_number, "vedta saka", positions=ALL_FOR)
-                                          for i in ssu_items], close=True)
+    svc.record_minutes(
+        "ssu-2024-02-29", [DecisionInput(i.case_number, "vedta saka", positions=ALL_FOR) for i in ssu_items], close=True
+    )
     assert repo.load(a).state == repo.load(b).state == "vedteke"
 
     # C at SSU 30.05
@@ -141,12 +153,20 @@ def test_pattern_from_structure_setting(svc: MeetingService, tmp_path: Path) -> 
 
 def test_attendance_deputy_counts_once(svc: MeetingService) -> None:
     svc.create_from_plan(SF, body="SSU", year=2024)
-    m = svc.open("ssu-2024-02-29", present=["kommunane", "Helse Førde"],
-                 deputies={"Kari Vara": "kommunane", "Ola Vara": "fastlegar"}, observers=[])
+    m = svc.open(
+        "ssu-2024-02-29",
+        present=["kommunane", "Helse Førde"],
+        deputies={"Kari Vara": "kommunane", "Ola Vara": "fastlegar"},
+        observers=[],
+    )
     assert m.present_voting == ["kommunane", "helse-forde", "fastlegar"]  # the deputy for Kommunane counts once
     by_party = {a.party: a.presence for a in m.attendance}
-    assert by_party == {"kommunane": Presence.MEMBER, "helse-forde": Presence.MEMBER,
-                        "fastlegar": Presence.DEPUTY, "brukarar": Presence.ABSENT}
+    assert by_party == {
+        "kommunane": Presence.MEMBER,
+        "helse-forde": Presence.MEMBER,
+        "fastlegar": Presence.DEPUTY,
+        "brukarar": Presence.ABSENT,
+    }
     with pytest.raises(MeetingError) as err:
         svc.open("ssu-2024-05-30", present=["Sogndal"])  # a party without a seat in SSU
     assert err.value.code == "not-a-member"
@@ -156,8 +176,9 @@ def _ready_for_ssu(svc: MeetingService, n: int) -> list[str]:
     svc.create_from_plan(SF, year=2024)
     ids = [svc.repo.create(SF, "fsu-ssu-sak", f"Sak {i}", on=dt.date(2024, 1, 10)).id for i in range(n)]
     svc.add_proposed("fsu-2024-02-14")
-    svc.record_minutes("fsu-2024-02-14", [DecisionInput(i.case_number, "recommend")
-                                          for i in svc.get("fsu-2024-02-14").agenda])
+    svc.record_minutes(
+        "fsu-2024-02-14", [DecisionInput(i.case_number, "recommend") for i in svc.get("fsu-2024-02-14").agenda]
+    )
     svc.add_proposed("ssu-2024-02-29")
     return ids
 
@@ -181,8 +202,9 @@ def test_minutes_all_or_nothing(svc: MeetingService) -> None:
     assert err.value.code == "minutes-refused"
 
 
-@pytest.mark.xfail(reason="AUTH's quorum rule (code no-quorum) counts `present`; passes after the AUTH merge",
-                   strict=False)
+@pytest.mark.xfail(
+    reason="AUTH's quorum rule (code no-quorum) counts `present`; passes after the AUTH merge", strict=False
+)
 def test_too_few_present_refuses_by_code(svc: MeetingService) -> None:
     (a,) = _ready_for_ssu(svc, 1)
     svc.open("ssu-2024-02-29", present=["kommunane"])
@@ -228,9 +250,12 @@ def test_innkalling_and_protokoll(svc: MeetingService) -> None:
     _ready_for_ssu(svc, 2)
     svc.add_information("ssu-2024-02-29", "Orientering <om> & økonomi")
     svc.open("ssu-2024-02-29", present=MEMBERS[:3], deputies={"Ola Vara": "brukarar"})
-    svc.record_minutes("ssu-2024-02-29", [
-        DecisionInput("Sak 01/24", "decide", positions={**ALL_FOR, "brukarar": "imot"}, remark="SSU vedtek saka"),
-    ])
+    svc.record_minutes(
+        "ssu-2024-02-29",
+        [
+            DecisionInput("Sak 01/24", "decide", positions={**ALL_FOR, "brukarar": "imot"}, remark="SSU vedtek saka"),
+        ],
+    )
     m = svc.get("ssu-2024-02-29")
     s = svc.structure_of(m)
     page = to_html(m, s, minutes=True)
@@ -242,7 +267,6 @@ def test_innkalling_and_protokoll(svc: MeetingService) -> None:
         text = " ".join(p.extract_text() for p in reader.pages)
         for item in m.agenda:
             assert item.case_number in text
-
 
 
 SMALL = """structure: liten
@@ -303,8 +327,9 @@ def test_numbers_are_never_reused_property() -> None:
 
     from samhandling.store.sql import SqlStore
 
-    ops = st.lists(st.tuples(st.sampled_from(["add", "remove"]), st.integers(0, 3), st.integers(0, 20)),
-                   min_size=1, max_size=25)
+    ops = st.lists(
+        st.tuples(st.sampled_from(["add", "remove"]), st.integers(0, 3), st.integers(0, 20)), min_size=1, max_size=25
+    )
 
     @settings(max_examples=25, deadline=None)
     @given(ops)

@@ -51,8 +51,14 @@ def _record(row: Mapping[str, Any]) -> MeetingRecord:
         attendance=tuple(AttendanceEntry.from_dict(a) for a in row["attendance"]),
         items=tuple(
             AgendaItem(
-                meeting_id=i["meeting_id"], number=i["number"], year=i["year"], case_number=i["case_number"],
-                kind=ItemKind(i["kind"]), title=i["title"], case_id=i["case_id"], removed=i["removed"],
+                meeting_id=i["meeting_id"],
+                number=i["number"],
+                year=i["year"],
+                case_number=i["case_number"],
+                kind=ItemKind(i["kind"]),
+                title=i["title"],
+                case_id=i["case_id"],
+                removed=i["removed"],
                 decision=Decision.from_dict(i["decision"]) if i["decision"] else None,
             )
             for i in row["items"]
@@ -116,8 +122,11 @@ class MeetingService:
     def meetings(self, body: str | None = None, year: int | None = None) -> list[MeetingRecord]:
         """Meetings by date; ``body`` by its id (case ignored)."""
         out = [_record(r) for r in self.records.meetings()]
-        return [m for m in out if (year is None or m.date.year == year)
-                and (body is None or m.body.casefold() == body.casefold())]
+        return [
+            m
+            for m in out
+            if (year is None or m.date.year == year) and (body is None or m.body.casefold() == body.casefold())
+        ]
 
     def structure_of(self, meeting: MeetingRecord) -> Structure:
         return self.repo.structure(meeting.structure)
@@ -142,14 +151,22 @@ class MeetingService:
             parts = tuple(seg.label or seg.kind.label for seg in planned.segments)
             mode = planned.mode.label if planned.mode else "møte"
             title = planned.title or f"{s.body(planned.body).label} {planned.date.isoformat()}"
-            created.append(self._add(mid, structure, planned.body, planned.date, MeetingKind.ORDINARY, mode, parts,
-                                     title))
+            created.append(
+                self._add(mid, structure, planned.body, planned.date, MeetingKind.ORDINARY, mode, parts, title)
+            )
             have.add(mid)
         return created
 
     def create(
-        self, structure: str, body: str, date: dt.date, *, kind: MeetingKind = MeetingKind.EXTRAORDINARY,
-        type: str = "møte", parts: Sequence[str] = (), title: str | None = None,
+        self,
+        structure: str,
+        body: str,
+        date: dt.date,
+        *,
+        kind: MeetingKind = MeetingKind.EXTRAORDINARY,
+        type: str = "møte",
+        parts: Sequence[str] = (),
+        title: str | None = None,
     ) -> MeetingRecord:
         """An ad hoc meeting (extraordinary unless ``kind`` says otherwise)."""
         s = self.repo.structure(structure)
@@ -157,13 +174,32 @@ class MeetingService:
         mid = meeting_id_for(b.id, date, kind is MeetingKind.EXTRAORDINARY)
         return self._add(mid, structure, b.id, date, kind, type, tuple(parts), title or f"{b.label} {date.isoformat()}")
 
-    def _add(self, mid: str, structure: str, body: str, date: dt.date, kind: MeetingKind, type_: str,
-             parts: tuple[str, ...], title: str) -> MeetingRecord:
-        self.records.add_meeting({
-            "meeting_id": mid, "structure": structure, "body": body, "date": date.isoformat(), "kind": kind.value,
-            "type": type_, "parts": list(parts), "title": title, "status": MeetingStatus.PLANNED.value,
-            "notice_sent": None, "attendance": [],
-        })
+    def _add(
+        self,
+        mid: str,
+        structure: str,
+        body: str,
+        date: dt.date,
+        kind: MeetingKind,
+        type_: str,
+        parts: tuple[str, ...],
+        title: str,
+    ) -> MeetingRecord:
+        self.records.add_meeting(
+            {
+                "meeting_id": mid,
+                "structure": structure,
+                "body": body,
+                "date": date.isoformat(),
+                "kind": kind.value,
+                "type": type_,
+                "parts": list(parts),
+                "title": title,
+                "status": MeetingStatus.PLANNED.value,
+                "notice_sent": None,
+                "attendance": [],
+            }
+        )
         return self.get(mid)
 
     # -- the agenda -----------------------------------------------------------------------------------------
@@ -172,8 +208,9 @@ class MeetingService:
         """The store's open cases under the meeting's structure, not already on an agenda of this body."""
         s = self.structure_of(meeting)
         # on an agenda of this body and not yet decided there (a case sent back later may come again)
-        on_agenda = {i.case_id for m in self.meetings(body=meeting.body) for i in m.agenda
-                     if i.case_id and i.decision is None}
+        on_agenda = {
+            i.case_id for m in self.meetings(body=meeting.body) for i in m.agenda if i.case_id and i.decision is None
+        }
         out = []
         for summary in self.repo.summaries():
             if summary.case_id in on_agenda:
@@ -196,8 +233,11 @@ class MeetingService:
 
     def _open_for_changes(self, meeting: MeetingRecord) -> None:
         if meeting.status is MeetingStatus.CLOSED:
-            raise MeetingError(f"møtet «{meeting.meeting_id}» er lukket; sakslisten kan ikke endres",
-                               code="meeting-closed", details={"meeting": meeting.meeting_id})
+            raise MeetingError(
+                f"møtet «{meeting.meeting_id}» er lukket; sakslisten kan ikke endres",
+                code="meeting-closed",
+                details={"meeting": meeting.meeting_id},
+            )
 
     def add_case(self, meeting_id: str, case_id: str) -> AgendaItem:
         """Put a case on the agenda; it gets the next case number of the body and year."""
@@ -205,8 +245,11 @@ class MeetingService:
         self._open_for_changes(meeting)
         cid = self.repo.resolve(case_id)
         if any(i.case_id == cid for i in meeting.agenda):
-            raise MeetingError(f"saken «{cid}» står allerede på sakslisten til møtet «{meeting_id}»",
-                               code="duplicate-item", details={"case": cid})
+            raise MeetingError(
+                f"saken «{cid}» står allerede på sakslisten til møtet «{meeting_id}»",
+                code="duplicate-item",
+                details={"case": cid},
+            )
         return self._add_item(meeting, ItemKind.CASE, self.repo.header(cid).title, cid)
 
     def add_information(self, meeting_id: str, title: str) -> AgendaItem:
@@ -224,8 +267,15 @@ class MeetingService:
     def _add_item(self, meeting: MeetingRecord, kind: ItemKind, title: str, case_id: str | None) -> AgendaItem:
         pattern = pattern_for(self.structure_of(meeting))
         year = meeting.date.year
-        row = self.records.add_item(meeting.meeting_id, meeting.body, year,
-                                    lambda n: format_case_number(n, year, pattern), kind.value, title, case_id)
+        row = self.records.add_item(
+            meeting.meeting_id,
+            meeting.body,
+            year,
+            lambda n: format_case_number(n, year, pattern),
+            kind.value,
+            title,
+            case_id,
+        )
         found = self.get(meeting.meeting_id).item(row["case_number"])
         assert found is not None
         return found
@@ -245,7 +295,9 @@ class MeetingService:
             raise MeetingError(
                 f"møtet «{meeting.meeting_id}» har ingen sak «{ref}» på sakslisten; sakene: "
                 f"{', '.join(i.case_number for i in meeting.agenda) or 'ingen'}",
-                code="unknown-item", details={"meeting": meeting.meeting_id, "item": str(ref)})
+                code="unknown-item",
+                details={"meeting": meeting.meeting_id, "item": str(ref)},
+            )
         return item
 
     def send_notice(self, meeting_id: str, on: dt.date) -> str | None:
@@ -258,16 +310,27 @@ class MeetingService:
     # -- the meeting ----------------------------------------------------------------------------------------
 
     def open(
-        self, meeting_id: str, *, present: Iterable[str] = (), deputies: Mapping[str, str] | None = None,
+        self,
+        meeting_id: str,
+        *,
+        present: Iterable[str] = (),
+        deputies: Mapping[str, str] | None = None,
         observers: Iterable[str] = (),
     ) -> MeetingRecord:
         """Open the meeting and record attendance (members present, deputies, observers; the rest absent)."""
         meeting = self.get(meeting_id)
         self._open_for_changes(meeting)
-        entries = build_attendance(self.structure_of(meeting), meeting.body, meeting.date, present=present,
-                                   deputies=deputies, observers=observers)
-        self.records.update_meeting(meeting_id, status=MeetingStatus.OPEN.value,
-                                    attendance=[e.to_dict() for e in entries])
+        entries = build_attendance(
+            self.structure_of(meeting),
+            meeting.body,
+            meeting.date,
+            present=present,
+            deputies=deputies,
+            observers=observers,
+        )
+        self.records.update_meeting(
+            meeting_id, status=MeetingStatus.OPEN.value, attendance=[e.to_dict() for e in entries]
+        )
         return self.get(meeting_id)
 
     def close(self, meeting_id: str) -> MeetingRecord:
@@ -276,7 +339,9 @@ class MeetingService:
         self.records.update_meeting(meeting_id, status=MeetingStatus.CLOSED.value)
         return self.get(meeting_id)
 
-    def record_minutes(self, meeting_id: str, decisions: Sequence[DecisionInput], *, close: bool = False) -> MeetingRecord:
+    def record_minutes(
+        self, meeting_id: str, decisions: Sequence[DecisionInput], *, close: bool = False
+    ) -> MeetingRecord:
         """Every decision as its case's act, in ONE transaction; nothing is stored when any is refused.
 
         Raises :class:`MinutesRefusedError` (``minutes-refused``) listing every refusal of every decision.
@@ -291,18 +356,36 @@ class MeetingService:
         for d in decisions:
             item = meeting.item(d.case_number)
             if item is None or item.removed:
-                refusals.append({"case_number": d.case_number, "act": d.act, "code": "unknown-item",
-                                 "message": f"«{d.case_number}» står ikke på sakslisten til møtet"})
+                refusals.append(
+                    {
+                        "case_number": d.case_number,
+                        "act": d.act,
+                        "code": "unknown-item",
+                        "message": f"«{d.case_number}» står ikke på sakslisten til møtet",
+                    }
+                )
                 continue
             if item.decision is not None or item.number in seen:
-                refusals.append({"case_number": item.case_number, "act": d.act, "code": "already-decided",
-                                 "message": f"{item.case_number} har allerede et vedtak i protokollen"})
+                refusals.append(
+                    {
+                        "case_number": item.case_number,
+                        "act": d.act,
+                        "code": "already-decided",
+                        "message": f"{item.case_number} har allerede et vedtak i protokollen",
+                    }
+                )
                 continue
             seen.add(item.number)
             if item.kind is ItemKind.INFORMATION or d.act is None:
                 if d.act is not None:
-                    refusals.append({"case_number": item.case_number, "act": d.act, "code": "information-item",
-                                     "message": f"{item.case_number} er en orienteringssak; den tar ingen handling"})
+                    refusals.append(
+                        {
+                            "case_number": item.case_number,
+                            "act": d.act,
+                            "code": "information-item",
+                            "message": f"{item.case_number} er en orienteringssak; den tar ingen handling",
+                        }
+                    )
                     continue
                 results.append((item, Decision(None, d.outcome, dict(d.positions or {}), d.remark)))
                 continue
@@ -331,8 +414,9 @@ class MeetingService:
                 else:
                     results.append((item, Decision(act, d.outcome, dict(d.positions or {}), d.remark, event.seq)))
                     continue
-            refusals.extend({"case_number": item.case_number, "act": d.act, "code": r.code, "message": r.message}
-                            for r in reasons)
+            refusals.extend(
+                {"case_number": item.case_number, "act": d.act, "code": r.code, "message": r.message} for r in reasons
+            )
         if refusals:
             lines = "; ".join(f"{r['case_number']}: {r['message']} ({r['code']})" for r in refusals)
             raise MinutesRefusedError(

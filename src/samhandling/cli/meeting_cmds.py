@@ -82,17 +82,24 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_notice)
 
     p = one("open", "åpne møtet og registrer oppmøtet")
-    p.add_argument("--present", action="append", default=[], metavar="PART[,PART…]",
-                   help="parter til stede på egen medlemsplass (kan gjentas)")
-    p.add_argument("--deputy", action="append", default=[], metavar="NAVN=PART",
-                   help="en vara som møter for en part (kan gjentas)")
+    p.add_argument(
+        "--present",
+        action="append",
+        default=[],
+        metavar="PART[,PART…]",
+        help="parter til stede på egen medlemsplass (kan gjentas)",
+    )
+    p.add_argument(
+        "--deputy", action="append", default=[], metavar="NAVN=PART", help="en vara som møter for en part (kan gjentas)"
+    )
     p.add_argument("--observer", action="append", default=[], metavar="PART", help="observatør (kan gjentas)")
     common(p)
     p.set_defaults(handler=cmd_open)
 
     p = one("minutes", "før protokollen: hvert vedtak blir sakens handling, alt eller ingenting")
-    p.add_argument("file", metavar="FIL", help="vedtakene (YAML eller CSV: saksnummer, handling, standpunkter, "
-                                              "utfall, vedtak)")
+    p.add_argument(
+        "file", metavar="FIL", help="vedtakene (YAML eller CSV: saksnummer, handling, standpunkter, utfall, vedtak)"
+    )
     p.add_argument("--close", action="store_true", help="lukk møtet når protokollen er ført")
     common(p)
     p.set_defaults(handler=cmd_minutes)
@@ -152,8 +159,9 @@ def cmd_create(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     svc = _service(args)
-    m = svc.create(args.structure, args.body, _date(args.date, "--date"), type=args.type, parts=args.part,
-                   title=args.title)
+    m = svc.create(
+        args.structure, args.body, _date(args.date, "--date"), type=args.type, parts=args.part, title=args.title
+    )
     return _say(args, m, f"Opprettet {m.kind.label} {m.meeting_id}")
 
 
@@ -179,8 +187,10 @@ def _find(svc: MeetingService, body: str, day: Any) -> MeetingRecord:
                 return m
         except NotFoundError:
             continue
-    raise NotFoundError(f"fant ikke noe møte i {body} {day.isoformat()}; opprett det med «meeting create» eller "
-                        "«meeting new»", code="unknown-meeting")
+    raise NotFoundError(
+        f"fant ikke noe møte i {body} {day.isoformat()}; opprett det med «meeting create» eller «meeting new»",
+        code="unknown-meeting",
+    )
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
@@ -189,20 +199,31 @@ def cmd_plan(args: argparse.Namespace) -> int:
     proposal = svc.propose(meeting.meeting_id)
     added = svc.add_proposed(meeting.meeting_id) if args.add else []
     if args.json:
+
         def cands(cs: Any) -> list[dict[str, Any]]:
             return [{"case": c.case_id, "title": c.title, "act": c.act, "ready": c.ready.isoformat()} for c in cs]
 
-        emit_json({"meeting": meeting.meeting_id, "deadline": proposal.deadline.isoformat(),
-                   "ready": cands(proposal.ready), "late": cands(proposal.late),
-                   "added": [i.to_dict() for i in added]})
+        emit_json(
+            {
+                "meeting": meeting.meeting_id,
+                "deadline": proposal.deadline.isoformat(),
+                "ready": cands(proposal.ready),
+                "late": cands(proposal.late),
+                "added": [i.to_dict() for i in added],
+            }
+        )
         return 0
     print(f"Forslag til saksliste for {meeting.meeting_id} (innmeldingsfrist {proposal.deadline.isoformat()})")
-    table(["sak", "tittel", "venter på", "klar"],
-          [[c.case_id, c.title, c.act_label, c.ready.isoformat()] for c in proposal.ready])
+    table(
+        ["sak", "tittel", "venter på", "klar"],
+        [[c.case_id, c.title, c.act_label, c.ready.isoformat()] for c in proposal.ready],
+    )
     if proposal.late:
         heading("Kom etter fristen")
-        table(["sak", "tittel", "venter på", "klar"],
-              [[c.case_id, c.title, c.act_label, c.ready.isoformat()] for c in proposal.late])
+        table(
+            ["sak", "tittel", "venter på", "klar"],
+            [[c.case_id, c.title, c.act_label, c.ready.isoformat()] for c in proposal.late],
+        )
     for item in added:
         print(f"Satt på sakslisten: {item.case_number} {item.title}")
     return 0
@@ -280,9 +301,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"{m.title} ({m.kind.label}, {m.status.label})")
     if m.notice_sent:
         print(f"Innkalling sendt {m.notice_sent.isoformat()}")
-    table(["saksnr.", "tittel", "sak", "vedtak"],
-          [[i.case_number, i.title, i.case_id or "orientering",
-            (i.decision.remark or i.decision.act or "") if i.decision else ""] for i in m.agenda])
+    table(
+        ["saksnr.", "tittel", "sak", "vedtak"],
+        [
+            [
+                i.case_number,
+                i.title,
+                i.case_id or "orientering",
+                (i.decision.remark or i.decision.act or "") if i.decision else "",
+            ]
+            for i in m.agenda
+        ],
+    )
     if m.attendance:
         heading("Oppmøte")
         table(["part", "oppmøte", "for"], [[a.party, a.presence.label, a.for_party or ""] for a in m.attendance])

@@ -65,9 +65,7 @@ def submission_deadline(structure: Structure, body: str, date: dt.date) -> tuple
     return deadline_before(date, days, day_count(structure)), days
 
 
-def propose(
-    structure: Structure, body: str, date: dt.date, cases: Iterable[tuple[str, str, Case]]
-) -> AgendaProposal:
+def propose(structure: Structure, body: str, date: dt.date, cases: Iterable[tuple[str, str, Case]]) -> AgendaProposal:
     """The agenda proposal for ``body``'s meeting on ``date`` from ``cases`` (id, title, case)."""
     deadline, days = submission_deadline(structure, body, date)
     ready: list[Candidate] = []
@@ -79,6 +77,7 @@ def propose(
         when = ready_date(case)
         candidate = Candidate(case_id, title, found[0], found[1], when)
         (ready if when <= deadline else late).append(candidate)
+
     def order(c: Candidate) -> dt.date:
         return c.ready  # stable: ties keep the order the cases were given (oldest first)
 
@@ -113,6 +112,8 @@ def notice_problem(structure: Structure, body: str, date: dt.date, sent: dt.date
     count = day_count(structure)
     due = deadline_before(date, days, count)
     if sent > due:
-        return (f"innkallingen til møtet {date.isoformat()} er sendt {sent.isoformat()}, fristen var "
-                f"{due.isoformat()} ({days} {count.label} før)")
+        return (
+            f"innkallingen til møtet {date.isoformat()} er sendt {sent.isoformat()}, fristen var "
+            f"{due.isoformat()} ({days} {count.label} før)"
+        )
     return None

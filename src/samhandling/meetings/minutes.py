@@ -18,8 +18,16 @@ import attrs
 from samhandling.errors import SchemaError
 from samhandling.location import Location
 
-_ALIASES = {"sak": "case_number", "saksnummer": "case_number", "handling": "act", "standpunkt": "positions",
-            "standpunkter": "positions", "utfall": "outcome", "vedtak": "remark", "merknad": "remark"}
+_ALIASES = {
+    "sak": "case_number",
+    "saksnummer": "case_number",
+    "handling": "act",
+    "standpunkt": "positions",
+    "standpunkter": "positions",
+    "utfall": "outcome",
+    "vedtak": "remark",
+    "merknad": "remark",
+}
 _KEYS = {"case_number", "act", "positions", "outcome", "remark", "data"}
 
 
@@ -48,12 +56,18 @@ def _positions(value: Any, where: Location) -> dict[str, str] | None:
                 continue
             who, sep, word = part.partition("=")
             if not sep or not who.strip() or not word.strip():
-                raise SchemaError(f"standpunktet «{part.strip()}» er ikke på formen PART=STANDPUNKT",
-                                  code="bad-positions", location=where)
+                raise SchemaError(
+                    f"standpunktet «{part.strip()}» er ikke på formen PART=STANDPUNKT",
+                    code="bad-positions",
+                    location=where,
+                )
             out[who.strip()] = word.strip()
         return out
-    raise SchemaError("«positions» skal være en tabell PART: STANDPUNKT eller tekst «PART=STANDPUNKT, …»",
-                      code="bad-positions", location=where)
+    raise SchemaError(
+        "«positions» skal være en tabell PART: STANDPUNKT eller tekst «PART=STANDPUNKT, …»",
+        code="bad-positions",
+        location=where,
+    )
 
 
 def _decision(raw: Mapping[str, Any], where: Location) -> DecisionInput:
@@ -61,13 +75,17 @@ def _decision(raw: Mapping[str, Any], where: Location) -> DecisionInput:
     for key, value in raw.items():
         name = _ALIASES.get(str(key).strip().lower(), str(key).strip().lower())
         if name not in _KEYS:
-            raise SchemaError(f"ukjent felt «{key}» i vedtakslisten; gyldige: {', '.join(sorted(_KEYS))}",
-                              code="unknown-key", location=where)
+            raise SchemaError(
+                f"ukjent felt «{key}» i vedtakslisten; gyldige: {', '.join(sorted(_KEYS))}",
+                code="unknown-key",
+                location=where,
+            )
         data[name] = value
     number = str(data.get("case_number") or "").strip()
     if not number:
-        raise SchemaError("et vedtak mangler saksnummer («case_number» eller «sak»)", code="missing-key",
-                          location=where)
+        raise SchemaError(
+            "et vedtak mangler saksnummer («case_number» eller «sak»)", code="missing-key", location=where
+        )
     extra = data.get("data") or {}
     if not isinstance(extra, Mapping):
         raise SchemaError("«data» skal være en tabell NØKKEL: VERDI", code="schema", location=where)
@@ -76,16 +94,25 @@ def _decision(raw: Mapping[str, Any], where: Location) -> DecisionInput:
         value = data.get(key)
         return None if value is None or str(value).strip() == "" else str(value).strip()
 
-    return DecisionInput(number, text("act"), _positions(data.get("positions"), where), text("outcome"),
-                         text("remark"), dict(extra), where)
+    return DecisionInput(
+        number,
+        text("act"),
+        _positions(data.get("positions"), where),
+        text("outcome"),
+        text("remark"),
+        dict(extra),
+        where,
+    )
 
 
 def parse_decisions(text: str, filename: str = "<vedtak>") -> list[DecisionInput]:
     """The decisions of a minutes file; CSV when ``filename`` ends in .csv, else YAML."""
     if filename.lower().endswith(".csv"):
         rows = list(csv.DictReader(io.StringIO(text)))
-        return [_decision({k: v for k, v in row.items() if k is not None}, Location(filename, n))
-                for n, row in enumerate(rows, start=2)]
+        return [
+            _decision({k: v for k, v in row.items() if k is not None}, Location(filename, n))
+            for n, row in enumerate(rows, start=2)
+        ]
     from samhandling.formats.maps import expect_list
     from samhandling.formats.yamlio import parse_yaml
 
@@ -101,4 +128,3 @@ def parse_decisions(text: str, filename: str = "<vedtak>") -> list[DecisionInput
             raise SchemaError("hvert vedtak skal være en tabell med saksnummer og handling", location=where)
         out.append(_decision(item, where))
     return out
-

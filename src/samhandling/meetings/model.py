@@ -79,7 +79,12 @@ class AttendanceEntry:
         return None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"party": self.party, "presence": self.presence.value, "for_party": self.for_party, "person": self.person}
+        return {
+            "party": self.party,
+            "presence": self.presence.value,
+            "for_party": self.for_party,
+            "person": self.person,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> AttendanceEntry:
@@ -97,21 +102,30 @@ class Decision:
     seq: int | None = None  # the event the act became in its case
 
     def to_dict(self) -> dict[str, Any]:
-        return {"act": self.act, "outcome": self.outcome, "positions": dict(self.positions), "remark": self.remark,
-                "seq": self.seq}
+        return {
+            "act": self.act,
+            "outcome": self.outcome,
+            "positions": dict(self.positions),
+            "remark": self.remark,
+            "seq": self.seq,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Decision:
-        return cls(data.get("act"), data.get("outcome"), dict(data.get("positions") or {}), data.get("remark"),
-                   data.get("seq"))
+        return cls(
+            data.get("act"), data.get("outcome"), dict(data.get("positions") or {}), data.get("remark"), data.get("seq")
+        )
 
     @property
     def dissent(self) -> list[str]:
         """The parties whose position was against (any spelling the engine reads as against), for the protokoll."""
         from samhandling.process.engine import POSITION_WORDS
 
-        return [p for p, word in self.positions.items()
-                if POSITION_WORDS.get(str(word).strip().casefold()) == "against" or str(word).casefold() == "dissens"]
+        return [
+            p
+            for p, word in self.positions.items()
+            if POSITION_WORDS.get(str(word).strip().casefold()) == "against" or str(word).casefold() == "dissens"
+        ]
 
 
 @attrs.frozen

@@ -17,8 +17,20 @@ if TYPE_CHECKING:
 
 Section = tuple[str, list[str]]  # (heading, paragraphs)
 
-_MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-           "november", "desember")
+_MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
 
 
 def _date(day: object) -> str:

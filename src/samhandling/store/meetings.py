@@ -74,8 +74,9 @@ MEETINGS_SCHEMA = 4
 
 
 def meeting_not_found(meeting_id: str) -> NotFoundError:
-    return NotFoundError(f"fant ikke møtet «{meeting_id}» i lageret", code="unknown-meeting",
-                        details={"meeting": meeting_id})
+    return NotFoundError(
+        f"fant ikke møtet «{meeting_id}» i lageret", code="unknown-meeting", details={"meeting": meeting_id}
+    )
 
 
 class MeetingStore:
@@ -106,8 +107,9 @@ class MeetingStore:
             with self.store.engine.begin() as conn:
                 yield conn
         except sa_exc.IntegrityError as exc:
-            raise ConflictError("møtet eller saksnummeret finnes allerede; last på nytt og prøv igjen",
-                                code="conflict") from exc
+            raise ConflictError(
+                "møtet eller saksnummeret finnes allerede; last på nytt og prøv igjen", code="conflict"
+            ) from exc
         except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
             raise db_error(exc, "skriving av møter") from exc
 
@@ -119,8 +121,11 @@ class MeetingStore:
         values.setdefault("created", utc_now())
         with self._writing() as conn:
             if conn.execute(sa.select(meetings.c.meeting_id).where(meetings.c.meeting_id == row["meeting_id"])).first():
-                raise ConflictError(f"det finnes allerede et møte med id «{row['meeting_id']}»", code="conflict",
-                                    details={"meeting": row["meeting_id"]})
+                raise ConflictError(
+                    f"det finnes allerede et møte med id «{row['meeting_id']}»",
+                    code="conflict",
+                    details={"meeting": row["meeting_id"]},
+                )
             conn.execute(meetings.insert().values(**values))
 
     def update_meeting(self, meeting_id: str, **changes: Any) -> None:
@@ -153,9 +158,16 @@ class MeetingStore:
         with self._reading() as conn:
             rows = [dict(r._mapping) for r in conn.execute(query)]
             ids = [r["meeting_id"] for r in rows]
-            item_rows = [dict(r._mapping) for r in conn.execute(
-                sa.select(items).where(items.c.meeting_id.in_(ids)).order_by(items.c.year, items.c.number)
-            )] if ids else []
+            item_rows = (
+                [
+                    dict(r._mapping)
+                    for r in conn.execute(
+                        sa.select(items).where(items.c.meeting_id.in_(ids)).order_by(items.c.year, items.c.number)
+                    )
+                ]
+                if ids
+                else []
+            )
         by_meeting: dict[str, list[dict[str, Any]]] = {i: [] for i in ids}
         for item in item_rows:
             item["removed"] = bool(item["removed"])
@@ -170,7 +182,13 @@ class MeetingStore:
     # -- agenda items ---------------------------------------------------------------------------------------
 
     def add_item(
-        self, meeting_id: str, body: str, year: int, fmt: Callable[[int], str], kind: str, title: str,
+        self,
+        meeting_id: str,
+        body: str,
+        year: int,
+        fmt: Callable[[int], str],
+        kind: str,
+        title: str,
         case_id: str | None,
     ) -> dict[str, Any]:
         """Give the next case number of ``body`` in ``year`` (``fmt`` renders it) to a new item of the meeting."""
@@ -178,9 +196,18 @@ class MeetingStore:
             if not conn.execute(sa.select(meetings.c.meeting_id).where(meetings.c.meeting_id == meeting_id)).first():
                 raise meeting_not_found(meeting_id)
             number = self.next_number(conn, body, year)
-            row = {"body": body, "year": year, "number": number, "meeting_id": meeting_id,
-                   "case_number": fmt(number), "kind": kind, "title": title, "case_id": case_id, "removed": 0,
-                   "decision": None}
+            row = {
+                "body": body,
+                "year": year,
+                "number": number,
+                "meeting_id": meeting_id,
+                "case_number": fmt(number),
+                "kind": kind,
+                "title": title,
+                "case_id": case_id,
+                "removed": 0,
+                "decision": None,
+            }
             conn.execute(items.insert().values(**row))
         return row
 
@@ -202,8 +229,11 @@ class MeetingStore:
     def set_removed(self, body: str, year: int, number: int) -> None:
         """Take an item off the agenda; its row and number stay (a number is never given again)."""
         with self._writing() as conn:
-            conn.execute(sa.update(items).where(
-                (items.c.body == body) & (items.c.year == year) & (items.c.number == number)).values(removed=1))
+            conn.execute(
+                sa.update(items)
+                .where((items.c.body == body) & (items.c.year == year) & (items.c.number == number))
+                .values(removed=1)
+            )
 
     # -- minutes --------------------------------------------------------------------------------------------
 
@@ -219,9 +249,11 @@ class MeetingStore:
 
         def also(conn: Connection) -> None:
             for body, year, number, decision in decisions:
-                conn.execute(sa.update(items).where(
-                    (items.c.body == body) & (items.c.year == year) & (items.c.number == number)
-                ).values(decision=canonical_json(dict(decision))))
+                conn.execute(
+                    sa.update(items)
+                    .where((items.c.body == body) & (items.c.year == year) & (items.c.number == number))
+                    .values(decision=canonical_json(dict(decision)))
+                )
             values = {k: (canonical_json(list(v)) if k in _JSON_COLUMNS else v) for k, v in meeting_changes.items()}
             if values:
                 self.update_in(conn, meeting_id, values)
