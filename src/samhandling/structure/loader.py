@@ -291,6 +291,47 @@ def parse_rule(item: Any, where: Location, sources: dict[str, dict[str, Any]]) -
     )
 
 
+def _relation_ends(structure: Structure, m: _Map, key: str) -> tuple[list[str], str | None]:
+    """The body ids one end of a relation names: one body by name, or ``{kind: KIND}`` for every body of a kind.
+
+    The second value records the group (``"to:professional_committee"``) so that exports can show the relation as
+    written; an unknown body name becomes a load finding (no ids), as before.
+    """
+    raw = m.raw(key)
+    if isinstance(raw, MarkedDict):
+        g = _Map(raw, f"«{key}» i en relasjon", m.loc(key), {"kind"})
+        kind = g.enum("kind", BodyKind)
+        bodies = structure.bodies_of_kind(kind)
+        if not bodies:
+            raise SchemaError(
+                f"«{key}: {{kind: {kind.value}}}» viser til alle organer av typen {kind.value}, men strukturen har "
+                "ingen slike organer",
+                code="empty-kind-group",
+                location=m.loc(key),
+            )
+        return [b.id for b in bodies], f"{key}:{kind.value}"
+    found = structure._resolve_body_ref(m.req(key), m.loc(key))
+    return ([] if found is None else [found]), None
+
+
+def _condition(raw: Any, where: Location) -> dict[str, tuple[str, ...]]:
+    """A relation's ``condition``: case attribute → one value or a list of values (``{region: sør}``)."""
+    table = _expect_map(raw, "«condition» (vilkår på sakens egenskaper, f.eks. {region: sør})", where)
+    if not table:
+        raise SchemaError("«condition» er tom; skriv minst én egenskap, f.eks. {region: sør}", location=where)
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        values = value if isinstance(value, list) else [value]
+        if not values or any(v is None or isinstance(v, (dict, list, bool)) for v in values):
+            raise SchemaError(
+                f"vilkåret «{key}» skal være en verdi eller en liste av verdier, fant {_kind(value)}",
+                code="invalid-condition",
+                location=table.loc(key),
+            )
+        out[str(key)] = tuple(str(v) for v in values)
+    return out
+
+
 def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure:
     """Turn parsed YAML into a :class:`Structure` (the graph is built here, once)."""
     from samhandling.structure.graph import Structure
@@ -348,17 +389,21 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
     # Relations and memberships name bodies and parties; resolve them through the index.
     for spec, where in relation_specs:
         m = _Map(spec, "en relasjon (relations)", where, _RELATION_KEYS)
-        source = structure._resolve_body_ref(m.req("from"), m.loc("from"))
-        target = structure._resolve_body_ref(m.req("to"), m.loc("to"))
+        from_ids, source_group = _relation_ends(structure, m, "from")
+        targets, target_group = _relation_ends(structure, m, "to")
         kind = m.enum("kind", RelationKind)
-        if source is None or target is None:
-            continue
-        structure._add_relation(
-            Relation(
-                source=source, target=target, kind=kind, label=m.str("label"),
-                condition=m.str("condition"), location=m.loc(),
-            )
-        )
+        condition = _condition(m.raw("condition"), m.loc("condition")) if m.has("condition") else None
+        group = source_group or target_group
+        for source in from_ids:
+            for target in targets:
+                if source == target:
+                    continue
+                structure._add_relation(
+                    Relation(
+                        source=source, target=target, kind=kind, label=m.str("label"),
+                        condition=condition, location=m.loc(), group=group,
+                    )
+                )
     for body_id, spec, where in member_specs:
         m = _Map(spec, "et medlemskap (members)", where, _MEMBER_KEYS)
         party = structure._resolve_party_ref(m.req("party"), m.loc("party"))
