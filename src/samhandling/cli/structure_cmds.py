@@ -230,36 +230,27 @@ def _short(text: str, width: int = 70) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file with :func:`samhandling.app.check.check_structure`; all files, one line format, one JSON.
+
+    Exit 0 when clean (warnings allowed), 1 when some file has errors, 2 when some file could not be read (the
+    other files are still checked and reported).
+    """
+    from samhandling.app.check import check_structure
     from samhandling.cli.support import parse_date
-    from samhandling.errors import LoadError, NotFoundError
-    from samhandling.structure.findings import has_errors
-    from samhandling.structure.loader import load
 
     on = parse_date(args.on, "--on")
     worst = 0
     report: list[dict[str, Any]] = []
     for name in args.structures:
-        try:
-            s = load(name)
-        except (LoadError, NotFoundError) as exc:
-            worst = 2
-            if args.json:
-                report.append({"structure": name, "error": exc.to_dict()})
-            else:
-                where = f"{exc.location}: " if exc.location else f"{name}: "
-                print(f"{where}feil [{exc.code}] {exc.message}")
-            continue
-        findings = s.validate(on=on)
-        if has_errors(findings):
-            worst = max(worst, 1)
+        result = check_structure(name, on)
+        worst = max(worst, result.exit_code)
         if args.json:
-            report.append({"structure": s.id, "findings": [f.to_dict() for f in findings]})
-        else:
-            for f in findings:
-                print(f.format())
-            errors = sum(1 for f in findings if f.severity.value == "error")
-            warnings = sum(1 for f in findings if f.severity.value == "warning")
-            print(f"{s.filename}: {errors} feil, {warnings} advarsler")
+            report.append(result.to_dict())
+            continue
+        for line in result.lines():
+            print(line)
+        if result.readable:
+            print(f"{result.filename}: {result.errors} feil, {result.warnings} advarsler")
     if args.json:
         emit_json(report)
     return worst

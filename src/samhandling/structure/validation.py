@@ -14,7 +14,9 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from samhandling.structure.findings import Finding
+from samhandling.errors import LoadError
+from samhandling.location import Location
+from samhandling.structure.findings import Finding, error_finding
 from samhandling.structure.model import (
     SIDE_LABEL,
     Body,
@@ -304,7 +306,14 @@ def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
     _load_extensions()
     findings: list[Finding] = list(structure.load_findings)
     findings.extend(_builtin(structure, on))
-    extra = [r for source in _RULE_SOURCES for r in source(structure)]
+    extra: list[Rule] = []
+    for source in _RULE_SOURCES:
+        # A section that cannot be read (a meeting naming an unknown body) is a finding like any other; the
+        # section's own checks (samhandling.app.check) name each broken item.
+        try:
+            extra.extend(source(structure))
+        except LoadError as exc:
+            findings.append(error_finding(exc, Location(structure.filename)))
     for rule in (*structure.rules, *extra):
         if not rule.check:
             continue
@@ -322,6 +331,8 @@ def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
             continue
         try:
             findings.extend(fn(structure, rule, dict(rule.check), on))
+        except LoadError as exc:  # the check reads a section that cannot be read (reported above)
+            findings.append(error_finding(exc, rule.location))
         except (KeyError, ValueError, TypeError) as exc:
             findings.append(
                 Finding(
@@ -332,5 +343,6 @@ def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
                     rule=rule.id,
                 )
             )
+    findings = list(dict.fromkeys(findings))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     return sorted(findings, key=lambda f: (order[f.severity], f.location.line if f.location and f.location.line else 0))

@@ -21,6 +21,7 @@ from samhandling.structure.sections import cached_section, resolve_body, resolve
 from samhandling.time.deadlines import DayCount
 
 if TYPE_CHECKING:
+    from samhandling.structure.findings import Finding
     from samhandling.structure.graph import Structure
 
 
@@ -220,6 +221,53 @@ def meeting_plan(structure: Structure) -> MeetingPlan:
             rules = [parse_rule(item, lst.loc(i), structure.sources) for i, item in enumerate(lst)]
     meetings.sort(key=lambda mt: (mt.date, mt.body))
     return MeetingPlan(meetings=tuple(meetings), rules=tuple(rules), settings=settings)
+
+
+def meeting_findings(structure: Structure) -> list[Finding]:
+    """Every problem of the ``meetings`` and ``meeting_rules`` sections, one finding per broken meeting or rule.
+
+    :func:`meeting_plan` stops at the first problem (a plan with a broken meeting cannot be used); validation reads
+    every meeting and rule and reports each one that is wrong, with its line.
+    """
+    from samhandling.formats.maps import MarkedMap, expect_list
+    from samhandling.structure.findings import error_finding
+    from samhandling.structure.loader import parse_rule
+
+    out: list[Finding] = []
+
+    def each(raw: Any, what: str, where: Location, parse: Any) -> None:
+        try:
+            lst = expect_list(raw, what, where)
+        except SchemaError as exc:
+            out.append(error_finding(exc, where))
+            return
+        for i, item in enumerate(lst):
+            try:
+                parse(item, lst.loc(i))
+            except SchemaError as exc:
+                out.append(error_finding(exc, lst.loc(i)))
+
+    raw = structure.extensions.get("meetings")
+    if raw is not None:
+        each(raw, "«meetings»", section_location(structure, "meetings"),
+             lambda item, where: _meeting(structure, item, where))
+    raw = structure.extensions.get("meeting_rules")
+    if raw is not None:
+        where = section_location(structure, "meeting_rules")
+        rule_list = raw
+        if not isinstance(raw, list):
+            try:
+                m = MarkedMap(raw, "«meeting_rules»", where, _RULES_KEYS)
+                if m.has("settings"):
+                    _settings(m.raw("settings"), m.loc("settings"))
+            except SchemaError as exc:
+                out.append(error_finding(exc, where))
+                return out
+            rule_list, where = m.raw("rules"), m.loc("rules")
+        if rule_list is not None:
+            each(rule_list, "reglene i «meeting_rules»", where,
+                 lambda item, at: parse_rule(item, at, structure.sources))
+    return out
 
 
 def time_setting(structure: Structure, key: str, override: Any = None) -> Any:

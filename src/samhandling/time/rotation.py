@@ -29,6 +29,7 @@ from samhandling.structure.model import SIDE_LABEL, Side
 from samhandling.structure.sections import cached_section, resolve_body, resolve_party, section_location
 
 if TYPE_CHECKING:
+    from samhandling.structure.findings import Finding
     from samhandling.structure.graph import Structure
 
 
@@ -194,6 +195,37 @@ def rotations(structure: Structure) -> tuple[Rotation, ...]:
             raise SchemaError(f"rulleringen «{r.id}» er definert to ganger", code="duplicate-id", location=r.location)
         seen.add(r.id)
     return tuple(out)
+
+
+def rotation_findings(structure: Structure) -> list[Finding]:
+    """Every problem of the ``rotations`` section, one finding per broken rotation: all of them are read.
+
+    :func:`rotations` stops at the first problem (a schedule needs every rotation); validation wants them all.
+    """
+    from samhandling.formats.maps import expect_list
+    from samhandling.structure.findings import error_finding
+
+    raw = structure.extensions.get("rotations")
+    if raw is None:
+        return []
+    where = section_location(structure, "rotations")
+    try:
+        lst = expect_list(raw, "«rotations»", where)
+    except SchemaError as exc:
+        return [error_finding(exc, where)]
+    out: list[Finding] = []
+    seen: dict[str, Location | None] = {}
+    for i, item in enumerate(lst):
+        try:
+            rot = _rotation(structure, item, lst.loc(i))
+        except SchemaError as exc:
+            out.append(error_finding(exc, lst.loc(i)))
+            continue
+        if rot.id in seen:
+            out.append(error_finding(
+                SchemaError(f"rulleringen «{rot.id}» er definert to ganger", code="duplicate-id"), rot.location))
+        seen[rot.id] = rot.location
+    return out
 
 
 def rotation(structure: Structure, rotation_id: str) -> Rotation:
