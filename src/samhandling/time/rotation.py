@@ -273,10 +273,13 @@ def schedule(
         allow = default_allow if rot.allow_double is None else rot.allow_double
         busy = {a.holder for a in out if a.rotation != rot.id and a.start <= end and begin <= a.end}
         queue = queues[rot.id]
+        active = [p for p in queue if serves(structure, rot.bodies[0], p, begin)]
+        if len(active) < len(rot.roles):  # nobody left who exists then: keep the written order rather than stop
+            active = list(queue)
         chosen: list[str] = []
         for _role in rot.roles:
-            free = [p for p in queue if p not in chosen and (allow or p not in busy)]
-            pick = free[0] if free else next(p for p in queue if p not in chosen)
+            free = [p for p in active if p not in chosen and (allow or p not in busy)]
+            pick = free[0] if free else next(p for p in active if p not in chosen)
             chosen.append(pick)
         for role, pid in zip(rot.roles, chosen):
             out.append(Assignment(rot.id, rot.bodies[0], role, begin, end, pid, structure.party(pid).name,
@@ -286,6 +289,16 @@ def schedule(
     if since is not None:
         out = [a for a in out if a.end >= since]
     return out
+
+
+def serves(structure: Structure, body: str, party: str, day: dt.date) -> bool:
+    """Whether ``party`` can take a turn in ``body`` on ``day``: the party exists then (its period) and, where the
+    body lists the party's seats, one of them is valid then. A municipality merged away in 2020 gets no 2020 turn.
+    """
+    if not structure.party(party).period.contains(day):
+        return False
+    seats = [m for m in structure.members(body) if m.party == party]
+    return not seats or any(m.period.contains(day) for m in seats)
 
 
 def _other(side: Side) -> Side:
