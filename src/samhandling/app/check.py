@@ -108,6 +108,76 @@ def process_findings(structure: Structure) -> list[Finding]:
     return out
 
 
+#: Readings (settings) the code reads by name, and what for.
+CODE_READINGS: dict[str, str] = {
+    "consensus_among": "motoren: konsensus mellom partene eller mellom sidene",
+    "days_are": "fristberegning: kalenderdager eller arbeidsdager",
+    "day_count": "fristberegning: kalenderdager eller arbeidsdager",
+    "allow_double_assignment": "rulleringer: om en part kan ha to roller samtidig",
+}
+
+
+def _setting_refs(data: Any, found: dict[str, str], what: str) -> None:
+    """Collect ``setting: KEY`` / ``alternate_setting: KEY`` / ``*_setting: KEY`` references in raw YAML data."""
+    if isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(value, str) and (key == "setting" or str(key).endswith("_setting")):
+                found.setdefault(value, what)
+            else:
+                _setting_refs(value, found, what)
+    elif isinstance(data, list):
+        for item in data:
+            _setting_refs(item, found, what)
+
+
+def reading_uses(structure: Structure) -> dict[str, str]:
+    """What reads each of the structure's readings (``settings``): a short Norwegian description, or ``""`` when
+    nothing does (flipping it changes nothing).
+
+    A reading is read when the code reads it by name (:data:`CODE_READINGS`), when the structure file refers to
+    it (``{setting: KEY}`` in a body, seat, rule or rotation; ``alternate_setting``), or when one of its processes
+    does (``by: {setting: KEY}``, ``on_rejection: {setting: KEY}``, or the process's own ``settings``).
+    """
+    from samhandling.formats.yamlio import read_yaml
+    from samhandling.process.loader import process_refs
+
+    found: dict[str, str] = {}
+    for key in structure.settings:
+        if key in CODE_READINGS:
+            found[key] = CODE_READINGS[key]
+    for section, raw in structure.extensions.items():
+        _setting_refs(raw, found, f"seksjonen «{section}»")
+    for key, what in structure.setting_refs.items():
+        found.setdefault(key, what)
+    try:
+        refs = process_refs(structure)
+    except LoadError:
+        refs = {}
+    for name, path in refs.items():
+        try:
+            data = read_yaml(path, path.name)
+        except LoadError:
+            continue
+        _setting_refs(data, found, f"prosessen «{name}»")
+        if isinstance(data, dict) and isinstance(data.get("settings"), dict):
+            for key in data["settings"]:
+                found.setdefault(str(key), f"prosessen «{name}»")
+    return {key: found.get(key, "") for key in structure.settings}
+
+
+def reading_findings(structure: Structure) -> list[Finding]:
+    """An ``unused-reading`` warning for each reading nothing reads: it documents a choice but changes nothing."""
+    return [
+        Finding(
+            code="unused-reading", severity=Severity.WARNING,
+            message=f"lesningen «{key}» leses ikke av noe: å snu den endrer ingenting; vis til den der den gjelder "
+            "({setting: " + key + "} i et organ, et sete, en regel eller en rullering) eller flytt den til «notes»",
+            location=structure.settings[key].location,
+        )
+        for key, use in reading_uses(structure).items() if not use
+    ]
+
+
 def check_loaded(structure: Structure, on: dt.date | None = None) -> list[Finding]:
     """Every finding of a loaded structure: its rules and built-in checks, processes, rotations and meetings."""
     from samhandling.time.meeting_plan import meeting_findings
@@ -118,6 +188,7 @@ def check_loaded(structure: Structure, on: dt.date | None = None) -> list[Findin
     found.extend(rotation_findings(structure))
     found.extend(structure.validate(on=on))
     found.extend(process_findings(structure))
+    found.extend(reading_findings(structure))
     # A broken meeting is reported where it is; the structure's own check names only the first one again.
     unique = list(dict.fromkeys(found))
     located = {(f.code, f.message) for f in unique if f.location is not None and f.location.line}

@@ -87,6 +87,8 @@ class Structure:
         self._body_index: dict[str, set[str]] = {}
         self._party_index: dict[str, set[str]] = {}
         self._processes: dict[str, ProcessDefinition] | None = None
+        self.setting_refs: dict[str, str] = {}
+        """Readings (``settings``) the structure file refers to with ``{setting: KEY}`` or ``when``, and where."""
         self.revision = 0
         """Counts changes to the graph while it is built (caches of path queries compare it)."""
         for party in parties:

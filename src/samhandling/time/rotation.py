@@ -26,7 +26,13 @@ import attrs
 from samhandling.errors import SchemaError
 from samhandling.location import Location
 from samhandling.structure.model import SIDE_LABEL, Side
-from samhandling.structure.sections import cached_section, resolve_body, resolve_party, section_location
+from samhandling.structure.sections import (
+    cached_section,
+    resolve_body,
+    resolve_party,
+    section_location,
+    with_settings,
+)
 
 if TYPE_CHECKING:
     from samhandling.structure.findings import Finding
@@ -94,6 +100,7 @@ _KEYS = {
 def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
     from samhandling.formats.maps import MarkedMap, expect_map
 
+    item = with_settings(structure, item, ("order", "period", "months", "alternate"))
     m = MarkedMap(item, "en rullering (rotations)", where, _KEYS)
     kind = m.enum("kind", RotationKind, RotationKind.PARTY)
     names = list(m.strs("bodies")) or ([m.req("body")] if m.has("body") else [])
