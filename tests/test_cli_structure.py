@@ -128,4 +128,4 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"from": "faggruppe", "to": "radmannsgruppa", "kind": "reports_to"}.items() <= next(
         r for r in data["relations"] if r["kind"] == "reports_to" and r["from"] == "faggruppe"
     ).items()
-    assert data["settings"]["members_2012"][0] == "Vik"
+    assert data["settings"]["leader_rotation_order"] == "alphabetical"

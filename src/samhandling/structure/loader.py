@@ -168,7 +168,7 @@ _SETTING_KEYS = {"value", "note", "alternatives"}
 _SOURCE_KEYS = {"file", "title", "url", "updated", "language"}
 
 
-class _Readings:
+class Readings:
     """The structure's readings (``settings``) while loading, and which of them the file refers to.
 
     A value written ``{setting: KEY}`` (a body's ``power`` or ``decision_rule``, a seat's ``count``/``min``/``max``)
@@ -266,7 +266,7 @@ def _mandate(item: Any, where: Location) -> Mandate:
     )
 
 
-def _seat(item: Any, where: Location, readings: _Readings | None = None) -> Seat:
+def _seat(item: Any, where: Location, readings: Readings | None = None) -> Seat:
     if readings is not None:
         readings.resolve(item, ("count", "min", "max"), "et sete")
     m = _Map(item, "et sete (seats)", where, _SEAT_KEYS)
@@ -283,7 +283,7 @@ def _seat(item: Any, where: Location, readings: _Readings | None = None) -> Seat
 
 
 def _body(
-    item: Any, where: Location, readings: _Readings | None = None
+    item: Any, where: Location, readings: Readings | None = None
 ) -> tuple[Body, list[tuple[MarkedDict, Location]]]:
     if readings is not None and isinstance(item, MarkedDict):
         readings.resolve(item, ("power", "decision_rule"), f"organet «{item.get('id')}»")
@@ -339,7 +339,7 @@ def _source_table(data: Any, where: Location) -> dict[str, dict[str, Any]]:
 
 
 def parse_rule(
-    item: Any, where: Location, sources: dict[str, dict[str, Any]], readings: _Readings | None = None
+    item: Any, where: Location, sources: dict[str, dict[str, Any]], readings: Readings | None = None
 ) -> Rule:
     m = _Map(item, "en regel (rules)", where, _RULE_KEYS)
     source_key = m.req("source")
@@ -423,7 +423,7 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
     if top.has("settings"):
         st = _expect_map(top.raw("settings"), "«settings»", top.loc("settings"))
         settings = {k: _setting(k, v, st.loc(k)) for k, v in st.items()}
-    readings = _Readings(settings)
+    readings = Readings(settings)
 
     parties: list[Party] = []
     if top.has("parties"):

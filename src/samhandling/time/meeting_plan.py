@@ -197,7 +197,7 @@ def _settings(raw: Any, where: Location) -> dict[str, Any]:
 def meeting_plan(structure: Structure) -> MeetingPlan:
     """The structure's meeting plan, meeting rules and time settings (parsed once)."""
     from samhandling.formats.maps import MarkedMap, expect_list
-    from samhandling.structure.loader import parse_rule
+    from samhandling.structure.loader import Readings, parse_rule
 
     meetings: list[Meeting] = []
     raw = structure.extensions.get("meetings")
@@ -218,7 +218,7 @@ def meeting_plan(structure: Structure) -> MeetingPlan:
             where = m.loc("rules")
         if rule_list is not None:
             lst = expect_list(rule_list, "reglene i «meeting_rules»", where)
-            rules = [parse_rule(item, lst.loc(i), structure.sources) for i, item in enumerate(lst)]
+            rules = [parse_rule(item, lst.loc(i), structure.sources, Readings(structure.settings)) for i, item in enumerate(lst)]
     meetings.sort(key=lambda mt: (mt.date, mt.body))
     return MeetingPlan(meetings=tuple(meetings), rules=tuple(rules), settings=settings)
 
@@ -231,7 +231,7 @@ def meeting_findings(structure: Structure) -> list[Finding]:
     """
     from samhandling.formats.maps import MarkedMap, expect_list
     from samhandling.structure.findings import error_finding
-    from samhandling.structure.loader import parse_rule
+    from samhandling.structure.loader import Readings, parse_rule
 
     out: list[Finding] = []
 
@@ -266,7 +266,7 @@ def meeting_findings(structure: Structure) -> list[Finding]:
             rule_list, where = m.raw("rules"), m.loc("rules")
         if rule_list is not None:
             each(rule_list, "reglene i «meeting_rules»", where,
-                 lambda item, at: parse_rule(item, at, structure.sources))
+                 lambda item, at: parse_rule(item, at, structure.sources, Readings(structure.settings)))
     return out
 
 
