@@ -102,19 +102,53 @@ def structure_summary(s: Any) -> dict[str, Any]:
         "settings": {k: v.value for k, v in s.settings.items()},
         "memberships": [
             {"body": m.body, "party": m.party, "count": m.count, "role": m.role,
-             "valid_from": m.period.valid_from, "valid_to": m.period.valid_to}
+             "valid_from": m.period.valid_from, "valid_to": m.period.valid_to, **_rights_dict(m)}
             for m in s.memberships
         ],
     }
 
 
+def _rights_dict(m: Any) -> dict[str, Any]:
+    """A membership's seat rights (``rights``, ``deputy_for``) where the model has them."""
+    rights = getattr(m, "rights", None)
+    if rights is None:
+        return {}
+    return {"rights": str(getattr(rights, "value", rights)), "deputy_for": getattr(m, "deputy_for", None)}
+
+
+def _processes(s: Any) -> list[dict[str, Any]]:
+    """The processes a structure names: name, file and title (or the error that stops the file being read)."""
+    from samhandling.errors import SamhandlingError
+    from samhandling.process.loader import get_process, process_refs
+
+    rows: list[dict[str, Any]] = []
+    try:
+        refs = process_refs(s)
+    except SamhandlingError as exc:
+        return [{"name": None, "file": None, "title": None, "error": exc.message}]
+    for name, path in refs.items():
+        row: dict[str, Any] = {"name": name, "file": path.name, "title": None, "error": None}
+        try:
+            definition = get_process(s, name)
+            row["title"] = definition.title
+        except SamhandlingError as exc:
+            row["error"] = f"[{exc.code}] {exc.message}"
+        rows.append(row)
+    return rows
+
+
 def cmd_show(args: argparse.Namespace) -> int:
+    from samhandling.app.check import reading_uses
     from samhandling.structure.loader import load
     from samhandling.structure.model import BODY_KIND_LABEL, RELATION_LABEL
 
     s = load(args.structure)
+    processes = _processes(s)
+    uses = reading_uses(s)
     if args.json:
-        emit_json(structure_summary(s))
+        emit_json({**structure_summary(s), "processes": processes,
+                   "readings": [{"key": k, "value": v.value, "alternatives": list(v.alternatives),
+                                 "read_by": uses.get(k) or None} for k, v in s.settings.items()]})
         return 0
     print(f"{s.name} ({s.id})")
     if s.description:
@@ -137,13 +171,18 @@ def cmd_show(args: argparse.Namespace) -> int:
     table(("fra", "relasjon", "til", "merknad"),
           [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, r.label or "")
            for r in s.relations()])
+    if processes:
+        heading("Prosesser")
+        table(("navn", "fil", "tittel"),
+              [(p["name"] or "-", p["file"] or "-", p["title"] or f"kan ikke leses: {p['error']}") for p in processes])
     heading("Regler")
     table(("id", "kategori", "modalitet", "kilde"), [(r.id, r.category, r.modality.value, _short(r.source.text))
                                                      for r in s.rules])
     if s.settings:
         heading("Innstillinger (valgte lesninger)")
-        table(("nøkkel", "verdi", "alternativer"),
-              [(k, _value(v.value), "; ".join(map(_value, v.alternatives)) or "-") for k, v in s.settings.items()])
+        table(("nøkkel", "verdi", "alternativer", "leses av"),
+              [(k, _value(v.value), "; ".join(map(_value, v.alternatives)) or "-",
+                uses.get(k) or "ingenting (endrer ingenting)") for k, v in s.settings.items()])
     return 0
 
 
@@ -216,13 +255,16 @@ def _show_seats(s: Any) -> None:
 
 
 def _show_memberships(s: Any) -> None:
+    from samhandling.render.diagrams import seat_rights_label
+
     rows = [
-        (s.body(m.body).label, s.party(m.party).name, m.count, m.role or "", _period(m.period))
+        (s.body(m.body).label, s.party(m.party).name, m.count, m.role or "", seat_rights_label(m) or "medlem",
+         _period(m.period))
         for m in s.memberships
     ]
     if rows:
         heading("Medlemskap")
-        table(("organ", "part", "antall", "rolle", "gyldig"), rows)
+        table(("organ", "part", "antall", "rolle", "rettigheter", "gyldig"), rows)
 
 
 def _short(text: str, width: int = 70) -> str:
