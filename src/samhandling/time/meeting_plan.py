@@ -45,6 +45,40 @@ class SegmentKind(enum.StrEnum):
         return {"municipal": "kun kommunene", "joint": "kommunene og helseforetaket"}[self.value]
 
 
+class MeetingType(enum.StrEnum):
+    """What kind of meeting it is (issue 12 item 6): one meeting may be of several types (an ordinary long one)."""
+
+    ORDINARY = "ordinary"
+    EXTRAORDINARY = "extraordinary"
+    LONG = "long"
+    SHORT = "short"
+    ADMINISTRATIVE = "administrative"
+    POLITICAL = "political"
+
+    @property
+    def label(self) -> str:
+        return MEETING_TYPE_LABEL[self]
+
+
+MEETING_TYPE_LABEL: dict[MeetingType, str] = {
+    MeetingType.ORDINARY: "ordinært",
+    MeetingType.EXTRAORDINARY: "ekstraordinært",
+    MeetingType.LONG: "langt",
+    MeetingType.SHORT: "kort",
+    MeetingType.ADMINISTRATIVE: "administrativt",
+    MeetingType.POLITICAL: "politisk",
+}
+
+
+@attrs.frozen(slots=True)
+class Part:
+    """A named part of a meeting (the administrative and the political part), optionally typed and timed."""
+
+    label: str
+    type: MeetingType | None = None
+    minutes: int | None = None
+
+
 @attrs.frozen(slots=True)
 class Segment:
     kind: SegmentKind
@@ -76,6 +110,15 @@ class Meeting:
     items: tuple[AgendaItem, ...] = ()
     note: str | None = None
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
+    types: tuple[MeetingType, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+    def is_type(self, wanted: MeetingType | str) -> bool:
+        """Whether the meeting is of type ``wanted`` (a meeting without a type counts as ordinary), or has a part
+        of that type."""
+        wanted = MeetingType(wanted)
+        types = self.types or (MeetingType.ORDINARY,)
+        return wanted in types or any(p.type is wanted for p in self.parts)
 
     @property
     def host_key(self) -> str | None:
@@ -107,8 +150,9 @@ class MeetingPlan:
 
 _MEETING_KEYS = {
     "body", "date", "title", "host", "venue", "mode", "segments", "chair", "minute_taker", "agenda_sent",
-    "items", "note",
+    "items", "note", "type", "parts",
 }
+_PART_KEYS = {"label", "type", "minutes"}
 _SEGMENT_KEYS = {"kind", "minutes", "label"}
 _ITEM_KEYS = {"title", "submitted"}
 _RULES_KEYS = {"settings", "rules"}
@@ -119,6 +163,35 @@ def _segment(item: Any, where: Location) -> Segment:
 
     m = MarkedMap(item, "en møtedel (segments)", where, _SEGMENT_KEYS)
     return Segment(kind=m.enum("kind", SegmentKind), minutes=m.int("minutes"), label=m.str("label"))
+
+
+def _part(item: Any, where: Location) -> Part:
+    from samhandling.formats.maps import MarkedMap
+
+    m = MarkedMap(item, "en del av møtet (parts)", where, _PART_KEYS)
+    return Part(label=m.req("label"), type=m.enum("type", MeetingType) if m.has("type") else None,
+                minutes=m.int("minutes"))
+
+
+def _types(m: Any) -> tuple[MeetingType, ...]:
+    """``type: long`` or ``type: [ordinary, long]``."""
+    from samhandling.formats.maps import describe
+
+    raw = m.raw("type")
+    if raw is None:
+        return ()
+    values = raw if isinstance(raw, list) else [raw]
+    known = ", ".join(t.value for t in MeetingType)
+    out: list[MeetingType] = []
+    for value in values:
+        try:
+            out.append(MeetingType(str(value)))
+        except ValueError:
+            raise SchemaError(
+                f"ugyldig møtetype {describe(value)}; forventet en av: {known}", code="invalid-value",
+                location=m.loc("type"),
+            ) from None
+    return tuple(dict.fromkeys(out))
 
 
 def _agenda_item(item: Any, where: Location) -> AgendaItem:
@@ -143,6 +216,10 @@ def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
     if m.has("items"):
         lst = expect_list(m.raw("items"), "«items»", m.loc("items"))
         items = [_agenda_item(s, lst.loc(i)) for i, s in enumerate(lst)]
+    parts: list[Part] = []
+    if m.has("parts"):
+        lst = expect_list(m.raw("parts"), "«parts»", m.loc("parts"))
+        parts = [_part(p, lst.loc(i)) for i, p in enumerate(lst)]
     chair = m.str("chair")
     minute_taker = m.str("minute_taker")
     agenda_sent = m.date("agenda_sent")
@@ -166,6 +243,8 @@ def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
         items=tuple(items),
         note=m.str("note"),
         location=m.loc(),
+        types=_types(m),
+        parts=tuple(parts),
     )
 
 
