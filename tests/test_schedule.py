@@ -183,3 +183,18 @@ def test_same_as_follows_the_body_an_open_case_used(tmp_path: Path) -> None:
         ("recommend", "fsu-2", D(2024, 3, 7)),
         ("decide", "ssu", D(2024, 3, 13)),
     ]
+
+
+def test_forecast_keeps_the_same_fsu_too(tmp_path: Path) -> None:
+    from samhandling.time.forecast import Chances, Forecaster
+
+    (tmp_path / "fsak.yaml").write_text(FSAK, encoding="utf-8")
+    path = tmp_path / "fem.yaml"
+    path.write_text(FIVE_FSU, encoding="utf-8")
+    definition = get_process(load(path), "fsak")
+    forecaster = Forecaster(definition)
+    result = forecaster.run(D(2024, 1, 10), runs=5, seed=1)
+    assert [s.projected for s in result.steps] == [D(2024, 2, 1), D(2024, 5, 2), D(2024, 6, 12)]
+    # A deferral of the FSU 1 meeting moves the matter to FSU 1's next meeting, never to FSU 2.
+    deferred = forecaster.run(D(2024, 1, 10), runs=20, seed=2, chances=Chances(deferral=0.99))
+    assert all(d is None or d >= D(2024, 6, 12) for d in deferred.decisions)
