@@ -159,3 +159,21 @@ def test_case_attributes_from_the_case_or_the_open_event() -> None:
     assert case_attributes(_Repo(SimpleNamespace(attributes={"region": "nord"}), {}), "c") == {"region": "nord"}
     assert case_attributes(_Repo(SimpleNamespace(), {"attributes": {"region": "sør"}}), "c") == {"region": "sør"}
     assert case_attributes(_Repo(SimpleNamespace(), {}), "c") == {}
+
+
+def test_seat_rights_are_shown_where_the_model_has_them() -> None:
+    """Seats with rights (AUTH adds Membership.rights and deputy_for); rendering reads them with getattr."""
+    import enum
+    from types import SimpleNamespace
+
+    from samhandling.render.diagrams import seat_rights_label
+
+    class Rights(enum.Enum):
+        MEMBER = "member"
+        DEPUTY = "deputy"
+        OBSERVER = "observer"
+
+    assert seat_rights_label(SimpleNamespace()) == ""
+    assert seat_rights_label(SimpleNamespace(rights=Rights.MEMBER, deputy_for=None)) == ""
+    assert seat_rights_label(SimpleNamespace(rights=Rights.OBSERVER, deputy_for=None)) == "observatør"
+    assert seat_rights_label(SimpleNamespace(rights=Rights.DEPUTY, deputy_for="sola")) == "vara for sola"
