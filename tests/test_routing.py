@@ -177,3 +177,25 @@ def test_seat_rights_are_shown_where_the_model_has_them() -> None:
     assert seat_rights_label(SimpleNamespace(rights=Rights.MEMBER, deputy_for=None)) == ""
     assert seat_rights_label(SimpleNamespace(rights=Rights.OBSERVER, deputy_for=None)) == "observatør"
     assert seat_rights_label(SimpleNamespace(rights=Rights.DEPUTY, deputy_for="sola")) == "vara for sola"
+
+
+def test_helse_fonna_competence_groups_in_five_lines_instead_of_25() -> None:
+    """The research draft writes 25 edges for 5 competence groups × 5 FSUs; {kind: ...} says it in 5."""
+    import re
+
+    draft = Path(__file__).resolve().parents[1] / "research" / "structures" / "helse-fonna.yaml"
+    if not draft.exists():
+        pytest.skip("research draft not present")
+    text = draft.read_text(encoding="utf-8")
+    edge = re.compile(r"^  - \{from: (kg-[a-z-]+), to: fsu-[a-z-]+, kind: advises\}\n", re.M)
+    groups = list(dict.fromkeys(edge.findall(text)))
+    assert len(edge.findall(text)) == 25 and len(groups) == 5
+    short = edge.sub("", text).replace(
+        "relations:\n",
+        "relations:\n" + "".join(f"  - {{from: {g}, to: {{kind: professional_committee}}, kind: advises}}\n"
+                                 for g in groups), 1)
+    long_form, short_form = loads(text), loads(short)
+    pairs = {(r.source, r.target) for r in long_form.relations(RelationKind.ADVISES)}
+    assert {(r.source, r.target) for r in short_form.relations(RelationKind.ADVISES)} == pairs
+    assert {r.group for r in short_form.relations(RelationKind.ADVISES) if r.source in groups} == {
+        "to:professional_committee"}
