@@ -133,6 +133,8 @@ def structure_model(
             if route
             else f"{structure.body(highlight_from).label} har ingen eskaleringsvei"
         )
+        if attributes:
+            subtitle += " (saken: " + ", ".join(f"{k} = {v}" for k, v in attributes.items()) + ")"
     nodes = []
     for b in structure.bodies:
         members = structure.members(b, on)
