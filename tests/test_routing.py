@@ -199,3 +199,15 @@ def test_helse_fonna_competence_groups_in_five_lines_instead_of_25() -> None:
     assert {(r.source, r.target) for r in short_form.relations(RelationKind.ADVISES)} == pairs
     assert {r.group for r in short_form.relations(RelationKind.ADVISES) if r.source in groups} == {
         "to:professional_committee"}
+
+
+def test_show_prints_conditions_and_kind_groups(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "to.yaml"
+    f.write_text(TWO_SSU, encoding="utf-8")
+    assert main(["show", str(f)]) == 0
+    out = capsys.readouterr().out
+    assert "hvis region = sør eller vest" in out and "til alle av typen «faglig samarbeidsutvalg»" in out
+    assert main(["show", str(f), "--json"]) == 0
+    rel = json.loads(capsys.readouterr().out)["relations"]
+    assert {"region": ["sør", "vest"]} in [r["condition"] for r in rel]
+    assert sum(r["group"] == "to:professional_committee" for r in rel) == 2

@@ -95,7 +95,9 @@ def structure_summary(s: Any) -> dict[str, Any]:
         ],
         "parties": [{"id": p.id, "name": p.name, "kind": p.kind.value, "kommunenummer": p.kommunenummer}
                     for p in s.parties],
-        "relations": [{"from": r.source, "to": r.target, "kind": r.kind.value, "label": r.label}
+        "relations": [{"from": r.source, "to": r.target, "kind": r.kind.value, "label": r.label,
+                       "condition": {k: list(v) for k, v in r.condition.items()} if r.condition else None,
+                       "group": r.group}
                       for r in s.relations()],
         "rules": [{"id": r.id, "category": r.category, "modality": r.modality.value, "text": r.source.text}
                   for r in s.rules],
@@ -106,6 +108,19 @@ def structure_summary(s: Any) -> dict[str, Any]:
             for m in s.memberships
         ],
     }
+
+
+def _relation_note(r: Any) -> str:
+    """The relation's label, with its condition («hvis region = sør») and kind group («alle av typen …»)."""
+    from samhandling.structure.model import BODY_KIND_LABEL, BodyKind, describe_condition
+
+    parts = [r.label or ""]
+    if r.condition:
+        parts.append(f"hvis {describe_condition(r.condition)}")
+    if r.group:
+        end, kind = r.group.split(":", 1)
+        parts.append(f"{'til' if end == 'to' else 'fra'} alle av typen «{BODY_KIND_LABEL[BodyKind(kind)]}»")
+    return "; ".join(p for p in parts if p)
 
 
 def _rights_dict(m: Any) -> dict[str, Any]:
@@ -169,7 +184,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     _show_memberships(s)
     heading("Relasjoner")
     table(("fra", "relasjon", "til", "merknad"),
-          [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, r.label or "")
+          [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, _relation_note(r))
            for r in s.relations()])
     if processes:
         heading("Prosesser")
