@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from samhandling import SchemaError, loads
 from samhandling.cli import main
@@ -211,3 +213,40 @@ def test_show_prints_conditions_and_kind_groups(tmp_path: Path, capsys: pytest.C
     rel = json.loads(capsys.readouterr().out)["relations"]
     assert {"region": ["sør", "vest"]} in [r["condition"] for r in rel]
     assert sum(r["group"] == "to:professional_committee" for r in rel) == 2
+
+
+REGIONS = ["nord", "sør", "vest", "øst"]
+
+
+def _structure_with(conditions: list[list[str] | None]) -> str:
+    bodies = "".join(
+        f"  - {{id: ssu-{i}, name: SSU {i}, kind: strategic_committee, power: decides}}\n"
+        for i in range(len(conditions))
+    )
+    relations = "".join(
+        f"  - {{from: fsu, to: ssu-{i}, kind: escalates_to"
+        + (f", condition: {{region: [{', '.join(c)}]}}" if c else "") + "}\n"
+        for i, c in enumerate(conditions)
+    )
+    return ("structure: p\nname: P\nbodies:\n  - {id: fsu, name: FSU, kind: professional_committee, "
+            "power: advises}\n" + bodies + "relations:\n" + relations)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    conditions=st.lists(
+        st.one_of(st.none(), st.lists(st.sampled_from(REGIONS), min_size=1, max_size=3, unique=True)),
+        min_size=1, max_size=5,
+    ),
+    region=st.one_of(st.none(), st.sampled_from(REGIONS)),
+)
+def test_escalation_targets_are_exactly_the_matching_relations(
+    conditions: list[list[str] | None], region: str | None
+) -> None:
+    s = loads(_structure_with(conditions))
+    attributes = None if region is None else {"region": region}
+    got = {b.id for b in escalation_targets(s, "fsu", attributes)}
+    want = {f"ssu-{i}" for i, c in enumerate(conditions) if c is None or (region is not None and region in c)}
+    assert got == want
+    route = escalation_path(s, "fsu", attributes or {})
+    assert (route.bodies[1] in want) if want else not route
