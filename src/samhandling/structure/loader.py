@@ -359,7 +359,7 @@ def parse_rule(
     rule_id = m.req("id")
     if m.has("when"):
         if readings is None:
-            raise SchemaError("«when» kan bare brukes på regler under «rules»", location=m.loc("when"))
+            raise SchemaError("«when» trenger strukturens lesninger (settings) og kan ikke brukes her", location=m.loc("when"))
         if not readings.applies(m.raw("when"), m.loc("when"), f"regel {rule_id}"):
             check = None  # the reading says the rule does not apply: kept as text, not checked
     return Rule(
