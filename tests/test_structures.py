@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,8 +80,10 @@ def test_sogn_og_fjordane() -> None:
     assert [b.id for b in s.targets(fsu, RelationKind.ESCALATES_TO)] == ["ssu"]
     assert s.party("Helse Førde").kind is PartyKind.HEALTH_TRUST
     assert s.parties_of_side(Side.GP) and s.parties_of_side(Side.USER)
-    assert len(s.setting("priority_groups")) == 4
-    assert "skrøpelege eldre" in s.setting("priority_groups")
+    notes = not_read("sogn-og-fjordane")  # facts nothing reads live in «notes» (issue 12 item 8)
+    assert len(notes["priority_groups"]["value"]) == 4
+    assert any("skrøpelege eldre" in g for g in notes["priority_groups"]["value"])
+    assert "priority_groups" not in s.settings
     assert s.rule("S4-R4").modality is Modality.BOR
     assert s.rule("S4-R2").modality is Modality.SKAL
     assert all(p.kommunenummer and p.kommunenummer.startswith("46") for p in s.parties_of_side(Side.MUNICIPAL)
@@ -178,8 +181,9 @@ def test_sogn_regionrad_membership_over_time() -> None:
     assert "Høyanger" not in members(dt.date(2007, 1, 1)) and "Årdal" in members(dt.date(2007, 1, 1))
     assert len(members(dt.date(2012, 3, 30))) == 7
     assert {"Balestrand", "Leikanger"} & members(dt.date(2020, 6, 1)) == set()
-    assert set(s.setting("members_2012")) == members(dt.date(2012, 3, 30))
-    assert s.settings["members_2012"].alternatives  # the nine-member reading
+    notes = not_read("faggruppe-sogn")
+    assert set(notes["members_2012"]["value"]) == members(dt.date(2012, 3, 30))
+    assert notes["members_2012"]["alternatives"]  # the nine-member reading
 
 
 # ---------------------------------------------------------------------------- Knutepunkt Sørlandet (S1)
@@ -194,8 +198,8 @@ def test_knutepunkt_sorlandet() -> None:
     network = s.body("nettverket")
     assert sum(m.count for m in s.members(network)) == 7
     assert [b.id for b in s.sources_of(network, RelationKind.ORGANISES)] == ["daglig-leder"]
-    assert s.setting("rotation_period") is None
-    assert s.settings["rotation_period"].alternatives
+    assert not_read("knutepunkt-sorlandet")["rotation_period"]["alternatives"]
+    assert "rotation_period" not in s.settings
     lead = [m for m in s.members("forstudie") if m.role and "helse- og sosialdirektøren" in m.role]
     assert [m.party for m in lead] == ["kristiansand"]
     assert s.parties_of_side(Side.EMPLOYEE)
@@ -250,3 +254,23 @@ def test_schema_enums_follow_the_model() -> None:
     assert defs["rule"]["properties"]["modality"]["enum"] == [m.value for m in Modality]
     assert defs["seat"]["properties"]["side"]["enum"] == [s.value for s in Side]
     assert set(schema["properties"]) == samhandling.structure.loader.TOP_LEVEL_KEYS
+
+
+def not_read(name: str) -> dict[str, Any]:
+    """The documented facts and choices a bundled file keeps under ``notes.not_read_by_code``."""
+    import yaml
+
+    from samhandling.structure.loader import BUNDLED_DIR
+
+    data = yaml.safe_load((BUNDLED_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    found: dict[str, Any] = data["notes"]["not_read_by_code"]
+    return found
+
+
+def test_every_bundled_reading_is_read_by_something() -> None:
+    """Flipping a reading changes something: every bundled reading is referred to or read by the code."""
+    from samhandling.app.check import reading_uses
+
+    for name in samhandling.bundled_names():
+        uses = reading_uses(samhandling.load(name))
+        assert all(uses.values()), (name, [k for k, v in uses.items() if not v])
