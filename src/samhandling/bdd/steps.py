@@ -165,15 +165,32 @@ def positions_from_table(world: World, table: Table, on: dt.date | None) -> dict
         ) from None
     positions: dict[str, Any] = {}
     rest: Any = None
+    sides = _consensus_among_sides(world)
     for row in rows:
         if name_key(row[pi]) in _ALL_OTHERS:
             rest = convert_value(row[si])
             continue
+        if sides and name_key(row[pi]) in _CONSENSUS_SIDES:
+            positions[_CONSENSUS_SIDES[name_key(row[pi])]] = convert_value(row[si])
+            continue
         positions[_party_id(world, row[pi])] = convert_value(row[si])
     if rest is not None:
-        for pid in _party_group(world, "part", on):
+        for pid in ("municipal", "hospital") if sides else _party_group(world, "part", on):
             positions.setdefault(pid, rest)
     return positions
+
+
+#: Side words a position row may name when the structure's consensus is between the two sides
+#: (``consensus_among: sides``); passed to the engine as its canonical side names.
+_CONSENSUS_SIDES = {
+    "kommunene": "municipal", "kommunesiden": "municipal",
+    "helseforetaket": "hospital", "helseforetakssiden": "hospital", "sykehuset": "hospital",
+}
+
+
+def _consensus_among_sides(world: World) -> bool:
+    setting = world.structure.settings.get("consensus_among")
+    return setting is not None and setting.value == "sides"
 
 
 def payload_from_table(world: World, table: Table, on: dt.date | None) -> dict[str, Any]:
