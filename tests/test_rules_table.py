@@ -251,6 +251,12 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S2-R16-tid": ("ahus-forvaltningsnettverk",
                    add("meetings", {"body": FOLLO, "date": D(2024, 3, 12), "agenda_sent": D(2024, 3, 8)}),
                    "agenda-late"),
+    "S2-R8-follo": ("ahus-forvaltningsnettverk",
+                    add("meetings", {"body": FOLLO, "date": D(2024, 9, 12), "chair": "Nesodden"}),
+                    "chair-outside-rotation"),
+    "S2-R9-felles": ("ahus-forvaltningsnettverk",
+                     add("meetings", {"body": "Felles nettverksmøte", "date": D(2024, 10, 15), "chair": "Ås"}),
+                     "chair-outside-rotation"),
     # S3 Sør-Rogaland
     "S3-R2": ("sor-rogaland", drop_members("fsu", "fastleger"), "missing-gp"),
     "S3-R3-tid": ("sor-rogaland", add("meetings", {"body": "Partnerskapsmøte", "date": D(2024, 3, 1)},
@@ -310,6 +316,31 @@ def test_breaking_the_rule_is_found(rule: str) -> None:
     edit(data)
     after = _findings(data, name, rule, code)
     assert len(after) > len(before), (rule, code, before, after)
+
+
+#: Evaluations and reviews of the bundled structures: (structure, evaluation id, a date before it is due, a
+#: date after the deadline, the deadline). The due check reports each as overdue, and no longer once it is recorded as done.
+EVALUATIONS = {
+    "S0-R10": ("faggruppe-sogn", "ordninga-evaluert", D(2013, 1, 1), D(2013, 3, 31), D(2013, 3, 30)),
+    "S1-R12": ("knutepunkt-sorlandet", "samarbeid-arlig", D(2008, 1, 1), D(2008, 6, 1), D(2008, 5, 31)),
+    "S2-R18": ("ahus-forvaltningsnettverk", "nettverk-arlig", D(2025, 6, 1), D(2025, 9, 1), D(2025, 8, 30)),
+    "S2-R19": ("ahus-forvaltningsnettverk", "mandat-revisjon", D(2024, 11, 1), D(2026, 1, 1), D(2025, 12, 31)),
+}
+
+
+@pytest.mark.parametrize("rule", list(EVALUATIONS))
+def test_bundled_evaluation_falls_due(rule: str) -> None:
+    from samhandling.time.evaluations import DueStatus, due_items
+
+    name, evaluation, early, on, deadline = EVALUATIONS[rule]
+    data = copy.deepcopy(_bundled(name))
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+    due = {d.evaluation.id: (d.deadline, d.status) for d in due_items(samhandling.loads(text), on)}
+    assert due[evaluation] == (deadline, DueStatus.OVERDUE)
+    assert evaluation not in {d.evaluation.id for d in due_items(samhandling.loads(text), early)}
+    next(e for e in data["evaluations"] if e["id"] == evaluation)["done"] = [deadline]
+    text = yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False)
+    assert evaluation not in {d.evaluation.id for d in due_items(samhandling.loads(text), on)}
 
 
 def test_the_bundled_rules_exist_as_named() -> None:
