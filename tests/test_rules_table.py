@@ -42,7 +42,7 @@ BRIEF_RULES = (
     + [f"S4-R{n}" for n in range(1, 12)]
 )
 
-ENFORCEMENTS = ("finding", "refusal", "due", "process", "text")
+ENFORCEMENTS = ("finding", "refusal", "process", "due", "rotation", "text")
 
 
 # ---------------------------------------------------------------------------- the table
@@ -52,7 +52,9 @@ ENFORCEMENTS = ("finding", "refusal", "due", "process", "text")
 def table() -> dict[str, dict[str, Any]]:
     """The rows of docs/rules.md: rule id → {enforced: kind, how: text, tests: [test ids]}."""
     rows: dict[str, dict[str, Any]] = {}
-    for line in RULES_MD.read_text(encoding="utf-8").splitlines():
+    text = RULES_MD.read_text(encoding="utf-8")
+    section = text.split("\n## The table\n", 1)[1].split("\n## ", 1)[0]
+    for line in section.splitlines():
         m = re.match(r"^\|\s*(S[0-4]-R\d+)\s*\|", line)
         if not m:
             continue
@@ -118,9 +120,14 @@ def test_every_named_test_exists() -> None:
                 func, _, param = name.partition("[")
                 if func not in _functions(path):
                     missing.append(f"{rule}: {file}::{func} finnes ikke")
-                elif param and path.name == Path(__file__).name and param.rstrip("]") not in MUTATIONS:
-                    missing.append(f"{rule}: parameteren {param.rstrip(']')} finnes ikke i MUTATIONS")
+                elif param and path.name == Path(__file__).name and param.rstrip("]") not in _params(func):
+                    missing.append(f"{rule}: parameteren {param.rstrip(']')} finnes ikke i {func}")
     assert not missing, "\n".join(missing)
+
+
+def _params(func: str) -> dict[str, Any]:
+    """The parameter ids of this file's parametrized tests."""
+    return {"test_breaking_the_rule_is_found": MUTATIONS, "test_bundled_evaluation_falls_due": EVALUATIONS}.get(func, {})
 
 
 def test_every_mutation_is_named_in_the_table() -> None:
@@ -353,3 +360,44 @@ def test_the_bundled_rules_exist_as_named() -> None:
             meeting_rules = meeting_rules.get("rules", [])
         ids |= {r["id"] for r in meeting_rules}
         assert rule in ids, (name, rule)
+
+
+# ---------------------------------------------------------------------------- rules the processes enforce
+
+
+def _network_item() -> Any:
+    from samhandling.process.loader import get_process
+
+    definition = get_process(samhandling.load("ahus-forvaltningsnettverk"), "nettverkssak")
+    case = definition.new_case("Felles rutine for PLO-meldinger", on=D(2024, 9, 20))
+    case.act("submit", by="follo", on=D(2024, 9, 30), meeting=D(2024, 10, 11))
+    case.act("put_on_agenda", by="follo", on=D(2024, 10, 4), meeting=D(2024, 10, 11))
+    return case
+
+
+def test_network_item_is_discussed_by_the_municipalities_before_the_joint_part() -> None:
+    """S2-R1: the meeting has a municipal part and a joint part with Ahus, in that order."""
+    from samhandling.errors import SamhandlingError
+
+    case = _network_item()
+    with pytest.raises(SamhandlingError) as refused:
+        case.act("discuss_joint", by="follo", on=D(2024, 10, 11))
+    assert refused.value.code == "invalid-state"
+    assert case.state == "pa_sakslisten"
+    case.act("discuss_municipal", by="follo", on=D(2024, 10, 11))
+    case.act("discuss_joint", by="follo", on=D(2024, 10, 11))
+    assert case.state == "drottet_felles"
+
+
+def test_network_item_is_not_reported_before_it_is_in_the_minutes() -> None:
+    """S2-R10: minutes are made of every meeting; the annual report comes after them."""
+    from samhandling.errors import SamhandlingError
+
+    case = _network_item()
+    case.act("discuss_municipal", by="follo", on=D(2024, 10, 11))
+    with pytest.raises(SamhandlingError) as refused:
+        case.act("report", by="follo", on=D(2025, 2, 1))
+    assert refused.value.code == "invalid-state"
+    case.act("record_minutes", by="follo", on=D(2024, 10, 11))
+    case.act("report", by="follo", on=D(2025, 2, 1))
+    assert case.is_final
