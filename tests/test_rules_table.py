@@ -401,3 +401,17 @@ def test_network_item_is_not_reported_before_it_is_in_the_minutes() -> None:
     case.act("record_minutes", by="follo", on=D(2024, 10, 11))
     case.act("report", by="follo", on=D(2025, 2, 1))
     assert case.is_final
+
+
+def test_text_only_rules_say_why_in_the_yaml() -> None:
+    """Issue 12 item 11: a rule that can only be text says so, and why, in its bundled structure."""
+    glosses: dict[str, str] = {}
+    for name in ("faggruppe-sogn", "knutepunkt-sorlandet", "ahus-forvaltningsnettverk", "sor-rogaland",
+                 "sogn-og-fjordane"):
+        for rule in samhandling.load(name).rules:
+            glosses[rule.id] = rule.source.gloss or ""
+    for rule, row in table().items():
+        if row["enforced"] == "text":
+            assert "Text only: " in glosses.get(rule, ""), rule
+        else:
+            assert "Text only: " not in glosses.get(rule, ""), rule
