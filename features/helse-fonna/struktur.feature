@@ -40,3 +40,8 @@ Egenskap: Helse Fonna – fem faglege samarbeidsutval under eitt SSU
   Scenario: Kompetansegruppene er felles for alle FSU-ane
     Så organet "Kompetansegruppe Pasientsikkerhet" gir råd til "FSU Barn og unge"
     Og organet "Kompetansegruppe Koordinerende enhet (KE)" gir råd til "FSU Helseberedskap"
+
+  Scenario: Ei sak frå eit FSU går til SSU, som avgjer
+    Så eskaleringsveien fra "FSU Barn og unge" er "FSU Barn og unge → SSU"
+    Og saker fra "Fagleg samarbeidsutval Helseberedskap" avgjøres av "SSU"
+    Og "Kompetansegruppe Pasientsikkerhet" har ingen eskaleringsvei

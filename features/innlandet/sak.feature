@@ -32,6 +32,15 @@ Egenskap: Innlandet – en sak fra fagutvalget via arbeidsutvalget til SSU
     Så handlingen avvises med koden "no-consensus"
     Og saken er i tilstanden "Lagt frem for SSU av arbeidsutvalget"
 
+  Scenario: «alle andre» fyller den andre siden
+    Gitt "Fagutvalg" utfører "recommend"
+    Og "AU" utfører "report"
+    Når "SSU" utfører "decide" med:
+      | part       | standpunkt |
+      | sykehuset  | for        |
+      | alle andre | for        |
+    Så saken er i tilstanden "Besluttet i SSU"
+
   Scenario: Begge partnerne må ta standpunkt
     Gitt "Fagutvalg" utfører "recommend"
     Og "AU" utfører "report"

@@ -35,3 +35,7 @@ Egenskap: Innlandet – SSU, arbeidsutvalget og fagutvalg med ledelse som veksle
     Så leder i "Fagutvalg" den 2022-06-01 er "kommunesiden"
     Og leder i "Fagutvalg" den 2024-06-01 er "helseforetakssiden"
     Og leder i "Fagutvalg" den 2026-06-01 er "kommunesiden"
+
+  Scenario: Eskaleringsveien går fra fagutvalget via arbeidsutvalget til SSU
+    Så eskaleringsveien fra "Fagutvalg" er "Fagutvalg → AU → SSU → Partnerskapsmøte"
+    Og saker fra "Arbeidsutvalget" avgjøres av "SSU"

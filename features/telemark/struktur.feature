@@ -30,3 +30,8 @@ Egenskap: Telemark – to strategiske samarbeidsutvalg og partnerskapsmøtet
     Og organet "SSU 2" rapporterer til "Partnerskapsmøtet"
     Og organet "FSU" rapporterer til "SSU nedre Telemark"
     Og organet "FSU" rapporterer til "SSU 2"
+
+  Scenario: Hvert SSU beslutter selv og rapporterer til partnerskapsmøtet
+    Så eskaleringsveien fra "SSU 2" er "SSU 2 → Partnerskapsmøte"
+    Og saker fra "SSU nedre Telemark" avgjøres av "SSU nedre Telemark"
+    Og saker fra "SSU 2" avgjøres av "SSU 2"
