@@ -415,3 +415,22 @@ def test_text_only_rules_say_why_in_the_yaml() -> None:
             assert "Text only: " in glosses.get(rule, ""), rule
         else:
             assert "Text only: " not in glosses.get(rule, ""), rule
+
+
+def test_prestudy_report_must_cover_the_specialist_service_and_the_workforce() -> None:
+    """S1-R3: «Studien må også omfatte samhandling med 2. linjetjenesten og hvordan sikre kvalifisert
+    arbeidskraft i fremtiden.»"""
+    from samhandling.errors import SamhandlingError
+    from samhandling.process.loader import get_process
+
+    case = get_process(samhandling.load("knutepunkt-sorlandet"), "forstudie").new_case("Forstudie", on=D(2006, 10, 5))
+    case.act("decide_prestudy", by="Styret KnS", on=D(2006, 10, 5))
+    case.act("start_prestudy", by="forstudien", on=D(2006, 11, 1))
+    with pytest.raises(SamhandlingError) as refused:
+        case.act("deliver_report", by="forstudien", on=D(2007, 3, 1), specialist_cooperation="kapittel 4")
+    assert refused.value.code == "missing-input"
+    assert "kvalifisert arbeidskraft" in refused.value.message
+    assert case.state == "igangsatt"
+    case.act("deliver_report", by="forstudien", on=D(2007, 3, 1), specialist_cooperation="kapittel 4",
+             workforce="kapittel 5")
+    assert case.state == "rapport_levert"

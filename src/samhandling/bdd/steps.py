@@ -79,6 +79,7 @@ KEY_WORDS: dict[str, str] = {
     "organisatoriske konsekvenser": "organisational", "politisk behandling": "political_review",
     "innspill fra klinikkene": "input_clinics", "innspill fra kommunene": "input_municipalities",
     "brukermedvirkning": "user_involvement", "standpunkter": "positions", "tmg": "tmg",
+    "samhandling med 2 linjetjenesten": "specialist_cooperation", "kvalifisert arbeidskraft": "workforce",
 }
 
 _TABLE_KEY_HEADERS = {"felt", "nøkkel", "key", "opplysning"}
