@@ -18,10 +18,13 @@ from samhandling.structure.model import BodyKind, DecisionPower, DecisionRule, M
 SEEDS = Path("/work/shared/seeds")
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 BUNDLED = ["ahus-forvaltningsnettverk", "faggruppe-sogn", "knutepunkt-sorlandet", "sogn-og-fjordane", "sor-rogaland"]
+#: Bundled from public pages (issue 12 item 10); their sources' `file:` names the source notes in docs/sources/.
+FROM_PAGES = ["helse-fonna", "innlandet", "telemark", "vestfold"]
 
 
 def test_the_five_structures_are_bundled() -> None:
     assert set(BUNDLED) <= set(samhandling.bundled_names())
+    assert set(FROM_PAGES) <= set(samhandling.bundled_names())
 
 
 def _norm(text: str) -> str:
@@ -41,7 +44,18 @@ def test_every_rule_quotes_its_source_exactly(name: str) -> None:
         assert _norm(rule.source.text) in _norm(seed.read_text(encoding="utf-8")), (name, rule.id)
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", FROM_PAGES)
+def test_every_rule_quotes_its_page_exactly(name: str) -> None:
+    """The structures from public pages quote the stored page copy kept in docs/sources/NAME.md."""
+    s = samhandling.load(name)
+    assert s.rules, name
+    for rule in s.rules:
+        assert rule.source.document == f"docs/sources/{name}.md", (rule.id, rule.source.document)
+        notes = (DOCS.parent / rule.source.document).read_text(encoding="utf-8")
+        assert _norm(rule.source.text) in _norm(notes), (name, rule.id)
+
+
+@pytest.mark.parametrize("name", BUNDLED + FROM_PAGES)
 def test_ids_are_unique_and_relations_resolve(name: str) -> None:
     s = samhandling.load(name)
     assert not s.load_findings, [f.format() for f in s.load_findings]
@@ -49,7 +63,7 @@ def test_ids_are_unique_and_relations_resolve(name: str) -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", BUNDLED + FROM_PAGES)
 def test_every_advisory_body_has_a_way_to_a_decider(name: str) -> None:
     from samhandling.structure.paths import can_reach_decider
 
@@ -59,7 +73,7 @@ def test_every_advisory_body_has_a_way_to_a_decider(name: str) -> None:
             assert can_reach_decider(s, body), (name, body.id)
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", BUNDLED + FROM_PAGES)
 def test_settings_document_their_reading(name: str) -> None:
     s = samhandling.load(name)
     for key, setting in s.settings.items():

@@ -82,6 +82,7 @@ KEY_WORDS: dict[str, str] = {
     "organisatoriske konsekvenser": "organisational", "politisk behandling": "political_review",
     "innspill fra klinikkene": "input_clinics", "innspill fra kommunene": "input_municipalities",
     "brukermedvirkning": "user_involvement", "standpunkter": "positions", "tmg": "tmg",
+    "samhandling med 2 linjetjenesten": "specialist_cooperation", "kvalifisert arbeidskraft": "workforce",
 }
 
 _TABLE_KEY_HEADERS = {"felt", "nøkkel", "key", "opplysning"}
@@ -168,15 +169,32 @@ def positions_from_table(world: World, table: Table, on: dt.date | None) -> dict
         ) from None
     positions: dict[str, Any] = {}
     rest: Any = None
+    sides = _consensus_among_sides(world)
     for row in rows:
         if name_key(row[pi]) in _ALL_OTHERS:
             rest = row[si]  # position words go to the engine as said: it judges the vocabulary
             continue
+        if sides and name_key(row[pi]) in _CONSENSUS_SIDES:
+            positions[_CONSENSUS_SIDES[name_key(row[pi])]] = row[si]
+            continue
         positions[_party_id(world, row[pi])] = row[si]
     if rest is not None:
-        for pid in _party_group(world, "part", on):
+        for pid in ("municipal", "hospital") if sides else _party_group(world, "part", on):
             positions.setdefault(pid, rest)
     return positions
+
+
+#: Side words a position row may name when the structure's consensus is between the two sides
+#: (``consensus_among: sides``); passed to the engine as its canonical side names.
+_CONSENSUS_SIDES = {
+    "kommunene": "municipal", "kommunesiden": "municipal",
+    "helseforetaket": "hospital", "helseforetakssiden": "hospital", "sykehuset": "hospital",
+}
+
+
+def _consensus_among_sides(world: World) -> bool:
+    setting = world.structure.settings.get("consensus_among")
+    return setting is not None and setting.value == "sides"
 
 
 def payload_from_table(world: World, table: Table, on: dt.date | None) -> dict[str, Any]:
