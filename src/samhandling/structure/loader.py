@@ -30,6 +30,7 @@ from samhandling.structure.model import (
     DecisionRule,
     Mandate,
     Membership,
+    SeatRights,
     Modality,
     Party,
     PartyKind,
@@ -159,8 +160,8 @@ _BODY_KEYS = {
     "id", "name", "kind", "power", "decision_rule", "abbreviation", "aliases", "level", "seats", "members",
     "mandate", "valid_from", "valid_to", "note", "attributes",
 }
-_SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label"}
-_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to"}
+_SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label", "rights"}
+_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "rights", "deputy_for"}
 _RELATION_KEYS = {"from", "to", "kind", "label", "condition"}
 _RULE_KEYS = {"id", "category", "modality", "text", "gloss", "source", "check", "applies_to"}
 _MANDATE_KEYS = {"title", "version", "owner", "approver", "approved_on", "approved_how", "valid_from", "review", "source"}
@@ -214,7 +215,7 @@ def _seat(item: Any, where: Location) -> Seat:
         raise SchemaError(f"«max» ({hi}) er mindre enn «min» ({lo})", code="invalid-range", location=m.loc("max"))
     return Seat(
         side=m.enum("side", Side), min=lo, max=hi, role=m.str("role"), per_party=m.bool("per_party"),
-        label=m.str("label"),
+        label=m.str("label"), rights=m.enum("rights", SeatRights, SeatRights.MEMBER),
     )
 
 
@@ -232,10 +233,18 @@ def _body(item: Any, where: Location) -> tuple[Body, list[tuple[MarkedDict, Loca
     level = m.int("level")
     attributes = m.raw("attributes") or {}
     _expect_map(attributes, "«attributes»", m.loc("attributes")) if m.has("attributes") else None
+    completion = None
+    if isinstance(m.raw("decision_rule"), dict):  # the mapping form: {kind: majority, share: 2/3, ...}
+        from samhandling.structure.completion import parse_completion_rule
+
+        completion = parse_completion_rule(m.raw("decision_rule"), m.loc("decision_rule"))
     body = Body(
         id=m.req("id"), name=m.req("name"), kind=m.enum("kind", BodyKind),
         power=m.enum("power", DecisionPower, DecisionPower.NONE),
-        decision_rule=m.enum("decision_rule", DecisionRule, DecisionRule.NONE),
+        decision_rule=(
+            completion.kind if completion else m.enum("decision_rule", DecisionRule, DecisionRule.NONE)
+        ),
+        completion=completion,
         abbreviation=m.str("abbreviation"), aliases=m.strs("aliases"), level=level, seats=tuple(seats),
         mandate=_mandate(m.raw("mandate"), m.loc("mandate")) if m.has("mandate") else None,
         period=m.period(), note=m.str("note"), attributes=dict(attributes), location=m.loc(),
@@ -356,7 +365,10 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
         structure._add_relation(
             Relation(
                 source=source, target=target, kind=kind, label=m.str("label"),
-                condition=m.str("condition"), location=m.loc(),
+                condition=(
+                    dict(m.raw("condition")) if isinstance(m.raw("condition"), dict) else m.str("condition")
+                ),
+                location=m.loc(),
             )
         )
     for body_id, spec, where in member_specs:
@@ -364,12 +376,26 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
         party = structure._resolve_party_ref(m.req("party"), m.loc("party"))
         count = m.int("count", 1)
         assert count is not None
+        rights = m.enum("rights", SeatRights, SeatRights.MEMBER)
+        deputy_for = None
+        if m.has("deputy_for"):
+            deputy_for = structure._resolve_party_ref(m.req("deputy_for"), m.loc("deputy_for"))
+            if rights is not SeatRights.DEPUTY:
+                raise SchemaError(
+                    "«deputy_for» hører til et varasete: skriv også rights: deputy",
+                    location=m.loc("deputy_for"),
+                )
+        elif rights is SeatRights.DEPUTY:
+            raise SchemaError(
+                "et varasete (rights: deputy) må si hvem det er vara for: deputy_for: <part>",
+                location=m.loc("rights"),
+            )
         if party is None:
             continue
         structure._add_membership(
             Membership(
                 body=body_id, party=party, count=count, role=m.str("role"), person=m.str("person"),
-                period=m.period(), location=m.loc(),
+                period=m.period(), location=m.loc(), rights=rights, deputy_for=deputy_for,
             )
         )
     structure._finish()

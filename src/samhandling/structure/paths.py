@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 import weakref
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -604,3 +604,33 @@ def levels(structure: Structure) -> dict[str, int]:
         if not changed:
             break
     return current
+
+
+def condition_matches(condition: object, attributes: Mapping[str, Any] | None) -> bool:
+    """Whether a relation's ``condition`` holds for a case's attributes: every key of a mapping condition has the
+    same value in ``attributes`` (compared as trimmed, casefolded text; a list of values means any of them). No
+    condition (or legacy free text) always holds."""
+    if not isinstance(condition, Mapping):
+        return True
+    given = attributes or {}
+    for key, wanted in condition.items():
+        have = given.get(key)
+        if have is None:
+            return False
+        options = wanted if isinstance(wanted, (list, tuple)) else [wanted]
+        if str(have).strip().casefold() not in {str(o).strip().casefold() for o in options}:
+            return False
+    return True
+
+
+def escalation_targets(
+    structure: Structure, body: Body | str, attributes: Mapping[str, Any] | None = None
+) -> list[Body]:
+    """The bodies ``body`` escalates a case with these attributes to: its ``escalates_to`` targets whose relation's
+    condition matches (all of them when a relation has no condition), in the order of the file."""
+    source = structure.body(body).id
+    out: dict[str, Body] = {}
+    for relation in structure.out_relations(source):
+        if relation.kind is RelationKind.ESCALATES_TO and condition_matches(relation.condition, attributes):
+            out.setdefault(relation.target, structure.body(relation.target))
+    return list(out.values())
