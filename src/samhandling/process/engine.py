@@ -366,12 +366,13 @@ class ProcessDefinition:
         by day looked up once."""
         name = act.name
         by_day = self._parties_cache[name]
+        parties_of = act.per_party.parties_of if act.per_party is not None else None
 
         def condition(event: Any) -> bool:
             ctx: Context = event.kwargs["ctx"]
             case: Case = event.model
             recorded = case._progress.get(name)  # {party id: outcome or None}
-            ref = self._collection_body(case, act, ctx.body)
+            ref = ctx.body if parties_of is None else (case._actors.get(parties_of) or ctx.body)
             hit = by_day.get((ref, ctx.on))
             required = (hit if hit is not None else self._required(act, ref, ctx.on))[1]
             if len(required) > (len(recorded) if recorded else 0) + 1:  # fewer parties have acted than required
@@ -1001,13 +1002,17 @@ class ProcessDefinition:
             unseated, present_ids = self._present_ids(body, day, present)
             if unseated:
                 out = unseated if out is None else [*out, *unseated]
-        rule = self._rule_for(act, body)
-        if plan.per_party_only:
+        if plan.per_party_only:  # never judged by a decision rule
+            rule = None
             guards, party = self._per_party_check(case, plan, body.id, day, payload)
-        elif plan.guarded or rule is not None:
-            guards, positions = self._guards(case, act, body, day, payload, rule, present_ids)
         else:
-            guards = _NO_REFUSALS
+            rule = plan.rules.get(body.id, _UNSET)
+            if rule is _UNSET:
+                rule = plan.rules[body.id] = self._rule_for(act, body)
+            if plan.guarded or rule is not None:
+                guards, positions = self._guards(case, act, body, day, payload, rule, present_ids)
+            else:
+                guards = _NO_REFUSALS
         if positions is None and rule is None and ("positions" in payload or "against" in payload):
             # Positions recorded by an act without the consensus guard (an escalation's disagreement): read alike.
             unread, positions = self._read_positions(payload)
@@ -1353,7 +1358,8 @@ class ProcessDefinition:
             except SamhandlingError as exc:
                 return [RuleError(exc.message, code="unknown-party")], None
         party_id = party.id
-        ref = self._collection_body(case, act, body_id)
+        parties_of = act.per_party.parties_of
+        ref = body_id if parties_of is None else (case._actors.get(parties_of) or body_id)
         hit = plan.by_day.get((ref, on))
         required = (hit if hit is not None else self._required(act, ref, on))[1]
         if party_id not in required:
@@ -1556,6 +1562,21 @@ class ProcessDefinition:
             against = [label for side, label in labels.items() if resolved.get(side) == "against"]
             return self._consensus_result(body, rule_text, against, missing, resolved)
         voters = self.voters(body, on)
+        ids = voters.ids
+        if (
+            present is None
+            and kind is DecisionRule.CONSENSUS
+            and not rule.veto
+            and rule.quorum is None
+            and resolved.keys() <= ids
+        ):  # the common case: consensus of every party that counts, no deputy, no seat to check
+            if "against" in resolved.values():
+                against = [p.name for p in voters.parties if resolved.get(p.id) == "against"]
+                return self._consensus_result(body, rule_text, against, [], resolved)
+            if len(resolved) < len(ids):
+                missing = [p.name for p in voters.parties if p.id not in resolved]
+                return self._consensus_result(body, rule_text, [], missing, resolved)
+            return [], resolved
         counted: dict[str, str] = {}
         for ident, word in resolved.items():
             principal = voters.deputy_for.get(ident)
@@ -1567,7 +1588,6 @@ class ProcessDefinition:
             if ident not in voters.speak:
                 return [self._no_seat(body, on, ident, "har gitt standpunkt")], None
             counted[ident] = word
-        ids = voters.ids
         here = ids if present is None else frozenset(i for i in present if i in ids)
         names = {p.id: p.name for p in voters.parties}
         absent = [names[i] for i in counted if i in ids and i not in here]
@@ -1721,6 +1741,9 @@ class Voters(NamedTuple):
     deputy_for: dict[str, str]
 
 
+#: «Not looked up yet» in ``_ActPlan.rules``.
+_UNSET: Any = object()
+
 #: The rule ``guard: consensus`` means for a body without a counted decision rule.
 _CONSENSUS = CompletionRule(kind=DecisionRule.CONSENSUS)
 
@@ -1741,7 +1764,7 @@ _NO_REFUSALS: tuple[ActRefusedError, ...] = ()
 class _ActPlan:
     """What ``_judge`` needs to know about an act, worked out once when the definition compiles."""
 
-    __slots__ = ("act", "by_day", "guarded", "name", "outcome", "per_party_only", "sources")
+    __slots__ = ("act", "by_day", "guarded", "name", "outcome", "per_party_only", "rules", "sources")
 
     def __init__(self, definition: ProcessDefinition, act: ActDef) -> None:
         self.act = act
@@ -1762,6 +1785,9 @@ class _ActPlan:
         self.name = act.name
         self.by_day = definition._parties_cache.get(act.name)
         self.outcome = act.per_party is not None and act.per_party.outcome
+        # body id -> the completion rule the act by that body is judged by (``_rule_for``; the structure and the
+        # definition do not change), or None.
+        self.rules: dict[str, Any] = {}
 
 
 def _remembered(cache: dict[str, _T], name: str, look_up: Callable[[str], _T]) -> _T:
