@@ -386,6 +386,23 @@ def test_an_explicit_target_outside_the_cases_region_is_refused(tmp_path: Path) 
     assert refused.value.code == "invalid-target"
 
 
+def test_a_case_matching_no_condition_cannot_escalate_and_says_why(tmp_path: Path) -> None:
+    definition = get_process(_load(tmp_path), "sak")
+    case = definition.new_case("Sak uten region", on=D(2024, 1, 2))
+    assert [a.act for a in case.available_acts()] == ["recommend"]  # no escalation offered
+    with pytest.raises(RuleError) as refused:
+        case.act("escalate", by="FSU", on=D(2024, 1, 3), reason="r")
+    assert refused.value.code == "no-escalation-target" and "ingen" in refused.value.message
+
+
+def test_present_is_recorded_but_is_no_fact(tmp_path: Path) -> None:
+    case = _ruled(tmp_path, "majority")
+    here = ["hf", "k01", "k02"]
+    event = case.act("decide", by="ssu-nord", on=D(2024, 1, 4), present=here, positions=dict.fromkeys(here, "for"))
+    assert list(event.payload["present"]) == here and "present" not in case.facts
+    assert case.definition.replay(case.history).snapshot() == case.snapshot()
+
+
 def test_attributes_are_read_only(tmp_path: Path) -> None:
     definition = get_process(_load(tmp_path), "sak")
     case = definition.new_case("Sak", on=D(2024, 1, 2), attributes={"region": "nord"})

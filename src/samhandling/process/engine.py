@@ -56,6 +56,7 @@ from samhandling.structure.model import (
     DecisionRule,
     Party,
     PartyKind,
+    RelationKind,
     Rule,
 )
 from samhandling.structure.paths import escalation_targets
@@ -1419,6 +1420,16 @@ class ProcessDefinition:
         self, body: Body, payload: dict[str, Any], attributes: Mapping[str, Any] | None = None
     ) -> list[ActRefusedError]:
         targets = escalation_targets(self.structure, body, attributes)
+        if not targets and self.structure.targets(body, RelationKind.ESCALATES_TO):
+            about = ", ".join(f"{k}={v}" for k, v in (attributes or {}).items()) or "ingen"
+            return [
+                RuleError(
+                    f"ingen av {body.label}s «løfter saker til»-relasjoner gjelder denne saken (sakens egenskaper: "
+                    f"{about}); saken kan ikke løftes",
+                    code="no-escalation-target",
+                    details={"attributes": dict(attributes or {})},
+                )
+            ]
         if not targets:
             return [
                 RuleError(
@@ -1730,7 +1741,7 @@ class ProcessDefinition:
 
 
 #: Payload keys ``_apply`` does not copy into ``case.data`` as facts (they are recorded elsewhere or are routing).
-_NOT_FACTS = frozenset({"party", "outcome", "to"})
+_NOT_FACTS = frozenset({"party", "outcome", "to", "present"})
 
 class Voters(NamedTuple):
     """Who counts in a body's decisions on a day (see :meth:`ProcessDefinition.voters`)."""
