@@ -521,3 +521,64 @@ def test_everyone_for_is_always_allowed_and_an_unseated_voice_always_refused(
     definition = _definition(rule, tmp_path_factory.mktemp("rules"))
     assert _allowed(definition, dict.fromkeys(words, "for"), None)
     assert not _allowed(definition, {**words, "k12": "for"}, None)
+
+
+# ---------------------------------------------------------------------------- per-party collections are scoped
+
+REVIEW = """\
+process: sak
+version: "1"
+title: Sak
+initial: ny
+settings:
+  consensus_scope: guarded_acts
+states:
+  - {name: ny, label: Ny}
+  - {name: godkjent, label: Godkjent}
+  - {name: politisk, label: Politisk behandlet}
+  - {name: ferdig, label: Ferdig, final: true}
+acts:
+  - name: approve
+    label: godkjenne forslaget
+    kind: decide
+    from: ny
+    to: godkjent
+    by: {body_kind: strategic_committee}
+    guard: consensus
+  - name: review
+    label: politisk behandling
+    kind: political_review
+    from: godkjent
+    to: politisk
+    by: {body: kommunestyrene}
+    per_party: {kinds: [municipality], parties_of: approve, outcome: true}
+  - {name: implement, label: implementere, kind: implement, from: politisk, to: ferdig, by: {same_as: approve}}
+"""
+
+
+def _with_councils(text: str) -> str:
+    return text.replace(
+        "  - id: fsu\n",
+        "  - id: kommunestyrene\n    name: Kommunestyrene\n    kind: political_body\n    power: decides\n"
+        "  - id: fsu\n",
+        1,
+    )
+
+
+def test_political_review_is_collected_in_the_municipalities_of_the_deciding_ssu(tmp_path: Path) -> None:
+    structure = _load(tmp_path, _with_councils(_structure_text()), process=REVIEW)
+    case = get_process(structure, "sak").new_case("Sak i nord", on=D(2024, 1, 2))
+    case.act("approve", by="ssu-nord", on=D(2024, 1, 3), positions=_for(NORTH))
+    # A southern municipality is no party to the northern SSU's decision.
+    with pytest.raises(RuleError) as refused:
+        case.act("review", by="kommunestyrene", on=D(2024, 1, 4), party="k12", outcome="vedtatt")
+    assert refused.value.code == "wrong-party"
+    for k in NORTH[:-1]:
+        case.act("review", by="kommunestyrene", on=D(2024, 1, 4), party=k, outcome="vedtatt")
+    assert case.state == "godkjent"  # one of the seven is still missing
+    pending = case.why_not("implement", by="ssu-nord", on=D(2024, 1, 5))
+    assert pending and "Kommune k07" in pending[0]
+    case.act("review", by="kommunestyrene", on=D(2024, 1, 4), party="k07", outcome="vedtatt")
+    assert case.state == "politisk"  # seven councils, not seventeen
+    replayed = case.definition.replay(case.history)
+    assert replayed.snapshot() == case.snapshot()
