@@ -559,8 +559,7 @@ acts:
 def _with_councils(text: str) -> str:
     return text.replace(
         "  - id: fsu\n",
-        "  - id: kommunestyrene\n    name: Kommunestyrene\n    kind: political_body\n    power: decides\n"
-        "  - id: fsu\n",
+        "  - id: kommunestyrene\n    name: Kommunestyrene\n    kind: political_body\n    power: decides\n  - id: fsu\n",
         1,
     )
 
