@@ -291,7 +291,7 @@ class ProcessDefinition:
         self._voters_cache: dict[tuple[str | None, dt.date | None], Voters] = {}
         # body id -> its completion rule (None: the body's decisions are not counted).
         self._body_rules: dict[str, CompletionRule | None] = {}
-        scope = settings.get(SCOPE_SETTING, structure.setting(SCOPE_SETTING, "all_decisions"))
+        scope = structure.setting(SCOPE_SETTING, settings.get(SCOPE_SETTING, "all_decisions"))  # the structure wins
         if scope not in ("all_decisions", "guarded_acts"):
             raise ProcessDefinitionError(
                 f"innstillingen {SCOPE_SETTING} i prosessen {name} må være all_decisions eller guarded_acts, "
