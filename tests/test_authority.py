@@ -584,7 +584,9 @@ def test_political_review_is_collected_in_the_municipalities_of_the_deciding_ssu
 
 
 def test_the_structure_setting_wins_over_the_process_default(tmp_path: Path) -> None:
-    text = _structure_text().replace("bodies:\n", "settings:\n  consensus_scope:\n    value: guarded_acts\nbodies:\n", 1)
+    text = _structure_text().replace(
+        "bodies:\n", "settings:\n  consensus_scope:\n    value: guarded_acts\nbodies:\n", 1
+    )
     structure = _load(tmp_path, text, process=SCOPED.format(scope="all_decisions"))
     case = get_process(structure, "sak").new_case("Sak", on=D(2024, 1, 2))
     case.act("approve", by="ssu-nord", on=D(2024, 1, 3))  # the structure reads S3-R7 narrowly
