@@ -591,3 +591,23 @@ def test_the_structure_setting_wins_over_the_process_default(tmp_path: Path) -> 
     case = get_process(structure, "sak").new_case("Sak", on=D(2024, 1, 2))
     case.act("approve", by="ssu-nord", on=D(2024, 1, 3))  # the structure reads S3-R7 narrowly
     assert case.state == "godkjent"
+
+
+_DEPUTY_DEFS: dict[str, ProcessDefinition] = {}
+
+
+@settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rule=st.sampled_from(RULES),
+    words=st.fixed_dictionaries({k: st.sampled_from(WORDS) for k in ["hf", *NORTH]}),
+)
+def test_a_deputy_standing_in_is_judged_exactly_as_its_party(
+    tmp_path_factory: pytest.TempPathFactory, rule: str, words: dict[str, Any]
+) -> None:
+    if rule not in _DEPUTY_DEFS:
+        extra = "      - {party: k08, rights: deputy, deputy_for: k01}\n"
+        folder = tmp_path_factory.mktemp("deputy")
+        _DEPUTY_DEFS[rule] = get_process(_load(folder, _structure_text(north_rule=rule, extra_north=extra)), "sak")
+    definition = _DEPUTY_DEFS[rule]
+    stand_in = {("k08" if k == "k01" else k): w for k, w in words.items()}
+    assert _allowed(definition, words, None) == _allowed(definition, stand_in, None)
