@@ -73,21 +73,27 @@ def chain(definition: ProcessDefinition) -> list[tuple[str, str, dict[str, Any]]
     structure = definition.structure
     municipalities = [p.id for p in structure.parties if p.kind.value == "municipality"]
     hospitals = [p.id for p in structure.parties if p.kind.value == "health_trust"]
+    agreed = {p: "for" for p in municipalities + hospitals}  # SSU decides every matter by consensus (S3)
     steps: list[tuple[str, str, dict[str, Any]]] = [
         ("draft_mandate", TMG, {}),
         ("approve_mandate", "fsu", {}),
-        ("approve_mandate", "ssu", {}),
+        ("approve_mandate", "ssu", {"positions": agreed}),
     ]
     steps += [("anchor", "fsu", {"party": p}) for p in municipalities + hospitals]
     steps += [
         ("draft_pathway", TMG, {"input_clinics": True, "input_municipalities": True, "user_involvement": True}),
         ("propose_implementation", TMG, {}),
         ("recommend", "fsu", {}),
-        ("approve_proposal", "ssu", {"positions": {p: "for" for p in municipalities + hospitals}}),
+        ("approve_proposal", "ssu", {"positions": agreed}),
         (
             "assess_consequences",
             "ssu",
-            {"economic": "Innenfor rammene", "organisational": "Felles rutine", "political_review": True},
+            {
+                "economic": "Innenfor rammene",
+                "organisational": "Felles rutine",
+                "political_review": True,
+                "positions": agreed,
+            },
         ),
     ]
     steps += [("political_review", "kommunestyrene", {"party": p, "outcome": "adopted"}) for p in municipalities]

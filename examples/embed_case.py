@@ -47,10 +47,16 @@ def main() -> int:
     who_acts_next(case)
 
     try_act(case, "draft_mandate", by="TMG skrøpelige eldre", on=dt.date(2024, 1, 15))
-    # SSU before FSU: the mandate is approved in order (FSU first).
+    # SSU before FSU: the mandate is approved in order (FSU first); SSU decides every matter by consensus (S3-R7).
+    parties = [
+        p
+        for p in structure.parties
+        if p.kind in (samhandling.PartyKind.MUNICIPALITY, samhandling.PartyKind.HEALTH_TRUST)
+    ]
+    positions = {party.id: "for" for party in parties}
     try_act(case, "approve_mandate", by="SSU", on=dt.date(2024, 2, 1))
     try_act(case, "approve_mandate", by="FSU", on=dt.date(2024, 2, 1))
-    try_act(case, "approve_mandate", by="SSU", on=dt.date(2024, 2, 15))
+    try_act(case, "approve_mandate", by="SSU", on=dt.date(2024, 2, 15), positions=positions)
     who_acts_next(case)
 
     # The work may not start before every party has anchored it (S3-R8).
@@ -67,11 +73,6 @@ def main() -> int:
     try_act(case, "withdraw", by="FSU", on=dt.date(2024, 2, 20))
 
     # FSU anchors the work in every municipality and in the health trust, one party at a time.
-    parties = [
-        p
-        for p in structure.parties
-        if p.kind in (samhandling.PartyKind.MUNICIPALITY, samhandling.PartyKind.HEALTH_TRUST)
-    ]
     for party in parties:
         case.act("anchor", by="FSU", on=dt.date(2024, 3, 1), party=party.name)
     print(f"Forankret hos {len(parties)} parter → {case.state_label}")
@@ -89,7 +90,6 @@ def main() -> int:
     who_acts_next(case)
 
     # FSU is advisory (S3-R14) and SSU decides only by consensus (S3-R7).
-    positions = {party.id: "for" for party in parties}
     try_act(case, "approve_proposal", by="FSU", on=dt.date(2024, 5, 30), positions=positions)
     try_act(case, "approve_proposal", by="SSU", on=dt.date(2024, 5, 30), positions={**positions, "sola": "mot"})
     try_act(case, "approve_proposal", by="SSU", on=dt.date(2024, 6, 13), positions=positions)

@@ -125,6 +125,10 @@ AMBIGUOUS: dict[str, set[str]] = {}
 for _old in OLD_TO_NEW:
     _subs = {new[len(_old) + 1:].split(".")[0] for new in OLD_TO_NEW.values() if new.startswith(_old + ".")}
     if _subs:
+        # Modules added to the new package since the move (structure/completion.py, process/timers.py) are
+        # submodules too, not names of the old flat module.
+        _dir = Path(__file__).resolve().parents[1] / "src" / Path(*_old.split("."))
+        _subs |= {f.stem for f in _dir.glob("*.py") if f.stem != "__init__"} if _dir.is_dir() else set()
         AMBIGUOUS[_old] = _subs
 # Packages made after the move under an old flat module's name: their submodules are new references, not old.
 LATER_PACKAGES: dict[str, set[str]] = {"meetings": {"model", "numbering", "agenda", "attendance", "minutes"}}

@@ -75,11 +75,13 @@ def test_refusal_prints_reason_exits_1_and_writes_nothing(capsys: pytest.Capture
 def test_set_values_reach_the_engine(capsys: pytest.CaptureFixture[str], db: str) -> None:
     repo = CaseRepository(open_store(db))
     cid = new_case(capsys, db)
-    steps: list[tuple[str, str, list[str]]] = [
-        ("draft_mandate", "tmg-barn-unge", []), ("approve_mandate", "fsu", []), ("approve_mandate", "ssu", []),
-    ]
     parties = [p.id for p in repo.structure("sor-rogaland").parties if p.kind.value in ("municipality",
                                                                                         "health_trust")]
+    agreed = json.dumps(dict.fromkeys(parties, "for"))  # SSU decides every matter by consensus
+    steps: list[tuple[str, str, list[str]]] = [
+        ("draft_mandate", "tmg-barn-unge", []), ("approve_mandate", "fsu", []),
+        ("approve_mandate", "ssu", [f"positions={agreed}"]),
+    ]
     steps += [("anchor", "fsu", [f"party={p}"]) for p in parties]
     steps += [("draft_pathway", "tmg-barn-unge", ["input_clinics=true", "input_municipalities=true",
                                                   "user_involvement=true"]),

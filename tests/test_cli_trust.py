@@ -52,7 +52,8 @@ def drive_to(db: str, last: str) -> str:
     parties = [p.id for p in structure.parties if p.kind.value in ("municipality", "health_trust")]
     case = repo.create("sor-rogaland", "tjenestemodell", title="Forløp", on=dt.date(2024, 1, 2))
     steps: list[tuple[str, str, dict[str, object]]] = [
-        ("draft_mandate", "tmg-skropelige-eldre", {}), ("approve_mandate", "fsu", {}), ("approve_mandate", "ssu", {}),
+        ("draft_mandate", "tmg-skropelige-eldre", {}), ("approve_mandate", "fsu", {}),
+        ("approve_mandate", "ssu", {"positions": dict.fromkeys(parties, "for")}),  # SSU: consensus on every matter
         *[("anchor", "fsu", {"party": p}) for p in parties],
         ("draft_pathway", "tmg-skropelige-eldre",
          {"input_clinics": True, "input_municipalities": True, "user_involvement": True}),
@@ -400,8 +401,11 @@ def test_positions_option(capsys: pytest.CaptureFixture[str], db: str) -> None:
                          "--positions", "Sola=for,alle andre=for", "--json")
     assert code == 0, err
     positions = json.loads(out)["event"]["payload"]["positions"]
-    everyone = {p.id for p in CaseRepository(open_store(db)).structure("sor-rogaland").parties}
-    assert set(positions) == everyone and set(positions.values()) == {"for"}  # «alle andre»: every party
+    structure = CaseRepository(open_store(db)).structure("sor-rogaland")
+    everyone = {p.id for p in structure.parties if p.kind.value in ("municipality", "health_trust")}
+    # «alle andre»: every party that counts in the deciding SSU (issue 12: seated through the municipal cluster, so
+    # every municipality and the trust; not the GPs or the users, who hold no seat there)
+    assert set(positions) == everyone and set(positions.values()) == {"for"}
     assert "sola" in positions
 
 

@@ -11,6 +11,7 @@ import networkx as nx
 import pydot
 import pytest
 
+import samhandling
 from samhandling import UsageError, load, loads
 from samhandling.process.loader import get_process
 from samhandling.render.diagrams import (
@@ -24,6 +25,13 @@ from samhandling.render.diagrams import (
     to_json,
     to_mermaid,
 )
+
+SOR_AGREED = {
+    p.id: "for"
+    for p in samhandling.load("sor-rogaland").parties
+    if p.kind.value in ("municipality", "health_trust")
+}  # SSU decides every matter by consensus (issue 12 item 9)
+
 
 BUNDLED = ["sor-rogaland", "sogn-og-fjordane", "ahus-forvaltningsnettverk", "faggruppe-sogn", "knutepunkt-sorlandet"]
 
@@ -170,7 +178,7 @@ def _half_way_case() -> tuple[object, object, object]:
     c = d.new_case(title="Nytt forløp for barn og unge", on=dt.date(2024, 1, 10))
     c.act("draft_mandate", by="tmg-barn-unge", on=dt.date(2024, 1, 11))
     c.act("approve_mandate", by="fsu", on=dt.date(2024, 2, 1))
-    c.act("approve_mandate", by="ssu", on=dt.date(2024, 3, 1), consensus=True)
+    c.act("approve_mandate", by="ssu", on=dt.date(2024, 3, 1), positions=SOR_AGREED)
     return s, d, c
 
 

@@ -93,6 +93,7 @@ def test_political_review_gateway_is_decided_by_ssu(needed: bool, dest: str) -> 
         "assess_consequences",
         by="SSU",
         on=next_day(case),
+        positions=all_for(case.definition.structure),
         economic="økte kostnader i kommunene",
         organisational="nye rutiner",
         political_review=needed,
@@ -366,8 +367,12 @@ def test_send_back_then_new_facts_then_another_send_back() -> None:
     drive_to(case, "klar_for_implementering", political_review=False)
     assert case.data["political_review"] is False
     _send_back(case, "forslag_sendt")
-    for key in ("positions", "economic", "political_review"):
+    for key in ("economic", "political_review"):
         assert key not in case.data
+    # SSU's approval of the mandate (an earlier step, judged by consensus: issue 12 item 9) recorded positions too:
+    # after the send-back they are its positions again.
+    mandate = [e for e in case.history if e.act == "approve_mandate" and e.body == "ssu"][-1]
+    assert case.data["positions"] == mandate.payload["positions"]
     assert case.data["input_clinics"] == "innspill fra klinikkene"
     drive_to(case, "implementert", political_review=False)
     assert case.definition.replay(case.history).data == case.data
@@ -454,7 +459,7 @@ def test_default_mandate_reading_needs_fsu_then_ssu() -> None:
     assert_refused(case, "approve_mandate", AuthorityError, "out-of-order", by="SSU", on=next_day(case))
     case.act("approve_mandate", by="FSU", on=next_day(case))
     assert case.state == "mandat_utarbeidet"
-    case.act("approve_mandate", by="SSU", on=next_day(case))
+    case.act("approve_mandate", by="SSU", on=next_day(case), positions=all_for(case.definition.structure))
     assert case.state == "mandat_godkjent"
 
 

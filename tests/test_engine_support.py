@@ -104,6 +104,18 @@ def _pending(case: Case, act: str) -> tuple[str, ...]:
     raise AssertionError(f"{act} is not available in {case.state}: {case.available_acts()}")
 
 
+def counted_positions(case: Case, act: str, body: str) -> dict[str, Any]:
+    """``{"positions": all_for(...)}`` when ``act`` by ``body`` is judged by a decision rule (every decision of a
+    consensus body, issue 12 item 9), else nothing."""
+    definition = case.definition
+    rule = definition._rule_for(definition.act_def(act), definition.structure.body(body))
+    if rule is None:
+        return {}
+    if definition._consensus_among_sides():
+        return {"positions": {"kommunene": "for", "helseforetaket": "for"}}
+    return {"positions": all_for(definition.structure)}
+
+
 def advance(case: Case, *, political_review: bool = False, tmg: str = TMG) -> Event:
     """Perform the next act of the main path of «tjenestemodell» (valid, the way a user would)."""
     structure = case.definition.structure
@@ -112,7 +124,8 @@ def advance(case: Case, *, political_review: bool = False, tmg: str = TMG) -> Ev
     if state == "ny":
         return case.act("draft_mandate", by=tmg, on=on)
     if state == "mandat_utarbeidet":
-        return case.act("approve_mandate", by=_pending(case, "approve_mandate")[0], on=on)
+        body = _pending(case, "approve_mandate")[0]
+        return case.act("approve_mandate", by=body, on=on, **counted_positions(case, "approve_mandate", body))
     if state == "mandat_godkjent":
         done = set(case.progress.get("anchor", []))
         party = next(p for p in anchor_parties(structure) if p not in done)
@@ -142,6 +155,7 @@ def advance(case: Case, *, political_review: bool = False, tmg: str = TMG) -> Ev
             economic="kostnadsnøytralt",
             organisational="ny koordinatorrolle",
             political_review=political_review,
+            **counted_positions(case, "assess_consequences", "SSU"),
         )
     if state == "politisk_behandling":
         done = {e.split(":", 1)[0] for e in case.progress.get("political_review", [])}

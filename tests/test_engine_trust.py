@@ -89,12 +89,27 @@ def test_per_party_in_a_payload_cannot_rewrite_the_anchoring_record() -> None:
     assert case.per_party["anchor"] == anchored
 
 
-@pytest.mark.parametrize("key", sorted(RESERVED_KEYS))
+@pytest.mark.parametrize("key", sorted(RESERVED_KEYS - {"present", "attributes"}))
 def test_every_reserved_key_is_refused_in_acts_and_at_opening(key: str) -> None:
     case = new_sor_case()
     assert_refused(case, "draft_mandate", ReservedKeyError, "reserved-key", by=TMG, on=next_day(case), **{key: "x"})
     with pytest.raises(ReservedKeyError):
         case.definition.new_case("Sak", on=D(2024, 1, 1), **{key: {"draft_mandate": "fsu"}})
+
+
+def test_present_and_attributes_are_arguments_never_payload_facts() -> None:
+    # «present» (Case.act) and «attributes» (new_case) are the engine's own: through a raw payload they are refused.
+    case = new_sor_case()
+    for key in ("present", "attributes"):
+        refused = case.definition.refusals(case, "draft_mandate", by=TMG, on=next_day(case), person=None,
+                                           payload={key: ["x"]})
+        assert refused and refused[0].code == "reserved-key"
+    with pytest.raises(ReservedKeyError):
+        case.definition.new_case("Sak", on=D(2024, 1, 1), present=["stavanger"])
+    assert_refused(case, "draft_mandate", RuleError, "bad-present", by=TMG, on=next_day(case), present="stavanger")
+    with pytest.raises(RuleError) as bad:
+        case.definition.new_case("Sak", on=D(2024, 1, 1), attributes="sør")  # type: ignore[arg-type]
+    assert bad.value.code == "bad-attributes"
 
 
 def test_payload_facts_and_engine_records_are_apart() -> None:
@@ -169,7 +184,7 @@ def test_positions_on_an_escalation_are_read_alike() -> None:
 @pytest.mark.parametrize("word", ["kanskje", "vedtatt!", "ikke vedtatt", True])
 def test_outcome_words_are_a_closed_vocabulary(word: Any) -> None:
     case = drive_to(new_sor_case(), "godkjent")
-    case.act("assess_consequences", by="SSU", on=next_day(case), economic="e", organisational="o", political_review=True)
+    case.act("assess_consequences", by="SSU", on=next_day(case), positions=all_for(case.definition.structure), economic="e", organisational="o", political_review=True)
     err = assert_refused(
         case, "political_review", UnknownOutcomeError, "unknown-outcome", by="kommunestyrene", on=next_day(case),
         party="sola", outcome=word,
@@ -281,7 +296,7 @@ def test_a_bad_horizon_is_a_definition_error(tmp_path: Path, days: str) -> None:
 def test_a_council_decision_reported_late_is_recorded_with_its_real_date() -> None:
     case = drive_to(new_sor_case(), "godkjent")
     start = next_day(case)
-    case.act("assess_consequences", by="SSU", on=start, economic="e", organisational="o", political_review=True)
+    case.act("assess_consequences", by="SSU", on=start, positions=all_for(case.definition.structure), economic="e", organisational="o", political_review=True)
     munis = municipalities(case.definition.structure)
     case.act("political_review", by="kommunestyrene", on=start + dt.timedelta(days=30), party=munis[0], outcome="ja")
     # Sola decided earlier, reported later: accepted with its real date.
@@ -349,7 +364,7 @@ def test_a_date_correction_by_the_secretariat_fixes_a_typo() -> None:
         assert "nr. 2" in err.message
         assert_refused(case, "correct", FutureDateError, "future-date", by="FSU", on=D(2024, 3, 1), event=3,
                        reason="x")
-        case.act("approve_mandate", by="SSU", on=D(2024, 2, 1))
+        case.act("approve_mandate", by="SSU", on=D(2024, 2, 1), positions=all_for(case.definition.structure))
     assert case.definition.replay(case.history).effective_events() == case.effective_events()
 
 

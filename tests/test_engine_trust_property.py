@@ -19,12 +19,12 @@ from hypothesis import strategies as st
 
 from samhandling import ActRefusedError, Case
 from samhandling.clock import FixedClock, use_clock
-from samhandling.errors import ReservedKeyError
+from samhandling.errors import ReservedKeyError, SamhandlingError
 from samhandling.process.case import RESERVED_KEYS
 from samhandling.process.engine import POSITION_WORDS
 from samhandling.store.base import GENESIS, chain_rows
 from test_engine_property import DEFINITIONS, _step
-from test_engine_support import advance, all_for, new_sor_case
+from test_engine_support import advance, all_for, counted_positions, new_sor_case
 
 SETTINGS = settings(
     max_examples=60,
@@ -62,11 +62,14 @@ def _extras(data: st.DataObject) -> dict[str, Any]:
     return {key: data.draw(keys[key], label=key) for key in chosen}
 
 
-def _clean(case: Case, act: str) -> dict[str, Any]:
-    """What ``advance`` would give the act (the clean payload)."""
+def _clean(case: Case, act: str, by: str) -> dict[str, Any]:
+    """What ``advance`` would give the act (the clean payload): positions for every act judged by a decision rule."""
     if act == "approve_proposal":
         return {"positions": all_for(case.definition.structure)}
-    return {}
+    try:
+        return counted_positions(case, act, by)
+    except SamhandlingError:
+        return {}
 
 
 def _where(case: Case) -> tuple[Any, ...]:
@@ -99,7 +102,7 @@ def test_random_payloads_never_change_who_may_act_nor_fake_a_consensus(data: st.
         twin = case.definition.replay(case.history)
         if choice.act == "escalate":
             extras.setdefault("reason", "prinsipielt")
-        payload = {**_clean(case, choice.act), **extras}
+        payload = {**_clean(case, choice.act, by), **extras}
         if choice.act in ("anchor", "political_review"):
             done = set(case.progress.get(choice.act, {}))
             payload.setdefault("party", next(p for p in all_for(case.definition.structure) if p not in done))

@@ -10,10 +10,18 @@ from typing import Any
 
 import pytest
 
+import samhandling
 from samhandling import MissingExtraError, UsageError, load
 from samhandling.process.loader import get_process
 from samhandling.render.diagrams import structure_model
 from samhandling.render.plotting import draw_model, plot_process, plot_structure
+
+SOR_AGREED = {
+    p.id: "for"
+    for p in samhandling.load("sor-rogaland").parties
+    if p.kind.value in ("municipality", "health_trust")
+}  # SSU decides every matter by consensus (issue 12 item 9)
+
 
 BUNDLED = ["sor-rogaland", "sogn-og-fjordane", "ahus-forvaltningsnettverk", "faggruppe-sogn", "knutepunkt-sorlandet"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -91,7 +99,7 @@ def test_half_way_case_renders(tmp_path: Path) -> None:
     c = d.new_case(title="Nytt forløp for barn og unge", on=dt.date(2024, 1, 10))
     c.act("draft_mandate", by="tmg-barn-unge", on=dt.date(2024, 1, 11))
     c.act("approve_mandate", by="fsu", on=dt.date(2024, 2, 1))
-    c.act("approve_mandate", by="ssu", on=dt.date(2024, 3, 1), consensus=True)
+    c.act("approve_mandate", by="ssu", on=dt.date(2024, 3, 1), positions=SOR_AGREED)
     png = plot_process(d, tmp_path / "sak.png", case=c, structure=s)
     w, h = _png_size(png)
     assert h > w  # the main path runs top to bottom

@@ -11,11 +11,19 @@ from typing import Any
 
 import pytest
 
+import samhandling
 from samhandling.app.repository import CaseRepository
 from samhandling.errors import ActRefusedError, ConflictError
 from samhandling.process.case import Event
 from samhandling.store import CaseHeader, open_store
 from samhandling.store.base import utc_now
+
+SOR_AGREED = {
+    p.id: "for"
+    for p in samhandling.load("sor-rogaland").parties
+    if p.kind.value in ("municipality", "health_trust")
+}  # SSU decides every matter by consensus (issue 12 item 9)
+
 
 WORKERS = 4
 OPS = 80  # per worker: 320 appends in all
@@ -113,7 +121,7 @@ def test_processes_acting_through_the_repository(sql_url: str) -> None:
         case = repo.create("sor-rogaland", "tjenestemodell", title=f"Sak {n}", on=dt.date(2024, 1, 2))
         repo.act(case.id, "draft_mandate", by="tmg-barn-unge", on=dt.date(2024, 1, 10))
         repo.act(case.id, "approve_mandate", by="fsu", on=dt.date(2024, 1, 20))
-        repo.act(case.id, "approve_mandate", by="ssu", on=dt.date(2024, 2, 1))
+        repo.act(case.id, "approve_mandate", by="ssu", on=dt.date(2024, 2, 1), positions=SOR_AGREED)
         ids.append(case.id)
     ctx = multiprocessing.get_context("spawn")
     start_at = time.time() + 3.0

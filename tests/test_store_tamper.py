@@ -8,11 +8,19 @@ from typing import Any
 
 import pytest
 
+import samhandling
 from samhandling.app.repository import CaseRepository
 from samhandling.cli import main
 from samhandling.errors import IntegrityError
 from samhandling.store import open_store
 from samhandling.store.base import canonical_json
+
+SOR_AGREED = {
+    p.id: "for"
+    for p in samhandling.load("sor-rogaland").parties
+    if p.kind.value in ("municipality", "health_trust")
+}  # SSU decides every matter by consensus (issue 12 item 9)
+
 
 D = dt.date
 
@@ -24,7 +32,7 @@ def _case(url: str) -> tuple[CaseRepository, str]:
     )
     repo.act(case.id, "draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 10))
     repo.act(case.id, "approve_mandate", by="fsu", on=D(2024, 1, 20))
-    repo.act(case.id, "approve_mandate", by="ssu", on=D(2024, 2, 1))
+    repo.act(case.id, "approve_mandate", by="ssu", on=D(2024, 2, 1), positions=SOR_AGREED)
     repo.act(case.id, "anchor", by="fsu", on=D(2024, 2, 5), party="sandnes")
     other = repo.create("sor-rogaland", "tjenestemodell", title="Uberørt", on=D(2024, 1, 2), case_id="sak-ok")
     assert repo.store.verify().ok and other.id

@@ -10,7 +10,7 @@ Egenskap: Sør-Rogaland – FSU anbefaler, SSU beslutter i konsensus
     Og en ny sak "Forløp for personer med flere kroniske lidelser"
     Og "TMG flere kroniske lidelser" utfører "utarbeide mandat"
     Og "FSU" utfører "godkjenne mandat"
-    Og "SSU" utfører "godkjenne mandat"
+    Og "SSU" utfører "godkjenne mandat" der alle parter stemmer "for"
     Og "FSU" utfører "forankre arbeidet" for hver part
     Og "TMG flere kroniske lidelser" utfører "draft_pathway" med:
       | innspill fra klinikkene | innspill fra kommunene | brukermedvirkning |
@@ -23,7 +23,7 @@ Egenskap: Sør-Rogaland – FSU anbefaler, SSU beslutter i konsensus
     Og neste ansvarlige organ er "SSU"
     Når "SSU" utfører "approve_proposal" der alle parter stemmer "for"
     Så saken er i tilstanden "Forslag godkjent av SSU"
-    Når "SSU" utfører "assess_consequences" med:
+    Når "SSU" utfører "assess_consequences" der alle parter stemmer "for" med:
       | felt                         | verdi                 |
       | økonomiske konsekvenser      | innenfor rammene      |
       | organisatoriske konsekvenser | ny koordinatorrolle   |
@@ -36,7 +36,7 @@ Egenskap: Sør-Rogaland – FSU anbefaler, SSU beslutter i konsensus
   Scenario: Politisk behandling der alle kommunestyrene vedtar
     Gitt "FSU" utfører "recommend"
     Og "SSU" utfører "approve_proposal" der alle parter stemmer "for"
-    Når "SSU" utfører "assess_consequences" med:
+    Når "SSU" utfører "assess_consequences" der alle parter stemmer "for" med:
       | økonomiske konsekvenser | organisatoriske konsekvenser | politisk behandling |
       | økte driftsutgifter     | nye stillinger i kommunene   | ja                  |
     Så saken er i tilstanden "Til politisk behandling i kommunene"
@@ -50,7 +50,7 @@ Egenskap: Sør-Rogaland – FSU anbefaler, SSU beslutter i konsensus
   Scenario: Et kommunestyre avviser, og saken går tilbake til SSU
     Gitt "FSU" utfører "recommend"
     Og "SSU" utfører "approve_proposal" der alle parter stemmer "for"
-    Og "SSU" utfører "assess_consequences" med:
+    Og "SSU" utfører "assess_consequences" der alle parter stemmer "for" med:
       | økonomiske konsekvenser | organisatoriske konsekvenser | politisk behandling |
       | økte driftsutgifter     | nye stillinger i kommunene   | ja                  |
     Når "Kommunestyrene" utfører "politisk behandling" for "Hå" med:
@@ -62,7 +62,7 @@ Egenskap: Sør-Rogaland – FSU anbefaler, SSU beslutter i konsensus
   Scenario: Kommunestyrene må oppgi utfallet av den politiske behandlingen
     Gitt "FSU" utfører "recommend"
     Og "SSU" utfører "approve_proposal" der alle parter stemmer "for"
-    Og "SSU" utfører "assess_consequences" med:
+    Og "SSU" utfører "assess_consequences" der alle parter stemmer "for" med:
       | økonomiske konsekvenser | organisatoriske konsekvenser | politisk behandling |
       | økte driftsutgifter     | nye stillinger i kommunene   | ja                  |
     Når "Kommunestyrene" forsøker å utføre "politisk behandling" for "Time"

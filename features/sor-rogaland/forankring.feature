@@ -10,7 +10,7 @@ Egenskap: Sør-Rogaland – forankring i kommuner og sykehus
     Og en ny sak "Forløp for barn og unge med sammensatte behov"
     Og "TMG barn og unge" utfører "utarbeide mandat"
     Og "FSU" utfører "godkjenne mandat"
-    Og "SSU" utfører "godkjenne mandat"
+    Og "SSU" utfører "godkjenne mandat" der alle parter stemmer "for"
 
   Scenario: Forankring i alle kommuner og Helse Stavanger åpner for forløpsarbeidet
     Når "FSU" utfører "forankre arbeidet" for hver part

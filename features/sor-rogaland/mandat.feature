@@ -20,7 +20,7 @@ Egenskap: Sør-Rogaland – mandat for nye forløp
     Når "FSU" utfører "godkjenne mandat"
     Så saken er fortsatt i tilstanden "Mandat utarbeidet"
     Og neste ansvarlige organ er "SSU"
-    Når "SSU" utfører "approve_mandate"
+    Når "SSU" utfører "approve_mandate" der alle parter stemmer "for"
     Så saken er i tilstanden "Mandat godkjent"
     Og historikken har 4 hendelser
     Og historikken viser at "FSU" utførte "godkjenne mandat"
@@ -30,6 +30,18 @@ Egenskap: Sør-Rogaland – mandat for nye forløp
     Når "SSU" forsøker å utføre "approve_mandate"
     Så handlingen avvises bare med koden "out-of-order"
     Og saken er uendret
+
+  Scenario: SSU godkjenner også mandatet i konsensus
+    # «Det må foreligge konsensus for at Strategisk samarbeidsutvalg skal ta beslutninger» (S3-R7) gjelder
+    # hver beslutning i SSU, ikke bare godkjenningen av forslaget (issue 12, punkt 9; den smale lesningen er
+    # innstillingen consensus_scope: guarded_acts).
+    Gitt "TMG skrøpelige eldre" utfører "draft_mandate"
+    Og "FSU" utfører "godkjenne mandat"
+    Når "SSU" forsøker å utføre "approve_mandate"
+    Så handlingen avvises med koden "positions-missing"
+    Og saken er uendret
+    Når "SSU" utfører "approve_mandate" der alle parter stemmer "for"
+    Så saken er i tilstanden "Mandat godkjent"
 
   Scenario: FSU kan ikke utarbeide mandatet – det gjør tjenestemodellgruppen
     Når "FSU" forsøker å utføre "draft_mandate"

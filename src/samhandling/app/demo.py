@@ -42,17 +42,18 @@ def drive_sor_rogaland(
         day += dt.timedelta(days=days)
         case = repo.act(case.id, name, by=by, on=day, **payload)
 
+    agreed = {p: "for" for p in municipalities + hospitals}  # SSU decides every matter by consensus (S3)
     act("draft_mandate", tmg, 14)
     act("approve_mandate", "fsu", 14)
-    act("approve_mandate", "ssu", 21)
+    act("approve_mandate", "ssu", 21, positions=agreed)
     for i, party in enumerate(municipalities + hospitals):
         act("anchor", "fsu", 14 if i == 0 else 0, party=party)
     act("draft_pathway", tmg, 60, input_clinics=True, input_municipalities=True, user_involvement=True)
     act("propose_implementation", tmg, 30)
     act("recommend", "fsu", 21)
-    act("approve_proposal", "ssu", 21, positions={p: "for" for p in municipalities + hospitals})
+    act("approve_proposal", "ssu", 21, positions=agreed)
     act("assess_consequences", "ssu", 0, economic="Innenfor partenes rammer; ingen nye stillinger",
-        organisational="Felles rutine for samhandling ved utskrivning", political_review=True)
+        organisational="Felles rutine for samhandling ved utskrivning", political_review=True, positions=agreed)
     for i, party in enumerate(municipalities):
         act("political_review", "kommunestyrene", 30 if i == 0 else 2, party=party, outcome="adopted")
     act("implement", "ssu", 30)

@@ -749,16 +749,28 @@ def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str,
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}] der alle parter stemmer \"{standpunkt}\"",
+    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}] der alle parter stemmer \"{standpunkt}\"[ med]",
     example='Når "SSU" utfører "approve_proposal" der alle parter stemmer "for"',
+    table="| felt       | verdi |\n| begrunnelse | ...   |",
     group="Saker",
-    help="Registrerer samme standpunkt for hver part (kommunene og helseforetaket) og utfører handlingen.",
+    help="Registrerer samme standpunkt for hver part som teller i organets beslutninger den dagen (partene med "
+    "stemmerett; et organ uten egne kommuner: alle kommunene og helseforetaket) og utfører handlingen. En "
+    "tabell «felt | verdi» gir de øvrige opplysningene.",
 )
 def act_all_positions(samhandling_world: World, organ: str, handling: str, standpunkt: str,
-                      dato: str | None = None) -> None:
+                      dato: str | None = None, datatable: Table = None) -> None:
     on = _on(samhandling_world, dato)
-    positions = {pid: standpunkt for pid in _party_group(samhandling_world, "part", on)}
-    perform(samhandling_world, organ, handling, payload={"positions": positions}, on=on, attempt=False)
+    value = standpunkt  # position words go to the engine as said: it judges the vocabulary
+    world = samhandling_world
+    definition = world.case.definition
+    day = on or world.case.history[-1].on
+    if world.structure.has_body(organ):
+        voters = [p.id for p in definition.voters(world.structure.body(organ), day).parties]
+    else:
+        voters = _party_group(world, "part", on)
+    payload = payload_from_table(world, datatable, on) if datatable else {}
+    payload["positions"] = dict.fromkeys(voters, value)
+    perform(world, organ, handling, payload=payload, on=on, attempt=False)
 
 
 @phrase(

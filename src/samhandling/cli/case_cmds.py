@@ -173,11 +173,12 @@ def parse_sets(items: Sequence[str]) -> dict[str, Any]:
 EVERYONE_ELSE = ("alle andre", "alle de andre", "resten", "everyone else", "alle andre partar")
 
 
-def parse_positions(text: str, structure: Structure) -> dict[str, str]:
+def parse_positions(text: str, structure: Structure, everyone: Sequence[str] | None = None) -> dict[str, str]:
     """``--positions "Sola=mot,alle andre=for"``: a mapping party id → position word, as the engine takes it.
 
     Parties by id, name or alias; «alle andre» means every party of the structure not named before or after it
-    (the structure's parties, as the BDD steps read it). The words are passed on as written: the engine decides
+    (``everyone``: the ids of the parties that count in the deciding body that day; None: the structure's
+    parties). The words are passed on as written: the engine decides
     which are positions. One party twice, an unknown party or a missing «=» is a usage error.
     """
     named: dict[str, str] = {}
@@ -209,8 +210,8 @@ def parse_positions(text: str, structure: Structure) -> dict[str, str]:
         named[party.id] = word
         shown[party.id] = who
     if rest is not None:
-        for party in structure.parties:
-            named.setdefault(party.id, rest)
+        for party_id in everyone if everyone is not None else [p.id for p in structure.parties]:
+            named.setdefault(party_id, rest)
     if not named:
         raise UsageError("--positions: ingen standpunkter oppgitt", code="bad-positions")
     return named
@@ -426,8 +427,11 @@ def cmd_act(args: argparse.Namespace) -> int:
     if args.positions is not None:
         if "positions" in payload:
             raise UsageError("bruk enten --positions eller --set positions=…, ikke begge", code="duplicate-key")
-        h = repo.header(case_id)
-        payload["positions"] = parse_positions(args.positions, repo.definition_for(h).structure)
+        definition = repo.definition_for(repo.header(case_id))
+        everyone = None
+        if args.by and definition.structure.has_body(args.by):  # «alle andre»: who counts in the deciding body
+            everyone = [p.id for p in definition.voters(definition.structure.body(args.by), on).parties]
+        payload["positions"] = parse_positions(args.positions, definition.structure, everyone)
     from samhandling.app.meetings import act_by_label
 
     act = act_by_label(repo.definition_for(repo.header(case_id)), args.act)  # a name or its Norwegian label

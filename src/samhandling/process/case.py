@@ -13,7 +13,7 @@ whose optimistic concurrency (the expected next ``seq``) refuses a second writer
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple, NoReturn
 
 import attrs
@@ -37,6 +37,8 @@ RESERVED_KEYS = frozenset(
         "history",
         "overdue_days",
         "corrections",
+        "present",
+        "attributes",
     }
 )
 
@@ -185,6 +187,7 @@ class Case:
     __slots__ = (
         "__weakref__",
         "_actors",
+        "_attributes",
         "_definition",
         "_escalated_to",
         "_events",
@@ -204,6 +207,7 @@ class Case:
     _state: str
     _facts: dict[str, Any]
     _actors: dict[str, str]
+    _attributes: FrozenDict
     _escalated_to: str | None
     _per_party: dict[str, dict[str, str | None]] | None
     _progress: dict[str, Any]
@@ -224,6 +228,8 @@ class Case:
         case._state = definition.initial
         case._facts = facts
         case._actors = {}
+        attributes = first.payload.get("attributes")
+        case._attributes = attributes if type(attributes) is FrozenDict else EMPTY
         case._escalated_to = None
         case._per_party = None
         case._progress = {}
@@ -254,6 +260,11 @@ class Case:
         return self._definition.version
 
     # -- read-only views ------------------------------------------------------------------------------------
+
+    @property
+    def attributes(self) -> FrozenDict:
+        """What the case is about, for routing (``{"region": "sør"}``): given when the case was opened, read-only."""
+        return self._attributes
 
     @property
     def state(self) -> str:
@@ -316,12 +327,24 @@ class Case:
     # -- acting ---------------------------------------------------------------------------------------------
 
     def act(
-        self, act: str, *, by: str | None, on: dt.date | None = None, person: str | None = None, **payload: Any
+        self,
+        act: str,
+        *,
+        by: str | None,
+        on: dt.date | None = None,
+        person: str | None = None,
+        present: Iterable[str] | None = None,
+        **payload: Any,
     ) -> Event:
         """Perform ``act`` by body ``by``; raises an :class:`~samhandling.errors.ActRefusedError` if refused.
 
+        ``present``: the parties present and voting in the meeting (ids or names; a deputy standing in is given as
+        the party it stands in for); None: not recorded, every voting party counts as present. Recorded in the
+        event's payload under ``present``.
         For ``correct``, ``on`` is the corrected effective date of the event corrected and ``by`` may be None (the
         secretariat); see :meth:`correct`. Every other act needs a body."""
+        if present is not None:
+            return self._definition.perform(self, act, by=by, on=on, person=person, payload=payload, present=present)
         return self._definition._perform(self, act, by, on, person, payload, True)  # payload: a fresh dict
 
     def correct(
@@ -344,10 +367,18 @@ class Case:
         return self._definition._perform(self, "correct", by, on, person, payload, True)
 
     def why_not(
-        self, act: str, *, by: str | None, on: dt.date | None = None, person: str | None = None, **payload: Any
+        self,
+        act: str,
+        *,
+        by: str | None,
+        on: dt.date | None = None,
+        person: str | None = None,
+        present: Iterable[str] | None = None,
+        **payload: Any,
     ) -> list[str]:
         """The Norwegian reasons ``act`` by ``by`` would be refused; empty when it would be allowed."""
-        return [r.message for r in self._definition.refusals(self, act, by=by, on=on, person=person, payload=payload)]
+        refused = self._definition.refusals(self, act, by=by, on=on, person=person, payload=payload, present=present)
+        return [r.message for r in refused]
 
     def may(self, act: str, *, by: str | None, **payload: Any) -> bool:
         return not self.why_not(act, by=by, **payload)

@@ -47,7 +47,19 @@ from samhandling.errors import (
 from samhandling.formats.names import name_key
 from samhandling.location import Location
 from samhandling.process.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
-from samhandling.structure.model import Body, BodyKind, DecisionPower, Party, PartyKind, RelationKind, Rule
+from samhandling.structure.model import (
+    COUNTED_RULES,
+    Body,
+    BodyKind,
+    CompletionRule,
+    DecisionPower,
+    DecisionRule,
+    Party,
+    PartyKind,
+    RelationKind,
+    Rule,
+)
+from samhandling.structure.paths import escalation_targets
 
 if TYPE_CHECKING:
     from samhandling.structure.graph import Structure
@@ -83,6 +95,14 @@ DECIDING_KINDS = frozenset({"approve", "decide", "political_review", "implement"
 STRICT_DECIDING_KINDS = frozenset({"decide", "political_review"})
 #: Named guards an act may declare (a typo must not silently skip a check).
 GUARDS = frozenset({"consensus"})
+#: Act kinds that are decisions of the body performing them: judged by its decision rule (``consensus_scope``).
+RULED_KINDS = frozenset({"approve", "decide", "assess"})
+#: The process/structure setting that says which decisions of a body with a counted decision rule need positions:
+#: ``all_decisions`` (default: every approve, decide and assess act of the body) or ``guarded_acts`` (only acts with
+#: ``guard: consensus`` or ``rule:``; the narrower reading of S3-R7, «only the approval of the proposal»).
+SCOPE_SETTING = "consensus_scope"
+#: The party kinds that are parties to the cooperation agreement: the ones a body's decision counts.
+AGREEMENT_KINDS = frozenset({PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST})
 #: Act kinds that are not steps of the main path.
 SIDE_KINDS = frozenset({"escalate", "send_back", "withdraw"})
 
@@ -168,6 +188,9 @@ class PerParty:
     on_rejection: str | None = None  # chosen option (from a setting)
     incomplete_code: str | None = None  # refusal code while collecting (e.g. anchoring-incomplete)
     rejection_dest: dict[str, str | None] = attrs.field(factory=dict, eq=False, hash=False)
+    #: Whose parties: the body that performed this earlier act (e.g. the SSU that approved, for political review in
+    #: each of its municipalities); None: the acting body's.
+    parties_of: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -187,6 +210,7 @@ class ActDef:
     deadline: tuple[str, int, str | None] | None = None  # (payload key of the meeting date, days before, rule id)
     due: dt.date | None = None  # a fixed due date: lateness is recorded, not refused
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
+    rule: CompletionRule | None = None  # the act's own completion rule (process YAML ``rule:``)
 
 
 @attrs.frozen(slots=True)
@@ -258,12 +282,24 @@ class ProcessDefinition:
         self._counter = itertools.count(1)
         self._steps: list[Step] | None = None
         self._path_indexes: dict[str, int] | None = None  # state -> path_index, built on first use
-        # Per per-party act, day -> the parties the act needs, and their ids (the structure does not change).
-        self._parties_cache: dict[str, dict[dt.date | None, tuple[tuple[Party, ...], frozenset[str]]]] = {
-            a.name: {} for a in acts if a.per_party is not None
-        }
-        # day -> the parties a consensus needs (municipalities and health trusts valid that day), and their ids.
-        self._consensus_cache: dict[dt.date | None, tuple[tuple[Party, ...], frozenset[str]]] = {}
+        # Per per-party act, (body id, day) -> the parties the act needs, and their ids (the structure does not
+        # change).
+        self._parties_cache: dict[
+            str, dict[tuple[str | None, dt.date | None], tuple[tuple[Party, ...], frozenset[str]]]
+        ] = {a.name: {} for a in acts if a.per_party is not None}
+        # (body id, day) -> who counts in the body's decisions that day (see ``voters``).
+        self._voters_cache: dict[tuple[str | None, dt.date | None], Voters] = {}
+        # body id -> its completion rule (None: the body's decisions are not counted).
+        self._body_rules: dict[str, CompletionRule | None] = {}
+        scope = structure.setting(SCOPE_SETTING, settings.get(SCOPE_SETTING, "all_decisions"))  # the structure wins
+        if scope not in ("all_decisions", "guarded_acts"):
+            raise ProcessDefinitionError(
+                f"innstillingen {SCOPE_SETTING} i prosessen {name} må være all_decisions eller guarded_acts, "
+                f"ikke «{scope}»",
+                code="bad-setting",
+            )
+        #: Whether every approve/decide/assess act of a body with a counted decision rule needs positions.
+        self.all_decisions_counted = scope == "all_decisions"
         # A raw «by» or party string -> the body or party it names, and (body id, category) -> rule text. The
         # structure does not change after loading and strings are immutable, so these cannot go stale.
         self._body_refs: dict[str, Body] = {}
@@ -331,13 +367,15 @@ class ProcessDefinition:
         by day looked up once."""
         name = act.name
         by_day = self._parties_cache[name]
+        parties_of = act.per_party.parties_of if act.per_party is not None else None
 
         def condition(event: Any) -> bool:
             ctx: Context = event.kwargs["ctx"]
             case: Case = event.model
             recorded = case._progress.get(name)  # {party id: outcome or None}
-            hit = by_day.get(ctx.on)
-            required = (hit if hit is not None else self._required(act, ctx.on))[1]
+            ref = ctx.body if parties_of is None else (case._actors.get(parties_of) or ctx.body)
+            hit = by_day.get((ref, ctx.on))
+            required = (hit if hit is not None else self._required(act, ref, ctx.on))[1]
             if len(required) > (len(recorded) if recorded else 0) + 1:  # fewer parties have acted than required
                 return False
             rest = required - recorded.keys() if recorded else required
@@ -446,12 +484,28 @@ class ProcessDefinition:
 
     # ------------------------------------------------------------------ cases
 
-    def new_case(self, title: str, *, case_id: str | None = None, on: dt.date | None = None, **data: Any) -> Case:
-        """Open a case in the initial state; records event 1 (``open``). ``data``: the opening facts."""
+    def new_case(
+        self,
+        title: str,
+        *,
+        case_id: str | None = None,
+        on: dt.date | None = None,
+        attributes: Mapping[str, Any] | None = None,
+        **data: Any,
+    ) -> Case:
+        """Open a case in the initial state; records event 1 (``open``). ``data``: the opening facts;
+        ``attributes``: what the case is about, for routing (``{"region": "sør"}``), recorded in the open event."""
         if not isinstance(title, str) or not title.strip():
             raise RuleError("en sak må ha en tittel", code="missing-title")
         today = clock.current_clock().today()
         refused = (_reserved(data) if data else None) or self._date_refusal(on, today)
+        if refused is None and attributes is not None and (
+            not isinstance(attributes, Mapping) or not all(isinstance(k, str) and k for k in attributes)
+        ):
+            refused = RuleError(
+                f"attributes må være en tabell {{navn: verdi}}, som {{\"region\": \"sør\"}}; fikk «{attributes}»",
+                code="bad-attributes",
+            )
         if refused is not None:
             raise refused
         case_id = case_id or f"{self.name}-{next(self._counter)}"
@@ -460,6 +514,8 @@ class ProcessDefinition:
             payload = FrozenDict(title=title, version=self.version, data=facts)
         else:
             facts, payload = EMPTY, FrozenDict(title=title, version=self.version)
+        if attributes:
+            payload = FrozenDict({**payload, "attributes": freeze(dict(attributes))})
         first = _new_tuple(Event, (1, "open", None, None, on or today, payload, None, self.initial, _recorded_at()))
         return Case._create(case_id, title, self, first, dict(facts))
 
@@ -512,8 +568,9 @@ class ProcessDefinition:
         on: dt.date | None,
         person: str | None,
         payload: dict[str, Any],
+        present: Iterable[str] | None = None,
     ) -> Event:
-        return self._perform(case, act_name, by, on, person, payload, False)
+        return self._perform(case, act_name, by, on, person, payload, False, present)
 
     def _perform(
         self,
@@ -524,20 +581,23 @@ class ProcessDefinition:
         person: str | None,
         payload: dict[str, Any],
         own: bool,
+        present: Iterable[str] | None = None,
     ) -> Event:
         """``perform`` with positional arguments (what ``Case.act`` calls). ``own``: ``payload`` is a dict no caller
         holds (``Case.act``'s keyword arguments), so it is normalised in place rather than copied. Its values may
         still be the caller's: the recorded payload is a deep-frozen copy."""
         if act_name == CORRECT:
             return self._correct(case, by, on, person, payload)
-        refusals, act, resolved, day, party, positions = self._judge(case, act_name, by, on, person, payload)
+        refusals, act, resolved, day, party, positions = self._judge(case, act_name, by, on, person, payload, present)
         if refusals:
             first = refusals[0]
             first.details["reasons"] = [r.message for r in refusals]
             raise first
         assert act is not None and resolved is not None and day is not None  # set when nothing is refused
         body = resolved.id
-        payload = _normalise_payload(act, body, payload, self, party, own, positions)
+        payload = _normalise_payload(act, body, payload, self, party, own, positions, case._attributes)
+        if present is not None:
+            payload["present"] = list(self._present_ids(resolved, day, present)[1] or ())
         if act.due is not None and day > act.due:
             payload["overdue_days"] = (day - act.due).days
         frozen = freeze(payload)
@@ -836,14 +896,22 @@ class ProcessDefinition:
         on: dt.date | None,
         person: str | None,
         payload: dict[str, Any],
+        present: Iterable[str] | None = None,
     ) -> list[ActRefusedError]:
         """Every reason ``act_name`` by ``by`` is refused now (empty: allowed)."""
         if act_name == CORRECT:
             return self.correction_refusals(case, by, on, person, payload)[0]
-        return list(self._judge(case, act_name, by, on, person, payload)[0])
+        return list(self._judge(case, act_name, by, on, person, payload, present)[0])
 
     def _judge(
-        self, case: Case, act_name: str, by: str | None, on: dt.date | None, person: str | None, payload: dict[str, Any]
+        self,
+        case: Case,
+        act_name: str,
+        by: str | None,
+        on: dt.date | None,
+        person: str | None,
+        payload: dict[str, Any],
+        present: Iterable[str] | None = None,
     ) -> _Judgement:
         """(refusals, act, body, day, party, positions) for ``perform`` and ``refusals``: the refusals in order (the
         shared empty tuple when the act is allowed; act, body and day are then set), the first ones ending the checks
@@ -930,13 +998,23 @@ class ProcessDefinition:
             )
         guards: Sequence[ActRefusedError]
         party = positions = None
-        if plan.per_party_only:
-            guards, party = self._per_party_check(case, plan, day, payload)
-        elif plan.guarded:
-            guards, positions = self._guards(case, act, body, day, payload)
+        present_ids: tuple[str, ...] | None = None
+        if present is not None:
+            unseated, present_ids = self._present_ids(body, day, present)
+            if unseated:
+                out = unseated if out is None else [*out, *unseated]
+        if plan.per_party_only:  # never judged by a decision rule
+            rule = None
+            guards, party = self._per_party_check(case, plan, body.id, day, payload)
         else:
-            guards = _NO_REFUSALS
-        if positions is None and act.guard != "consensus" and ("positions" in payload or "against" in payload):
+            rule = plan.rules.get(body.id, _UNSET)
+            if rule is _UNSET:
+                rule = plan.rules[body.id] = self._rule_for(act, body)
+            if plan.guarded or rule is not None:
+                guards, positions = self._guards(case, act, body, day, payload, rule, present_ids)
+            else:
+                guards = _NO_REFUSALS
+        if positions is None and rule is None and ("positions" in payload or "against" in payload):
             # Positions recorded by an act without the consensus guard (an escalation's disagreement): read alike.
             unread, positions = self._read_positions(payload)
             guards = [*guards, *unread]
@@ -1062,24 +1140,132 @@ class ProcessDefinition:
             self._rule_texts[key] = hit
         return hit
 
-    def _required_parties(self, act: ActDef, on: dt.date | None) -> list[Party]:
-        return list(self._required(act, on)[0])
+    def _required_parties(self, act: ActDef, body_id: str | None, on: dt.date | None) -> list[Party]:
+        return list(self._required(act, body_id, on)[0])
 
-    def _required(self, act: ActDef, on: dt.date | None) -> tuple[tuple[Party, ...], frozenset[str]]:
-        """The parties a per-party act needs on a day, and their ids (cached per act and day)."""
+    def _collection_body(self, case: Case, act: ActDef, acting: str | None) -> str | None:
+        """The body whose parties a per-party act collects: the body of the act named by ``parties_of`` when that
+        act has been performed, otherwise the acting body."""
+        pp = act.per_party
+        if pp is not None and pp.parties_of is not None:
+            ref = case._actors.get(pp.parties_of)
+            if ref is not None:
+                return ref
+        return acting
+
+    def _required(
+        self, act: ActDef, body_id: str | None, on: dt.date | None
+    ) -> tuple[tuple[Party, ...], frozenset[str]]:
+        """The parties a per-party act needs on a day, and their ids (cached per act, body and day): the parties of
+        the act's kinds among those who count in ``body_id`` that day (:meth:`voters`), or among every party of the
+        structure valid that day when no body is known."""
         by_day = self._parties_cache.get(act.name)
-        hit = None if by_day is None else by_day.get(on)
+        key = (body_id, on)
+        hit = None if by_day is None else by_day.get(key)
         if hit is None:
             assert act.per_party is not None and by_day is not None
             kinds = set(act.per_party.kinds)
-            parties = tuple(p for p in self.structure.parties if p.kind in kinds and p.period.contains(on))
+            if body_id is None:
+                pool: Iterable[Party] = self.structure.parties
+            else:
+                voters = self.voters(body_id, on)
+                pool = [*voters.parties, *(self._party(i) for i in voters.speak if i not in voters.ids)]
+            parties = tuple(p for p in pool if p.kind in kinds and p.period.contains(on))
             if len(by_day) >= 4096:
                 by_day.clear()
-            hit = by_day[on] = (parties, frozenset(p.id for p in parties))
+            hit = by_day[key] = (parties, frozenset(p.id for p in parties))
         return hit
 
+    def voters(self, body: Body | str, on: dt.date | None) -> Voters:
+        """Who counts in ``body``'s decisions on ``on`` (cached per body and day).
+
+        ``parties``: the parties to the agreement (municipalities and health trusts) holding a member seat in the
+        body that day. A body seated through a cluster of municipalities (``kind: cluster``), or with no member
+        seat of a municipality or health trust at all, decides for the whole cooperation: then every municipality
+        and health trust of the structure valid that day counts. ``speak``: the ids whose positions are accepted
+        (those counted, every other party with a member seat, and the deputies); ``deputy_for``: deputy party id ->
+        the party it stands in for (a deputy's position counts as that party's, never beside it)."""
+        body_id = body if isinstance(body, str) else body.id
+        key = (body_id, on)
+        hit = self._voters_cache.get(key)
+        if hit is not None:
+            return hit
+        structure = self.structure
+        voting = structure.voting_parties(body_id, on)
+        own = [p for p in voting if p.kind in AGREEMENT_KINDS and p.period.contains(on)]
+        if not own or any(p.kind is PartyKind.CLUSTER for p in voting):
+            seated = {p.id for p in own}
+            own = [p for p in structure.parties if p.kind in AGREEMENT_KINDS and p.period.contains(on)]
+            own += [p for p in voting if p.id in seated and p not in own]
+        ids = frozenset(p.id for p in own)
+        deputy_for = {d: principal for d, principal in structure.deputy_map(body_id, on).items() if principal in ids}
+        speak = ids | {p.id for p in voting if p.kind is not PartyKind.CLUSTER} | deputy_for.keys()
+        if len(self._voters_cache) >= 4096:
+            self._voters_cache.clear()
+        hit = self._voters_cache[key] = Voters(tuple(own), ids, frozenset(speak), deputy_for)
+        return hit
+
+    def _rule_for(self, act: ActDef, body: Body) -> CompletionRule | None:
+        """The completion rule ``act`` by ``body`` is judged by, or None when no positions are counted: the act's own
+        ``rule:``; for ``guard: consensus``, the body's decision rule (consensus when it has none counted); for an
+        approve, decide or assess act of a body with a counted decision rule, that rule (unless the setting
+        ``consensus_scope`` is ``guarded_acts``). Per-party acts are never counted."""
+        if act.rule is not None:
+            return act.rule
+        if act.per_party is not None:
+            return None
+        body_id = body.id
+        if body_id in self._body_rules:
+            body_rule = self._body_rules[body_id]
+        else:
+            body_rule = body.completion or (
+                CompletionRule(kind=body.decision_rule) if body.decision_rule in COUNTED_RULES else None
+            )
+            self._body_rules[body_id] = body_rule
+        if act.guard == "consensus":
+            return body_rule or _CONSENSUS
+        if body_rule is not None and self.all_decisions_counted and act.kind in RULED_KINDS:
+            return body_rule
+        return None
+
+    def _present_ids(
+        self, body: Body, on: dt.date, present: Iterable[str]
+    ) -> tuple[list[ActRefusedError], tuple[str, ...] | None]:
+        """``present`` resolved to party ids (a deputy given is the party it stands in for), and the refusals: not a
+        list of names, an unknown party (``unknown-party``), a party without a voting seat (``no-seat-party``)."""
+        if isinstance(present, (str, bytes, Mapping)) or not isinstance(present, Iterable):
+            return [
+                RuleError(f"present må være en liste med parter, ikke «{present}»", code="bad-present")
+            ], None
+        voters = self.voters(body, on)
+        out: dict[str, None] = {}
+        for raw in present:
+            ident = self._party_id(raw) if type(raw) is str else None
+            if ident is None:
+                return [RuleError(f"ukjent part «{raw}» blant de til stede (present)", code="unknown-party")], None
+            ident = voters.deputy_for.get(ident, ident)
+            if ident not in voters.speak:
+                return [self._no_seat(body, on, ident, "er oppgitt som til stede")], None
+            out[ident] = None
+        return [], tuple(out)
+
+    def _no_seat(self, body: Body, on: dt.date, ident: str, what: str) -> RuleError:
+        name = self._party(ident).name
+        return RuleError(
+            f"{name} {what}, men har ikke stemmerett (medlemssete) i {body.label} den {on.isoformat()}",
+            code="no-seat-party",
+            details={"party": ident, "body": body.id, "on": on.isoformat()},
+        )
+
     def _guards(
-        self, case: Case, act: ActDef, body: Body, on: dt.date, payload: dict[str, Any]
+        self,
+        case: Case,
+        act: ActDef,
+        body: Body,
+        on: dt.date,
+        payload: dict[str, Any],
+        rule: CompletionRule | None = None,
+        present: tuple[str, ...] | None = None,
     ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
         """Every guard's refusals, and the positions the consensus guard resolved (see ``_consensus_guard``)."""
         out: list[ActRefusedError] = []
@@ -1100,9 +1286,9 @@ class ProcessDefinition:
                     RuleError(f"«{act.label}» må avgjøre {label} ({key}=true eller false)", code="missing-decision")
                 )
         if act.per_party is not None:
-            out.extend(self._per_party_guard(case, act, on, payload))
+            out.extend(self._per_party_check(case, self._plans[act.name], body.id, on, payload)[0])
         if act.kind == "escalate":
-            out.extend(self._escalation_guard(body, payload))
+            out.extend(self._escalation_guard(body, payload, case._attributes))
         if act.kind == "send_back":
             target = payload.get("to")
             here = self.path_index(case._state)
@@ -1123,8 +1309,8 @@ class ProcessDefinition:
                 out.append(RuleError("å sende saken tilbake krever en begrunnelse (reason)", code="missing-input"))
         if act.kind == "withdraw" and not payload.get("reason"):
             out.append(RuleError("å trekke saken krever en begrunnelse (reason)", code="missing-input"))
-        if act.guard == "consensus":
-            refused, positions = self._consensus_guard(body, on, payload)
+        if rule is not None:
+            refused, positions = self._decision_guard(body, on, payload, rule, present)
             out.extend(refused)
         if act.deadline is not None:
             out.extend(self._deadline_guard(act, on, payload))
@@ -1154,13 +1340,8 @@ class ProcessDefinition:
             ]
         return []
 
-    def _per_party_guard(
-        self, case: Case, act: ActDef, on: dt.date, payload: dict[str, Any]
-    ) -> Sequence[ActRefusedError]:
-        return self._per_party_check(case, self._plans[act.name], on, payload)[0]
-
     def _per_party_check(
-        self, case: Case, plan: _ActPlan, on: dt.date, payload: dict[str, Any]
+        self, case: Case, plan: _ActPlan, body_id: str, on: dt.date, payload: dict[str, Any]
     ) -> tuple[Sequence[ActRefusedError], tuple[str, str | None] | None]:
         """The per-party guard's refusals, and when there are none, what it resolved: (party id, the canonical
         outcome or None), which ``_normalise_payload`` then need not work out again."""
@@ -1178,8 +1359,10 @@ class ProcessDefinition:
             except SamhandlingError as exc:
                 return [RuleError(exc.message, code="unknown-party")], None
         party_id = party.id
-        hit = plan.by_day.get(on)
-        required = (hit if hit is not None else self._required(act, on))[1]
+        parties_of = act.per_party.parties_of
+        ref = body_id if parties_of is None else (case._actors.get(parties_of) or body_id)
+        hit = plan.by_day.get((ref, on))
+        required = (hit if hit is not None else self._required(act, ref, on))[1]
         if party_id not in required:
             return [
                 RuleError(
@@ -1219,7 +1402,9 @@ class ProcessDefinition:
                 continue
             day = case._latest
             recorded = case._progress.get(other.name) or {}
-            missing = [p.name for p in self._required_parties(other, day) if p.id not in recorded]
+            acting = case._actors.get(other.name) or next(iter(self._static_bodies(other)), None)
+            ref = self._collection_body(case, other, acting)
+            missing = [p.name for p in self._required_parties(other, ref, day) if p.id not in recorded]
             if not missing:
                 continue
             source = f" («{other.source_text.split(' — ')[0]}»)" if other.source_text else ""
@@ -1231,8 +1416,20 @@ class ProcessDefinition:
             )
         return None
 
-    def _escalation_guard(self, body: Body, payload: dict[str, Any]) -> list[ActRefusedError]:
-        targets = self.structure.targets(body, RelationKind.ESCALATES_TO)
+    def _escalation_guard(
+        self, body: Body, payload: dict[str, Any], attributes: Mapping[str, Any] | None = None
+    ) -> list[ActRefusedError]:
+        targets = escalation_targets(self.structure, body, attributes)
+        if not targets and self.structure.targets(body, RelationKind.ESCALATES_TO):
+            about = ", ".join(f"{k}={v}" for k, v in (attributes or {}).items()) or "ingen"
+            return [
+                RuleError(
+                    f"ingen av {body.label}s «løfter saker til»-relasjoner gjelder denne saken (sakens egenskaper: "
+                    f"{about}); saken kan ikke løftes",
+                    code="no-escalation-target",
+                    details={"attributes": dict(attributes or {})},
+                )
+            ]
         if not targets:
             return [
                 RuleError(
@@ -1267,7 +1464,9 @@ class ProcessDefinition:
     def _consensus_among_sides(self) -> bool:
         return bool(self.structure.setting("consensus_among", self.settings.get("consensus_among", "parties")) == "sides")
 
-    def _read_positions(self, payload: Mapping[str, Any]) -> tuple[list[ActRefusedError], dict[str, str] | None]:
+    def _read_positions(
+        self, payload: Mapping[str, Any], sides: bool | None = None
+    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
         """What ``positions`` and ``against`` say, each party (or side, when consensus is among the sides) resolved
         to its id and each word to its canonical position: ``{id: for|against|abstain}`` in the order given; None
         when neither is given. Refused: ``positions`` not a mapping, a word outside :data:`POSITION_WORDS`
@@ -1278,7 +1477,8 @@ class ProcessDefinition:
         against = payload.get("against")
         if raw is None and against is None:
             return [], None
-        sides = self._consensus_among_sides()
+        if sides is None:
+            sides = self._consensus_among_sides()
         out: dict[str, str] = {}
         spelled: dict[str, object] = {}  # id -> how it was first named
         if raw is not None:
@@ -1340,47 +1540,169 @@ class ProcessDefinition:
                 return side
         return None
 
-    def _consensus_guard(
-        self, body: Body, on: dt.date, payload: Mapping[str, Any]
+    def _decision_guard(
+        self,
+        body: Body,
+        on: dt.date,
+        payload: Mapping[str, Any],
+        rule: CompletionRule | None = None,
+        present: tuple[str, ...] | None = None,
     ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
-        """The consensus guard's refusals, and the positions it resolved (see ``_read_positions``), which
-        ``_normalise_payload`` then records as they are. Only a canonical ``against`` breaks consensus, and only a
-        word of the closed vocabulary is a position at all."""
-        refused, resolved = self._read_positions(payload)
+        """The decision rule's refusals, and the positions it resolved (see ``_read_positions``; a deputy's position
+        recorded as the party it stands in for), which ``_normalise_payload`` then records as they are. Only a
+        canonical ``against`` counts against, and only a word of the closed vocabulary is a position at all.
+        ``present``: the parties present and voting (None: every party that counts)."""
+        rule = rule or _CONSENSUS
+        kind = rule.kind
+        sides = kind is DecisionRule.CONSENSUS and self._consensus_among_sides()
+        refused, resolved = self._read_positions(payload, sides)
         if refused:
             return refused, None
+        rule_text = self._rule_text(body, "decision_rule")
         if resolved is None:
             return [
                 RuleError(
-                    "konsensus krever at hver parts standpunkt registreres (positions={part: for|mot|avstår})",
+                    f"«{body.label}» avgjør etter regelen {_RULE_LABEL[kind]}: hver parts standpunkt må registreres "
+                    "(positions={part: for|mot|avstår})",
                     code="positions-missing",
                 )
             ], None
-        if self._consensus_among_sides():
+        if sides:  # positions per side (the setting consensus_among: sides)
             labels = {"municipal": "kommunene", "hospital": "helseforetaket"}
             missing = [label for side, label in labels.items() if side not in resolved]
             against = [label for side, label in labels.items() if resolved.get(side) == "against"]
-        else:
-            hit = self._consensus_cache.get(on)
-            if hit is None:
-                found = tuple(
-                    p
-                    for p in self.structure.parties
-                    if p.kind in (PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST) and p.period.contains(on)
+            return self._consensus_result(body, rule_text, against, missing, resolved)
+        voters = self.voters(body, on)
+        ids = voters.ids
+        if (
+            present is None
+            and kind is DecisionRule.CONSENSUS
+            and not rule.veto
+            and rule.quorum is None
+            and resolved.keys() <= ids
+        ):  # the common case: consensus of every party that counts, no deputy, no seat to check
+            if "against" in resolved.values():
+                against = [p.name for p in voters.parties if resolved.get(p.id) == "against"]
+                return self._consensus_result(body, rule_text, against, [], resolved)
+            if len(resolved) < len(ids):
+                missing = [p.name for p in voters.parties if p.id not in resolved]
+                return self._consensus_result(body, rule_text, [], missing, resolved)
+            return [], resolved
+        counted: dict[str, str] = {}
+        for ident, word in resolved.items():
+            principal = voters.deputy_for.get(ident)
+            if principal is not None:
+                if principal in resolved or principal in counted:
+                    return [_duplicate(self._party(ident).name, self._party(principal).name, principal)], None
+                counted[principal] = word
+                continue
+            if ident not in voters.speak:
+                return [self._no_seat(body, on, ident, "har gitt standpunkt")], None
+            counted[ident] = word
+        here = ids if present is None else frozenset(i for i in present if i in ids)
+        names = {p.id: p.name for p in voters.parties}
+        absent = [names[i] for i in counted if i in ids and i not in here]
+        if absent:
+            return [
+                RuleError(
+                    f"{_join(absent)} er ikke til stede (present), men har gitt standpunkt i {body.label}",
+                    code="not-present",
+                    details={"absent": absent},
                 )
-                if len(self._consensus_cache) >= 4096:
-                    self._consensus_cache.clear()
-                hit = self._consensus_cache[on] = (found, frozenset(p.id for p in found))
-            parties, ids = hit
-            missing = [] if resolved.keys() >= ids else [p.name for p in parties if p.id not in resolved]
-            against = (
-                [p.name for p in parties if resolved.get(p.id) == "against"] if "against" in resolved.values() else []
-            )
-        rule = self._rule_text(body, "decision_rule")
+            ], None
+        if rule.quorum is not None:
+            need = rule.quorum if isinstance(rule.quorum, int) else -(-len(ids) * rule.quorum[0] // rule.quorum[1])
+            if len(here) < need:
+                return [
+                    RuleError(
+                        f"{body.label} er ikke beslutningsdyktig: {len(here)} av {len(ids)} parter til stede, "
+                        f"regelen krever minst {need}{rule_text}",
+                        code="no-quorum",
+                        details={"present": len(here), "needed": need, "voting": len(ids)},
+                    )
+                ], None
+        if rule.veto:
+            vetoing = [self._party_id(v) for v in rule.veto]
+            vetoed = [self._party(v).name for v in vetoing if v is not None and counted.get(v) == "against"]
+            if vetoed:
+                return [
+                    RuleError(
+                        f"{_join(vetoed)} har vetorett i {body.label} og er imot{rule_text}",
+                        code="vetoed",
+                        details={"against": vetoed},
+                    )
+                ], None
+        ordered = [p for p in voters.parties if p.id in here]
+        if kind is DecisionRule.CONSENSUS:
+            missing = [p.name for p in ordered if p.id not in counted]
+            against = [p.name for p in ordered if counted.get(p.id) == "against"]
+            return self._consensus_result(body, rule_text, against, missing, counted)
+        if kind is DecisionRule.UNANIMITY:
+            missing = [p.name for p in voters.parties if p.id not in counted or p.id not in here]
+            against = [p.name for p in voters.parties if counted.get(p.id) in ("against", "abstain")]
+            if against:
+                return [
+                    RuleError(
+                        f"{body.label} er ikke enstemmig: {_join(against)} stemmer ikke for{rule_text}",
+                        code="no-consensus",
+                        details={"against": against},
+                    )
+                ], None
+            return self._consensus_result(body, rule_text, [], missing, counted)
+        fors = [p for p in ordered if counted.get(p.id) == "for"]
+        not_for = [p.name for p in ordered if counted.get(p.id) != "for"]
+        if kind is DecisionRule.K_OF_N:
+            k = rule.k or 1
+            if len(fors) < k:
+                count = f"{len(fors)} for, regelen krever {k} av {len(ids)}"
+                return [self._no_majority(body, count, not_for, rule_text)], None
+            return [], counted
+        if kind is DecisionRule.MAJORITY:
+            num, den = rule.share
+            n = len(ordered)
+            simple = (num, den) == (1, 2)
+            ok = n > 0 and (len(fors) * den > num * n if simple else len(fors) * den >= num * n)
+            if not ok:
+                wanted = "mer enn halvparten" if simple else f"minst {num}/{den}"
+                count = f"{len(fors)} av {n} til stede for, regelen krever {wanted}"
+                return [self._no_majority(body, count, not_for, rule_text)], None
+            return [], counted
+        # DecisionRule.SIDES: the municipal side and the hospital side each agree (more for than against among
+        # its parties present).
+        disagree: list[str] = []
+        for label, kind_of_side in (("kommunesiden", PartyKind.MUNICIPALITY), ("helseforetakssiden", PartyKind.HEALTH_TRUST)):
+            side = [p for p in ordered if p.kind is kind_of_side]
+            yes = sum(1 for p in side if counted.get(p.id) == "for")
+            no = sum(1 for p in side if counted.get(p.id) == "against")
+            if not side or yes <= no:
+                disagree.append(label)
+        if disagree:
+            return [
+                RuleError(
+                    f"{body.label} har ikke enighet mellom sidene: {_join(disagree)} er ikke enig{rule_text}",
+                    code="no-consensus",
+                    details={"sides": disagree},
+                )
+            ], None
+        return [], counted
+
+    def _no_majority(self, body: Body, count: str, not_for: list[str], rule_text: str) -> RuleError:
+        return RuleError(
+            f"{body.label} har ikke flertall: {count}"
+            + (f"; ikke for: {_join(not_for)}" if not_for else "")
+            + rule_text,
+            code="no-majority",
+            details={"not_for": not_for},
+        )
+
+    @staticmethod
+    def _consensus_result(
+        body: Body, rule_text: str, against: list[str], missing: list[str], resolved: dict[str, str]
+    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
         if against:
             return [
                 RuleError(
-                    f"{body.label} har ikke konsensus: {_join(against)} er imot{rule}",
+                    f"{body.label} har ikke konsensus: {_join(against)} er imot{rule_text}",
                     code="no-consensus",
                     details={"against": against},
                 )
@@ -1389,7 +1711,7 @@ class ProcessDefinition:
             return [
                 RuleError(
                     f"{body.label} har ikke konsensus før alle parter har tatt standpunkt; mangler "
-                    f"{_join(missing)}{rule}",
+                    f"{_join(missing)}{rule_text}",
                     code="positions-missing",
                     details={"missing": missing},
                 )
@@ -1408,7 +1730,9 @@ class ProcessDefinition:
             if act.actor.in_order:
                 done = case._progress.get(act.name, [])
                 bodies = tuple(b for b in act.actor.bodies if b not in done)[:1]
-            if act.kind == "escalate" and not any(self.structure.targets(b, RelationKind.ESCALATES_TO) for b in bodies):
+            if act.kind == "escalate" and not any(
+                escalation_targets(self.structure, b, case._attributes) for b in bodies
+            ):
                 continue
             if act.kind == "send_back" and self.path_index(case._state) <= 0:
                 continue
@@ -1417,7 +1741,32 @@ class ProcessDefinition:
 
 
 #: Payload keys ``_apply`` does not copy into ``case.data`` as facts (they are recorded elsewhere or are routing).
-_NOT_FACTS = frozenset({"party", "outcome", "to"})
+_NOT_FACTS = frozenset({"party", "outcome", "to", "present"})
+
+class Voters(NamedTuple):
+    """Who counts in a body's decisions on a day (see :meth:`ProcessDefinition.voters`)."""
+
+    parties: tuple[Party, ...]
+    ids: frozenset[str]
+    speak: frozenset[str]
+    deputy_for: dict[str, str]
+
+
+#: «Not looked up yet» in ``_ActPlan.rules``.
+_UNSET: Any = object()
+
+#: The rule ``guard: consensus`` means for a body without a counted decision rule.
+_CONSENSUS = CompletionRule(kind=DecisionRule.CONSENSUS)
+
+_RULE_LABEL = {
+    DecisionRule.CONSENSUS: "konsensus",
+    DecisionRule.UNANIMITY: "enstemmighet",
+    DecisionRule.K_OF_N: "k av n",
+    DecisionRule.MAJORITY: "flertall",
+    DecisionRule.SIDES: "enighet mellom sidene",
+    DecisionRule.LEADER: "lederen avgjør",
+    DecisionRule.NONE: "ingen",
+}
 
 #: What ``_judge`` and the guards return when nothing is refused (shared: never mutated).
 _NO_REFUSALS: tuple[ActRefusedError, ...] = ()
@@ -1426,7 +1775,7 @@ _NO_REFUSALS: tuple[ActRefusedError, ...] = ()
 class _ActPlan:
     """What ``_judge`` needs to know about an act, worked out once when the definition compiles."""
 
-    __slots__ = ("act", "by_day", "guarded", "name", "outcome", "per_party_only", "sources")
+    __slots__ = ("act", "by_day", "guarded", "name", "outcome", "per_party_only", "rules", "sources")
 
     def __init__(self, definition: ProcessDefinition, act: ActDef) -> None:
         self.act = act
@@ -1436,6 +1785,7 @@ class _ActPlan:
             or act.gateway is not None
             or act.kind in ("escalate", "send_back", "withdraw")
             or act.guard == "consensus"
+            or act.rule is not None
             or act.deadline is not None
         )
         # Which of _guards' checks apply: none, only the per-party one, or several (then _guards runs them all).
@@ -1446,6 +1796,9 @@ class _ActPlan:
         self.name = act.name
         self.by_day = definition._parties_cache.get(act.name)
         self.outcome = act.per_party is not None and act.per_party.outcome
+        # body id -> the completion rule the act by that body is judged by (``_rule_for``; the structure and the
+        # definition do not change), or None.
+        self.rules: dict[str, Any] = {}
 
 
 def _remembered(cache: dict[str, _T], name: str, look_up: Callable[[str], _T]) -> _T:
@@ -1608,6 +1961,7 @@ def _normalise_payload(
     party: tuple[str, str | None] | None = None,
     own: bool = False,
     positions: dict[str, str] | None = None,
+    attributes: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Canonical payload: party ids instead of names, outcome and positions in English words.
 
@@ -1633,7 +1987,7 @@ def _normalise_payload(
         if act.per_party.outcome:
             out["outcome"] = _outcome_word(out.get("outcome"))
     if act.kind == "escalate":
-        targets = definition.structure.targets(body_id, RelationKind.ESCALATES_TO)  # the acting body's own targets
+        targets = escalation_targets(definition.structure, body_id, attributes)  # the acting body's own, by the case
         wanted = out.get("to")
         if wanted is not None:
             out["to"] = definition.structure.body(str(wanted)).id

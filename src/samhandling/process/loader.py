@@ -48,10 +48,11 @@ _ACT_KEYS = {
     "guard",
     "gateway",
     "per_party",
+    "rule",
     "source",
 }
 _BY_KEYS = {"body", "bodies", "body_kind", "setting", "default", "in_order", "same_as"}
-_PER_PARTY_KEYS = {"kinds", "outcome", "on_rejection", "incomplete_code"}
+_PER_PARTY_KEYS = {"kinds", "outcome", "on_rejection", "incomplete_code", "parties_of"}
 
 
 def process_refs(structure: Structure) -> dict[str, Path]:
@@ -253,7 +254,13 @@ def _act(
             on_rejection=rejection_option,
             incomplete_code=pm.str("incomplete_code"),
             rejection_dest=rejection_dest,
+            parties_of=pm.str("parties_of"),
         )
+    rule = None
+    if m.has("rule"):
+        from samhandling.structure.completion import parse_completion_rule
+
+        rule = parse_completion_rule(m.raw("rule"), m.loc("rule"))
     return ActDef(
         name=name,
         label=m.str("label") or name,
@@ -269,6 +276,7 @@ def _act(
         source_text=m.str("source"),
         deadline=deadline,
         due=m.date("due"),
+        rule=rule,
         location=m.loc(),
     )
 

@@ -7,10 +7,16 @@ state and can reach a final one. Findings carry stable codes and the file and li
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from samhandling.errors import SamhandlingError
 from samhandling.location import Location
 from samhandling.process.engine import STRICT_DECIDING_KINDS, ProcessDefinition
 from samhandling.structure.findings import Finding
 from samhandling.structure.model import DecisionPower, RelationKind, Severity
+
+if TYPE_CHECKING:
+    from samhandling.structure.graph import Structure
 
 
 def validate_definition(d: ProcessDefinition) -> list[Finding]:
@@ -46,6 +52,15 @@ def validate_definition(d: ProcessDefinition) -> list[Finding]:
             err(
                 "unknown-act", f"«{act.name}» viser til ukjent handling «{act.actor.same_as}» i «same_as»", act.location
             )
+        if act.per_party and act.per_party.parties_of and act.per_party.parties_of not in {a.name for a in d.acts}:
+            err(
+                "unknown-act",
+                f"«{act.name}» viser til ukjent handling «{act.per_party.parties_of}» i «parties_of»",
+                act.location,
+            )
+        for veto in act.rule.veto if act.rule else ():
+            if not _known_party(structure, veto):
+                err("unknown-party", f"«{act.name}» gir vetorett til ukjent part «{veto}»", act.location)
         if act.kind in STRICT_DECIDING_KINDS:
             for body_id in d._static_bodies(act):
                 body = structure.body(body_id)
@@ -115,3 +130,11 @@ def validate_definition(d: ProcessDefinition) -> list[Finding]:
         if not state.final and not (nx.descendants(g, state.name) & finals):
             err("cannot-end", f"fra tilstanden «{state.name}» kan saken aldri avsluttes", state.location)
     return out
+
+
+def _known_party(structure: Structure, name: str) -> bool:
+    try:
+        structure.party(name)
+    except SamhandlingError:
+        return False
+    return True

@@ -33,6 +33,7 @@ from samhandling.structure.model import (
     Relation,
     RelationKind,
     Rule,
+    SeatRights,
     Setting,
     Severity,
     Side,
@@ -246,6 +247,34 @@ class Structure:
         seen: dict[str, Party] = {}
         for m in self.members(body, on):
             seen.setdefault(m.party, self._parties[m.party])
+        return list(seen.values())
+
+    def voting_parties(self, body: str | Body, on: dt.date | None = None) -> list[Party]:
+        """The parties holding a member seat (``rights: member``) in a body on a date, in the order of the file."""
+        return self._parties_with(body, on, SeatRights.MEMBER)
+
+    def observers(self, body: str | Body, on: dt.date | None = None) -> list[Party]:
+        """The parties holding an observer seat (møte- og talerett, no vote) in a body on a date."""
+        return self._parties_with(body, on, SeatRights.OBSERVER)
+
+    def deputies(self, body: str | Body, on: dt.date | None = None) -> list[Party]:
+        """The parties holding a deputy seat (vara) in a body on a date; ``deputy_for`` names whom each stands in
+        for (see :meth:`deputy_map`)."""
+        return self._parties_with(body, on, SeatRights.DEPUTY)
+
+    def deputy_map(self, body: str | Body, on: dt.date | None = None) -> dict[str, str]:
+        """{deputy party id: id of the party it stands in for} for the deputy seats of a body on a date."""
+        return {
+            m.party: m.deputy_for
+            for m in self.members(body, on)
+            if m.rights is SeatRights.DEPUTY and m.deputy_for is not None
+        }
+
+    def _parties_with(self, body: str | Body, on: dt.date | None, rights: SeatRights) -> list[Party]:
+        seen: dict[str, Party] = {}
+        for m in self.members(body, on):
+            if m.rights is rights:
+                seen.setdefault(m.party, self._parties[m.party])
         return list(seen.values())
 
     def bodies_of_party(self, party: str | Party, on: dt.date | None = None) -> list[Body]:

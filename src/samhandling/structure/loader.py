@@ -38,6 +38,7 @@ from samhandling.structure.model import (
     RelationKind,
     Rule,
     Seat,
+    SeatRights,
     Setting,
     Side,
     SourceRef,
@@ -159,8 +160,8 @@ _BODY_KEYS = {
     "id", "name", "kind", "power", "decision_rule", "abbreviation", "aliases", "level", "seats", "members",
     "mandate", "valid_from", "valid_to", "note", "attributes",
 }
-_SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label", "when"}
-_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when"}
+_SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label", "when", "rights"}
+_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when", "rights", "deputy_for"}
 _RELATION_KEYS = {"from", "to", "kind", "label", "condition", "when"}
 _RULE_KEYS = {"id", "category", "modality", "text", "gloss", "source", "check", "applies_to", "when"}
 _MANDATE_KEYS = {"title", "version", "owner", "approver", "approved_on", "approved_how", "valid_from", "review", "source"}
@@ -278,7 +279,7 @@ def _seat(item: Any, where: Location, readings: Readings | None = None) -> Seat:
         raise SchemaError(f"«max» ({hi}) er mindre enn «min» ({lo})", code="invalid-range", location=m.loc("max"))
     return Seat(
         side=m.enum("side", Side), min=lo, max=hi, role=m.str("role"), per_party=m.bool("per_party"),
-        label=m.str("label"),
+        label=m.str("label"), rights=m.enum("rights", SeatRights, SeatRights.MEMBER),
     )
 
 
@@ -303,10 +304,18 @@ def _body(
     level = m.int("level")
     attributes = m.raw("attributes") or {}
     _expect_map(attributes, "«attributes»", m.loc("attributes")) if m.has("attributes") else None
+    completion = None
+    if isinstance(m.raw("decision_rule"), dict):  # the mapping form: {kind: majority, share: 2/3, ...}
+        from samhandling.structure.completion import parse_completion_rule
+
+        completion = parse_completion_rule(m.raw("decision_rule"), m.loc("decision_rule"))
     body = Body(
         id=m.req("id"), name=m.req("name"), kind=m.enum("kind", BodyKind),
         power=m.enum("power", DecisionPower, DecisionPower.NONE),
-        decision_rule=m.enum("decision_rule", DecisionRule, DecisionRule.NONE),
+        decision_rule=(
+            completion.kind if completion else m.enum("decision_rule", DecisionRule, DecisionRule.NONE)
+        ),
+        completion=completion,
         abbreviation=m.str("abbreviation"), aliases=m.strs("aliases"), level=level, seats=tuple(seats),
         mandate=_mandate(m.raw("mandate"), m.loc("mandate")) if m.has("mandate") else None,
         period=m.period(), note=m.str("note"), attributes=dict(attributes), location=m.loc(),
@@ -494,12 +503,26 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
         party = structure._resolve_party_ref(m.req("party"), m.loc("party"))
         count = m.int("count", 1)
         assert count is not None
+        rights = m.enum("rights", SeatRights, SeatRights.MEMBER)
+        deputy_for = None
+        if m.has("deputy_for"):
+            deputy_for = structure._resolve_party_ref(m.req("deputy_for"), m.loc("deputy_for"))
+            if rights is not SeatRights.DEPUTY:
+                raise SchemaError(
+                    "«deputy_for» hører til et varasete: skriv også rights: deputy",
+                    location=m.loc("deputy_for"),
+                )
+        elif rights is SeatRights.DEPUTY:
+            raise SchemaError(
+                "et varasete (rights: deputy) må si hvem det er vara for: deputy_for: <part>",
+                location=m.loc("rights"),
+            )
         if party is None:
             continue
         structure._add_membership(
             Membership(
                 body=body_id, party=party, count=count, role=m.str("role"), person=m.str("person"),
-                period=m.period(), location=m.loc(),
+                period=m.period(), location=m.loc(), rights=rights, deputy_for=deputy_for,
             )
         )
     structure.setting_refs = dict(readings.refs)

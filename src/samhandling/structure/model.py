@@ -116,6 +116,43 @@ class DecisionRule(enum.StrEnum):
     MAJORITY = "majority"
     LEADER = "leader"
     NONE = "none"
+    UNANIMITY = "unanimity"
+    K_OF_N = "k_of_n"
+    SIDES = "sides"
+
+
+#: The decision rules the engine judges from positions (``leader`` and ``none`` need none).
+COUNTED_RULES = frozenset(
+    {DecisionRule.CONSENSUS, DecisionRule.MAJORITY, DecisionRule.UNANIMITY, DecisionRule.K_OF_N, DecisionRule.SIDES}
+)
+
+
+@attrs.frozen(slots=True)
+class CompletionRule:
+    """How a body (``decision_rule:``) or an act (``rule:``) completes a decision, counted over the voting parties.
+
+    ``kind``: consensus (none of those present against, every one has a position), unanimity (every voting party
+    for), k_of_n (at least ``k`` for), majority (of those present: more than half when ``share`` is 1/2, at least
+    ``share`` otherwise), sides (the municipal side and the hospital side each agree: more for than against among
+    its parties present). ``veto``: party ids whose «against» refuses whatever the count. ``quorum``: how many voting
+    parties must be present (a number, or a share of the voting parties as a fraction).
+    """
+
+    kind: DecisionRule = DecisionRule.CONSENSUS
+    k: int | None = None
+    share: tuple[int, int] = (1, 2)  # numerator, denominator
+    veto: tuple[str, ...] = ()
+    quorum: int | tuple[int, int] | None = None
+    location: Location | None = attrs.field(default=None, eq=False, repr=False)
+
+
+class SeatRights(enum.StrEnum):
+    """What a seat allows: a member votes; a deputy (vara) stands in for a named party and counts as it, never
+    beside it; an observer attends and speaks (møte- og talerett) and never counts."""
+
+    MEMBER = "member"
+    DEPUTY = "deputy"
+    OBSERVER = "observer"
 
 
 class RelationKind(enum.StrEnum):
@@ -252,6 +289,8 @@ class Seat:
     role: str | None = None
     per_party: bool = False
     label: str | None = None
+    #: What the seats allow (YAML ``rights:``; default member).
+    rights: SeatRights = SeatRights.MEMBER
 
     @max.validator
     def _check_max(self, attribute: Any, value: int | None) -> None:
@@ -280,6 +319,15 @@ class Membership:
     person: str | None = None
     period: Period = ALWAYS
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
+    #: What the seat allows (YAML ``rights:``; default member).
+    rights: SeatRights = SeatRights.MEMBER
+    #: For a deputy seat: the id of the party it stands in for (YAML ``deputy_for:``).
+    deputy_for: str | None = None
+
+    @property
+    def votes(self) -> bool:
+        """Whether the seat is a member seat (the party counts in the body's decisions)."""
+        return self.rights is SeatRights.MEMBER
 
     @count.validator
     def _check_count(self, attribute: Any, value: int) -> None:
@@ -305,6 +353,8 @@ class Body:
     note: str | None = None
     attributes: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
+    #: The mapping form of ``decision_rule:`` (k of n, majority share, veto, quorum); None for the plain word.
+    completion: CompletionRule | None = None
 
     def names(self) -> tuple[str, ...]:
         names = [self.id, self.name, *self.aliases]
