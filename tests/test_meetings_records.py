@@ -22,9 +22,12 @@ MEMBERS = ["kommunane", "helse-forde", "fastlegar", "brukarar"]
 
 
 def _all_for() -> dict[str, str]:
+    """«For» from every party with a voting seat in SSU (positions from parties without one are refused)."""
+    import datetime as dt
+
     from samhandling import load
 
-    return {p.id: "for" for p in load(SF).parties}
+    return {p.id: "for" for p in load(SF).voting_parties("ssu", dt.date(2024, 2, 29))}
 
 
 ALL_FOR = _all_for()
@@ -172,9 +175,9 @@ def test_attendance_deputy_counts_once(svc: MeetingService) -> None:
     assert err.value.code == "not-a-member"
 
 
-def _ready_for_ssu(svc: MeetingService, n: int) -> list[str]:
-    svc.create_from_plan(SF, year=2024)
-    ids = [svc.repo.create(SF, "fsu-ssu-sak", f"Sak {i}", on=dt.date(2024, 1, 10)).id for i in range(n)]
+def _ready_for_ssu(svc: MeetingService, n: int, structure: str = SF) -> list[str]:
+    svc.create_from_plan(structure, year=2024)
+    ids = [svc.repo.create(structure, "fsu-ssu-sak", f"Sak {i}", on=dt.date(2024, 1, 10)).id for i in range(n)]
     svc.add_proposed("fsu-2024-02-14")
     svc.record_minutes(
         "fsu-2024-02-14", [DecisionInput(i.case_number, "recommend") for i in svc.get("fsu-2024-02-14").agenda]
@@ -202,14 +205,19 @@ def test_minutes_all_or_nothing(svc: MeetingService) -> None:
     assert err.value.code == "minutes-refused"
 
 
-@pytest.mark.xfail(
-    reason="AUTH's quorum rule (code no-quorum) counts `present`; passes after the AUTH merge", strict=False
-)
-def test_too_few_present_refuses_by_code(svc: MeetingService) -> None:
-    (a,) = _ready_for_ssu(svc, 1)
-    svc.open("ssu-2024-02-29", present=["kommunane"])
+def test_too_few_present_refuses_by_code(svc: MeetingService, tmp_path: Path) -> None:
+    # Sogn og Fjordane's SSU with a quorum: half of the parties that count must attend (AUTH's completion rules)
+    from samhandling.structure.loader import BUNDLED_DIR
+
+    text = (BUNDLED_DIR / f"{SF}.yaml").read_text(encoding="utf-8")
+    assert "    decision_rule: {setting: ssu_decision_rule}" in text
+    own = tmp_path / f"{SF}.yaml"
+    own.write_text(text.replace("    decision_rule: {setting: ssu_decision_rule}",
+                                "    decision_rule: {kind: consensus, quorum: 1/2}"), encoding="utf-8")
+    (a,) = _ready_for_ssu(svc, 1, str(own))
+    svc.open("ssu-2024-02-29", present=["Helse Førde"])
     with pytest.raises(MinutesRefusedError) as err:
-        svc.record_minutes("ssu-2024-02-29", [DecisionInput("Sak 01/24", "decide", positions={"kommunane": "for"})])
+        svc.record_minutes("ssu-2024-02-29", [DecisionInput("Sak 01/24", "decide", positions={"helse-forde": "for"})])
     assert "no-quorum" in {r["code"] for r in err.value.details["refusals"]}
     assert svc.repo.load(a).state == "tilrådd"
 
@@ -219,7 +227,12 @@ def test_present_is_recorded_and_closed_meeting_is_final(svc: MeetingService) ->
     svc.open("ssu-2024-02-29", present=MEMBERS)
     svc.record_minutes("ssu-2024-02-29", [DecisionInput("Sak 01/24", "decide", positions=ALL_FOR)], close=True)
     last = svc.repo.load(a).history[-1]
-    assert list(last.payload["present"]) == MEMBERS
+    # the seated cluster «Kommunane» stands for every municipality that counts in SSU (the engine records ids)
+    from samhandling import PartyKind, load
+
+    day = dt.date(2024, 2, 29)
+    municipalities = [p.id for p in load(SF).parties if p.kind is PartyKind.MUNICIPALITY and p.period.contains(day)]
+    assert municipalities and list(last.payload["present"]) == [*municipalities, *MEMBERS[1:]]
     with pytest.raises(MeetingError) as err:
         svc.add_information("ssu-2024-02-29", "For seint")
     assert err.value.code == "meeting-closed"

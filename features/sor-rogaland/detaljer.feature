@@ -11,7 +11,7 @@ Egenskap: Sør-Rogaland – detaljene etter «med» skrevet i teksten
     Og "TMG flere kroniske lidelser" utfører "utarbeide mandat" med merknad "hastesak"
     Og den siste hendelsen har merknad "hastesak"
     Og "FSU" utfører "godkjenne mandat"
-    Og "SSU" utfører "godkjenne mandat"
+    Og "SSU" utfører "godkjenne mandat" der alle parter stemmer "for"
     Og "FSU" utfører "forankre arbeidet" for hver part
     Og "TMG flere kroniske lidelser" utfører "draft_pathway" med innspill fra klinikkene: ja, innspill fra kommunene: ja og brukermedvirkning: ja
     Og "TMG flere kroniske lidelser" utfører "propose_implementation"
@@ -31,7 +31,7 @@ Egenskap: Sør-Rogaland – detaljene etter «med» skrevet i teksten
   Scenario: Kvitsøy avstår, de andre er for, og SSU ber om politisk behandling
     Når "SSU" utfører "approve_proposal" med Kvitsøy avstår og alle andre for
     Så saken er i tilstanden "Forslag godkjent av SSU"
-    Når "SSU" utfører "assess_consequences" med økonomiske konsekvenser: "økte driftsutgifter", organisatoriske konsekvenser: "nye stillinger" og politisk behandling: ja
+    Når "SSU" utfører "assess_consequences" med økonomiske konsekvenser: "økte driftsutgifter", organisatoriske konsekvenser: "nye stillinger", politisk behandling: ja og alle andre for
     Så saken er i tilstanden "Til politisk behandling i kommunene"
     Og den siste hendelsen har politisk behandling "ja"
 
@@ -42,6 +42,6 @@ Egenskap: Sør-Rogaland – detaljene etter «med» skrevet i teksten
     Så saken er i tilstanden "Forslag godkjent av SSU"
     Og historikken viser at "SSU" utførte "approve_proposal"
     Og den siste hendelsen gjelder fra 2024-03-14
-    Når "SSU" utfører "assess_consequences" med økonomi: "ingen", organisasjon: "ingen" og politisk behandling: nei
+    Når "SSU" utfører "assess_consequences" med økonomi: "ingen", organisasjon: "ingen", politisk behandling: nei og alle andre for
     Så den siste hendelsen gjelder fra 2024-03-15
     Og saken er i tilstanden "Klar for implementering"

@@ -27,7 +27,7 @@ Egenskap: Sør-Rogaland – mandat for nye forløp
 
   Scenario: SSU kan ikke godkjenne mandatet før FSU har gjort det
     Gitt "TMG skrøpelige eldre" utfører "draft_mandate"
-    Når "SSU" forsøker å utføre "approve_mandate"
+    Når "SSU" forsøker å utføre "approve_mandate" med alle andre for
     Så handlingen avvises bare med koden "out-of-order"
     Og saken er uendret
 

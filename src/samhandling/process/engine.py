@@ -1245,9 +1245,19 @@ class ProcessDefinition:
                 return [RuleError(f"ukjent part «{raw}» blant de til stede (present)", code="unknown-party")], None
             ident = voters.deputy_for.get(ident, ident)
             if ident not in voters.speak:
+                if self._seated_cluster(body, on, ident):
+                    out.update(dict.fromkeys(_municipalities(voters)))
+                    continue
                 return [self._no_seat(body, on, ident, "er oppgitt som til stede")], None
             out[ident] = None
         return [], tuple(out)
+
+    def _seated_cluster(self, body: Body, on: dt.date, ident: str) -> bool:
+        """Whether ``ident`` is a cluster of municipalities with a member seat in ``body`` that day (Sogn og Fjordane's
+        «Kommunane»). The structure does not say which municipalities a cluster represents, so its position and its
+        presence stand for every municipality that counts in the body (see :meth:`voters`)."""
+        party = self._party(ident)
+        return party.kind is PartyKind.CLUSTER and any(p.id == ident for p in self.structure.voting_parties(body, on))
 
     def _no_seat(self, body: Body, on: dt.date, ident: str, what: str) -> RuleError:
         name = self._party(ident).name
@@ -1597,6 +1607,11 @@ class ProcessDefinition:
                 counted[principal] = word
                 continue
             if ident not in voters.speak:
+                if self._seated_cluster(body, on, ident):
+                    for municipality in _municipalities(voters):
+                        if municipality not in resolved:
+                            counted.setdefault(municipality, word)
+                    continue
                 return [self._no_seat(body, on, ident, "har gitt standpunkt")], None
             counted[ident] = word
         here = ids if present is None else frozenset(i for i in present if i in ids)
@@ -2012,3 +2027,8 @@ def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " og " + items[-1]
+
+
+def _municipalities(voters: Voters) -> list[str]:
+    """The municipalities among the parties that count (what a seated cluster of municipalities stands for)."""
+    return [p.id for p in voters.parties if p.kind is PartyKind.MUNICIPALITY]
