@@ -28,8 +28,10 @@ from samhandling.store.base import (
     MAX_DEFINITION_BYTES,
     CaseHeader,
     CaseSummary,
+    Deadline,
     Definition,
     EventStore,
+    Firing,
     StoredEvent,
     case_not_found,
     text_hash,
@@ -289,7 +291,8 @@ class CaseRepository:
             structure_file=f["structure_file"],
             process_file=f["process_file"],
         )
-        self.store.create_case(header, case.history, src.texts)
+        arm, _cancel = self._arming(definition, case, case.history)
+        self.store.create_case(header, case.history, src.texts, arm)
         self._by_hash.setdefault(f["structure_hash"], src.structure)
         return case
 
@@ -314,8 +317,47 @@ class CaseRepository:
         before = len(case.history)
         case.act(act, by=by, on=on, person=person, **payload)  # a refusal raises here: nothing written
         new = case.history[before:]
-        self.store.append(case_id, new, expected_seq=before + 1)
+        arm, cancel = self._arming(case.definition, case, new)
+        self.store.append(case_id, new, expected_seq=before + 1, arm=arm, cancel=cancel)
         return case
+
+    @staticmethod
+    def _arming(definition: ProcessDefinition, case: Case, new: Any) -> tuple[list[Deadline], bool]:
+        """The deadlines ``new`` events arm, and whether they cancel the case's open ones (stored together)."""
+        from samhandling.time.timers import arm
+
+        return arm(definition, case.id, new, case.history[0].on, getattr(case, "attributes", None))
+
+    # -- deadlines ------------------------------------------------------------------------------------------
+
+    def deadlines(self, case_id: str | None = None, status: str | None = None) -> list[Deadline]:
+        """The stored deadlines (of one case; with one status: open, fired, cancelled)."""
+        return self.store.deadlines(case_id, status)
+
+    def tick(self, on: dt.date | None = None) -> list[StoredEvent]:
+        """Fire every open deadline due by ``on`` (default: today by the clock): each becomes a hash-chained
+        ``timer`` event, marked fired in the same transaction. Running it again adds nothing; two ticks at once
+        fire each deadline once. Returns the events written."""
+        from samhandling import clock
+        from samhandling.time.timers import firing
+
+        day = on or clock.today()
+        due = self.store.due_deadlines(day)
+        if not due:
+            return []
+        headers = self.store.headers_for([d.case_id for d in due])
+        firings: list[Firing] = []
+        opened: dict[str, dt.date] = {}
+        for d in due:
+            header = headers.get(d.case_id)
+            if header is None:
+                continue
+            definition = self.definition_for(header)
+            start = opened.get(d.case_id)
+            if start is None and d.kind == "expiry":
+                start = opened[d.case_id] = self.store.events(d.case_id)[0].on
+            firings.append(firing(definition, d, day, start or dt.date.fromisoformat(d.fires_on)))
+        return self.store.fire(firings)
 
     # -- reading --------------------------------------------------------------------------------------------
 

@@ -47,6 +47,7 @@ from samhandling.errors import (
 from samhandling.formats.names import name_key
 from samhandling.location import Location
 from samhandling.process.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
+from samhandling.process.timers import TIMER, timer_event
 from samhandling.structure.model import Body, BodyKind, DecisionPower, Party, PartyKind, RelationKind, Rule
 
 if TYPE_CHECKING:
@@ -493,6 +494,10 @@ class ProcessDefinition:
                     f"hendelse nr. {event.seq} viser til ukjent tilstand «{event.to_state}»", code="bad-stream"
                 )
             event = _frozen_event(event)
+            if event.act == TIMER:  # a deadline that fired (process/timers.py): the state it records, nothing else
+                case._state = event.to_state
+                case._events.append(event)
+                continue
             if event.act == CORRECT:
                 case._events.append(event)
                 self._apply_corrections(case)
@@ -530,6 +535,11 @@ class ProcessDefinition:
         still be the caller's: the recorded payload is a deep-frozen copy."""
         if act_name == CORRECT:
             return self._correct(case, by, on, person, payload)
+        if act_name == TIMER:  # the built-in act of a deadline firing (process/timers.py)
+            event = timer_event(case, on, payload, _recorded_at())
+            case._events.append(event)
+            case._state = event.to_state
+            return event
         refusals, act, resolved, day, party, positions = self._judge(case, act_name, by, on, person, payload)
         if refusals:
             first = refusals[0]

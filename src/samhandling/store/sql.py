@@ -21,6 +21,7 @@ Text columns
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import sqlite3
@@ -36,23 +37,33 @@ from sqlalchemy.engine import Connection, Engine
 
 from samhandling.errors import ConflictError, MissingExtraError, StoreError
 from samhandling.store.base import (
+    DEADLINE_CANCELLED,
+    DEADLINE_FIRED,
+    DEADLINE_OPEN,
     STORE_FORMAT,
     CaseHeader,
     CaseSummary,
     ChainFailure,
     Conflicts,
+    Deadline,
     Definition,
     EventLike,
     EventStore,
+    Firing,
     Row,
     RowTuple,
     StoredEvent,
     case_not_found,
     chain_rows,
     chain_tuples,
+    check_arms,
     definition_not_found,
     event_from_db,
+    firing_event,
+    firing_order,
+    load_payload,
     no_events,
+    payload_text,
     text_hash,
     utc_now,
 )
@@ -118,6 +129,53 @@ definitions = sa.Table(
     sa.Column("version", sa.String(100), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
 )
+
+deadline_table = sa.Table(
+    "deadlines",
+    metadata,
+    sa.Column("case_id", sa.String(200), sa.ForeignKey("cases.case_id"), primary_key=True),
+    sa.Column("timer", sa.String(200), primary_key=True),
+    sa.Column("armed_seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("state", sa.String(200), nullable=False),
+    sa.Column("due", sa.String(10), nullable=False),
+    sa.Column("fires_on", sa.String(10), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("closed_seq", sa.Integer),
+)
+_DEADLINE_COLS = [
+    deadline_table.c.case_id,
+    deadline_table.c.timer,
+    deadline_table.c.armed_seq,
+    deadline_table.c.kind,
+    deadline_table.c.state,
+    deadline_table.c.due,
+    deadline_table.c.fires_on,
+    deadline_table.c.payload,
+    deadline_table.c.status,
+    deadline_table.c.closed_seq,
+]
+
+
+def _deadline(r: Any) -> Deadline:
+    return Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], load_payload(r[7]), r[8], r[9])
+
+
+def _deadline_values(d: Deadline, armed_seq: int | None = None) -> dict[str, Any]:
+    return {
+        "case_id": d.case_id,
+        "timer": d.timer,
+        "armed_seq": d.armed_seq if armed_seq is None else armed_seq,
+        "kind": d.kind,
+        "state": d.state,
+        "due": d.due,
+        "fires_on": d.fires_on,
+        "payload": payload_text(d.payload),
+        "status": DEADLINE_OPEN,
+        "closed_seq": None,
+    }
+
 
 _EVENT_COLS = [
     events.c.case_id,
@@ -205,11 +263,34 @@ def _step3_format2(conn: Connection) -> None:
     conn.execute(meta.insert().values(key="format", value=str(STORE_FORMAT)))
 
 
+def _step4_deadlines(conn: Connection) -> None:
+    # The version-4 shape, frozen here like step 1.
+    v4 = sa.MetaData()
+    sa.Table("cases", v4, sa.Column("case_id", sa.String(200), primary_key=True))
+    sa.Table(
+        "deadlines",
+        v4,
+        sa.Column("case_id", sa.String(200), sa.ForeignKey("cases.case_id"), primary_key=True),
+        sa.Column("timer", sa.String(200), primary_key=True),
+        sa.Column("armed_seq", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("state", sa.String(200), nullable=False),
+        sa.Column("due", sa.String(10), nullable=False),
+        sa.Column("fires_on", sa.String(10), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("closed_seq", sa.Integer),
+    ).create(conn)
+    # What a tick reads: the open deadlines by fire date (partial: fired and cancelled rows are never scanned).
+    conn.exec_driver_sql("CREATE INDEX deadlines_open ON deadlines (fires_on) WHERE status = 'open'")
+
+
 #: The schema's history: (version, description, step). Append new steps; never edit old ones.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "cases og events med hashkjede", _step1_initial),
     (2, "indeks på cases.created for «case list»", _step2_created_index),
     (3, "lagerformat 2: meta, definitions, definisjonshasher i cases", _step3_format2),
+    (4, "frister (deadlines): tidsfrister som utløses av «tick»", _step4_deadlines),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -571,9 +652,14 @@ class SqlStore(EventStore):
     # -- writing --------------------------------------------------------------------------------------------
 
     def create_case(
-        self, header: CaseHeader, events_: Sequence[EventLike], definitions: Sequence[Definition] = ()
+        self,
+        header: CaseHeader,
+        events_: Sequence[EventLike],
+        definitions: Sequence[Definition] = (),
+        arm: Sequence[Deadline] = (),
     ) -> list[StoredEvent]:
-        rows = self._import([(header, events_)], utc_now(), definitions)
+        check_arms(header.case_id, arm, 1, len(events_))
+        rows = self._import([(header, events_)], utc_now(), definitions, arm=arm)
         return [Row._make(r).as_event() for r in rows]
 
     def import_cases(
@@ -596,6 +682,7 @@ class SqlStore(EventStore):
         when: str,
         defs: Sequence[Definition] = (),
         meta_rows: dict[str, str] | None = None,
+        arm: Sequence[Deadline] = (),
     ) -> list[RowTuple]:
         headers: list[dict[str, Any]] = []
         rows: list[RowTuple] = []
@@ -616,6 +703,8 @@ class SqlStore(EventStore):
                 if headers:
                     conn.execute(cases.insert(), headers)
                 self._insert_rows(conn, rows)
+                if arm:
+                    conn.execute(deadline_table.insert(), [_deadline_values(d) for d in arm])
                 if meta_rows:
                     conn.execute(meta.insert(), [{"key": k, "value": v} for k, v in meta_rows.items()])
         except sa_exc.IntegrityError as exc:
@@ -657,7 +746,15 @@ class SqlStore(EventStore):
         else:
             conn.execute(events.insert(), [dict(zip(_ROW_KEYS, r, strict=True)) for r in rows])
 
-    def append(self, case_id: str, events_: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
+    def append(
+        self,
+        case_id: str,
+        events_: Sequence[EventLike],
+        expected_seq: int,
+        *,
+        arm: Sequence[Deadline] = (),
+        cancel: bool = False,
+    ) -> list[StoredEvent]:
         if not self._has_tables():
             raise case_not_found(case_id)
         self._ensure_schema()  # raises the read-only error
@@ -673,7 +770,11 @@ class SqlStore(EventStore):
                 rows = chain_rows(case_id, events_, expected_seq, head.head_hash)
                 if not rows:
                     return []
+                check_arms(case_id, arm, expected_seq, rows[-1].seq)
                 self._insert_rows(conn, [tuple(r) for r in rows])  # type: ignore[misc]
+                if cancel:
+                    self._cancel(conn, case_id, expected_seq, expected_seq)
+                self._arm(conn, arm)
                 moved = conn.execute(
                     sa.update(cases)
                     .where(cases.c.case_id == case_id, cases.c.head_seq == expected_seq - 1)
@@ -691,6 +792,157 @@ class SqlStore(EventStore):
         except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
             raise self._error(exc, "skriving") from exc
         return [r.as_event() for r in rows]
+
+    # -- deadlines ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _cancel(conn: Connection, case_id: str, before_seq: int, closed_seq: int, timer: str | None = None) -> None:
+        where = [
+            deadline_table.c.case_id == case_id,
+            deadline_table.c.status == DEADLINE_OPEN,
+            deadline_table.c.armed_seq < before_seq,
+        ]
+        if timer is not None:
+            where.append(deadline_table.c.timer == timer)
+        conn.execute(sa.update(deadline_table).where(*where).values(status=DEADLINE_CANCELLED, closed_seq=closed_seq))
+
+    def _arm(self, conn: Connection, arm: Sequence[Deadline], armed_seq: int | None = None) -> None:
+        if not arm:
+            return
+        for d in arm:
+            seq = d.armed_seq if armed_seq is None else armed_seq
+            self._cancel(conn, d.case_id, seq, seq, d.timer)
+        conn.execute(deadline_table.insert(), [_deadline_values(d, armed_seq) for d in arm])
+
+    def _has_deadlines(self) -> bool:
+        if not self._has_tables():
+            return False
+        if self._ready:
+            return True
+        with self._reading("lesing av frister") as conn:
+            return bool(sa.inspect(conn).has_table("deadlines"))
+
+    def deadlines(self, case_id: str | None = None, status: str | None = None) -> list[Deadline]:
+        if not self._has_deadlines():
+            return []
+        query = sa.select(*_DEADLINE_COLS)
+        if case_id is not None:
+            query = query.where(deadline_table.c.case_id == case_id)
+        if status is not None:
+            query = query.where(deadline_table.c.status == status)
+        query = query.order_by(deadline_table.c.fires_on, deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq)
+        with self._reading("lesing av frister") as conn:
+            return [_deadline(r) for r in conn.execute(query)]
+
+    _due_query = (
+        sa.select(*_DEADLINE_COLS)
+        .where(deadline_table.c.status == DEADLINE_OPEN, deadline_table.c.fires_on <= sa.bindparam("on"))
+        .order_by(deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq)
+    )
+
+    def due_deadlines(self, on: dt.date) -> list[Deadline]:
+        if not self._has_deadlines():
+            return []
+        with self._reading("lesing av frister") as conn:
+            return [_deadline(r) for r in conn.execute(self._due_query, {"on": on.isoformat()})]
+
+    #: Firings per transaction: each holds the row locks of its cases until it commits.
+    FIRE_BATCH = 1000
+
+    def fire(self, firings: Sequence[Firing]) -> list[StoredEvent]:
+        if not firings or not self._has_deadlines():
+            return []
+        self._ensure_schema()
+        ordered = sorted(firings, key=firing_order)  # one lock order for every ticker: no deadlock
+        out: list[StoredEvent] = []
+        for start in range(0, len(ordered), self.FIRE_BATCH):
+            try:
+                with self._engine.begin() as conn:
+                    out.extend(self._fire_batch(conn, ordered[start : start + self.FIRE_BATCH]))
+            except sa_exc.OperationalError as exc:
+                raise self._error(exc, "utløsing av frister") from exc
+            except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+                raise self._error(exc, "utløsing av frister") from exc
+        return out
+
+    def _fire_batch(self, conn: Connection, firings: Sequence[Firing]) -> list[StoredEvent]:
+        ids = sorted({f.deadline.case_id for f in firings})
+        # Lock the case heads first (as an append does), in case order: every ticker and every act takes the same
+        # locks in the same order, so two ticks never deadlock; the second waits, then finds the deadlines fired.
+        heads = {
+            r[0]: (r[1], r[2])
+            for r in conn.execute(
+                sa.select(cases.c.case_id, cases.c.head_seq, cases.c.head_hash)
+                .where(cases.c.case_id.in_(ids))
+                .order_by(cases.c.case_id)
+                .with_for_update()
+            )
+        }
+        still_open = {
+            (r[0], r[1], r[2])
+            for r in conn.execute(
+                sa.select(deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq).where(
+                    deadline_table.c.case_id.in_(ids), deadline_table.c.status == DEADLINE_OPEN
+                )
+            )
+        }
+        out: list[StoredEvent] = []
+        rows: list[RowTuple] = []
+        marks: list[dict[str, Any]] = []
+        arms: list[dict[str, Any]] = []
+        moved: list[str] = []
+        for f in firings:
+            d = f.deadline
+            head = heads.get(d.case_id)
+            if head is None or d.key not in still_open:
+                continue  # fired by another tick, or cancelled, meanwhile
+            seq = head[0] + 1
+            chained = chain_tuples(d.case_id, [firing_event(f, seq)], seq, head[1])
+            rows.extend(chained)
+            heads[d.case_id] = (seq, chained[-1][11])
+            still_open.discard(d.key)
+            marks.append({"c": d.case_id, "t": d.timer, "a": d.armed_seq, "s": seq})
+            if f.to_state is not None and f.to_state != d.state:
+                self._cancel(conn, d.case_id, seq, seq)
+                still_open = {k for k in still_open if k[0] != d.case_id}
+            arms.extend(_deadline_values(a, seq) for a in f.arm)
+            still_open.update((a.case_id, a.timer, seq) for a in f.arm)
+            moved.append(d.case_id)
+            out.append(Row._make(chained[0]).as_event())
+        if not rows:
+            return out
+        conn.execute(
+            sa.update(deadline_table)
+            .where(
+                deadline_table.c.case_id == sa.bindparam("c"),
+                deadline_table.c.timer == sa.bindparam("t"),
+                deadline_table.c.armed_seq == sa.bindparam("a"),
+            )
+            .values(status=DEADLINE_FIRED, closed_seq=sa.bindparam("s")),
+            marks,
+        )
+        self._insert_rows(conn, rows)
+        if arms:
+            conn.execute(deadline_table.insert(), arms)
+        conn.execute(
+            sa.update(cases)
+            .where(cases.c.case_id == sa.bindparam("c"))
+            .values(head_seq=sa.bindparam("hs"), head_hash=sa.bindparam("hh")),
+            [{"c": c, "hs": heads[c][0], "hh": heads[c][1]} for c in dict.fromkeys(moved)],
+        )
+        return out
+
+    def headers_for(self, case_ids: Sequence[str]) -> dict[str, CaseHeader]:
+        if not case_ids or not self._has_tables():
+            return {}
+        out: dict[str, CaseHeader] = {}
+        wanted = list(dict.fromkeys(case_ids))
+        with self._reading("lesing av saker") as conn:
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start : start + 900]
+                for r in conn.execute(sa.select(*_CASE_COLS).where(cases.c.case_id.in_(chunk))):
+                    out[r[0]] = CaseHeader(*r)
+        return out
 
     # -- reading --------------------------------------------------------------------------------------------
 
