@@ -29,6 +29,8 @@ def register(sub: Any) -> None:
     p.add_argument("--on", metavar="DATO", help="datoen det gjelder (standard: i dag)")
     p.add_argument("--within", type=_days, default=30, metavar="DAGER",
                    help="ta med det som forfaller innen så mange dager (0–36500)")
+    p.add_argument("--db", metavar="URL", help="hendelseslageret med sakenes tidsfrister (standard: $SAMHANDLING_DB "
+                   "eller samhandling.db, når det finnes)")
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_due)
 
@@ -143,6 +145,9 @@ def cmd_due(args: argparse.Namespace) -> int:
                 "explanation": item.explanation
                 + (f" (og {item.earlier_missed} tidligere uten registrert gjennomføring)" if item.earlier_missed else ""),
             })
+    from samhandling.cli.tick_cmds import case_deadline_rows
+
+    rows.extend(case_deadline_rows(args.db, on, args.within))  # the cases' own deadlines (timers), when a store is there
     if args.json:
         emit_json(rows)
         return 0
