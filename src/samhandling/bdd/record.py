@@ -6,7 +6,6 @@ and without ``--cucumberjson`` (which drops tables and reports missing steps as 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,9 @@ STATUS_LABEL = {
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+    from samhandling import clock
+
+    return clock.now().astimezone().isoformat(timespec="seconds")
 
 
 class RunRecorder:
