@@ -348,11 +348,15 @@ class CaseRepository:
         headers = self.store.headers_for([d.case_id for d in due])
         firings: list[Firing] = []
         opened: dict[str, dt.date] = {}
+        built: dict[tuple[str, str], ProcessDefinition] = {}
         for d in due:
             header = headers.get(d.case_id)
             if header is None:
                 continue
-            definition = self.definition_for(header)
+            key = (header.structure_hash, header.process_hash)
+            definition = built.get(key)
+            if definition is None:
+                definition = built[key] = self.definition_for(header)
             start = opened.get(d.case_id)
             if start is None and d.kind == "expiry":
                 start = opened[d.case_id] = self.store.events(d.case_id)[0].on

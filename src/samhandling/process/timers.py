@@ -209,8 +209,13 @@ class ProcessTimers:
     def of_act(self, act: str) -> tuple[TimerSpec, ...]:
         return tuple(s for s in self.specs if s.owner == ("act", act))
 
+    by_id: dict[str, TimerSpec] = attrs.field(init=False, eq=False, repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "by_id", {s.id: s for s in self.specs})
+
     def spec(self, timer_id: str) -> TimerSpec | None:
-        return next((s for s in self.specs if s.id == timer_id), None)
+        return self.by_id.get(timer_id)
 
 
 _REGISTRY: weakref.WeakKeyDictionary[ProcessDefinition, ProcessTimers] = weakref.WeakKeyDictionary()

@@ -158,6 +158,9 @@ _DEADLINE_COLS = [
 ]
 
 
+_DEADLINE_KEYS = tuple(c.name for c in _DEADLINE_COLS)
+
+
 def _deadline(r: Any) -> Deadline:
     return Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], load_payload(r[7]), r[8], r[9])
 
@@ -834,17 +837,22 @@ class SqlStore(EventStore):
         with self._reading("lesing av frister") as conn:
             return [_deadline(r) for r in conn.execute(query)]
 
-    _due_query = (
-        sa.select(*_DEADLINE_COLS)
-        .where(deadline_table.c.status == DEADLINE_OPEN, deadline_table.c.fires_on <= sa.bindparam("on"))
-        .order_by(deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq)
+    # No ORDER BY: sorting in the database would walk the primary key over every deadline instead of the
+    # partial index over the open ones; the few due rows are sorted here.
+    _due_query = sa.select(*_DEADLINE_COLS).where(
+        deadline_table.c.status == DEADLINE_OPEN, deadline_table.c.fires_on <= sa.bindparam("on")
+    )
+    _open_query = sa.select(deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq).where(
+        deadline_table.c.status == DEADLINE_OPEN, deadline_table.c.fires_on <= sa.bindparam("on")
     )
 
     def due_deadlines(self, on: dt.date) -> list[Deadline]:
         if not self._has_deadlines():
             return []
         with self._reading("lesing av frister") as conn:
-            return [_deadline(r) for r in conn.execute(self._due_query, {"on": on.isoformat()})]
+            found = [_deadline(r) for r in conn.execute(self._due_query, {"on": on.isoformat()})]
+        found.sort(key=lambda d: d.key)
+        return found
 
     #: Firings per transaction: each holds the row locks of its cases until it commits.
     FIRE_BATCH = 1000
@@ -878,18 +886,20 @@ class SqlStore(EventStore):
                 .with_for_update()
             )
         }
+        # Which of them are still open, now that the heads are locked (every change of a deadline happens under
+        # its case's head lock): the same range of the partial index the due query read.
+        wanted = {f.deadline.key for f in firings}
+        latest = max(f.deadline.fires_on for f in firings)
         still_open = {
-            (r[0], r[1], r[2])
-            for r in conn.execute(
-                sa.select(deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq).where(
-                    deadline_table.c.case_id.in_(ids), deadline_table.c.status == DEADLINE_OPEN
-                )
-            )
+            k
+            for r in conn.execute(self._open_query, {"on": latest})
+            if (k := (r[0], r[1], r[2])) in wanted
         }
         out: list[StoredEvent] = []
         rows: list[RowTuple] = []
-        marks: list[dict[str, Any]] = []
-        arms: list[dict[str, Any]] = []
+        when = utc_now()  # one recording instant for the batch, as an append of many events has
+        marks: list[tuple[int, str, str, int]] = []
+        arms: list[tuple[Any, ...]] = []
         moved: list[str] = []
         for f in firings:
             d = f.deadline
@@ -897,38 +907,37 @@ class SqlStore(EventStore):
             if head is None or d.key not in still_open:
                 continue  # fired by another tick, or cancelled, meanwhile
             seq = head[0] + 1
-            chained = chain_tuples(d.case_id, [firing_event(f, seq)], seq, head[1])
+            chained = chain_tuples(d.case_id, [firing_event(f, seq)], seq, head[1], when)
             rows.extend(chained)
             heads[d.case_id] = (seq, chained[-1][11])
             still_open.discard(d.key)
-            marks.append({"c": d.case_id, "t": d.timer, "a": d.armed_seq, "s": seq})
+            marks.append((seq, d.case_id, d.timer, d.armed_seq))
             if f.to_state is not None and f.to_state != d.state:
                 self._cancel(conn, d.case_id, seq, seq)
                 still_open = {k for k in still_open if k[0] != d.case_id}
-            arms.extend(_deadline_values(a, seq) for a in f.arm)
+            arms.extend(tuple(_deadline_values(a, seq).values()) for a in f.arm)
             still_open.update((a.case_id, a.timer, seq) for a in f.arm)
             moved.append(d.case_id)
             out.append(Row._make(chained[0]).as_event())
         if not rows:
             return out
-        conn.execute(
-            sa.update(deadline_table)
-            .where(
-                deadline_table.c.case_id == sa.bindparam("c"),
-                deadline_table.c.timer == sa.bindparam("t"),
-                deadline_table.c.armed_seq == sa.bindparam("a"),
-            )
-            .values(status=DEADLINE_FIRED, closed_seq=sa.bindparam("s")),
+        ph = "?" if self._sqlite else "%s"
+        # Plain driver statements with positional rows: SQLAlchemy's per-row parameter handling would cost more
+        # than the writes themselves (benchmarks/tick.py).
+        conn.exec_driver_sql(
+            f"UPDATE deadlines SET status = '{DEADLINE_FIRED}', closed_seq = {ph} "
+            f"WHERE case_id = {ph} AND timer = {ph} AND armed_seq = {ph}",
             marks,
         )
         self._insert_rows(conn, rows)
         if arms:
-            conn.execute(deadline_table.insert(), arms)
-        conn.execute(
-            sa.update(cases)
-            .where(cases.c.case_id == sa.bindparam("c"))
-            .values(head_seq=sa.bindparam("hs"), head_hash=sa.bindparam("hh")),
-            [{"c": c, "hs": heads[c][0], "hh": heads[c][1]} for c in dict.fromkeys(moved)],
+            conn.exec_driver_sql(
+                f"INSERT INTO deadlines ({', '.join(_DEADLINE_KEYS)}) VALUES ({', '.join([ph] * len(_DEADLINE_KEYS))})",
+                arms,
+            )
+        conn.exec_driver_sql(
+            f"UPDATE cases SET head_seq = {ph}, head_hash = {ph} WHERE case_id = {ph}",
+            [(heads[c][0], heads[c][1], c) for c in dict.fromkeys(moved)],
         )
         return out
 
