@@ -278,3 +278,17 @@ def test_no_module_reads_the_system_clock_directly() -> None:
                 if (attr in ("now", "utcnow") and owner_name == "datetime") or (attr == "today" and owner_name in ("date", "datetime")):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_schema_knows_timers() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import yaml
+
+    schema = json.loads((ROOT / "docs" / "process.schema.json").read_text(encoding="utf-8"))
+    validator = jsonschema.Draft202012Validator(schema)
+    data = yaml.safe_load(tf.PROCESS)
+    assert list(validator.iter_errors(data)) == []
+    data["states"][1]["timers"][0].pop("to")  # an expiry without a target state
+    assert list(validator.iter_errors(data))
+    data = yaml.safe_load(tf.PROCESS.replace("after: P2W}", "after: to uker}"))
+    assert list(validator.iter_errors(data))
