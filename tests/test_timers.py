@@ -292,3 +292,28 @@ def test_the_schema_knows_timers() -> None:
     assert list(validator.iter_errors(data))
     data = yaml.safe_load(tf.PROCESS.replace("after: P2W}", "after: to uker}"))
     assert list(validator.iter_errors(data))
+
+
+def test_the_calendar_and_due_include_case_deadlines(tmp_path: Path, fixed: object) -> None:
+    pytest.importorskip("icalendar")
+    from samhandling.cli import main
+
+    path = tf.write(tmp_path / "def")
+    db = str(tmp_path / "c.db")
+    CaseRepository(open_store(db)).create(str(path), "frister", "Sak", case_id="sak-1")
+    out = tmp_path / "plan.ics"
+    assert main(["calendar", str(path), "--db", db, "-o", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "Frist i sak sak-1: purring (påminnelse)" in text and "DTSTART;VALUE=DATE:20240124" in text
+    assert "DTSTART;VALUE=DATE:20240215" in text  # the meeting is still there
+
+
+def test_process_diagrams_show_the_timers(tmp_path: Path) -> None:
+    from samhandling.render.diagrams import process_model, to_mermaid
+
+    definition = get_process(load(tf.write(tmp_path / "def")), "frister")
+    model = process_model(definition, structure=definition.structure)
+    expiry = [e for e in model.edges if e.kind == "timer"]
+    assert [(e.source, e.target, e.label) for e in expiry] == [("hoering", "avsluttet", "⏱ utloept (etter 6 uker)")]
+    assert "purring: påminnelse etter 10 virkedager, gjentas hver 1 uker" in model.node("ny").details
+    assert "⏱ svar" in to_mermaid(model) and "⏱ moete" in model.node("hoering").label

@@ -51,6 +51,7 @@ def register(sub: Any) -> None:
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--year", type=int, metavar="ÅR", help="bare møtene i dette året")
     p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER", help="innmeldingsfrist (kan gjentas)")
+    p.add_argument("--db", metavar="URL", help="ta med sakenes åpne tidsfrister fra dette hendelseslageret")
     add_output(p, required=False, helptext="filen som skrives (standard: skriv til standard ut)")
     p.set_defaults(handler=cmd_calendar)
 
@@ -199,7 +200,12 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from samhandling.time.calendar_export import to_ical
 
     s = load(args.structure)
-    data = to_ical(s, args.year, deadlines=_deadlines(args.deadline))
+    case_deadlines = []
+    if args.db:
+        from samhandling.cli.support import open_repo
+
+        case_deadlines = open_repo(args.db, read_only=True).deadlines(status="open")
+    data = to_ical(s, args.year, deadlines=_deadlines(args.deadline), case_deadlines=case_deadlines)
     if args.output is not None:
         write_output(args.output, data, force=args.force, inputs=input_files(args.structure))
         print(f"skrev {data.count(b'BEGIN:VEVENT')} hendelser til {args.output}")
