@@ -315,5 +315,5 @@ def test_process_diagrams_show_the_timers(tmp_path: Path) -> None:
     model = process_model(definition, structure=definition.structure)
     expiry = [e for e in model.edges if e.kind == "timer"]
     assert [(e.source, e.target, e.label) for e in expiry] == [("hoering", "avsluttet", "⏱ utloept (etter 6 uker)")]
-    assert "purring: påminnelse etter 10 virkedager, gjentas hver 1 uker" in model.node("ny").details
+    assert "purring: påminnelse etter 10 virkedager, gjentas med 1 uke mellomrom" in model.node("ny").details
     assert "⏱ svar" in to_mermaid(model) and "⏱ moete" in model.node("hoering").label

@@ -64,10 +64,11 @@ class Duration:
 
     def describe(self) -> str:
         if self.working_days:
-            return f"{self.amount} virkedager"
+            return f"{self.amount} virkedag" + ("" if self.amount == 1 else "er")
         if self.amount % 7 == 0 and self.amount:
-            return f"{self.amount // 7} uker"
-        return f"{self.amount} dager"
+            weeks = self.amount // 7
+            return f"{weeks} uke" + ("" if weeks == 1 else "r")
+        return f"{self.amount} dag" + ("" if self.amount == 1 else "er")
 
 
 @attrs.frozen(slots=True)
@@ -98,7 +99,7 @@ class TimerSpec:
         elif self.base == "opened":
             text += " fra saken ble åpnet"
         if self.every is not None:
-            text += f", gjentas hver {self.every.describe()}"
+            text += f", gjentas med {self.every.describe()} mellomrom"
         if self.to is not None:
             text += f" → {self.to}"
         return text
