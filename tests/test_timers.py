@@ -129,6 +129,9 @@ def test_an_act_that_leaves_the_step_in_time_means_nothing_fires(store_url: str,
     repo.act(case.id, "decide", by="SSU", on=D(2024, 1, 10))
     assert repo.tick(D(2025, 1, 1)) == []
     assert {d.status for d in repo.deadlines(case.id)} == {"cancelled"}
+    with pytest.raises(ActRefusedError) as info:  # only tick records a firing of a stored deadline
+        repo.act(case.id, "timer", by="SSU", timer="purring", kind="reminder", due="2024-01-24")
+    assert info.value.code == "timer-refused" and len(repo.history(case.id)) == 3
 
 
 def test_expiry_arms_the_timers_of_the_state_it_enters(tmp_path: Path, fixed: object) -> None:

@@ -313,6 +313,15 @@ class CaseRepository:
         **payload: Any,
     ) -> Case:
         """Perform ``act`` on the stored case and append what it produced; returns the updated case."""
+        from samhandling.process.timers import TIMER
+
+        if act == TIMER:  # a stored deadline fires through tick, which marks it fired in the same transaction
+            from samhandling.errors import ActRefusedError
+
+            raise ActRefusedError(
+                "handlingen «timer» føres bare av «samhandling tick» når en lagret tidsfrist utløper",
+                code="timer-refused",
+            )
         case = self.load(case_id)
         before = len(case.history)
         case.act(act, by=by, on=on, person=person, **payload)  # a refusal raises here: nothing written
