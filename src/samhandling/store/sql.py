@@ -57,6 +57,7 @@ from samhandling.store.base import (
     chain_rows,
     chain_tuples,
     check_arms,
+    content_hash,
     definition_not_found,
     event_from_db,
     firing_event,
@@ -837,20 +838,16 @@ class SqlStore(EventStore):
         with self._reading("lesing av frister") as conn:
             return [_deadline(r) for r in conn.execute(query)]
 
-    # No ORDER BY: sorting in the database would walk the primary key over every deadline instead of the
-    # partial index over the open ones; the few due rows are sorted here.
-    _due_query = sa.select(*_DEADLINE_COLS).where(
-        deadline_table.c.status == DEADLINE_OPEN, deadline_table.c.fires_on <= sa.bindparam("on")
-    )
-    _open_query = sa.select(deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq).where(
-        deadline_table.c.status == DEADLINE_OPEN, deadline_table.c.fires_on <= sa.bindparam("on")
-    )
+    # No ORDER BY in the due query: sorting in the database would walk the primary key over every deadline
+    # instead of the partial index over the open ones; the few due rows are sorted here.
 
     def due_deadlines(self, on: dt.date) -> list[Deadline]:
         if not self._has_deadlines():
             return []
+        ph = "?" if self._sqlite else "%s"
+        sql = f"SELECT {', '.join(_DEADLINE_KEYS)} FROM deadlines WHERE status = '{DEADLINE_OPEN}' AND fires_on <= {ph}"
         with self._reading("lesing av frister") as conn:
-            found = [_deadline(r) for r in conn.execute(self._due_query, {"on": on.isoformat()})]
+            found = [_deadline(r) for r in conn.exec_driver_sql(sql, (on.isoformat(),))]
         found.sort(key=lambda d: d.key)
         return found
 
@@ -875,15 +872,17 @@ class SqlStore(EventStore):
 
     def _fire_batch(self, conn: Connection, firings: Sequence[Firing]) -> list[StoredEvent]:
         ids = sorted({f.deadline.case_id for f in firings})
+        ph = "?" if self._sqlite else "%s"
         # Lock the case heads first (as an append does), in case order: every ticker and every act takes the same
         # locks in the same order, so two ticks never deadlock; the second waits, then finds the deadlines fired.
+        # Plain driver statements throughout: SQLAlchemy's per-row handling would cost more than the work itself.
+        lock = "" if self._sqlite else " FOR UPDATE"
         heads = {
             r[0]: (r[1], r[2])
-            for r in conn.execute(
-                sa.select(cases.c.case_id, cases.c.head_seq, cases.c.head_hash)
-                .where(cases.c.case_id.in_(ids))
-                .order_by(cases.c.case_id)
-                .with_for_update()
+            for r in conn.exec_driver_sql(
+                f"SELECT case_id, head_seq, head_hash FROM cases WHERE case_id IN ({', '.join([ph] * len(ids))}) "
+                f"ORDER BY case_id{lock}",
+                tuple(ids),
             )
         }
         # Which of them are still open, now that the heads are locked (every change of a deadline happens under
@@ -892,7 +891,10 @@ class SqlStore(EventStore):
         latest = max(f.deadline.fires_on for f in firings)
         still_open = {
             k
-            for r in conn.execute(self._open_query, {"on": latest})
+            for r in conn.exec_driver_sql(
+                f"SELECT case_id, timer, armed_seq FROM deadlines WHERE status = '{DEADLINE_OPEN}' AND fires_on <= {ph}",
+                (latest,),
+            )
             if (k := (r[0], r[1], r[2])) in wanted
         }
         out: list[StoredEvent] = []
@@ -907,9 +909,14 @@ class SqlStore(EventStore):
             if head is None or d.key not in still_open:
                 continue  # fired by another tick, or cancelled, meanwhile
             seq = head[0] + 1
-            chained = chain_tuples(d.case_id, [firing_event(f, seq)], seq, head[1], when)
-            rows.extend(chained)
-            heads[d.case_id] = (seq, chained[-1][11])
+            ev = firing_event(f, seq)
+            payload = payload_text(ev.payload)
+            on = ev.on.isoformat()
+            digest = content_hash(d.case_id, seq, ev.act, None, None, on, payload, ev.from_state, ev.to_state, when,
+                                  head[1])
+            rows.append((d.case_id, seq, ev.act, None, None, on, payload, ev.from_state, ev.to_state, when, head[1],
+                         digest))
+            heads[d.case_id] = (seq, digest)
             still_open.discard(d.key)
             marks.append((seq, d.case_id, d.timer, d.armed_seq))
             if f.to_state is not None and f.to_state != d.state:
@@ -918,12 +925,10 @@ class SqlStore(EventStore):
             arms.extend(tuple(_deadline_values(a, seq).values()) for a in f.arm)
             still_open.update((a.case_id, a.timer, seq) for a in f.arm)
             moved.append(d.case_id)
-            out.append(Row._make(chained[0]).as_event())
+            out.append(StoredEvent(d.case_id, seq, ev.act, None, None, ev.on, dict(ev.payload), ev.from_state,
+                                   ev.to_state, when, rows[-1][10], digest))
         if not rows:
             return out
-        ph = "?" if self._sqlite else "%s"
-        # Plain driver statements with positional rows: SQLAlchemy's per-row parameter handling would cost more
-        # than the writes themselves (benchmarks/tick.py).
         conn.exec_driver_sql(
             f"UPDATE deadlines SET status = '{DEADLINE_FIRED}', closed_seq = {ph} "
             f"WHERE case_id = {ph} AND timer = {ph} AND armed_seq = {ph}",
@@ -946,10 +951,12 @@ class SqlStore(EventStore):
             return {}
         out: dict[str, CaseHeader] = {}
         wanted = list(dict.fromkeys(case_ids))
+        ph = "?" if self._sqlite else "%s"
         with self._reading("lesing av saker") as conn:
             for start in range(0, len(wanted), 900):
                 chunk = wanted[start : start + 900]
-                for r in conn.execute(sa.select(*_CASE_COLS).where(cases.c.case_id.in_(chunk))):
+                sql = f"SELECT {', '.join(_CASE_KEYS)} FROM cases WHERE case_id IN ({', '.join([ph] * len(chunk))})"
+                for r in conn.exec_driver_sql(sql, tuple(chunk)):
                     out[r[0]] = CaseHeader(*r)
         return out
 
