@@ -871,32 +871,38 @@ class SqlStore(EventStore):
         return out
 
     def _fire_batch(self, conn: Connection, firings: Sequence[Firing]) -> list[StoredEvent]:
-        ids = sorted({f.deadline.case_id for f in firings})
         ph = "?" if self._sqlite else "%s"
-        # Lock the case heads first (as an append does), in case order: every ticker and every act takes the same
-        # locks in the same order, so two ticks never deadlock; the second waits, then finds the deadlines fired.
-        # Plain driver statements throughout: SQLAlchemy's per-row handling would cost more than the work itself.
-        lock = "" if self._sqlite else " FOR UPDATE"
-        heads = {
-            r[0]: (r[1], r[2])
-            for r in conn.exec_driver_sql(
-                f"SELECT case_id, head_seq, head_hash FROM cases WHERE case_id IN ({', '.join([ph] * len(ids))}) "
-                f"ORDER BY case_id{lock}",
-                tuple(ids),
-            )
-        }
-        # Which of them are still open, now that the heads are locked (every change of a deadline happens under
-        # its case's head lock): the same range of the partial index the due query read.
         wanted = {f.deadline.key for f in firings}
         latest = max(f.deadline.fires_on for f in firings)
-        still_open = {
-            k
+        open_sql = f"SELECT case_id, timer, armed_seq FROM deadlines WHERE status = '{DEADLINE_OPEN}' AND fires_on <= {ph}"
+        if self._sqlite:
+            # The write lock is the database's (BEGIN IMMEDIATE): the heads and which deadlines are still open,
+            # read together in one pass over the partial index.
+            heads: dict[str, tuple[int, str]] = {}
+            still_open: set[tuple[str, str, int]] = set()
             for r in conn.exec_driver_sql(
-                f"SELECT case_id, timer, armed_seq FROM deadlines WHERE status = '{DEADLINE_OPEN}' AND fires_on <= {ph}",
+                "SELECT d.case_id, d.timer, d.armed_seq, c.head_seq, c.head_hash FROM deadlines d "
+                f"JOIN cases c ON c.case_id = d.case_id WHERE d.status = '{DEADLINE_OPEN}' AND d.fires_on <= ?",
                 (latest,),
-            )
-            if (k := (r[0], r[1], r[2])) in wanted
-        }
+            ):
+                if (k := (r[0], r[1], r[2])) in wanted:
+                    still_open.add(k)
+                    heads[r[0]] = (r[3], r[4])
+        else:
+            # Lock the case heads first (as an append does), in case order: every ticker and every act takes the
+            # same locks in the same order, so two ticks never deadlock; the second waits, then finds the
+            # deadlines fired. Then which of them are still open (every change of a deadline happens under its
+            # case's head lock), from the same range of the partial index the due query read.
+            ids = sorted({f.deadline.case_id for f in firings})
+            heads = {
+                r[0]: (r[1], r[2])
+                for r in conn.exec_driver_sql(
+                    f"SELECT case_id, head_seq, head_hash FROM cases WHERE case_id IN ({', '.join([ph] * len(ids))}) "
+                    "ORDER BY case_id FOR UPDATE",
+                    tuple(ids),
+                )
+            }
+            still_open = {k for r in conn.exec_driver_sql(open_sql, (latest,)) if (k := (r[0], r[1], r[2])) in wanted}
         out: list[StoredEvent] = []
         rows: list[RowTuple] = []
         when = utc_now()  # one recording instant for the batch, as an append of many events has
