@@ -351,25 +351,16 @@ class CaseRepository:
         from samhandling.time.timers import firing
 
         day = on or clock.today()
-        due = self.store.due_deadlines(day)
-        if not due:
-            return []
-        headers = self.store.headers_for([d.case_id for d in due])
+        groups = self.store.due_by_definition(day)
         firings: list[Firing] = []
         opened: dict[str, dt.date] = {}
-        built: dict[tuple[str, str], ProcessDefinition] = {}
-        for d in due:
-            header = headers.get(d.case_id)
-            if header is None:
-                continue
-            key = (header.structure_hash, header.process_hash)
-            definition = built.get(key)
-            if definition is None:
-                definition = built[key] = self.definition_for(header)
-            start = opened.get(d.case_id)
-            if start is None and d.kind == "expiry":
-                start = opened[d.case_id] = self.store.events(d.case_id)[0].on
-            firings.append(firing(definition, d, day, start or dt.date.fromisoformat(d.fires_on)))
+        for group in groups.values():
+            definition = self.definition_for(self.store.header(group[0].case_id))  # the same for the whole group
+            for d in group:
+                start = opened.get(d.case_id)
+                if start is None and d.kind == "expiry":
+                    start = opened[d.case_id] = self.store.events(d.case_id)[0].on
+                firings.append(firing(definition, d, day, start or dt.date.fromisoformat(d.fires_on)))
         return self.store.fire(firings)
 
     # -- reading --------------------------------------------------------------------------------------------

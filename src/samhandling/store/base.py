@@ -882,6 +882,18 @@ class EventStore(abc.ABC):
 
     # -- derived operations, shared by every adapter --------------------------------------------------------
 
+    def due_by_definition(self, on: dt.date) -> dict[tuple[str, str], list[Deadline]]:
+        """:meth:`due_deadlines` grouped by the (structure hash, process hash) their cases were created under:
+        what a tick needs to plan the firings (adapters read it in one query)."""
+        due = self.due_deadlines(on)
+        headers = self.headers_for([d.case_id for d in due])
+        out: dict[tuple[str, str], list[Deadline]] = {}
+        for d in due:
+            h = headers.get(d.case_id)
+            if h is not None:
+                out.setdefault((h.structure_hash, h.process_hash), []).append(d)
+        return out
+
     def headers_for(self, case_ids: Sequence[str]) -> dict[str, CaseHeader]:
         """The headers of the cases named (unknown ids left out), by id: what a tick needs, in few queries."""
         out: dict[str, CaseHeader] = {}

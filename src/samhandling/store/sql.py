@@ -841,6 +841,23 @@ class SqlStore(EventStore):
     # No ORDER BY in the due query: sorting in the database would walk the primary key over every deadline
     # instead of the partial index over the open ones; the few due rows are sorted here.
 
+    def due_by_definition(self, on: dt.date) -> dict[tuple[str, str], list[Deadline]]:
+        if not self._has_deadlines():
+            return {}
+        ph = "?" if self._sqlite else "%s"
+        cols = ", ".join(f"d.{k}" for k in _DEADLINE_KEYS)
+        sql = (
+            f"SELECT {cols}, c.structure_hash, c.process_hash FROM deadlines d JOIN cases c ON c.case_id = d.case_id "
+            f"WHERE d.status = '{DEADLINE_OPEN}' AND d.fires_on <= {ph}"
+        )
+        out: dict[tuple[str, str], list[Deadline]] = {}
+        with self._reading("lesing av frister") as conn:
+            for r in conn.exec_driver_sql(sql, (on.isoformat(),)):
+                out.setdefault((r[10], r[11]), []).append(_deadline(r))
+        for found in out.values():
+            found.sort(key=lambda d: d.key)
+        return out
+
     def due_deadlines(self, on: dt.date) -> list[Deadline]:
         if not self._has_deadlines():
             return []
