@@ -320,3 +320,26 @@ def test_process_diagrams_show_the_timers(tmp_path: Path) -> None:
     assert [(e.source, e.target, e.label) for e in expiry] == [("hoering", "avsluttet", "⏱ utloept (etter 6 uker)")]
     assert "purring: påminnelse etter 10 virkedager, gjentas med 1 uke mellomrom" in model.node("ny").details
     assert "⏱ svar" in to_mermaid(model) and "⏱ moete" in model.node("hoering").label
+
+
+def test_a_schema_3_store_with_cases_gets_the_deadlines_table_on_its_first_write(tmp_path: Path, fixed: object) -> None:
+    import sqlite3
+
+    from samhandling.store.sql import LATEST, SqlStore
+
+    path = tf.write(tmp_path / "def")
+    db = tmp_path / "gammel.db"
+    CaseRepository(open_store(str(db))).create(str(path), "frister", "Gammel", case_id="gammel")
+    conn = sqlite3.connect(db)  # back to schema 3: as a store written before deadlines existed
+    with conn:
+        conn.execute("DROP TABLE deadlines")
+        conn.execute("DELETE FROM schema_version WHERE version = 4")
+    conn.close()
+    repo = CaseRepository(open_store(str(db)))
+    assert isinstance(repo.store, SqlStore) and repo.store.schema_version() == 3
+    assert repo.deadlines() == [] and repo.tick(D(2024, 6, 1)) == []  # reading never writes
+    assert repo.store.schema_version() == 3
+    repo.act("gammel", "send", by="FSU", on=D(2024, 1, 10))
+    assert repo.store.schema_version() == LATEST == 4
+    assert {d.timer for d in repo.deadlines("gammel", "open")} == {"svar", "moete", "utloept"}
+    assert repo.store.verify().ok
