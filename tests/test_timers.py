@@ -246,6 +246,8 @@ def test_the_builtin_timer_act_in_memory(tmp_path: Path, fixed: object) -> None:
     with pytest.raises(ActRefusedError):
         case.act("timer", by=None, timer="utloept", kind="expiry", due="2024-02-23", to="ny")
     assert len(case.history) == 2  # refusals change nothing
+    assert case.why_not("timer", by=None, timer="utloept", kind="expiry", due="2024-02-23", to="avsluttet") == []
+    assert "ingen tidsfrist «x»" in case.why_not("timer", by=None, timer="x", kind="expiry", due="2024-02-23")[0]
     event = case.act("timer", by=None, timer="utloept", kind="expiry", due="2024-02-23", to="avsluttet")
     assert (event.on, event.from_state, event.to_state, case.state) == (D(2024, 2, 24), "hoering", "avsluttet", "avsluttet")
     assert definition.replay(case.history).state == "avsluttet"

@@ -47,7 +47,7 @@ from samhandling.errors import (
 from samhandling.formats.names import name_key
 from samhandling.location import Location
 from samhandling.process.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
-from samhandling.process.timers import TIMER, timer_event
+from samhandling.process.timers import TIMER, timer_event, timer_refusals
 from samhandling.structure.model import Body, BodyKind, DecisionPower, Party, PartyKind, RelationKind, Rule
 
 if TYPE_CHECKING:
@@ -850,6 +850,8 @@ class ProcessDefinition:
         """Every reason ``act_name`` by ``by`` is refused now (empty: allowed)."""
         if act_name == CORRECT:
             return self.correction_refusals(case, by, on, person, payload)[0]
+        if act_name == TIMER:
+            return timer_refusals(case, on, payload)
         return list(self._judge(case, act_name, by, on, person, payload)[0])
 
     def _judge(

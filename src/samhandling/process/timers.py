@@ -330,3 +330,12 @@ def timer_event(case: Case, on: dt.date | None, payload: Mapping[str, Any], reco
         to_state = str(spec.to)
     day = on or dt.date.fromisoformat(str(due)) + dt.timedelta(days=1)
     return Event(len(case.history) + 1, TIMER, None, None, day, freeze(dict(payload)), case.state, to_state, recorded_at)
+
+
+def timer_refusals(case: Case, on: dt.date | None, payload: Mapping[str, Any]) -> list[ActRefusedError]:
+    """Why the built-in ``timer`` act would be refused on ``case`` (empty: it would be recorded)."""
+    try:
+        timer_event(case, on, payload, None)
+    except ActRefusedError as exc:
+        return [exc]
+    return []
