@@ -174,7 +174,9 @@ def run_raw_same_writes(db: Path, due: int) -> float:
                 for r in rows
             ],
         )
-        conn.executemany("UPDATE cases SET head_seq = 2, head_hash = ? WHERE case_id = ?", [("1" * 64, r[0]) for r in rows])
+        conn.executemany(
+            "UPDATE cases SET head_seq = 2, head_hash = ? WHERE case_id = ?", [("1" * 64, r[0]) for r in rows]
+        )
         conn.execute("COMMIT")
         assert len(rows) == due
 
@@ -202,8 +204,10 @@ def measure(folder: Path, open_total: int, due: int, rounds: int, every: bool) -
     print(f"  samhandling tick : {best_tick * 1000:8.1f} ms")
     print(f"  rå sqlite3       : {best_raw * 1000:8.1f} ms (SELECT av de forfalte + INSERT av utløsningene)")
     print(f"  forhold          : {ratio:5.2f}x (mål <= {TARGET:.0f}x) {'PASS' if ok else 'FAIL'}")
-    print(f"  til sammenligning: rå sqlite3 med de samme skrivingene (hendelse, frist merket, hode flyttet) "
-          f"{best_same * 1000:.1f} ms; tick er {best_tick / best_same:.2f}x det (bare til informasjon)")
+    print(
+        f"  til sammenligning: rå sqlite3 med de samme skrivingene (hendelse, frist merket, hode flyttet) "
+        f"{best_same * 1000:.1f} ms; tick er {best_tick / best_same:.2f}x det (bare til informasjon)"
+    )
     return ok
 
 

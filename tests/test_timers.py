@@ -80,7 +80,9 @@ def test_cli_tick_end_to_end(tmp_path: Path) -> None:
     assert verify.returncode == 0 and "2 hendelser" in verify.stdout
     due = subprocess.run(
         [exe, "due", str(path), "--on", "2024-01-30", "--json", "--db", db],
-        capture_output=True, text=True, env=env,
+        capture_output=True,
+        text=True,
+        env=env,
     )
     assert due.returncode == 0, due.stderr
     rows = [r for r in json.loads(due.stdout) if r["id"] == "sak-1/purring"]
@@ -207,7 +209,11 @@ def test_bad_durations_are_refused_by_name(raw: object) -> None:
     ("old", "new", "code"),
     [
         ("kind: reminder, after: 10 virkedager", "kind: purring, after: 10 virkedager", "invalid-value"),
-        ("{id: utloept, kind: expiry, after: P6W, to: avsluttet}", "{id: utloept, kind: expiry, after: P6W}", "missing-key"),
+        (
+            "{id: utloept, kind: expiry, after: P6W, to: avsluttet}",
+            "{id: utloept, kind: expiry, after: P6W}",
+            "missing-key",
+        ),
         ("to: avsluttet}", "to: borte}", "unknown-state"),
         ("after: P2W}", "after: to uker}", "invalid-duration"),
         ("from: {meeting: SSU}", "from: {meeting: Bystyret}", "unknown-body"),
@@ -249,11 +255,18 @@ def test_the_builtin_timer_act_in_memory(tmp_path: Path, fixed: object) -> None:
     assert case.why_not("timer", by=None, timer="utloept", kind="expiry", due="2024-02-23", to="avsluttet") == []
     assert "ingen tidsfrist «x»" in case.why_not("timer", by=None, timer="x", kind="expiry", due="2024-02-23")[0]
     event = case.act("timer", by=None, timer="utloept", kind="expiry", due="2024-02-23", to="avsluttet")
-    assert (event.on, event.from_state, event.to_state, case.state) == (D(2024, 2, 24), "hoering", "avsluttet", "avsluttet")
+    assert (event.on, event.from_state, event.to_state, case.state) == (
+        D(2024, 2, 24),
+        "hoering",
+        "avsluttet",
+        "avsluttet",
+    )
     assert definition.replay(case.history).state == "avsluttet"
 
 
-def test_a_deadline_for_an_event_not_written_is_refused_and_nothing_is_written(store_url: str, tmp_path: Path, fixed: object) -> None:
+def test_a_deadline_for_an_event_not_written_is_refused_and_nothing_is_written(
+    store_url: str, tmp_path: Path, fixed: object
+) -> None:
     repo = _repo(store_url)
     case = repo.create(str(tf.write(tmp_path / "def")), "frister", "Sak", case_id="sak-1")
     stray = Deadline("sak-1", "x", 7, "reminder", "ny", "2024-02-01", "2024-02-02")
@@ -280,7 +293,9 @@ def test_no_module_reads_the_system_clock_directly() -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
                 attr, owner = node.func.attr, node.func.value
                 owner_name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
-                if (attr in ("now", "utcnow") and owner_name == "datetime") or (attr == "today" and owner_name in ("date", "datetime")):
+                if (attr in ("now", "utcnow") and owner_name == "datetime") or (
+                    attr == "today" and owner_name in ("date", "datetime")
+                ):
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert offenders == []
 

@@ -53,8 +53,14 @@ def cmd_tick(args: argparse.Namespace) -> int:
     table(
         ("sak", "frist", "type", "forfalt", "tilstand", "til"),
         [
-            (r["case"], r["timer"], KIND_LABELS.get(str(r["kind"]), r["kind"]), r["due"], r["state"],
-             ", ".join(str(b) for b in (e.payload.get("escalated_to") or [])))
+            (
+                r["case"],
+                r["timer"],
+                KIND_LABELS.get(str(r["kind"]), r["kind"]),
+                r["due"],
+                r["state"],
+                ", ".join(str(b) for b in (e.payload.get("escalated_to") or [])),
+            )
             for r, e in zip(rows, fired, strict=True)
         ],
     )
@@ -79,10 +85,16 @@ def case_deadline_rows(db: str | None, on: Any, within: int) -> list[dict[str, A
         if due > limit:
             continue
         status = "overdue" if due < on else "due"
-        out.append({
-            "structure": "", "id": f"{d.case_id}/{d.timer}", "title": f"sak {d.case_id}: {d.timer}",
-            "body": ", ".join(d.payload.get("escalated_to") or []), "deadline": d.due, "status": status,
-            "status_label": "forfalt" if status == "overdue" else "forfaller",
-            "explanation": f"{KIND_LABELS.get(d.kind, d.kind)} i tilstanden {d.state}; utløses {d.fires_on}",
-        })
+        out.append(
+            {
+                "structure": "",
+                "id": f"{d.case_id}/{d.timer}",
+                "title": f"sak {d.case_id}: {d.timer}",
+                "body": ", ".join(d.payload.get("escalated_to") or []),
+                "deadline": d.due,
+                "status": status,
+                "status_label": "forfalt" if status == "overdue" else "forfaller",
+                "explanation": f"{KIND_LABELS.get(d.kind, d.kind)} i tilstanden {d.state}; utløses {d.fires_on}",
+            }
+        )
     return out

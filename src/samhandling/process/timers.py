@@ -308,9 +308,7 @@ def timer_event(case: Case, on: dt.date | None, payload: Mapping[str, Any], reco
     timer_id = payload.get("timer")
     spec = timers_of(definition).spec(str(timer_id)) if isinstance(timer_id, str) else None
     if spec is None:
-        raise ActRefusedError(
-            f"prosessen {definition.name} har ingen tidsfrist «{timer_id}»", code="timer-refused"
-        )
+        raise ActRefusedError(f"prosessen {definition.name} har ingen tidsfrist «{timer_id}»", code="timer-refused")
     if payload.get("kind") != spec.kind:
         raise ActRefusedError(
             f"tidsfristen «{spec.id}» er av typen {spec.kind}, ikke «{payload.get('kind')}»", code="timer-refused"
@@ -319,7 +317,9 @@ def timer_event(case: Case, on: dt.date | None, payload: Mapping[str, Any], reco
     try:
         dt.date.fromisoformat(str(due))
     except ValueError:
-        raise ActRefusedError(f"tidsfristen «{spec.id}»: «due» skal være en ISO-dato, ikke «{due}»", code="timer-refused") from None
+        raise ActRefusedError(
+            f"tidsfristen «{spec.id}»: «due» skal være en ISO-dato, ikke «{due}»", code="timer-refused"
+        ) from None
     to_state = case.state
     if spec.kind == "expiry":
         if payload.get("to") != spec.to:
@@ -329,7 +329,9 @@ def timer_event(case: Case, on: dt.date | None, payload: Mapping[str, Any], reco
             )
         to_state = str(spec.to)
     day = on or dt.date.fromisoformat(str(due)) + dt.timedelta(days=1)
-    return Event(len(case.history) + 1, TIMER, None, None, day, freeze(dict(payload)), case.state, to_state, recorded_at)
+    return Event(
+        len(case.history) + 1, TIMER, None, None, day, freeze(dict(payload)), case.state, to_state, recorded_at
+    )
 
 
 def timer_refusals(case: Case, on: dt.date | None, payload: Mapping[str, Any]) -> list[ActRefusedError]:
