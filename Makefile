@@ -57,6 +57,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/engine.py
 	$(BIN)/python benchmarks/engine_ops.py
 	$(BIN)/python benchmarks/store.py
+	$(BIN)/python benchmarks/tick.py
 	$(BIN)/python benchmarks/forecast.py
 	$(BIN)/python benchmarks/limits.py
 	$(BIN)/python benchmarks/startup.py

@@ -124,6 +124,10 @@ OLD_TO_NEW = {full(old): full(new) for old, new in MOVES.items()}
 AMBIGUOUS: dict[str, set[str]] = {}
 for _old in OLD_TO_NEW:
     _subs = {new[len(_old) + 1:].split(".")[0] for new in OLD_TO_NEW.values() if new.startswith(_old + ".")}
+    # Modules added to the package since the move are new references too, never old ones.
+    _pkg_dir = Path(__file__).resolve().parent.parent / "src" / Path(*_old.split("."))
+    if _subs and _pkg_dir.is_dir():
+        _subs |= {p.stem for p in _pkg_dir.glob("*.py") if p.stem != "__init__"}
     if _subs:
         # Modules added to the new package since the move (structure/completion.py, process/timers.py) are
         # submodules too, not names of the old flat module.

@@ -423,7 +423,11 @@ class MeetingService:
                 f"protokollen til møtet «{meeting_id}» er ikke lagret ({len(refusals)} avvist): {lines}",
                 details={"meeting": meeting_id, "refusals": refusals},
             )
-        appends = [(cid, case.history[before:], before + 1) for cid, (case, before) in cases.items()]
+        appends = []
+        for cid, (case, before) in cases.items():
+            new = case.history[before:]
+            arm, cancel = self.repo.arming(case.definition, case, new)  # the acts' deadlines, in the same transaction
+            appends.append((cid, new, before + 1, arm, cancel))
         rows = [(meeting.body, item.year, item.number, dec.to_dict()) for item, dec in results]
         changes: dict[str, Any] = {"status": MeetingStatus.CLOSED.value} if close else {}
         self.records.record_minutes(meeting_id, appends, rows, changes)

@@ -28,8 +28,10 @@ from samhandling.store.base import (
     MAX_DEFINITION_BYTES,
     CaseHeader,
     CaseSummary,
+    Deadline,
     Definition,
     EventStore,
+    Firing,
     StoredEvent,
     case_not_found,
     text_hash,
@@ -289,7 +291,8 @@ class CaseRepository:
             structure_file=f["structure_file"],
             process_file=f["process_file"],
         )
-        self.store.create_case(header, case.history, src.texts)
+        arm, _cancel = self.arming(definition, case, case.history)
+        self.store.create_case(header, case.history, src.texts, arm)
         self._by_hash.setdefault(f["structure_hash"], src.structure)
         return case
 
@@ -310,12 +313,55 @@ class CaseRepository:
         **payload: Any,
     ) -> Case:
         """Perform ``act`` on the stored case and append what it produced; returns the updated case."""
+        from samhandling.process.timers import TIMER
+
+        if act == TIMER:  # a stored deadline fires through tick, which marks it fired in the same transaction
+            from samhandling.errors import ActRefusedError
+
+            raise ActRefusedError(
+                "handlingen «timer» føres bare av «samhandling tick» når en lagret tidsfrist utløper",
+                code="timer-refused",
+            )
         case = self.load(case_id)
         before = len(case.history)
         case.act(act, by=by, on=on, person=person, **payload)  # a refusal raises here: nothing written
         new = case.history[before:]
-        self.store.append(case_id, new, expected_seq=before + 1)
+        arm, cancel = self.arming(case.definition, case, new)
+        self.store.append(case_id, new, expected_seq=before + 1, arm=arm, cancel=cancel)
         return case
+
+    @staticmethod
+    def arming(definition: ProcessDefinition, case: Case, new: Any) -> tuple[list[Deadline], bool]:
+        """The deadlines ``new`` events arm, and whether they cancel the case's open ones (stored together)."""
+        from samhandling.time.timers import arm
+
+        return arm(definition, case.id, new, case.history[0].on, getattr(case, "attributes", None))
+
+    # -- deadlines ------------------------------------------------------------------------------------------
+
+    def deadlines(self, case_id: str | None = None, status: str | None = None) -> list[Deadline]:
+        """The stored deadlines (of one case; with one status: open, fired, cancelled)."""
+        return self.store.deadlines(case_id, status)
+
+    def tick(self, on: dt.date | None = None) -> list[StoredEvent]:
+        """Fire every open deadline due by ``on`` (default: today by the clock): each becomes a hash-chained
+        ``timer`` event, marked fired in the same transaction. Running it again adds nothing; two ticks at once
+        fire each deadline once. Returns the events written."""
+        from samhandling import clock
+        from samhandling.time.timers import firing
+
+        day = on or clock.today()
+        groups = self.store.due_by_definition(day)
+        firings: list[Firing] = []
+        opened: dict[str, dt.date] = {}
+        for group in groups.values():
+            definition = self.definition_for(self.store.header(group[0].case_id))  # the same for the whole group
+            for d in group:
+                start = opened.get(d.case_id)
+                if start is None and d.kind == "expiry":
+                    start = opened[d.case_id] = self.store.events(d.case_id)[0].on
+                firings.append(firing(definition, d, day, start or dt.date.fromisoformat(d.fires_on)))
+        return self.store.fire(firings)
 
     # -- reading --------------------------------------------------------------------------------------------
 

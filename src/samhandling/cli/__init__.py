@@ -28,6 +28,7 @@ COMMAND_MODULES = (
     "samhandling.cli.structure_cmds",
     "samhandling.cli.case_cmds",
     "samhandling.cli.time_cmds",
+    "samhandling.cli.tick_cmds",
     "samhandling.cli.forecast_cmds",
     "samhandling.cli.graph_cmds",
     "samhandling.cli.bdd_cmds",

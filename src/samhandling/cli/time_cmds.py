@@ -29,6 +29,8 @@ def register(sub: Any) -> None:
     p.add_argument("--on", metavar="DATO", help="datoen det gjelder (standard: i dag)")
     p.add_argument("--within", type=_days, default=30, metavar="DAGER",
                    help="ta med det som forfaller innen så mange dager (0–36500)")
+    p.add_argument("--db", metavar="URL", help="hendelseslageret med sakenes tidsfrister (standard: $SAMHANDLING_DB "
+                   "eller samhandling.db, når det finnes)")
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_due)
 
@@ -49,6 +51,7 @@ def register(sub: Any) -> None:
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--year", type=int, metavar="ÅR", help="bare møtene i dette året")
     p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER", help="innmeldingsfrist (kan gjentas)")
+    p.add_argument("--db", metavar="URL", help="ta med sakenes åpne tidsfrister fra dette hendelseslageret")
     add_output(p, required=False, helptext="filen som skrives (standard: skriv til standard ut)")
     p.set_defaults(handler=cmd_calendar)
 
@@ -147,6 +150,9 @@ def cmd_due(args: argparse.Namespace) -> int:
                 "explanation": item.explanation
                 + (f" (og {item.earlier_missed} tidligere uten registrert gjennomføring)" if item.earlier_missed else ""),
             })
+    from samhandling.cli.tick_cmds import case_deadline_rows
+
+    rows.extend(case_deadline_rows(args.db, on, args.within))  # the cases' own deadlines (timers), when a store is there
     if args.json:
         emit_json(rows)
         return 0
@@ -198,7 +204,12 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from samhandling.time.calendar_export import to_ical
 
     s = load(args.structure)
-    data = to_ical(s, args.year, deadlines=_deadlines(args.deadline))
+    case_deadlines = []
+    if args.db:
+        from samhandling.cli.support import open_repo
+
+        case_deadlines = open_repo(args.db, read_only=True).deadlines(status="open")
+    data = to_ical(s, args.year, deadlines=_deadlines(args.deadline), case_deadlines=case_deadlines)
     if args.output is not None:
         write_output(args.output, data, force=args.force, inputs=input_files(args.structure))
         print(f"skrev {data.count(b'BEGIN:VEVENT')} hendelser til {args.output}")

@@ -47,6 +47,7 @@ from samhandling.errors import (
 from samhandling.formats.names import name_key
 from samhandling.location import Location
 from samhandling.process.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
+from samhandling.process.timers import TIMER, timer_event, timer_refusals
 from samhandling.structure.model import (
     COUNTED_RULES,
     Body,
@@ -549,6 +550,10 @@ class ProcessDefinition:
                     f"hendelse nr. {event.seq} viser til ukjent tilstand «{event.to_state}»", code="bad-stream"
                 )
             event = _frozen_event(event)
+            if event.act == TIMER:  # a deadline that fired (process/timers.py): the state it records, nothing else
+                case._state = event.to_state
+                case._events.append(event)
+                continue
             if event.act == CORRECT:
                 case._events.append(event)
                 self._apply_corrections(case)
@@ -588,6 +593,11 @@ class ProcessDefinition:
         still be the caller's: the recorded payload is a deep-frozen copy."""
         if act_name == CORRECT:
             return self._correct(case, by, on, person, payload)
+        if act_name == TIMER:  # the built-in act of a deadline firing (process/timers.py)
+            event = timer_event(case, on, payload, _recorded_at())
+            case._events.append(event)
+            case._state = event.to_state
+            return event
         refusals, act, resolved, day, party, positions = self._judge(case, act_name, by, on, person, payload, present)
         if refusals:
             first = refusals[0]
@@ -901,6 +911,8 @@ class ProcessDefinition:
         """Every reason ``act_name`` by ``by`` is refused now (empty: allowed)."""
         if act_name == CORRECT:
             return self.correction_refusals(case, by, on, person, payload)[0]
+        if act_name == TIMER:
+            return timer_refusals(case, on, payload)
         return list(self._judge(case, act_name, by, on, person, payload, present)[0])
 
     def _judge(

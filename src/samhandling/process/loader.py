@@ -16,6 +16,7 @@ from samhandling.errors import NotFoundError, ProcessDefinitionError, SchemaErro
 from samhandling.formats.names import name_key
 from samhandling.formats.yamlio import MarkedDict, MarkedList, read_yaml
 from samhandling.location import Location
+from samhandling.process import timers
 from samhandling.process.engine import (
     ACT_KINDS,
     GUARDS,
@@ -34,8 +35,9 @@ if TYPE_CHECKING:
 
 
 _PROCESS_KEYS = {"process", "version", "title", "description", "source", "settings", "initial", "states", "acts"}
-_STATE_KEYS = {"name", "label", "final"}
+_STATE_KEYS = {"name", "label", "final", "timers"}
 _ACT_KEYS = {
+    "timers",
     "deadline",
     "due",
     "name",
@@ -168,11 +170,18 @@ def build_definition(data: Any, structure: Structure, filename: str) -> ProcessD
             code="reserved-act",
             location=acts_raw.loc(names.index("correct")),
         )
+    if timers.TIMER in names:
+        raise SchemaError(
+            "handlingen «timer» er innebygd (tidsfrister som utløses) og kan ikke defineres i en prosess",
+            code="reserved-act",
+            location=acts_raw.loc(names.index(timers.TIMER)),
+        )
+    timer_specs = timers.collect(states_raw, acts_raw)
     if len(set(names)) != len(names):
         dup = next(n for n in names if names.count(n) > 1)
         raise SchemaError(f"handlingen «{dup}» er definert to ganger", code="duplicate-act", location=acts_raw.loc())
     initial = top.str("initial") or states[0].name
-    return ProcessDefinition(
+    definition = ProcessDefinition(
         name=top.req("process"),
         version=top.str("version", default="1") or "1",
         title=top.str("title") or top.req("process"),
@@ -184,6 +193,9 @@ def build_definition(data: Any, structure: Structure, filename: str) -> ProcessD
         settings=settings,
         filename=filename,
     )
+    blackouts = settings.get(timers.BLACKOUT_SETTING, structure.setting(timers.BLACKOUT_SETTING))
+    timers.attach(definition, timer_specs, blackouts)
+    return definition
 
 
 def _act(

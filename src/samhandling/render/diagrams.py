@@ -22,6 +22,7 @@ from samhandling.structure.model import BODY_KIND_LABEL, RELATION_LABEL, PartyKi
 if TYPE_CHECKING:
     import datetime as dt
 
+    from samhandling.process.timers import ProcessTimers
     from samhandling.structure.graph import Structure
 
 HIGHLIGHT = "#d62728"
@@ -40,12 +41,14 @@ RELATION_STYLE: dict[str, tuple[str, str, str, str]] = {
     # process diagrams
     "step": ("#1f4e79", "solid", "solid", "-->"),
     "branch": ("#7f7f7f", "dashed", "dashed", "-.->"),
+    "timer": ("#b8860b", "dotted", "dotted", "-.->"),
 }
 
 EDGE_KIND_LABEL: dict[str, str] = {
     **{k.value: v for k, v in RELATION_LABEL.items()},
     "step": "hovedløp",
     "branch": "annen overgang",
+    "timer": "tidsfrist som utløper",
 }
 
 STATUS_LABEL: dict[str, str] = {
@@ -251,6 +254,7 @@ def process_model(
             return structure.body(body_id).label
         return body_id
 
+    timers = _timers(definition)
     order: dict[str, int] = {}
     main: dict[tuple[str, str], str] = {}  # (state, act) -> dest on the main path
     step_bodies: dict[str, list[str]] = {}
@@ -279,13 +283,16 @@ def process_model(
         status = None
         if case is not None:
             status = "current" if st.name == case.state else ("done" if st.name in visited else "todo")
-        nodes.append(Node(id=st.name, label=st.label, kind="final" if st.final else "state", level=level,
-                          status=status, highlighted=case is not None and st.name == case.state))
+        marks = "".join(f" ⏱ {t.label or t.id}" for t in timers.of_state(st.name) if t.kind != "expiry")
+        nodes.append(Node(id=st.name, label=st.label + marks, kind="final" if st.final else "state", level=level,
+                          status=status, highlighted=case is not None and st.name == case.state,
+                          details=tuple(t.describe() for t in timers.of_state(st.name))))
     edges = []
     for act in definition.acts:
         bodies = act.bodies or tuple(dict.fromkeys(step_bodies.get(act.name, ())))
         who = _who(bodies, body_label, structure)
         label = f"{act.label} ({who})" if who else act.label
+        label += "".join(f" ⏱ {t.label or t.id}" for t in timers.of_act(act.name))
         for src in act.sources:
             for dest, suffix in _destinations(act, main.get((src, act.name)), src):
                 status = None
@@ -296,12 +303,32 @@ def process_model(
                 edges.append(Edge(source=src, target=dest, kind="step" if on_main else "branch",
                                   key=act.name if not suffix else f"{act.name}:{dest}", label=label + suffix,
                                   status=status, highlighted=status == "done"))
+    for t in timers.specs:  # an expiry moves the case by itself: a dotted edge to its state
+        if t.kind == "expiry" and t.to is not None:
+            edges.append(Edge(source=t.owner[1] if t.owner[0] == "state" else _act_dest(definition, t.owner[1]),
+                              target=t.to, kind="timer", key=f"timer:{t.id}",
+                              label=f"⏱ {t.label or t.id} (etter {t.after.describe()})"))
     subtitle = None
     if case is not None:
         now = next((s.label for s in definition.states if s.name == case.state), case.state)
         subtitle = f"Sak: {case.title}, nå: {now}"
     return GraphModel(id=definition.name, title=definition.title, nodes=tuple(nodes), edges=tuple(edges),
                       subtitle=subtitle, kind="process")
+
+
+def _timers(definition: Any) -> ProcessTimers:
+    """The timers of a process definition (none for a stand-in that is not one)."""
+    from samhandling.process.timers import ProcessTimers, timers_of
+
+    try:
+        return timers_of(definition)
+    except TypeError:  # not weak-referenceable: not a ProcessDefinition
+        return ProcessTimers()
+
+
+def _act_dest(definition: Any, act_name: str) -> str:
+    act = next((a for a in definition.acts if a.name == act_name), None)
+    return str(act.dest or act.sources[0]) if act is not None else definition.initial
 
 
 def _destinations(act: Any, main_dest: str | None, src: str) -> list[tuple[str, str]]:

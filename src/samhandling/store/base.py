@@ -424,6 +424,11 @@ def _loads(text: str) -> Any:
     return value
 
 
+def load_payload(text: str) -> Any:
+    """A stored payload text decoded (the store's own compact JSON)."""
+    return _loads(text)
+
+
 def event_from_db(r: Sequence[Any]) -> StoredEvent:
     """A StoredEvent straight from a database row in :class:`Row` column order (the replay hot path)."""
     return _new(
@@ -791,17 +796,50 @@ class EventStore(abc.ABC):
 
     @abc.abstractmethod
     def create_case(
-        self, header: CaseHeader, events: Sequence[EventLike], definitions: Sequence[Definition] = ()
+        self,
+        header: CaseHeader,
+        events: Sequence[EventLike],
+        definitions: Sequence[Definition] = (),
+        arm: Sequence[Deadline] = (),
     ) -> list[StoredEvent]:
-        """Record a new case, its first events and its definitions in one transaction.
+        """Record a new case, its first events, its definitions and the deadlines they arm in one transaction.
 
         ConflictError if the id exists; StoreError (``store-event``) without events. A definition already kept
         (same text) is not stored again.
         """
 
     @abc.abstractmethod
-    def append(self, case_id: str, events: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
-        """Append events numbered from ``expected_seq`` in one transaction, or raise ConflictError."""
+    def append(
+        self,
+        case_id: str,
+        events: Sequence[EventLike],
+        expected_seq: int,
+        *,
+        arm: Sequence[Deadline] = (),
+        cancel: bool = False,
+    ) -> list[StoredEvent]:
+        """Append events numbered from ``expected_seq`` in one transaction, or raise ConflictError.
+
+        In the same transaction: ``cancel`` closes every open deadline of the case armed before these events (the
+        case left the step they belong to), and ``arm`` stores new deadlines (each ``armed_seq`` one of the events
+        appended; an open deadline of the same timer armed earlier is cancelled).
+        """
+
+    @abc.abstractmethod
+    def deadlines(self, case_id: str | None = None, status: str | None = None) -> list[Deadline]:
+        """The stored deadlines (of one case, with one status), by fire date then key."""
+
+    @abc.abstractmethod
+    def due_deadlines(self, on: dt.date) -> list[Deadline]:
+        """The open deadlines that fire on or before ``on``, ordered by case and key."""
+
+    @abc.abstractmethod
+    def fire(self, firings: Sequence[Firing]) -> list[StoredEvent]:
+        """Record each firing as a hash-chained ``timer`` event and mark its deadline fired, together.
+
+        A deadline no longer open (fired or cancelled meanwhile, e.g. by another tick) is skipped, so each
+        deadline fires once however many ticks run at the same time. Returns the events written.
+        """
 
     @abc.abstractmethod
     def header(self, case_id: str) -> CaseHeader:
@@ -843,6 +881,28 @@ class EventStore(abc.ABC):
         """Release connections."""
 
     # -- derived operations, shared by every adapter --------------------------------------------------------
+
+    def due_by_definition(self, on: dt.date) -> dict[tuple[str, str], list[Deadline]]:
+        """:meth:`due_deadlines` grouped by the (structure hash, process hash) their cases were created under:
+        what a tick needs to plan the firings (adapters read it in one query)."""
+        due = self.due_deadlines(on)
+        headers = self.headers_for([d.case_id for d in due])
+        out: dict[tuple[str, str], list[Deadline]] = {}
+        for d in due:
+            h = headers.get(d.case_id)
+            if h is not None:
+                out.setdefault((h.structure_hash, h.process_hash), []).append(d)
+        return out
+
+    def headers_for(self, case_ids: Sequence[str]) -> dict[str, CaseHeader]:
+        """The headers of the cases named (unknown ids left out), by id: what a tick needs, in few queries."""
+        out: dict[str, CaseHeader] = {}
+        for cid in dict.fromkeys(case_ids):
+            try:
+                out[cid] = self.header(cid)
+            except NotFoundError:
+                continue
+        return out
 
     def events(self, case_id: str) -> list[StoredEvent]:
         return [r.as_event() for r in self.rows(case_id)]
@@ -891,3 +951,104 @@ class EventStore(abc.ABC):
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# ---------------------------------------------------------------------------------------------- deadlines
+
+
+#: The states of a stored deadline.
+DEADLINE_OPEN, DEADLINE_FIRED, DEADLINE_CANCELLED = "open", "fired", "cancelled"
+
+
+@attrs.frozen
+class Deadline:
+    """One armed timer of a case: a row of the ``deadlines`` table, keyed ``(case_id, timer, armed_seq)``.
+
+    ``armed_seq`` is the event that armed it (the act, or the firing that re-armed a reminder); ``state`` the
+    state the case was in (an open deadline always belongs to the case's current state: leaving the state cancels
+    it); ``due`` the last day of the period and ``fires_on`` the day it fires (the day after ``due``), both ISO
+    dates; ``payload`` what the firing event records besides ``timer``/``kind``/``due`` (``to`` of an expiry, the
+    bodies an escalation goes to). ``closed_seq`` is the event that fired or cancelled it.
+    """
+
+    case_id: str
+    timer: str
+    armed_seq: int
+    kind: str
+    state: str
+    due: str
+    fires_on: str
+    payload: dict[str, Any] = attrs.field(factory=dict, eq=False, hash=False)
+    status: str = DEADLINE_OPEN
+    closed_seq: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str, int]:
+        return (self.case_id, self.timer, self.armed_seq)
+
+    def event_payload(self) -> dict[str, Any]:
+        """The payload of the built-in ``timer`` act that records this deadline firing."""
+        return {**self.payload, "timer": self.timer, "kind": self.kind, "due": self.due}
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class Firing:
+    """What a tick records for one due deadline, in one transaction with marking it fired.
+
+    ``to_state`` None: the case stays where it is (reminder, escalation); else it moves there (expiry) and every
+    other open deadline of the case is cancelled. ``arm``: deadlines armed by the firing (their ``armed_seq`` is
+    set to the firing event's seq by the store).
+    """
+
+    deadline: Deadline
+    on: dt.date
+    to_state: str | None = None
+    arm: tuple[Deadline, ...] = ()
+
+
+class TimerEvent(NamedTuple):
+    """An event of the built-in ``timer`` act as the store chains it (``EventLike``)."""
+
+    seq: int
+    act: str
+    body: str | None
+    person: str | None
+    on: dt.date
+    payload: Mapping[str, Any]
+    from_state: str | None
+    to_state: str
+
+
+def firing_order(firing: Firing) -> tuple[str, str, str, int]:
+    """The order firings are recorded in: by case (the lock order), then by the day each fired."""
+    d = firing.deadline
+    return (d.case_id, d.fires_on, d.timer, d.armed_seq)
+
+
+def firing_event(firing: Firing, seq: int) -> TimerEvent:
+    """The ``timer`` event that records ``firing`` as event ``seq``."""
+    d = firing.deadline
+    return TimerEvent(seq, "timer", None, None, firing.on, d.event_payload(), d.state, firing.to_state or d.state)
+
+
+def deadline_error(case_id: str, what: str) -> StoreError:
+    return StoreError(f"sak «{case_id}»: {what}", code="store-deadline", details={"case": case_id})
+
+
+def check_arms(case_id: str, arm: Sequence[Deadline], first_seq: int, last_seq: int) -> None:
+    """Deadlines armed by an append must belong to the case and to one of the events appended."""
+    for d in arm:
+        if d.case_id != case_id:
+            raise deadline_error(case_id, f"fristen «{d.timer}» hører til saken «{d.case_id}»")
+        if not first_seq <= d.armed_seq <= last_seq:
+            raise deadline_error(
+                case_id, f"fristen «{d.timer}» viser til hendelse nr. {d.armed_seq}, som ikke skrives nå"
+            )
+        try:
+            dt.date.fromisoformat(d.due)
+            dt.date.fromisoformat(d.fires_on)
+        except (TypeError, ValueError):
+            raise deadline_error(case_id, f"fristen «{d.timer}» har ikke ISO-datoer ({d.due!r}, {d.fires_on!r})") from None

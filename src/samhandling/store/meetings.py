@@ -23,8 +23,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection
 
 from samhandling.errors import ConflictError, NotFoundError, StoreError
-from samhandling.store.base import EventLike, StoredEvent, canonical_json, utc_now
-from samhandling.store.sql import SqlStore, db_error
+from samhandling.store.base import StoredEvent, canonical_json, utc_now
+from samhandling.store.sql import AppendBatch, SqlStore, db_error
 
 metadata = sa.MetaData()
 
@@ -240,7 +240,7 @@ class MeetingStore:
     def record_minutes(
         self,
         meeting_id: str,
-        appends: Sequence[tuple[str, Sequence[EventLike], int]],
+        appends: Sequence[AppendBatch],
         decisions: Sequence[tuple[str, int, int, Mapping[str, Any]]],
         meeting_changes: Mapping[str, Any],
     ) -> list[list[StoredEvent]]:

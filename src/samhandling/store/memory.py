@@ -5,23 +5,32 @@ Thread-safe: every read and write holds one lock, so threads see the same confli
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 
 import attrs
 
 from samhandling.store.base import (
+    DEADLINE_CANCELLED,
+    DEADLINE_FIRED,
+    DEADLINE_OPEN,
     CaseHeader,
     CaseSummary,
     Conflicts,
+    Deadline,
     Definition,
     EventLike,
     EventStore,
+    Firing,
     Row,
     StoredEvent,
     case_not_found,
     chain_rows,
+    check_arms,
     definition_not_found,
+    firing_event,
+    firing_order,
     no_events,
     text_hash,
 )
@@ -36,9 +45,14 @@ class MemoryStore(EventStore):
         self._headers: dict[str, CaseHeader] = {}
         self._rows: dict[str, list[Row]] = {}
         self._definitions: dict[str, Definition] = {}
+        self._deadlines: dict[tuple[str, str, int], Deadline] = {}
 
     def create_case(
-        self, header: CaseHeader, events: Sequence[EventLike], definitions: Sequence[Definition] = ()
+        self,
+        header: CaseHeader,
+        events: Sequence[EventLike],
+        definitions: Sequence[Definition] = (),
+        arm: Sequence[Deadline] = (),
     ) -> list[StoredEvent]:
         if not events:
             raise no_events(header.case_id)
@@ -46,13 +60,23 @@ class MemoryStore(EventStore):
             if header.case_id in self._headers:
                 raise Conflicts.exists(header.case_id)
             rows = chain_rows(header.case_id, events, 1, header.genesis_hash())
+            check_arms(header.case_id, arm, 1, len(rows))
+            self._arm(arm)
             self._headers[header.case_id] = attrs.evolve(header, head_seq=len(rows), head_hash=rows[-1].hash)
             self._rows[header.case_id] = rows
             for d in definitions:
                 self._definitions.setdefault(d.hash, d)
         return [r.as_event() for r in rows]
 
-    def append(self, case_id: str, events: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
+    def append(
+        self,
+        case_id: str,
+        events: Sequence[EventLike],
+        expected_seq: int,
+        *,
+        arm: Sequence[Deadline] = (),
+        cancel: bool = False,
+    ) -> list[StoredEvent]:
         with self._lock:
             header = self._headers.get(case_id)
             if header is None:
@@ -61,9 +85,64 @@ class MemoryStore(EventStore):
                 raise Conflicts.head(case_id, expected_seq, header.head_seq)
             rows = chain_rows(case_id, events, expected_seq, header.head_hash)
             if rows:
+                check_arms(case_id, arm, expected_seq, rows[-1].seq)
+                if cancel:
+                    self._cancel(case_id, expected_seq, expected_seq)
+                self._arm(arm)
                 self._rows[case_id] = [*self._rows.get(case_id, []), *rows]
                 self._headers[case_id] = attrs.evolve(header, head_seq=rows[-1].seq, head_hash=rows[-1].hash)
         return [r.as_event() for r in rows]
+
+    # -- deadlines ------------------------------------------------------------------------------------------
+
+    def _cancel(self, case_id: str, before_seq: int, closed_seq: int, timer: str | None = None) -> None:
+        for key, d in list(self._deadlines.items()):
+            if (
+                d.case_id == case_id
+                and d.status == DEADLINE_OPEN
+                and d.armed_seq < before_seq
+                and (timer is None or d.timer == timer)
+            ):
+                self._deadlines[key] = attrs.evolve(d, status=DEADLINE_CANCELLED, closed_seq=closed_seq)
+
+    def _arm(self, arm: Sequence[Deadline]) -> None:
+        for d in arm:
+            self._cancel(d.case_id, d.armed_seq, d.armed_seq, d.timer)
+            self._deadlines[d.key] = attrs.evolve(d, status=DEADLINE_OPEN, closed_seq=None)
+
+    def deadlines(self, case_id: str | None = None, status: str | None = None) -> list[Deadline]:
+        with self._lock:
+            found = [
+                d
+                for d in self._deadlines.values()
+                if (case_id is None or d.case_id == case_id) and (status is None or d.status == status)
+            ]
+        return sorted(found, key=lambda d: (d.fires_on, d.key))
+
+    def due_deadlines(self, on: dt.date) -> list[Deadline]:
+        day = on.isoformat()
+        with self._lock:
+            found = [d for d in self._deadlines.values() if d.status == DEADLINE_OPEN and d.fires_on <= day]
+        return sorted(found, key=lambda d: d.key)
+
+    def fire(self, firings: Sequence[Firing]) -> list[StoredEvent]:
+        out: list[StoredEvent] = []
+        with self._lock:
+            for f in sorted(firings, key=firing_order):
+                d = self._deadlines.get(f.deadline.key)
+                header = self._headers.get(f.deadline.case_id)
+                if d is None or d.status != DEADLINE_OPEN or header is None:
+                    continue
+                seq = header.head_seq + 1
+                rows = chain_rows(d.case_id, [firing_event(attrs.evolve(f, deadline=d), seq)], seq, header.head_hash)
+                self._rows[d.case_id] = [*self._rows.get(d.case_id, []), *rows]
+                self._headers[d.case_id] = attrs.evolve(header, head_seq=seq, head_hash=rows[-1].hash)
+                self._deadlines[d.key] = attrs.evolve(d, status=DEADLINE_FIRED, closed_seq=seq)
+                if f.to_state is not None and f.to_state != d.state:
+                    self._cancel(d.case_id, seq, seq)
+                self._arm([attrs.evolve(a, armed_seq=seq) for a in f.arm])
+                out.append(rows[0].as_event())
+        return out
 
     def header(self, case_id: str) -> CaseHeader:
         with self._lock:

@@ -21,6 +21,7 @@ Text columns
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import sqlite3
@@ -36,23 +37,34 @@ from sqlalchemy.engine import Connection, Engine
 
 from samhandling.errors import ConflictError, MissingExtraError, StoreError
 from samhandling.store.base import (
+    DEADLINE_CANCELLED,
+    DEADLINE_FIRED,
+    DEADLINE_OPEN,
     STORE_FORMAT,
     CaseHeader,
     CaseSummary,
     ChainFailure,
     Conflicts,
+    Deadline,
     Definition,
     EventLike,
     EventStore,
+    Firing,
     Row,
     RowTuple,
     StoredEvent,
     case_not_found,
     chain_rows,
     chain_tuples,
+    check_arms,
+    content_hash,
     definition_not_found,
     event_from_db,
+    firing_event,
+    firing_order,
+    load_payload,
     no_events,
+    payload_text,
     text_hash,
     utc_now,
 )
@@ -118,6 +130,56 @@ definitions = sa.Table(
     sa.Column("version", sa.String(100), nullable=False),
     sa.Column("text", sa.Text, nullable=False),
 )
+
+deadline_table = sa.Table(
+    "deadlines",
+    metadata,
+    sa.Column("case_id", sa.String(200), sa.ForeignKey("cases.case_id"), primary_key=True),
+    sa.Column("timer", sa.String(200), primary_key=True),
+    sa.Column("armed_seq", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("kind", sa.String(20), nullable=False),
+    sa.Column("state", sa.String(200), nullable=False),
+    sa.Column("due", sa.String(10), nullable=False),
+    sa.Column("fires_on", sa.String(10), nullable=False),
+    sa.Column("payload", sa.Text, nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("closed_seq", sa.Integer),
+)
+_DEADLINE_COLS = [
+    deadline_table.c.case_id,
+    deadline_table.c.timer,
+    deadline_table.c.armed_seq,
+    deadline_table.c.kind,
+    deadline_table.c.state,
+    deadline_table.c.due,
+    deadline_table.c.fires_on,
+    deadline_table.c.payload,
+    deadline_table.c.status,
+    deadline_table.c.closed_seq,
+]
+
+
+_DEADLINE_KEYS = tuple(c.name for c in _DEADLINE_COLS)
+
+
+def _deadline(r: Any) -> Deadline:
+    return Deadline(r[0], r[1], r[2], r[3], r[4], r[5], r[6], load_payload(r[7]), r[8], r[9])
+
+
+def _deadline_values(d: Deadline, armed_seq: int | None = None) -> dict[str, Any]:
+    return {
+        "case_id": d.case_id,
+        "timer": d.timer,
+        "armed_seq": d.armed_seq if armed_seq is None else armed_seq,
+        "kind": d.kind,
+        "state": d.state,
+        "due": d.due,
+        "fires_on": d.fires_on,
+        "payload": payload_text(d.payload),
+        "status": DEADLINE_OPEN,
+        "closed_seq": None,
+    }
+
 
 _EVENT_COLS = [
     events.c.case_id,
@@ -249,14 +311,40 @@ def _step4_meetings(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX meeting_items_meeting ON meeting_items (meeting_id)")
 
 
+def _step5_deadlines(conn: Connection) -> None:
+    # The version-5 shape, frozen here like step 1.
+    v5 = sa.MetaData()
+    sa.Table("cases", v5, sa.Column("case_id", sa.String(200), primary_key=True))
+    sa.Table(
+        "deadlines",
+        v5,
+        sa.Column("case_id", sa.String(200), sa.ForeignKey("cases.case_id"), primary_key=True),
+        sa.Column("timer", sa.String(200), primary_key=True),
+        sa.Column("armed_seq", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("state", sa.String(200), nullable=False),
+        sa.Column("due", sa.String(10), nullable=False),
+        sa.Column("fires_on", sa.String(10), nullable=False),
+        sa.Column("payload", sa.Text, nullable=False),
+        sa.Column("status", sa.String(10), nullable=False),
+        sa.Column("closed_seq", sa.Integer),
+    ).create(conn)
+    # What a tick reads: the open deadlines by fire date (partial: fired and cancelled rows are never scanned).
+    conn.exec_driver_sql("CREATE INDEX deadlines_open ON deadlines (fires_on) WHERE status = 'open'")
+
+
 #: The schema's history: (version, description, step). Append new steps; never edit old ones.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "cases og events med hashkjede", _step1_initial),
     (2, "indeks på cases.created for «case list»", _step2_created_index),
     (3, "lagerformat 2: meta, definitions, definisjonshasher i cases", _step3_format2),
     (4, "møter: meetings, meeting_items, case_number_counters", _step4_meetings),
+    (5, "frister (deadlines): tidsfrister som utløses av «tick»", _step5_deadlines),
 )
 LATEST = MIGRATIONS[-1][0]
+
+#: One case's part of :meth:`SqlStore.append_many`: (case id, events, expected seq, deadlines to arm, cancel).
+AppendBatch = tuple[str, Sequence[EventLike], int, Sequence[Deadline], bool]
 
 _PG_LOCK_KEY = 7_214_003_117  # pg_advisory_xact_lock key for schema upgrades
 
@@ -616,9 +704,14 @@ class SqlStore(EventStore):
     # -- writing --------------------------------------------------------------------------------------------
 
     def create_case(
-        self, header: CaseHeader, events_: Sequence[EventLike], definitions: Sequence[Definition] = ()
+        self,
+        header: CaseHeader,
+        events_: Sequence[EventLike],
+        definitions: Sequence[Definition] = (),
+        arm: Sequence[Deadline] = (),
     ) -> list[StoredEvent]:
-        rows = self._import([(header, events_)], utc_now(), definitions)
+        check_arms(header.case_id, arm, 1, len(events_))
+        rows = self._import([(header, events_)], utc_now(), definitions, arm=arm)
         return [Row._make(r).as_event() for r in rows]
 
     def import_cases(
@@ -641,6 +734,7 @@ class SqlStore(EventStore):
         when: str,
         defs: Sequence[Definition] = (),
         meta_rows: dict[str, str] | None = None,
+        arm: Sequence[Deadline] = (),
     ) -> list[RowTuple]:
         headers: list[dict[str, Any]] = []
         rows: list[RowTuple] = []
@@ -661,6 +755,8 @@ class SqlStore(EventStore):
                 if headers:
                     conn.execute(cases.insert(), headers)
                 self._insert_rows(conn, rows)
+                if arm:
+                    conn.execute(deadline_table.insert(), [_deadline_values(d) for d in arm])
                 if meta_rows:
                     conn.execute(meta.insert(), [{"key": k, "value": v} for k, v in meta_rows.items()])
         except sa_exc.IntegrityError as exc:
@@ -702,18 +798,27 @@ class SqlStore(EventStore):
         else:
             conn.execute(events.insert(), [dict(zip(_ROW_KEYS, r, strict=True)) for r in rows])
 
-    def append(self, case_id: str, events_: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
-        return self.append_many([(case_id, events_, expected_seq)])[0]
+    def append(
+        self,
+        case_id: str,
+        events_: Sequence[EventLike],
+        expected_seq: int,
+        *,
+        arm: Sequence[Deadline] = (),
+        cancel: bool = False,
+    ) -> list[StoredEvent]:
+        return self.append_many([(case_id, events_, expected_seq, arm, cancel)])[0]
 
     def append_many(
         self,
-        batches: Sequence[tuple[str, Sequence[EventLike], int]],
+        batches: Sequence[AppendBatch],
         also: Callable[[Connection], None] | None = None,
     ) -> list[list[StoredEvent]]:
         """Append to several cases (and run ``also`` on the same connection) in ONE transaction: all or nothing.
 
-        Each batch is (case id, events, expected seq) as for :meth:`append`; a conflict on any case, or an error
-        raised by ``also``, rolls every write back. The meeting records use it to store minutes with their acts.
+        Each batch is (case id, events, expected seq, deadlines to arm, cancel) as for :meth:`append`; a conflict on
+        any case, or an error raised by ``also``, rolls every write back. The meeting records use it to store
+        minutes with their acts (and the acts' deadlines).
         """
         if batches and not self._has_tables():
             raise case_not_found(batches[0][0])
@@ -722,8 +827,8 @@ class SqlStore(EventStore):
         case_id, expected_seq = "", 0
         try:
             with self._engine.begin() as conn:
-                for case_id, events_, expected_seq in batches:
-                    out.append(self.append_in(conn, case_id, events_, expected_seq))
+                for case_id, events_, expected_seq, arm, cancel in batches:
+                    out.append(self.append_in(conn, case_id, events_, expected_seq, arm=arm, cancel=cancel))
                 if also is not None:
                     also(conn)
         except sa_exc.IntegrityError as exc:
@@ -738,9 +843,17 @@ class SqlStore(EventStore):
         return out
 
     def append_in(
-        self, conn: Connection, case_id: str, events_: Sequence[EventLike], expected_seq: int
+        self,
+        conn: Connection,
+        case_id: str,
+        events_: Sequence[EventLike],
+        expected_seq: int,
+        *,
+        arm: Sequence[Deadline] = (),
+        cancel: bool = False,
     ) -> list[StoredEvent]:
-        """One case's append inside the caller's transaction ``conn`` (see :meth:`append_many`)."""
+        """One case's append inside the caller's transaction ``conn`` (see :meth:`append_many`): the events, the
+        deadlines they arm, and (``cancel``) the cancelling of the open deadlines armed before them."""
         head = conn.execute(
             sa.select(cases.c.head_seq, cases.c.head_hash).where(cases.c.case_id == case_id).with_for_update()
         ).one_or_none()
@@ -751,7 +864,11 @@ class SqlStore(EventStore):
         rows = chain_rows(case_id, events_, expected_seq, head.head_hash)
         if not rows:
             return []
+        check_arms(case_id, arm, expected_seq, rows[-1].seq)
         self._insert_rows(conn, [tuple(r) for r in rows])  # type: ignore[misc]
+        if cancel:
+            self._cancel(conn, case_id, expected_seq, expected_seq)
+        self._arm(conn, arm)
         moved = conn.execute(
             sa.update(cases)
             .where(cases.c.case_id == case_id, cases.c.head_seq == expected_seq - 1)
@@ -760,6 +877,192 @@ class SqlStore(EventStore):
         if moved.rowcount != 1:
             raise Conflicts.head(case_id, expected_seq, -1)
         return [r.as_event() for r in rows]
+
+    # -- deadlines ------------------------------------------------------------------------------------------
+
+    @staticmethod
+    def _cancel(conn: Connection, case_id: str, before_seq: int, closed_seq: int, timer: str | None = None) -> None:
+        where = [
+            deadline_table.c.case_id == case_id,
+            deadline_table.c.status == DEADLINE_OPEN,
+            deadline_table.c.armed_seq < before_seq,
+        ]
+        if timer is not None:
+            where.append(deadline_table.c.timer == timer)
+        conn.execute(sa.update(deadline_table).where(*where).values(status=DEADLINE_CANCELLED, closed_seq=closed_seq))
+
+    def _arm(self, conn: Connection, arm: Sequence[Deadline], armed_seq: int | None = None) -> None:
+        if not arm:
+            return
+        for d in arm:
+            seq = d.armed_seq if armed_seq is None else armed_seq
+            self._cancel(conn, d.case_id, seq, seq, d.timer)
+        conn.execute(deadline_table.insert(), [_deadline_values(d, armed_seq) for d in arm])
+
+    def _has_deadlines(self) -> bool:
+        if not self._has_tables():
+            return False
+        if self._ready:
+            return True
+        with self._reading("lesing av frister") as conn:
+            return bool(sa.inspect(conn).has_table("deadlines"))
+
+    def deadlines(self, case_id: str | None = None, status: str | None = None) -> list[Deadline]:
+        if not self._has_deadlines():
+            return []
+        query = sa.select(*_DEADLINE_COLS)
+        if case_id is not None:
+            query = query.where(deadline_table.c.case_id == case_id)
+        if status is not None:
+            query = query.where(deadline_table.c.status == status)
+        query = query.order_by(deadline_table.c.fires_on, deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq)
+        with self._reading("lesing av frister") as conn:
+            return [_deadline(r) for r in conn.execute(query)]
+
+    # No ORDER BY in the due query: sorting in the database would walk the primary key over every deadline
+    # instead of the partial index over the open ones; the few due rows are sorted here.
+
+    def due_by_definition(self, on: dt.date) -> dict[tuple[str, str], list[Deadline]]:
+        if not self._has_deadlines():
+            return {}
+        ph = "?" if self._sqlite else "%s"
+        cols = ", ".join(f"d.{k}" for k in _DEADLINE_KEYS)
+        sql = (
+            f"SELECT {cols}, c.structure_hash, c.process_hash FROM deadlines d JOIN cases c ON c.case_id = d.case_id "
+            f"WHERE d.status = '{DEADLINE_OPEN}' AND d.fires_on <= {ph}"
+        )
+        out: dict[tuple[str, str], list[Deadline]] = {}
+        with self._reading("lesing av frister") as conn:
+            for r in conn.exec_driver_sql(sql, (on.isoformat(),)):
+                out.setdefault((r[10], r[11]), []).append(_deadline(r))
+        for found in out.values():
+            found.sort(key=lambda d: d.key)
+        return out
+
+    def due_deadlines(self, on: dt.date) -> list[Deadline]:
+        if not self._has_deadlines():
+            return []
+        ph = "?" if self._sqlite else "%s"
+        sql = f"SELECT {', '.join(_DEADLINE_KEYS)} FROM deadlines WHERE status = '{DEADLINE_OPEN}' AND fires_on <= {ph}"
+        with self._reading("lesing av frister") as conn:
+            found = [_deadline(r) for r in conn.exec_driver_sql(sql, (on.isoformat(),))]
+        found.sort(key=lambda d: d.key)
+        return found
+
+    #: Firings per transaction: each holds the row locks of its cases until it commits.
+    FIRE_BATCH = 1000
+
+    def fire(self, firings: Sequence[Firing]) -> list[StoredEvent]:
+        if not firings or not self._has_deadlines():
+            return []
+        self._ensure_schema()
+        ordered = sorted(firings, key=firing_order)  # one lock order for every ticker: no deadlock
+        out: list[StoredEvent] = []
+        for start in range(0, len(ordered), self.FIRE_BATCH):
+            try:
+                with self._engine.begin() as conn:
+                    out.extend(self._fire_batch(conn, ordered[start : start + self.FIRE_BATCH]))
+            except sa_exc.OperationalError as exc:
+                raise self._error(exc, "utløsing av frister") from exc
+            except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
+                raise self._error(exc, "utløsing av frister") from exc
+        return out
+
+    def _fire_batch(self, conn: Connection, firings: Sequence[Firing]) -> list[StoredEvent]:
+        ph = "?" if self._sqlite else "%s"
+        wanted = {f.deadline.key for f in firings}
+        latest = max(f.deadline.fires_on for f in firings)
+        open_sql = f"SELECT case_id, timer, armed_seq FROM deadlines WHERE status = '{DEADLINE_OPEN}' AND fires_on <= {ph}"
+        if self._sqlite:
+            # The write lock is the database's (BEGIN IMMEDIATE): the heads and which deadlines are still open,
+            # read together in one pass over the partial index.
+            heads: dict[str, tuple[int, str]] = {}
+            still_open: set[tuple[str, str, int]] = set()
+            for r in conn.exec_driver_sql(
+                "SELECT d.case_id, d.timer, d.armed_seq, c.head_seq, c.head_hash FROM deadlines d "
+                f"JOIN cases c ON c.case_id = d.case_id WHERE d.status = '{DEADLINE_OPEN}' AND d.fires_on <= ?",
+                (latest,),
+            ):
+                if (k := (r[0], r[1], r[2])) in wanted:
+                    still_open.add(k)
+                    heads[r[0]] = (r[3], r[4])
+        else:
+            # Lock the case heads first (as an append does), in case order: every ticker and every act takes the
+            # same locks in the same order, so two ticks never deadlock; the second waits, then finds the
+            # deadlines fired. Then which of them are still open (every change of a deadline happens under its
+            # case's head lock), from the same range of the partial index the due query read.
+            ids = sorted({f.deadline.case_id for f in firings})
+            heads = {
+                r[0]: (r[1], r[2])
+                for r in conn.exec_driver_sql(
+                    f"SELECT case_id, head_seq, head_hash FROM cases WHERE case_id IN ({', '.join([ph] * len(ids))}) "
+                    "ORDER BY case_id FOR UPDATE",
+                    tuple(ids),
+                )
+            }
+            still_open = {k for r in conn.exec_driver_sql(open_sql, (latest,)) if (k := (r[0], r[1], r[2])) in wanted}
+        out: list[StoredEvent] = []
+        rows: list[RowTuple] = []
+        when = utc_now()  # one recording instant for the batch, as an append of many events has
+        marks: list[tuple[int, str, str, int]] = []
+        arms: list[tuple[Any, ...]] = []
+        moved: list[str] = []
+        for f in firings:
+            d = f.deadline
+            head = heads.get(d.case_id)
+            if head is None or d.key not in still_open:
+                continue  # fired by another tick, or cancelled, meanwhile
+            seq = head[0] + 1
+            ev = firing_event(f, seq)
+            payload = payload_text(ev.payload)
+            on = ev.on.isoformat()
+            digest = content_hash(d.case_id, seq, ev.act, None, None, on, payload, ev.from_state, ev.to_state, when,
+                                  head[1])
+            rows.append((d.case_id, seq, ev.act, None, None, on, payload, ev.from_state, ev.to_state, when, head[1],
+                         digest))
+            heads[d.case_id] = (seq, digest)
+            still_open.discard(d.key)
+            marks.append((seq, d.case_id, d.timer, d.armed_seq))
+            if f.to_state is not None and f.to_state != d.state:
+                self._cancel(conn, d.case_id, seq, seq)
+                still_open = {k for k in still_open if k[0] != d.case_id}
+            arms.extend(tuple(_deadline_values(a, seq).values()) for a in f.arm)
+            still_open.update((a.case_id, a.timer, seq) for a in f.arm)
+            moved.append(d.case_id)
+            out.append(StoredEvent(d.case_id, seq, ev.act, None, None, ev.on, dict(ev.payload), ev.from_state,
+                                   ev.to_state, when, rows[-1][10], digest))
+        if not rows:
+            return out
+        conn.exec_driver_sql(
+            f"UPDATE deadlines SET status = '{DEADLINE_FIRED}', closed_seq = {ph} "
+            f"WHERE case_id = {ph} AND timer = {ph} AND armed_seq = {ph}",
+            marks,
+        )
+        self._insert_rows(conn, rows)
+        if arms:
+            conn.exec_driver_sql(
+                f"INSERT INTO deadlines ({', '.join(_DEADLINE_KEYS)}) VALUES ({', '.join([ph] * len(_DEADLINE_KEYS))})",
+                arms,
+            )
+        conn.exec_driver_sql(
+            f"UPDATE cases SET head_seq = {ph}, head_hash = {ph} WHERE case_id = {ph}",
+            [(heads[c][0], heads[c][1], c) for c in dict.fromkeys(moved)],
+        )
+        return out
+
+    def headers_for(self, case_ids: Sequence[str]) -> dict[str, CaseHeader]:
+        if not case_ids or not self._has_tables():
+            return {}
+        out: dict[str, CaseHeader] = {}
+        wanted = list(dict.fromkeys(case_ids))
+        ph = "?" if self._sqlite else "%s"
+        with self._reading("lesing av saker") as conn:
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start : start + 900]
+                sql = f"SELECT {', '.join(_CASE_KEYS)} FROM cases WHERE case_id IN ({', '.join([ph] * len(chunk))})"
+                for r in conn.exec_driver_sql(sql, tuple(chunk)):
+                    out[r[0]] = CaseHeader(*r)
+        return out
 
     # -- reading --------------------------------------------------------------------------------------------
 

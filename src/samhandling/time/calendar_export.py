@@ -2,13 +2,14 @@
 
 Every meeting becomes an all-day event (the plans give dates, not times). Each
 submission deadline (``submission_deadline`` rules or ``deadlines=`` per call) and
-each agenda deadline (``agenda_deadline`` rules) becomes an all-day event of its own.
+each agenda deadline (``agenda_deadline`` rules) becomes an all-day event of its own, and so does each
+open case deadline (process timers) given.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from samhandling.errors import MissingExtraError
@@ -17,6 +18,7 @@ from samhandling.time.deadlines import deadline_before
 from samhandling.time.meeting_plan import Meeting, day_count, meeting_plan
 
 if TYPE_CHECKING:
+    from samhandling.store.base import Deadline
     from samhandling.structure.graph import Structure
 
 
@@ -37,8 +39,15 @@ def _summary(structure: Structure, meeting: Meeting) -> str:
     return f"{text} (vert: {meeting.host})" if meeting.host else text
 
 
-def to_ical(structure: Structure, year: int | None = None, *, deadlines: Mapping[str, int] | None = None) -> bytes:
-    """The meetings (of ``year`` when given) and their deadlines as an iCalendar document."""
+def to_ical(
+    structure: Structure,
+    year: int | None = None,
+    *,
+    deadlines: Mapping[str, int] | None = None,
+    case_deadlines: Sequence[Deadline] = (),
+) -> bytes:
+    """The meetings (of ``year`` when given) and their deadlines as an iCalendar document; ``case_deadlines``:
+    the cases' open timers (``store.deadlines(status="open")``), each an all-day event on its due date."""
     try:
         import icalendar
     except ImportError:
@@ -82,5 +91,14 @@ def to_ical(structure: Structure, year: int | None = None, *, deadlines: Mapping
             days = agenda[meeting.body]
             event(f"{base}-sakliste", deadline_before(meeting.date, days, count),
                   f"Sakslisten til {body.label}-møtet {meeting.date.isoformat()} sendes ut ({days} {count.label} før)")
+    kinds = {"reminder": "påminnelse", "escalation": "eskalering", "expiry": "utløp"}
+    for d in case_deadlines:
+        due = dt.date.fromisoformat(d.due)
+        if year is not None and due.year != year:
+            continue
+        event(f"sak-{slug(d.case_id)}-{slug(d.timer)}-{d.armed_seq}", due,
+              f"Frist i sak {d.case_id}: {d.timer} ({kinds.get(d.kind, d.kind)})",
+              description=f"Tilstand: {d.state}; utløses {d.fires_on} av «samhandling tick»",
+              categories=["saksfrist"])
     data: bytes = cal.to_ical()
     return data
