@@ -128,7 +128,8 @@ def test_an_act_that_leaves_the_step_in_time_means_nothing_fires(store_url: str,
     repo = _repo(store_url)
     case = repo.create(str(path), "frister", "Sak", case_id="sak-1")
     repo.act(case.id, "send", by="FSU", on=D(2024, 1, 10))
-    repo.act(case.id, "decide", by="SSU", on=D(2024, 1, 10))
+    # SSU decides by majority: both parties count (the structure's parties, no member seats given)
+    repo.act(case.id, "decide", by="SSU", on=D(2024, 1, 10), positions={"hf": "for", "k1": "for"})
     assert repo.tick(D(2025, 1, 1)) == []
     assert {d.status for d in repo.deadlines(case.id)} == {"cancelled"}
     with pytest.raises(ActRefusedError) as info:  # only tick records a firing of a stored deadline
@@ -339,7 +340,7 @@ def test_process_diagrams_show_the_timers(tmp_path: Path) -> None:
     assert "⏱ svar" in to_mermaid(model) and "⏱ moete" in model.node("hoering").label
 
 
-def test_a_schema_3_store_with_cases_gets_the_deadlines_table_on_its_first_write(tmp_path: Path, fixed: object) -> None:
+def test_a_schema_4_store_with_cases_gets_the_deadlines_table_on_its_first_write(tmp_path: Path, fixed: object) -> None:
     import sqlite3
 
     from samhandling.store.sql import LATEST, SqlStore
@@ -347,16 +348,16 @@ def test_a_schema_3_store_with_cases_gets_the_deadlines_table_on_its_first_write
     path = tf.write(tmp_path / "def")
     db = tmp_path / "gammel.db"
     CaseRepository(open_store(str(db))).create(str(path), "frister", "Gammel", case_id="gammel")
-    conn = sqlite3.connect(db)  # back to schema 3: as a store written before deadlines existed
+    conn = sqlite3.connect(db)  # back to schema 4: as a store written before deadlines existed
     with conn:
         conn.execute("DROP TABLE deadlines")
-        conn.execute("DELETE FROM schema_version WHERE version = 4")
+        conn.execute("DELETE FROM schema_version WHERE version = 5")
     conn.close()
     repo = CaseRepository(open_store(str(db)))
-    assert isinstance(repo.store, SqlStore) and repo.store.schema_version() == 3
+    assert isinstance(repo.store, SqlStore) and repo.store.schema_version() == 4
     assert repo.deadlines() == [] and repo.tick(D(2024, 6, 1)) == []  # reading never writes
-    assert repo.store.schema_version() == 3
+    assert repo.store.schema_version() == 4
     repo.act("gammel", "send", by="FSU", on=D(2024, 1, 10))
-    assert repo.store.schema_version() == LATEST == 4
+    assert repo.store.schema_version() == LATEST == 5
     assert {d.timer for d in repo.deadlines("gammel", "open")} == {"svar", "moete", "utloept"}
     assert repo.store.verify().ok
