@@ -66,6 +66,7 @@ CASES: list[tuple[str, str, str, Callable[[Any], Any], Any, Any]] = [
     ("ahus-forvaltningsnettverk", "annual_report_recipient", "none", network_reports, 1, 0),
     ("ahus-forvaltningsnettverk", "coordinator_per_municipality", "false", coordinator_rule, True, False),
     ("helse-fonna", "fsu_reporting", "followed_up_by_fousam_only", fonna_fsu_reports, 5, 0),
+    ("vestfold", "ssu_power", "advises", lambda s: s.body("SSU").power, DecisionPower.DECIDES, DecisionPower.ADVISES),
 ]
 
 
