@@ -48,6 +48,10 @@ def network_reports(s: Any) -> int:
     return len(s.targets("follo", RelationKind.REPORTS_TO))
 
 
+def fonna_fsu_reports(s: Any) -> int:
+    return sum(len(s.targets(b.id, RelationKind.REPORTS_TO)) for b in s.bodies_of_kind("professional_committee"))
+
+
 def coordinator_rule(s: Any) -> bool:
     return s.rule("S2-R5").check is not None
 
@@ -61,6 +65,8 @@ CASES: list[tuple[str, str, str, Callable[[Any], Any], Any, Any]] = [
      ["aurland", "balestrand", "leikanger"], ["vik", "balestrand", "leikanger"]),
     ("ahus-forvaltningsnettverk", "annual_report_recipient", "none", network_reports, 1, 0),
     ("ahus-forvaltningsnettverk", "coordinator_per_municipality", "false", coordinator_rule, True, False),
+    ("helse-fonna", "fsu_reporting", "followed_up_by_fousam_only", fonna_fsu_reports, 5, 0),
+    ("vestfold", "ssu_power", "advises", lambda s: s.body("SSU").power, DecisionPower.DECIDES, DecisionPower.ADVISES),
 ]
 
 

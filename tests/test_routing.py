@@ -182,25 +182,26 @@ def test_seat_rights_are_shown_where_the_model_has_them() -> None:
 
 
 def test_helse_fonna_competence_groups_in_five_lines_instead_of_25() -> None:
-    """The research draft writes 25 edges for 5 competence groups × 5 FSUs; {kind: ...} says it in 5."""
+    """The bundled Helse Fonna file once wrote 25 edges for 5 competence groups × 5 FSUs; {kind: ...} says it in 5
+    lines and the graph keeps the same edges as the 25 written out."""
     import re
 
-    draft = Path(__file__).resolve().parents[1] / "research" / "structures" / "helse-fonna.yaml"
-    if not draft.exists():
-        pytest.skip("research draft not present")
-    text = draft.read_text(encoding="utf-8")
-    edge = re.compile(r"^  - \{from: (kg-[a-z-]+), to: fsu-[a-z-]+, kind: advises\}\n", re.M)
-    groups = list(dict.fromkeys(edge.findall(text)))
-    assert len(edge.findall(text)) == 25 and len(groups) == 5
-    short = edge.sub("", text).replace(
-        "relations:\n",
-        "relations:\n" + "".join(f"  - {{from: {g}, to: {{kind: professional_committee}}, kind: advises}}\n"
-                                 for g in groups), 1)
-    long_form, short_form = loads(text), loads(short)
-    pairs = {(r.source, r.target) for r in long_form.relations(RelationKind.ADVISES)}
-    assert {(r.source, r.target) for r in short_form.relations(RelationKind.ADVISES)} == pairs
-    assert {r.group for r in short_form.relations(RelationKind.ADVISES) if r.source in groups} == {
+    from samhandling.structure.loader import BUNDLED_DIR
+
+    text = (BUNDLED_DIR / "helse-fonna.yaml").read_text(encoding="utf-8")
+    short = re.compile(r"^  - \{from: (kg-[a-z-]+), to: \{kind: professional_committee\}, kind: advises\}\n", re.M)
+    groups = short.findall(text)
+    assert len(groups) == 5 and not re.search(r"^  - \{from: kg-[a-z-]+, to: fsu-", text, re.M)
+    fsus = ["fsu-barn-unge", "fsu-skropelege-eldre", "fsu-kroniske", "fsu-psykisk-rus", "fsu-beredskap"]
+    written_out = short.sub(
+        lambda m: "".join(f"  - {{from: {m.group(1)}, to: {f}, kind: advises}}\n" for f in fsus), text)
+    bundled, long_form = loads(text), loads(written_out)
+    assert sorted(bundled.graph.edges(keys=True)) == sorted(long_form.graph.edges(keys=True))
+    advises = {(r.source, r.target) for r in bundled.relations(RelationKind.ADVISES) if r.source in groups}
+    assert advises == {(g, f) for g in groups for f in fsus}
+    assert {r.group for r in bundled.relations(RelationKind.ADVISES) if r.source in groups} == {
         "to:professional_committee"}
+    assert all(r.group is None for r in long_form.relations(RelationKind.ADVISES))
 
 
 def test_show_prints_conditions_and_kind_groups(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

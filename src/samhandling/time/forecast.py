@@ -350,7 +350,7 @@ class _Step:
     escalation: str | None  # the body id an escalation goes to
     escalation_plan: _BodyPlan | None
     follow: int | None = None  # same_as: the index of the step whose meeting's body takes this one too
-    leader: bool = False  # a later step follows this one's body: its body is chosen before chances apply
+    leader: bool = False  # a later step follows this one's body: taken by the body the projection picks for it
 
 
 class Forecaster:
@@ -522,11 +522,14 @@ class Forecaster:
         totals = [0, 0, 0, 0]
         walk = self._walk
         begin = start.toordinal()
+        # Today's projection first: it picks the body of each step a later step follows (same_as), and every run
+        # keeps that body, so which body takes the matter never depends on the chances (monotone runs).
+        homes: dict[int, _BodyPlan] = {}
+        base, base_dates = walk(begin, random.Random(0), Chances(), [0, 0, 0, 0], prepare=False, homes=homes, pick=True)
         for r in range(runs):
-            decisions[r], dates = walk(begin, rng, chances, totals)
+            decisions[r], dates = walk(begin, rng, chances, totals, homes=homes)
             for i in range(n):
                 per_step[i][r] = dates[i]
-        base, base_dates = walk(begin, random.Random(0), Chances(), [0, 0, 0, 0], prepare=False)
         projected = [None if d >= _NEVER else dt.date.fromordinal(d) for d in base_dates]
         steps = []
         for i, s in enumerate(self.steps):
@@ -551,8 +554,11 @@ class Forecaster:
 
     def _walk(
         self, begin: int, rng: random.Random, chances: Chances, totals: list[int], *, prepare: bool = True,
+        homes: dict[int, _BodyPlan], pick: bool = False,
     ) -> tuple[int, list[int]]:
-        """One run: the decision's date and each step's (ordinals; ``_NEVER`` for no date)."""
+        """One run: the decision's date and each step's (ordinals; ``_NEVER`` for no date). ``homes`` holds the
+        body (plan) that takes each leader step; with ``pick`` (the projection) a leader step gets there the body of
+        its earliest reachable meeting. A leader without a home (the projection found no meeting) keeps its bodies."""
         draw = rng.random
         key = rng.getrandbits(64)  # the run's cancelled meetings
         p_defer, p_back, p_esc, p_cancel = chances.deferral, chances.send_back, chances.escalation, chances.cancelled
@@ -585,7 +591,11 @@ class Forecaster:
                     if step.leader:
                         # The body is the one the projection picks (its earliest meeting the matter can reach);
                         # deferrals and cancelled meetings then move the matter to that body's later meetings.
-                        _, home = _first(planned, ready, after, 0.0, key, [0, 0, 0, 0])
+                        home = homes.get(i)
+                        if home is None and pick:
+                            _, home = _first(planned, ready, after, 0.0, key, [0, 0, 0, 0])
+                            if home is not None:
+                                homes[i] = home
                         planned = (home,) if home is not None else planned
                     date, last_plan = _meeting(planned, ready, after, defer, p_cancel, key, totals)
                     current = after = date
