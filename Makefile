@@ -26,7 +26,12 @@ $(VENV)/.dev: pyproject.toml | $(BIN)/python
 	$(PIP) install -q -e '.[dev]'
 	@touch $@ $(VENV)/.core
 
-demo: $(VENV)/.core
+# The demo's venv has the extras the README's commands use (plot, calendar, pdf, bdd), so each of them works there.
+$(VENV)/.demo: pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e '.[plot,calendar,pdf,bdd]'
+	@touch $@ $(VENV)/.core
+
+demo: $(VENV)/.demo
 	$(BIN)/samhandling demo
 
 # System packages the integration tests use: a PostgreSQL server and headless Chromium.
@@ -55,6 +60,7 @@ bench: $(VENV)/.dev
 	$(BIN)/python benchmarks/forecast.py
 	$(BIN)/python benchmarks/limits.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/bdd.py
 
 docs: $(VENV)/.dev
 	$(BIN)/samhandling steps --markdown > docs/steps.md

@@ -10,7 +10,9 @@ Egenskap: Knutepunkt Sørlandet – forstudie av samarbeid innen omsorg, helse o
   Scenario: Styret vedtar forstudien, rapporten legges frem, og et positivt vedtak setter samarbeidet i kraft
     Når "Styret KnS" utfører "vedta forstudien"
     Og "forstudien" utfører "igangsette forstudien" den 1. november 2006
-    Og "forstudien" utfører "legge frem rapporten" den 01.03.07
+    Og "forstudien" utfører "legge frem rapporten" den 01.03.07 med:
+      | samhandling med 2. linjetjenesten | kvalifisert arbeidskraft |
+      | omtalt i kapittel 4               | omtalt i kapittel 5      |
     Så saken er i tilstanden "Rapport levert"
     Når "styret" utfører "styrevedtak om samarbeidet" den 04.05.07 med:
       | felt     | verdi |
@@ -21,7 +23,9 @@ Egenskap: Knutepunkt Sørlandet – forstudie av samarbeid innen omsorg, helse o
   Scenario: Et negativt styrevedtak avslutter saken
     Gitt "Styret KnS" utfører "vedta forstudien"
     Og "forstudien" utfører "igangsette forstudien"
-    Og "forstudien" utfører "legge frem rapporten"
+    Og "forstudien" utfører "legge frem rapporten" med:
+      | samhandling med 2. linjetjenesten | kvalifisert arbeidskraft |
+      | omtalt                            | omtalt                   |
     Når "styret" utfører "styrevedtak om samarbeidet" med:
       | positive |
       | nei      |
@@ -31,10 +35,22 @@ Egenskap: Knutepunkt Sørlandet – forstudie av samarbeid innen omsorg, helse o
   Scenario: Styret må si om vedtaket er positivt
     Gitt "Styret KnS" utfører "vedta forstudien"
     Og "forstudien" utfører "igangsette forstudien"
-    Og "forstudien" utfører "legge frem rapporten"
+    Og "forstudien" utfører "legge frem rapporten" med:
+      | samhandling med 2. linjetjenesten | kvalifisert arbeidskraft |
+      | omtalt                            | omtalt                   |
     Når "styret" forsøker å utføre "styrevedtak om samarbeidet"
     Så handlingen avvises med koden "missing-decision"
     Og begrunnelsen nevner "positivt"
+
+  Scenario: Rapporten må omfatte samhandling med 2. linjetjenesten og arbeidskraften
+    Gitt "Styret KnS" utfører "vedta forstudien"
+    Og "forstudien" utfører "igangsette forstudien"
+    Når "forstudien" forsøker å utføre "legge frem rapporten" med:
+      | samhandling med 2. linjetjenesten |
+      | omtalt                            |
+    Så handlingen avvises med koden "missing-input"
+    Og begrunnelsen nevner "kvalifisert arbeidskraft"
+    Og saken er i tilstanden "Forstudie igangsatt"
 
   Scenario: Forstudien kan ikke starte før styret har vedtatt den
     Når "forstudien" forsøker å utføre "igangsette forstudien"

@@ -126,6 +126,10 @@ for _old in OLD_TO_NEW:
     _subs = {new[len(_old) + 1:].split(".")[0] for new in OLD_TO_NEW.values() if new.startswith(_old + ".")}
     if _subs:
         AMBIGUOUS[_old] = _subs
+# Packages made after the move under an old flat module's name: their submodules are new references, not old.
+LATER_PACKAGES: dict[str, set[str]] = {"meetings": {"model", "numbering", "agenda", "attendance", "minutes"}}
+for _name, _subs in LATER_PACKAGES.items():
+    AMBIGUOUS.setdefault(full(_name), set()).update(_subs)
 
 
 class Report:

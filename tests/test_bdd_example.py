@@ -23,7 +23,8 @@ def test_example_project_runs_with_plain_pytest(tmp_path: Path) -> None:
                             capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "fjordby.feature::test_sørvik_er_imot_og_ssu_har_ingen_konsensus PASSED" in result.stdout
-    assert "3 passed" in result.stdout
+    assert "4 passed" in result.stdout
+    assert "test_det_samme_skrevet_i_steget_sørvik_er_imot_og_det_er_den_eneste_grunnen PASSED" in result.stdout
     run = read_run(folder / ".samhandling" / "bdd-run.json")
     [feature] = run["features"]
     assert feature["name"] == "Saker i Helsefellesskapet Fjordby"

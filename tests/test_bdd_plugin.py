@@ -202,3 +202,112 @@ def test_the_plugin_loads_without_pytest_bdd(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 passed" in result.stdout
+
+
+UNRELATED_FEATURE = """\
+Feature: Cucumbers
+  Scenario: Eating cucumbers
+    Given there are 5 cucumbers
+    When I eat 2 cucumbers
+    Then there are 3 cucumbers left
+"""
+
+UNRELATED_STEPS = """\
+from pytest_bdd import given, parsers, scenarios, then, when
+
+scenarios("cucumbers.feature")
+
+
+@given(parsers.parse("there are {n:d} cucumbers"), target_fixture="basket")
+def basket(n):
+    return {"n": n}
+
+
+@when(parsers.parse("I eat {n:d} cucumbers"))
+def eat(basket, n):
+    basket["n"] -= n
+
+
+@then(parsers.parse("there are {n:d} cucumbers left"))
+def left(basket, n):
+    assert basket["n"] == n
+"""
+
+MODULES_CONFTEST = """\
+import json, sys
+
+def pytest_sessionfinish(session):
+    with open("modules.json", "w") as f:
+        json.dump(sorted(sys.modules), f)
+"""
+
+
+def test_an_unrelated_pytest_bdd_project_loads_nothing_of_ours_and_gets_no_run_file(tmp_path: Path) -> None:
+    (tmp_path / "cucumbers.feature").write_text(UNRELATED_FEATURE, encoding="utf-8")
+    (tmp_path / "test_cucumbers.py").write_text(UNRELATED_STEPS, encoding="utf-8")
+    (tmp_path / "conftest.py").write_text(MODULES_CONFTEST, encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    result = run_pytest(tmp_path)
+    assert result.returncode == 0, result.stdout
+    loaded = set(json.loads((tmp_path / "modules.json").read_text(encoding="utf-8")))
+    assert "samhandling.bdd.plugin" in loaded  # the plugin is there ...
+    # (the run record, plain json, is kept for every scenario and written only when samhandling was used)
+    ours = {"samhandling.bdd.catalogue", "samhandling.bdd.steps", "samhandling.bdd.world", "samhandling.bdd.text",
+            "samhandling.bdd.pytest_glue", "samhandling.bdd.details", "networkx", "transitions", "holidays"}
+    assert not ours & loaded, sorted(ours & loaded)  # ... but nothing behind it was loaded
+    assert not (tmp_path / ".samhandling").exists()
+
+
+def test_an_undefined_step_in_an_unrelated_project_keeps_pytest_bdds_message(tmp_path: Path) -> None:
+    (tmp_path / "cucumbers.feature").write_text(UNRELATED_FEATURE.replace("I eat", "I munch"), encoding="utf-8")
+    (tmp_path / "test_cucumbers.py").write_text(UNRELATED_STEPS, encoding="utf-8")
+    result = run_pytest(tmp_path)
+    assert result.returncode == 1
+    assert "Step definition is not found" in result.stdout and "Mente du" not in result.stdout
+    (tmp_path / "cucumbers.feature").write_text(UNRELATED_FEATURE.replace("{i + 3}", "99").replace(
+        "there are 3 cucumbers left", "there are 99 cucumbers left"), encoding="utf-8")
+    result = run_pytest(tmp_path)
+    assert result.returncode == 1
+    assert "assert 3 == 99" in result.stdout and "Steget som feilet" not in result.stdout
+
+
+PLAIN_REFUSAL = """\
+# language: no
+Egenskap: Avvisning uten kode
+  Scenario: FSU vedtar
+    Gitt strukturen "sogn-og-fjordane"
+    Og en ny sak "Samarbeid om legevakt"
+    Og "FSU" utfører "recommend"
+    Når "FSU" forsøker å utføre "decide"
+    Så handlingen avvises
+"""
+
+
+def test_a_plain_refusal_says_which_code_and_can_be_forbidden(tmp_path: Path) -> None:
+    folder = project(tmp_path, PLAIN_REFUSAL)
+    result = run_pytest(folder)
+    assert result.returncode == 0, result.stdout
+    assert "sier ikke hvilken kode; handlingen ble avvist med koden «advisory-body», «positions-missing»" in (
+        result.stdout.replace("\n", " ")
+    )
+    data = json.loads((folder / ".samhandling" / "bdd-run.json").read_text(encoding="utf-8"))
+    step = data["features"][0]["scenarios"][0]["steps"][-1]
+    assert step["status"] == "passed" and "advisory-body" in step["note"]
+    (folder / "pytest.ini").write_text(INI + "samhandling_strict_refusals = true\n", encoding="utf-8")
+    result = run_pytest(folder)
+    assert result.returncode == 1
+    assert 'Skriv: Så handlingen avvises med koden "advisory-body"' in result.stdout
+
+
+def test_a_users_own_step_wins_over_the_catalogue(tmp_path: Path) -> None:
+    folder = project(tmp_path, PLAIN_REFUSAL)
+    (folder / "conftest.py").write_text(textwrap.dedent("""\
+        from pytest_bdd import step
+
+        @step("handlingen avvises")
+        def _(samhandling_world):
+            samhandling_world.attempt.checked = True
+            raise AssertionError("brukerens eget steg")
+        """), encoding="utf-8")
+    result = run_pytest(folder)
+    assert "brukerens eget steg" in result.stdout

@@ -31,7 +31,12 @@ def run_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         '    Så organet "FSU" er besluttende\n\n'
         "  Scenario: Et udefinert steg\n"
         '    Gitt strukturen "sor-rogaland"\n'
-        "    Så dette steget finnes ikke\n",
+        "    Så dette steget finnes ikke\n\n"
+        "  Scenario: En avvisning uten kode\n"
+        '    Gitt strukturen "sor-rogaland"\n'
+        '    Og en ny sak "Uten kode"\n'
+        '    Når "FSU" forsøker å utføre "approve_proposal"\n'
+        "    Så handlingen avvises\n",
         encoding="utf-8",
     )
     (folder / "pytest.ini").write_text("[pytest]\nsamhandling_features = true\n", encoding="utf-8")
@@ -56,6 +61,7 @@ def test_report_html_is_self_contained_and_escapes_text(run_file: Path) -> None:
         assert name.replace("<", "&lt;").replace(">", "&gt;") in html
     assert "<th>innspill fra klinikkene</th>" in html  # data tables are shown
     assert "Mente du:" in html  # suggestions for the undefined step
+    assert '<div class="note">avvist med koden «' in html  # the code a plain «avvises» got
 
 
 def chromium() -> str:

@@ -78,7 +78,7 @@ def test_templates_are_unique_and_documented() -> None:
 
 def test_suggestions_for_a_misspelt_step_name_the_intended_phrase() -> None:
     best = suggest('saken er i tilstand "Ny sak"')[0]
-    assert best.template.startswith("saken er[ {fortsatt:w}] i tilstanden")
+    assert best.template.startswith("saken er[ {fortsatt:fortsatt}] i tilstanden")
     assert "Mente du" in describe_suggestions('"FSU" utforer "recommend"')
     assert "utfører" in describe_suggestions('"FSU" utforer "recommend"')
     assert "Fant ingen" in describe_suggestions("xyzzy qwerty 12345 ###")

@@ -128,4 +128,34 @@ def test_show_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert {"from": "faggruppe", "to": "radmannsgruppa", "kind": "reports_to"}.items() <= next(
         r for r in data["relations"] if r["kind"] == "reports_to" and r["from"] == "faggruppe"
     ).items()
-    assert data["settings"]["members_2012"][0] == "Vik"
+    assert data["settings"]["leader_rotation_order"] == "alphabetical"
+
+
+def test_show_lists_processes_and_what_reads_each_reading(capsys: pytest.CaptureFixture[str]) -> None:
+    """`show` did not list processes (issue 12 item 8); readings say what reads them."""
+    code, out, _ = run(capsys, "show", "sor-rogaland")
+    assert code == 0
+    assert "Prosesser" in out and "tjenestemodell.yaml" in out
+    assert "leses av" in out and "prosessen «tjenestemodell»" in out
+    code, out, _ = run(capsys, "show", "sor-rogaland", "--json")
+    data = json.loads(out)
+    assert [p["name"] for p in data["processes"]] == ["tjenestemodell"]
+    assert data["processes"][0]["title"]
+    assert {r["key"]: r["read_by"] for r in data["readings"]}["consensus_among"]
+
+
+def test_show_names_a_broken_process_and_unread_readings(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    (tmp_path / "p.yaml").write_text("process: p\nversion: '1'\ntitle: P\ninitial: x\nstates: []\nacts: []\n",
+                                     encoding="utf-8")
+    path = tmp_path / "s.yaml"
+    path.write_text(
+        "structure: s\nname: S\nsettings:\n  loose: {value: 1}\nbodies:\n"
+        "  - {id: a, name: A, kind: strategic_committee, power: decides}\n"
+        "processes:\n  - {name: p, file: p.yaml}\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "show", str(path))
+    assert code == 0
+    assert "kan ikke leses" in out and "ingenting (endrer ingenting)" in out

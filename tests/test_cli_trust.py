@@ -491,7 +491,7 @@ def test_case_show_says_what_each_act_needs(capsys: pytest.CaptureFixture[str], 
     code, out, _ = run(capsys, "case", "show", cid, "--db", db)
     assert code == 0
     line = next(line for line in out.splitlines() if line.startswith("approve_proposal"))
-    assert "ssu" in line and "--positions PART=STANDPUNKT" in line
+    assert "SSU" in line and "--positions PART=STANDPUNKT" in line
 
 
 def test_bad_input_is_refused_before_the_store_is_touched(capsys: pytest.CaptureFixture[str], db: str) -> None:

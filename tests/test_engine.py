@@ -508,7 +508,7 @@ def _prestudy(on_report: dt.date) -> Case:
     case = definition.new_case("Forstudie omsorg, helse og sosial", on=D(2006, 10, 5))
     case.act("decide_prestudy", by="Styret KnS", on=D(2006, 10, 5))
     case.act("start_prestudy", by="forstudien", on=D(2006, 11, 1))
-    case.act("deliver_report", by="forstudien", on=on_report)
+    case.act("deliver_report", by="forstudien", on=on_report, specialist_cooperation="ja", workforce="ja")
     return case
 
 

@@ -445,7 +445,7 @@ def test_a_corrected_report_date_recomputes_overdue_days() -> None:
     case = definition.new_case("Forstudie", on=D(2006, 10, 5))
     case.act("decide_prestudy", by="Styret KnS", on=D(2006, 10, 5))
     case.act("start_prestudy", by="forstudien", on=D(2006, 11, 1))
-    case.act("deliver_report", by="forstudien", on=D(2007, 5, 4))
+    case.act("deliver_report", by="forstudien", on=D(2007, 5, 4), specialist_cooperation="ja", workforce="ja")
     assert case.facts["overdue_days"] == 64
     case.correct(4, reason="rapporten ble lagt frem 2. mars", on=D(2007, 3, 2), by="Styret KnS")
     assert case.effective_events()[3].payload["overdue_days"] == 1

@@ -111,3 +111,18 @@ def test_bad_rotations_are_refused_with_a_location(rotation: str, message: str) 
 def test_add_months_clamps_to_the_month_end() -> None:
     assert add_months(D(2024, 8, 31), 6) == D(2025, 2, 28)
     assert add_months(D(2023, 8, 29), 6) == D(2024, 2, 29)
+
+
+def test_merged_municipalities_get_no_turns_after_they_are_gone() -> None:
+    """The Faggruppe rotation gave 2020-21 turns to Balestrand and Leikanger, merged into Sogndal in 2020."""
+    import samhandling
+
+    s = samhandling.load("faggruppe-sogn")
+    turns = [(a.start.year, a.holder) for a in schedule(s, dt.date(2026, 12, 31))]
+    gone = {"balestrand", "leikanger"}
+    assert all(year < 2020 for year, holder in turns if holder in gone)
+    after = [holder for year, holder in turns if year >= 2020]
+    assert after and not gone & set(after)
+    # Every turn goes to a party that exists and sits in the faggruppe on the first day of its period.
+    for a in schedule(s, dt.date(2026, 12, 31)):
+        assert s.party(a.holder).period.contains(a.start)

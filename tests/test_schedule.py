@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,91 @@ def test_open_case_is_projected_from_its_current_state() -> None:
     case.act("approve_mandate", by="FSU", on=D(2024, 1, 10))  # FSU has approved, SSU has not
     timeline = project(case, D(2024, 2, 21), deadlines=TEN)  # one day after the SSU deadline
     assert (timeline[0].act, timeline[0].body_label, timeline[0].date) == ("approve_mandate", "SSU", D(2024, 5, 2))
+
+
+FIVE_FSU = """
+structure: fem
+name: Fem FSU
+parties:
+  - {id: a, name: A, kind: municipality}
+  - {id: hf, name: HF, kind: health_trust}
+bodies:
+  - {id: ssu, name: SSU, kind: strategic_committee, power: decides}
+  - {id: fsu-1, name: FSU 1, kind: professional_committee, power: advises}
+  - {id: fsu-2, name: FSU 2, kind: professional_committee, power: advises}
+relations:
+  - {from: fsu-1, to: ssu, kind: escalates_to}
+  - {from: fsu-2, to: ssu, kind: escalates_to}
+processes:
+  - {name: fsak, file: fsak.yaml}
+meetings:
+  - {body: fsu-1, date: 2024-02-01}
+  - {body: fsu-1, date: 2024-05-02}
+  - {body: fsu-2, date: 2024-02-15}
+  - {body: fsu-2, date: 2024-03-07}
+  - {body: ssu, date: 2024-03-13}
+  - {body: ssu, date: 2024-06-12}
+"""
+
+FSAK = """
+process: fsak
+version: "1"
+title: Sak i eit FSU
+initial: ny
+states:
+  - {name: ny, label: Ny}
+  - {name: drofta, label: Drøfta}
+  - {name: tilradd, label: Tilrådd}
+  - {name: vedtatt, label: Vedtatt, final: true}
+acts:
+  - {name: discuss, label: drøfte, kind: discuss, from: ny, to: drofta, by: {body_kind: professional_committee}}
+  - {name: recommend, label: tilrå, kind: recommend, from: drofta, to: tilradd, by: {same_as: discuss}}
+  - {name: decide, label: vedta, kind: decide, from: tilradd, to: vedtatt, by: {body: SSU}}
+"""
+
+
+def test_same_as_keeps_the_same_fsu(tmp_path: Path) -> None:
+    """schedule/project handed «recommend» to another FSU (FSU 2 on 7.3, SSU 13.03) where FSU 1 meets again 2.5."""
+    (tmp_path / "fsak.yaml").write_text(FSAK, encoding="utf-8")
+    path = tmp_path / "fem.yaml"
+    path.write_text(FIVE_FSU, encoding="utf-8")
+    s = load(path)
+    timeline = project(get_process(s, "fsak"), D(2024, 1, 10))
+    assert [(p.act, p.body, p.date) for p in timeline] == [
+        ("discuss", "fsu-1", D(2024, 2, 1)),
+        ("recommend", "fsu-1", D(2024, 5, 2)),
+        ("decide", "ssu", D(2024, 6, 12)),
+    ]
+
+
+def test_same_as_follows_the_body_an_open_case_used(tmp_path: Path) -> None:
+    from samhandling.time.schedule import actors_of, same_as_of
+
+    (tmp_path / "fsak.yaml").write_text(FSAK, encoding="utf-8")
+    path = tmp_path / "fem.yaml"
+    path.write_text(FIVE_FSU, encoding="utf-8")
+    definition = get_process(load(path), "fsak")
+    assert same_as_of(definition) == {"recommend": "discuss"}
+    case = definition.new_case("Sak", on=D(2024, 1, 5))
+    case.act("discuss", by="FSU 2", on=D(2024, 2, 15))
+    assert actors_of(case) == {"discuss": "fsu-2"}
+    timeline = project(case, D(2024, 2, 16))
+    assert [(p.act, p.body, p.date) for p in timeline] == [
+        ("recommend", "fsu-2", D(2024, 3, 7)),
+        ("decide", "ssu", D(2024, 3, 13)),
+    ]
+
+
+def test_forecast_keeps_the_same_fsu_too(tmp_path: Path) -> None:
+    from samhandling.time.forecast import Chances, Forecaster
+
+    (tmp_path / "fsak.yaml").write_text(FSAK, encoding="utf-8")
+    path = tmp_path / "fem.yaml"
+    path.write_text(FIVE_FSU, encoding="utf-8")
+    definition = get_process(load(path), "fsak")
+    forecaster = Forecaster(definition)
+    result = forecaster.run(D(2024, 1, 10), runs=5, seed=1)
+    assert [s.projected for s in result.steps] == [D(2024, 2, 1), D(2024, 5, 2), D(2024, 6, 12)]
+    # A deferral of the FSU 1 meeting moves the matter to FSU 1's next meeting, never to FSU 2.
+    deferred = forecaster.run(D(2024, 1, 10), runs=20, seed=2, chances=Chances(deferral=0.99))
+    assert all(d is None or d >= D(2024, 6, 12) for d in deferred.decisions)

@@ -7,6 +7,7 @@ import json
 import re
 import unicodedata
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,10 +18,13 @@ from samhandling.structure.model import BodyKind, DecisionPower, DecisionRule, M
 SEEDS = Path("/work/shared/seeds")
 DOCS = Path(__file__).resolve().parents[1] / "docs"
 BUNDLED = ["ahus-forvaltningsnettverk", "faggruppe-sogn", "knutepunkt-sorlandet", "sogn-og-fjordane", "sor-rogaland"]
+#: Bundled from public pages (issue 12 item 10); their sources' `file:` names the source notes in docs/sources/.
+FROM_PAGES = ["helse-fonna", "innlandet", "telemark", "vestfold"]
 
 
 def test_the_five_structures_are_bundled() -> None:
     assert set(BUNDLED) <= set(samhandling.bundled_names())
+    assert set(FROM_PAGES) <= set(samhandling.bundled_names())
 
 
 def _norm(text: str) -> str:
@@ -40,7 +44,18 @@ def test_every_rule_quotes_its_source_exactly(name: str) -> None:
         assert _norm(rule.source.text) in _norm(seed.read_text(encoding="utf-8")), (name, rule.id)
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", FROM_PAGES)
+def test_every_rule_quotes_its_page_exactly(name: str) -> None:
+    """The structures from public pages quote the stored page copy kept in docs/sources/NAME.md."""
+    s = samhandling.load(name)
+    assert s.rules, name
+    for rule in s.rules:
+        assert rule.source.document == f"docs/sources/{name}.md", (rule.id, rule.source.document)
+        notes = (DOCS.parent / rule.source.document).read_text(encoding="utf-8")
+        assert _norm(rule.source.text) in _norm(notes), (name, rule.id)
+
+
+@pytest.mark.parametrize("name", BUNDLED + FROM_PAGES)
 def test_ids_are_unique_and_relations_resolve(name: str) -> None:
     s = samhandling.load(name)
     assert not s.load_findings, [f.format() for f in s.load_findings]
@@ -48,7 +63,7 @@ def test_ids_are_unique_and_relations_resolve(name: str) -> None:
     assert len(ids) == len(set(ids))
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", BUNDLED + FROM_PAGES)
 def test_every_advisory_body_has_a_way_to_a_decider(name: str) -> None:
     from samhandling.structure.paths import can_reach_decider
 
@@ -58,7 +73,7 @@ def test_every_advisory_body_has_a_way_to_a_decider(name: str) -> None:
             assert can_reach_decider(s, body), (name, body.id)
 
 
-@pytest.mark.parametrize("name", BUNDLED)
+@pytest.mark.parametrize("name", BUNDLED + FROM_PAGES)
 def test_settings_document_their_reading(name: str) -> None:
     s = samhandling.load(name)
     for key, setting in s.settings.items():
@@ -79,8 +94,10 @@ def test_sogn_og_fjordane() -> None:
     assert [b.id for b in s.targets(fsu, RelationKind.ESCALATES_TO)] == ["ssu"]
     assert s.party("Helse Førde").kind is PartyKind.HEALTH_TRUST
     assert s.parties_of_side(Side.GP) and s.parties_of_side(Side.USER)
-    assert len(s.setting("priority_groups")) == 4
-    assert "skrøpelege eldre" in s.setting("priority_groups")
+    notes = not_read("sogn-og-fjordane")  # facts nothing reads live in «notes» (issue 12 item 8)
+    assert len(notes["priority_groups"]["value"]) == 4
+    assert any("skrøpelege eldre" in g for g in notes["priority_groups"]["value"])
+    assert "priority_groups" not in s.settings
     assert s.rule("S4-R4").modality is Modality.BOR
     assert s.rule("S4-R2").modality is Modality.SKAL
     assert all(p.kommunenummer and p.kommunenummer.startswith("46") for p in s.parties_of_side(Side.MUNICIPAL)
@@ -178,8 +195,9 @@ def test_sogn_regionrad_membership_over_time() -> None:
     assert "Høyanger" not in members(dt.date(2007, 1, 1)) and "Årdal" in members(dt.date(2007, 1, 1))
     assert len(members(dt.date(2012, 3, 30))) == 7
     assert {"Balestrand", "Leikanger"} & members(dt.date(2020, 6, 1)) == set()
-    assert set(s.setting("members_2012")) == members(dt.date(2012, 3, 30))
-    assert s.settings["members_2012"].alternatives  # the nine-member reading
+    notes = not_read("faggruppe-sogn")
+    assert set(notes["members_2012"]["value"]) == members(dt.date(2012, 3, 30))
+    assert notes["members_2012"]["alternatives"]  # the nine-member reading
 
 
 # ---------------------------------------------------------------------------- Knutepunkt Sørlandet (S1)
@@ -194,8 +212,8 @@ def test_knutepunkt_sorlandet() -> None:
     network = s.body("nettverket")
     assert sum(m.count for m in s.members(network)) == 7
     assert [b.id for b in s.sources_of(network, RelationKind.ORGANISES)] == ["daglig-leder"]
-    assert s.setting("rotation_period") is None
-    assert s.settings["rotation_period"].alternatives
+    assert not_read("knutepunkt-sorlandet")["rotation_period"]["alternatives"]
+    assert "rotation_period" not in s.settings
     lead = [m for m in s.members("forstudie") if m.role and "helse- og sosialdirektøren" in m.role]
     assert [m.party for m in lead] == ["kristiansand"]
     assert s.parties_of_side(Side.EMPLOYEE)
@@ -250,3 +268,23 @@ def test_schema_enums_follow_the_model() -> None:
     assert defs["rule"]["properties"]["modality"]["enum"] == [m.value for m in Modality]
     assert defs["seat"]["properties"]["side"]["enum"] == [s.value for s in Side]
     assert set(schema["properties"]) == samhandling.structure.loader.TOP_LEVEL_KEYS
+
+
+def not_read(name: str) -> dict[str, Any]:
+    """The documented facts and choices a bundled file keeps under ``notes.not_read_by_code``."""
+    import yaml
+
+    from samhandling.structure.loader import BUNDLED_DIR
+
+    data = yaml.safe_load((BUNDLED_DIR / f"{name}.yaml").read_text(encoding="utf-8"))
+    found: dict[str, Any] = data["notes"]["not_read_by_code"]
+    return found
+
+
+def test_every_bundled_reading_is_read_by_something() -> None:
+    """Flipping a reading changes something: every bundled reading is referred to or read by the code."""
+    from samhandling.app.check import reading_uses
+
+    for name in samhandling.bundled_names():
+        uses = reading_uses(samhandling.load(name))
+        assert all(uses.values()), (name, [k for k, v in uses.items() if not v])

@@ -36,7 +36,7 @@ def with_code(findings: list[Finding], code: str) -> list[Finding]:
     return [f for f in findings if f.code == code]
 
 
-SOR_FSU_HF = "- {party: helse-stavanger, count: 6, role: klinikksjef/avdelingssjef}"
+SOR_FSU_HF = "- {party: helse-stavanger, count: {setting: committee_side_size}, role: klinikksjef/avdelingssjef}"
 SOR_RELATIONS = "relations:\n"
 
 
@@ -47,7 +47,7 @@ def test_bundled_structures_have_no_errors(name: str) -> None:
 
 
 def test_parity_broken_by_removing_a_hospital_member() -> None:
-    text, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: 6", "count: 5"))
+    text, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: {setting: committee_side_size}", "count: 5"))
     parity = with_code(findings, "parity")
     assert len(parity) == 1
     f = parity[0]
@@ -277,7 +277,7 @@ def test_invalid_check_parameters() -> None:
 
 
 def test_findings_sorted_errors_first() -> None:
-    _, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: 6", "count: 5"))
+    _, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: {setting: committee_side_size}", "count: 5"))
     order = [f.severity for f in findings]
     assert order == sorted(order, key=[Severity.ERROR, Severity.WARNING, Severity.INFO].index)
 

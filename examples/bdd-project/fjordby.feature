@@ -29,3 +29,10 @@ Egenskap: Saker i Helsefellesskapet Fjordby
     Så handlingen avvises med koden "no-consensus"
     Og begrunnelsen nevner "Sørvik"
     Og saken er uendret
+
+  Scenario: Det samme skrevet i steget: Sørvik er imot, og det er den eneste grunnen
+    Gitt en ny sak "Felles legevakt"
+    Og "FSU" utfører "anbefale saken" med merknad "hastesak"
+    Når "SSU" forsøker å utføre "vedta saken" med Sørvik mot og alle andre for
+    Så handlingen avvises bare med koden "no-consensus"
+    Og begrunnelsen nevner "Sørvik"

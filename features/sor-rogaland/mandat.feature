@@ -28,7 +28,7 @@ Egenskap: Sør-Rogaland – mandat for nye forløp
   Scenario: SSU kan ikke godkjenne mandatet før FSU har gjort det
     Gitt "TMG skrøpelige eldre" utfører "draft_mandate"
     Når "SSU" forsøker å utføre "approve_mandate"
-    Så handlingen avvises
+    Så handlingen avvises bare med koden "out-of-order"
     Og saken er uendret
 
   Scenario: FSU kan ikke utarbeide mandatet – det gjør tjenestemodellgruppen

@@ -244,3 +244,18 @@ class CorrectionError(RuleError):
     """A correction that names no such event, changes what it may not, or lacks a reason."""
 
     code = "bad-correction"
+
+
+class MeetingError(SamhandlingError):
+    """A meeting record that cannot be created or changed as asked (unknown meeting, closed meeting, bad item)."""
+
+    code = "meeting"
+
+
+class MinutesRefusedError(ActRefusedError):
+    """Minutes of a meeting with at least one refused decision: nothing was recorded.
+
+    ``details["refusals"]`` lists every refusal of every decision (case number, act, code, message).
+    """
+
+    code = "minutes-refused"

@@ -28,6 +28,7 @@ GROUPS = (
     "Saker",
     "Avvisninger",
     "Møter og frister",
+    "Tid",
 )
 
 
@@ -104,6 +105,33 @@ def describe_suggestions(text: str, n: int = 3) -> str:
     return "\n".join(lines)
 
 
+def details_lines() -> list[tuple[str, str, str]]:
+    """The «med …» grammar: (form, meaning, example)."""
+    from samhandling.bdd.details import GRAMMAR
+
+    return list(GRAMMAR)
+
+
+def details_markdown() -> list[str]:
+    """The «med …» grammar as a Markdown section."""
+    out = [
+        "## Detaljer etter «med»",
+        "",
+        "Stegene som utfører eller forsøker en handling kan slutte med «med» og detaljer. Hvert ord leses:",
+        "et ord steget ikke forstår, feiler steget og nevner ordene og den nærmeste formuleringen. Ledd skilles",
+        "med komma eller «og»; navn med «og» eller komma i seg skrives i anførselstegn. Standpunktordene går",
+        "uendret til prosessmotoren, som avgjør hvilke ord den godtar. «med:» alene (eller «med standpunktene:»)",
+        "viser til tabellen under steget; detaljer og tabell kan brukes sammen når de ikke sier det samme.",
+        "",
+        "| Form | Betyr | Eksempel |",
+        "|---|---|---|",
+    ]
+    for form, meaning, example in details_lines():
+        out.append(f"| `{form}` | {meaning} | `{example}` |")
+    out.append("")
+    return out
+
+
 def markdown() -> str:
     """The step catalogue as Markdown (``docs/steps.md``)."""
     out = [
@@ -117,8 +145,8 @@ def markdown() -> str:
         "kolon til slutt (før en tabell) spiller ingen rolle.",
         "",
         "Slik leses mønstrene: `\"{organ}\"` er en verdi i anførselstegn, `{antall:d}` et heltall,",
-        "`{dato:dato}` en dato (`2024-03-01`, `01.03.24` eller `1. mars 2024`), og det som står i `[ ... ]`",
-        "kan utelates. Organer og parter kan skrives med navn, forkortelse eller alias (også nynorsk), og",
+        "`{dato:dato}` en dato (`2024-03-01`, `01.03.24` eller `1. mars 2024`), `{med:med}` ordet «med», og det",
+        "som står i `[ ... ]` kan utelates. Organer og parter kan skrives med navn, forkortelse eller alias (også nynorsk), og",
         "handlinger og tilstander med navn eller norsk betegnelse. Et steg som ikke finnes, gir forslag til",
         "de nærmeste stegene i feilmeldingen; `samhandling steps --search TEKST` gjør det samme.",
         "",
@@ -126,10 +154,22 @@ def markdown() -> str:
         "pytest-oppsettet, eller lag en testmodul med én linje: `scenarios(\"features\")`. Etter en kjøring",
         "lager `samhandling report` én HTML-side av resultatet.",
         "",
+        "Stegene leser hele teksten sin. Et scenario kan ikke bestå ved et uhell:",
+        "",
+        "- ord etter «med» som ikke står i grammatikken under, feiler steget (ordene nevnes, med nærmeste",
+        "  formulering); det gjør også «med» uten detaljer og uten tabell;",
+        "- en tabell eller tekstblokk under et steg som ikke leser den, feiler steget;",
+        "- et forsøk («forsøker å utføre») som ingen senere steg sjekker, feiler scenariet;",
+        "- «Så handlingen avvises bare med koden \"…\"» (eller «… og ingen annen grunn») krever at koden er den",
+        "  eneste grunnen motoren gir. «Så handlingen avvises» uten kode godtas fortsatt (noen dokumenter vil bare",
+        "  vise at noe avvises), men koden som kom står i rapporten og som en advarsel i pytest;",
+        "  `samhandling_strict_refusals = true` i pytest-oppsettet gjør koden påkrevd.",
+        "",
         "Egne steg (i `conftest.py`) kan bruke fixturen `samhandling_world`: den valgte strukturen",
         "(`.structure`), prosessen (`.process`), saken (`.case`) og siste forsøk (`.attempt`).",
         "",
     ]
+    out += details_markdown()
     steps = all_steps()
     for group in GROUPS:
         specs = [s for s in steps if s.group == group]

@@ -14,47 +14,42 @@ from typing import Any
 
 import pytest
 from pytest_bdd import scenarios
-from pytest_bdd.parsers import StepParser
 
-from samhandling.bdd.text import compile_template, normalise_step
+from samhandling.bdd.catalogue import StepSpec
 from samhandling.bdd.world import StepAssertion
 from samhandling.errors import SamhandlingError
 
 
-class NorwegianStepParser(StepParser):
-    """Matches a catalogue template against the normalised step text (quotes, NBSP, case)."""
+def call_step(spec: StepSpec, world: Any, args: dict[str, str], datatable: Any, docstring: Any) -> Any:
+    """Run one catalogue phrase; its Norwegian failures become clean pytest failures (no traceback into the
+    library). A table or a docstring the phrase does not read fails the step instead of being ignored."""
+    __tracebackhide__ = True
+    message: str | None = None
+    kwargs: dict[str, Any] = dict(args)
+    if datatable is not None:
+        if not _takes_table(spec.func):
+            pytest.fail(f"steget «{spec.template}» leser ingen tabell; tabellen under steget ville blitt oversett. "
+                        "Ta bort tabellen, eller bruk et steg som tar en tabell (se «samhandling steps»).",
+                        pytrace=False)
+        kwargs["datatable"] = datatable
+    if docstring is not None:
+        pytest.fail(f"steget «{spec.template}» leser ingen tekstblokk (\"\"\"); den ville blitt oversett",
+                    pytrace=False)
+    try:
+        return spec.func(world, **kwargs)
+    except StepAssertion as exc:
+        message = str(exc)
+    except SamhandlingError as exc:
+        kind = "avvist" if exc.code and _is_refusal(exc) else "feil"
+        message = f"{kind} [{exc.code}]: {exc.message}"
+    pytest.fail(message, pytrace=False)
 
-    def __init__(self, template: str) -> None:
-        super().__init__(template)
-        self.regex = compile_template(template)
 
-    def parse_arguments(self, name: str) -> dict[str, Any] | None:
-        m = self.regex.fullmatch(normalise_step(name))
-        if m is None:
-            return None
-        return {k: v.strip() for k, v in m.groupdict().items() if v is not None}
+@functools.lru_cache(maxsize=256)
+def _takes_table(func: Callable[..., Any]) -> bool:
+    import inspect
 
-    def is_matching(self, name: str) -> bool:
-        return self.regex.fullmatch(normalise_step(name)) is not None
-
-
-def wrap_step(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn a step's Norwegian failures into clean pytest failures (no traceback into library code)."""
-
-    @functools.wraps(func)
-    def step(*args: Any, **kwargs: Any) -> Any:
-        __tracebackhide__ = True
-        message: str | None = None
-        try:
-            return func(*args, **kwargs)
-        except StepAssertion as exc:
-            message = str(exc)
-        except SamhandlingError as exc:
-            kind = "avvist" if exc.code and _is_refusal(exc) else "feil"
-            message = f"{kind} [{exc.code}]: {exc.message}"
-        pytest.fail(message, pytrace=False)
-
-    return step
+    return "datatable" in inspect.signature(func).parameters
 
 
 def _is_refusal(exc: SamhandlingError) -> bool:

@@ -6,7 +6,6 @@ and without ``--cucumberjson`` (which drops tables and reports missing steps as 
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -26,7 +25,9 @@ STATUS_LABEL = {
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).astimezone().isoformat(timespec="seconds")
+    from samhandling import clock
+
+    return clock.now().astimezone().isoformat(timespec="seconds")
 
 
 class RunRecorder:
@@ -37,12 +38,18 @@ class RunRecorder:
         self.started = _now()
         self.features: dict[str, dict[str, Any]] = {}
         self.scenarios: dict[str, dict[str, Any]] = {}
+        self._rel_cache: dict[str, str] = {}
 
     def _rel(self, filename: str) -> str:
+        known = self._rel_cache.get(filename)
+        if known is not None:
+            return known
         try:
-            return Path(filename).resolve().relative_to(self.rootdir.resolve()).as_posix()
+            rel = Path(filename).resolve().relative_to(self.rootdir.resolve()).as_posix()
         except ValueError:
-            return filename
+            rel = filename
+        self._rel_cache[filename] = rel
+        return rel
 
     def start_scenario(
         self, nodeid: str, feature: dict[str, Any], scenario: dict[str, Any], steps: list[dict[str, Any]]
@@ -95,7 +102,8 @@ class RunRecorder:
     def write(self, path: Path, exitstatus: int | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_text(json.dumps(self.to_dict(exitstatus), ensure_ascii=False, indent=1, default=str),
+        # Compact: json's C encoder does not indent, and the record is read by programs (samhandling report).
+        tmp.write_text(json.dumps(self.to_dict(exitstatus), ensure_ascii=False, separators=(",", ":"), default=str),
                        encoding="utf-8")
         tmp.replace(path)
         return path

@@ -38,6 +38,7 @@ table { border-collapse: collapse; margin: .3rem 0 .3rem 2rem; font-size: .9rem;
 td, th { border: 1px solid var(--line); padding: .15rem .5rem; text-align: left; }
 pre { background: #f6f6f6; padding: .6rem; overflow-x: auto; white-space: pre-wrap; font-size: .85rem; }
 .error { color: var(--bad); margin-left: 2rem; white-space: pre-wrap; }
+.note { color: var(--muted); margin-left: 2rem; font-size: .85rem; }
 figure { margin: 1rem 0; } figure img { max-width: 100%; border: 1px solid var(--line); }
 details summary { cursor: pointer; color: var(--muted); }
 """
@@ -67,6 +68,8 @@ def _step(step: dict[str, Any]) -> str:
     parts.append(_table(step.get("datatable")))
     if step.get("docstring"):
         parts.append(f"<pre>{escape(step['docstring'])}</pre>")
+    if step.get("note"):
+        parts.append(f'<div class="note">{escape(step["note"])}</div>')
     if step.get("error") and status != "passed":
         parts.append(f'<div class="error">{escape(step["error"])}</div>')
     if step.get("suggestions"):

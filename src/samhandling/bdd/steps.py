@@ -43,6 +43,9 @@ register_type("relasjon", list(RELATION_LABEL.values()))
 register_type("myndighet", ["besluttende", "beslutter", "rådgivende", "uten beslutningsmyndighet", "uten myndighet"])
 register_type("hvem", ["kommune", "part", "helseforetak"])
 register_type("utenleder", ["når lederen ikke regnes med", "uten lederen"])
+register_type("med", ["med"])
+register_type("fortsatt", ["fortsatt", "fremdeles", "framleis", "ennå", "nå", "no"])
+register_type("tidsenhet", ["virkedager", "virkedag", "arbeidsdager", "arbeidsdag", "dager", "dag", "uker", "uke"])
 TYPES["dato"] = _DATE
 
 # ---------------------------------------------------------------------------- helpers
@@ -79,6 +82,7 @@ KEY_WORDS: dict[str, str] = {
     "organisatoriske konsekvenser": "organisational", "politisk behandling": "political_review",
     "innspill fra klinikkene": "input_clinics", "innspill fra kommunene": "input_municipalities",
     "brukermedvirkning": "user_involvement", "standpunkter": "positions", "tmg": "tmg",
+    "samhandling med 2 linjetjenesten": "specialist_cooperation", "kvalifisert arbeidskraft": "workforce",
 }
 
 _TABLE_KEY_HEADERS = {"felt", "nøkkel", "key", "opplysning"}
@@ -165,15 +169,32 @@ def positions_from_table(world: World, table: Table, on: dt.date | None) -> dict
         ) from None
     positions: dict[str, Any] = {}
     rest: Any = None
+    sides = _consensus_among_sides(world)
     for row in rows:
         if name_key(row[pi]) in _ALL_OTHERS:
-            rest = convert_value(row[si])
+            rest = row[si]  # position words go to the engine as said: it judges the vocabulary
             continue
-        positions[_party_id(world, row[pi])] = convert_value(row[si])
+        if sides and name_key(row[pi]) in _CONSENSUS_SIDES:
+            positions[_CONSENSUS_SIDES[name_key(row[pi])]] = row[si]
+            continue
+        positions[_party_id(world, row[pi])] = row[si]
     if rest is not None:
-        for pid in _party_group(world, "part", on):
+        for pid in ("municipal", "hospital") if sides else _party_group(world, "part", on):
             positions.setdefault(pid, rest)
     return positions
+
+
+#: Side words a position row may name when the structure's consensus is between the two sides
+#: (``consensus_among: sides``); passed to the engine as its canonical side names.
+_CONSENSUS_SIDES = {
+    "kommunene": "municipal", "kommunesiden": "municipal",
+    "helseforetaket": "hospital", "helseforetakssiden": "hospital", "sykehuset": "hospital",
+}
+
+
+def _consensus_among_sides(world: World) -> bool:
+    setting = world.structure.settings.get("consensus_among")
+    return setting is not None and setting.value == "sides"
 
 
 def payload_from_table(world: World, table: Table, on: dt.date | None) -> dict[str, Any]:
@@ -206,23 +227,135 @@ def _normalise_payload(world: World, payload: dict[str, Any]) -> tuple[dict[str,
     return payload, (str(person) if person else None), day
 
 
+def _is_party(world: World, text: str) -> bool:
+    try:
+        world.structure.party(text)
+    except NotFoundError:
+        return False
+    return True
+
+
+def _is_date(text: str) -> bool:
+    from samhandling.structure.loader import parse_norwegian_date
+
+    return parse_norwegian_date(text) is not None
+
+
+def _field_key(world: World, act_name: str, said: str) -> str:
+    """The payload key a «FELT: VERDI» detail names: a known Norwegian word, the act's own field (name or label),
+    its gateway question, or the engine's key itself."""
+    from samhandling.bdd.details import TEXT_KEYS, DetailsError, closest
+
+    key = name_key(said)
+    if key in KEY_WORDS:
+        return KEY_WORDS[key]
+    if key in TEXT_KEYS:
+        return TEXT_KEYS[key]
+    act = next((a for a in world.process.acts if a.name == act_name), None)
+    known: dict[str, str] = {}
+    if act is not None:
+        for name, label in act.requires.items():
+            known[name_key(name)] = name
+            known[name_key(label)] = name
+        if act.gateway is not None:
+            known[name_key(act.gateway[0])] = act.gateway[0]
+            known[name_key(act.gateway[1])] = act.gateway[0]
+    if key in known:
+        return known[key]
+    if re.fullmatch(r"[a-z][a-z0-9_]*", said.strip()):
+        return said.strip()  # the engine's own key (the engine refuses the keys it reserves)
+    words = sorted({*KEY_WORDS, *known})
+    near = closest(key, words, 3)
+    hint = f"; mente du {' eller '.join(f'«{w}»' for w in near)}?" if near else ""
+    raise DetailsError(
+        f"ukjent felt «{said}» for handlingen «{act_name}»{hint} Kjente felt: {', '.join(words)}",
+        code="unknown-field",
+    )
+
+
+def act_payload(
+    world: World, act_name: str, detaljer: str | None, datatable: Table, on: dt.date | None
+) -> tuple[dict[str, Any], dt.date | None]:
+    """The payload and date of an act step: its table and every word of its «med …» details."""
+    from samhandling.bdd.details import DetailsError, parse_details
+
+    s = world.structure
+    details = parse_details(detaljer, is_party=lambda t: _is_party(world, t), names=[p.name for p in s.parties],
+                            is_date=_is_date)
+    day = parse_date(details.on) if details.on else on
+    payload = payload_from_table(world, datatable, day)
+    if details.table_positions and "positions" not in payload:
+        raise DetailsError("«med standpunktene» trenger en tabell med kolonnene «part | standpunkt» under steget",
+                           code="bad-table")
+    if details.positions or details.others is not None:
+        if "positions" in payload:
+            raise DetailsError("standpunktene står både i teksten og i tabellen; bruk det ene", code="bad-table")
+        positions: dict[str, Any] = {}
+        named: set[str] = set()
+        for party, word in details.positions:
+            if party in positions:
+                raise DetailsError(f"parten «{party}» er nevnt to ganger i standpunktene", code="duplicate-party")
+            positions[party] = word  # as said: the engine resolves the name and judges the word
+            named.add(_party_id(world, party))
+        if details.others is not None:
+            rest = [pid for pid in _party_group(world, "part", day) if pid not in named]
+            if not rest:
+                raise DetailsError("«alle andre» gjelder ingen: alle partene er allerede nevnt", code="bad-table")
+            for pid in rest:
+                positions[pid] = details.others
+        payload["positions"] = positions
+    if details.party is not None:
+        if "party" in payload:
+            raise DetailsError("parten står både i teksten og i tabellen; bruk det ene", code="bad-table")
+        payload["party"] = details.party
+    for said, value, quoted in details.fields:
+        key = _field_key(world, act_name, said)
+        if key in payload:
+            raise DetailsError(f"opplysningen «{said}» står to ganger (i teksten og/eller tabellen)",
+                               code="bad-table")
+        if key == "meeting":
+            payload[key] = parse_date(value).isoformat()
+        else:
+            payload[key] = value if quoted else convert_value(value)
+    return payload, day
+
+
 def perform(
-    world: World, organ: str, handling: str, *, payload: dict[str, Any], on: dt.date | None, attempt: bool
+    world: World, organ: str, handling: str, *, payload: dict[str, Any], on: dt.date | None, attempt: bool,
+    detaljer: str | None = None, datatable: Table = None, line: int | None = None, med: str | None = None,
 ) -> None:
-    """Perform an act; with ``attempt`` a refusal is recorded instead of failing the step."""
+    """Perform an act; with ``attempt`` a refusal is recorded instead of failing the step.
+
+    ``payload`` is added to what the step's table and «med …» details say (:func:`act_payload`)."""
     case = world.case
     act = _act_name(world, handling)
-    payload, person, day = _normalise_payload(world, dict(payload))
-    before = Attempt(act=act, body=organ, history_before=len(case.history), state_before=case.state)
+    if med and not detaljer and datatable is None:
+        from samhandling.bdd.details import DetailsError
+
+        raise DetailsError("«med» står uten detaljer etter seg og uten tabell under steget; skriv detaljene "
+                           "(f.eks. «med Sola mot og alle andre for») eller legg tabellen under steget",
+                           code="unread-words")
+    extra, on = act_payload(world, act, detaljer, datatable, on)
+    for key in payload:
+        if key in extra:
+            raise UsageError(f"opplysningen «{key}» står både i steget og i tabellen/detaljene", code="bad-table")
+    payload, person, day = _normalise_payload(world, {**extra, **payload})
+    before = Attempt(act=act, body=organ, history_before=len(case.history), state_before=case.state,
+                     checked=not attempt, line=world.step_line)
     try:
         case.act(act, by=organ, on=day or on, person=person, **payload)
     except ActRefusedError as exc:
         if not attempt:
             raise
         before.error = exc
-        world.attempt = before
+        try:
+            found = case.definition.refusals(case, act, by=organ, on=day or on, person=person, payload=dict(payload))
+            before.codes = [str(r.code) for r in found] or [str(exc.code)]
+        except Exception:  # the refusal itself is what the scenario is about; the full list is a bonus
+            before.codes = [str(exc.code)]
+        world.record_attempt(before)
         return
-    world.attempt = before
+    world.record_attempt(before)
 
 
 # ---------------------------------------------------------------------------- structure
@@ -282,10 +415,12 @@ def given_process(samhandling_world: World, prosess: str) -> None:
     "dagens dato er {dato:dato}",
     example="Gitt dagens dato er 2024-03-01",
     group="Struktur",
-    help="Datoen som brukes for handlinger og medlemskap når et steg ikke oppgir en egen dato.",
+    help="Datoen som brukes for handlinger og medlemskap når et steg ikke oppgir en egen dato. Bibliotekets "
+    "klokke (motorens «i dag») stilles ikke, så handlinger senere enn datoen går an; «at datoen er …» stiller "
+    "også klokken.",
 )
 def given_today(samhandling_world: World, dato: str) -> None:
-    samhandling_world.today = parse_date(dato)
+    samhandling_world.set_today(parse_date(dato), clock=False)
 
 
 # ---------------------------------------------------------------------------- composition
@@ -565,51 +700,52 @@ def given_case(samhandling_world: World, tittel: str, dato: str | None = None, d
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}][ med[ {detaljer}]]",
+    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}][ {med:med}[ {detaljer}]]",
     example='Når "TMG barn og unge" utfører "draft_mandate"',
     table="| felt       | verdi |\n| begrunnelse | ...   |",
     group="Saker",
     help="Organet utfører en handling (navn eller norsk betegnelse). Avvises handlingen, feiler steget med "
-    "begrunnelsen. En tabell gir opplysninger: «felt | verdi», én rad under navngitte kolonner, eller "
-    "«part | standpunkt» (raden «alle andre» gjelder resten av partene).",
+    "begrunnelsen. Etter «med» kan detaljene stå i teksten (se «Detaljer etter «med»» over: standpunkter, "
+    "merknad, begrunnelse, dato, svar som «politisk behandling: ja»); hvert ord må forstås. En tabell gir "
+    "opplysninger: «felt | verdi», én rad under navngitte kolonner, eller «part | standpunkt» (raden «alle "
+    "andre» gjelder resten av partene).",
 )
 def act(samhandling_world: World, organ: str, handling: str, dato: str | None = None,
-        detaljer: str | None = None, datatable: Table = None) -> None:
+        detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
     on = _on(samhandling_world, dato)
-    perform(samhandling_world, organ, handling, payload=payload_from_table(samhandling_world, datatable, on),
-            on=on, attempt=False)
+    perform(samhandling_world, organ, handling, payload={}, on=on, attempt=False, detaljer=detaljer,
+            datatable=datatable, med=med)
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\" for \"{part}\"[ den {dato:dato}][ med[ {detaljer}]]",
+    "\"{organ}\" utfører \"{handling}\" for \"{part}\"[ den {dato:dato}][ {med:med}[ {detaljer}]]",
     example='Når "FSU" utfører "anchor" for "Sola"',
     group="Saker",
     help="Handlingen gjelder én part (opplysningen «party»), f.eks. forankring eller politisk behandling.",
 )
 def act_for_party(samhandling_world: World, organ: str, handling: str, part: str, dato: str | None = None,
-                  detaljer: str | None = None, datatable: Table = None) -> None:
+                  detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
     on = _on(samhandling_world, dato)
-    payload = payload_from_table(samhandling_world, datatable, on)
-    payload["party"] = part
-    perform(samhandling_world, organ, handling, payload=payload, on=on, attempt=False)
+    perform(samhandling_world, organ, handling, payload={"party": part}, on=on, attempt=False, detaljer=detaljer,
+            datatable=datatable, med=med)
 
 
 @phrase(
     "\"{organ}\" utfører \"{handling}\" for hver {hvem:hvem}[ unntatt \"{unntatt}\"][ den {dato:dato}]"
-    "[ med[ {detaljer}]]",
+    "[ {med:med}[ {detaljer}]]",
     example='Når "FSU" utfører "anchor" for hver part unntatt "Kvitsøy, Sola"',
     group="Saker",
     help="Gjentar handlingen for hver kommune, hvert helseforetak eller hver part (kommuner og helseforetak) "
     "i strukturen, eventuelt unntatt de oppgitte. En tabell gir de øvrige opplysningene (f.eks. utfall).",
 )
 def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str, unntatt: str | None = None,
-                 dato: str | None = None, detaljer: str | None = None, datatable: Table = None) -> None:
+                 dato: str | None = None, detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
     on = _on(samhandling_world, dato)
     skip = {_party_id(samhandling_world, p) for p in split_list(unntatt, conjunction=True)} if unntatt else set()
-    payload = payload_from_table(samhandling_world, datatable, on)
     for pid in _party_group(samhandling_world, hvem, on):
         if pid not in skip:
-            perform(samhandling_world, organ, handling, payload={**payload, "party": pid}, on=on, attempt=False)
+            perform(samhandling_world, organ, handling, payload={"party": pid}, on=on, attempt=False,
+                    detaljer=detaljer, datatable=datatable, med=med)
 
 
 @phrase(
@@ -621,13 +757,12 @@ def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str,
 def act_all_positions(samhandling_world: World, organ: str, handling: str, standpunkt: str,
                       dato: str | None = None) -> None:
     on = _on(samhandling_world, dato)
-    value = convert_value(standpunkt)
-    positions = {pid: value for pid in _party_group(samhandling_world, "part", on)}
+    positions = {pid: standpunkt for pid in _party_group(samhandling_world, "part", on)}
     perform(samhandling_world, organ, handling, payload={"positions": positions}, on=on, attempt=False)
 
 
 @phrase(
-    "saken er[ {fortsatt:w}] i tilstanden \"{tilstand}\"",
+    "saken er[ {fortsatt:fortsatt}] i tilstanden \"{tilstand}\"",
     example='Så saken er i tilstanden "Mandat godkjent"',
     group="Saker",
     help="Sakens tilstand, med norsk betegnelse eller navn («fortsatt» kan stå etter «er»).",
@@ -738,29 +873,67 @@ def history_contains(samhandling_world: World, organ: str, handling: str) -> Non
     raise _fail(f"historikken har ingen «{handling}» utført av {body.label}")
 
 
+@phrase(
+    "den siste hendelsen gjelder fra {dato:dato}",
+    example="Så den siste hendelsen gjelder fra 2024-03-15",
+    group="Saker",
+    help="Datoen den siste hendelsen gjelder fra (handlingens dato: fra steget, detaljene eller scenariets dato).",
+)
+def last_event_on(samhandling_world: World, dato: str) -> None:
+    event = samhandling_world.case.history[-1]
+    wanted = parse_date(dato)
+    if event.on != wanted:
+        got = event.on.isoformat() if event.on else "ingen dato"
+        raise _fail(f"den siste hendelsen ({event.act}) gjelder fra {got}, ikke {wanted.isoformat()}")
+
+
+@phrase(
+    "den siste hendelsen har {felt} \"{verdi}\"",
+    example='Så den siste hendelsen har merknad "hastesak"',
+    group="Saker",
+    help="Den siste hendelsen i historikken har opplysningen (norsk feltnavn som «merknad», «begrunnelse», "
+    "«politisk behandling», feltets betegnelse i prosessen, eller navnet) med verdien (ja/nei for svar).",
+)
+def last_event_has(samhandling_world: World, felt: str, verdi: str) -> None:
+    from samhandling.bdd.details import TEXT_KEYS
+
+    world = samhandling_world
+    event = world.case.history[-1]
+    key = TEXT_KEYS.get(name_key(felt)) or _field_key(world, event.act, felt)
+    payload = event.payload or {}
+    if key not in payload:
+        shown = ", ".join(f"{k}={v}" for k, v in payload.items()) or "ingen opplysninger"
+        raise _fail(f"den siste hendelsen ({event.act}) har ikke «{felt}» ({key}); den har: {shown}")
+    got = payload[key]
+    wanted = convert_value(verdi) if isinstance(got, bool) else verdi
+    if got != wanted and str(got) != verdi:
+        raise _fail(f"den siste hendelsen har {felt} «{got}», ikke «{verdi}»")
+
+
 # ---------------------------------------------------------------------------- refusals
 
 
 @phrase(
-    "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ med[ {detaljer}]]",
-    example='Når "FSU" forsøker å utføre "approve_proposal"',
+    "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ {med:med}[ {detaljer}]]",
+    example='Når "SSU" forsøker å utføre "approve_proposal" med Sola mot og alle andre for',
     group="Avvisninger",
-    help="Som «utfører», men en avvisning feiler ikke steget: den huskes for stegene under.",
+    help="Som «utfører» (også detaljene etter «med»), men en avvisning feiler ikke steget: den huskes for "
+    "stegene under. Et steg etter må si noe om utfallet («handlingen avvises …», «handlingen godtas», "
+    "«begrunnelsen nevner …» eller «saken er uendret»); ellers feiler scenariet.",
 )
 def attempt(samhandling_world: World, organ: str, handling: str, part: str | None = None, dato: str | None = None,
-            detaljer: str | None = None, datatable: Table = None) -> None:
+            detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
     on = _on(samhandling_world, dato)
-    payload = payload_from_table(samhandling_world, datatable, on)
-    if part:
-        payload["party"] = part
-    perform(samhandling_world, organ, handling, payload=payload, on=on, attempt=True)
+    perform(samhandling_world, organ, handling, payload={"party": part} if part else {}, on=on, attempt=True,
+            detaljer=detaljer, datatable=datatable, med=med)
 
 
 def _attempt(world: World) -> Attempt:
-    """The last attempted act; a step about it before any attempt is a usage error."""
+    """The last attempted act (now checked); a step about it before any attempt is a usage error."""
     if world.attempt is None:
         raise UsageError("ingen handling er forsøkt; bruk først: Når \"ORGAN\" forsøker å utføre \"HANDLING\"",
                          code="no-attempt")
+    world.attempt.checked = True
     return world.attempt
 
 
@@ -772,17 +945,62 @@ def _refusal(world: World) -> ActRefusedError:
     return attempt.error
 
 
+def _codes(attempt: Attempt) -> list[str]:
+    err = attempt.error
+    return list(dict.fromkeys(attempt.codes or ([str(err.code)] if err is not None else [])))
+
+
 @phrase(
     "handlingen avvises[ med koden \"{kode}\"]",
     example='Så handlingen avvises med koden "advisory-body"',
     group="Avvisninger",
-    help="Det siste forsøket ble avvist (med den oppgitte feilkoden, f.eks. «wrong-body», «advisory-body», "
-    "«no-consensus», «anchoring-incomplete», «missing-input», «invalid-state»).",
+    help="Det siste forsøket ble avvist med den oppgitte feilkoden (f.eks. «wrong-body», «advisory-body», "
+    "«no-consensus», «anchoring-incomplete», «missing-input», «invalid-state»); andre grunner i tillegg er "
+    "tillatt. Uten koden godtas enhver avvisning, men koden som kom vises i rapporten og som en advarsel; med "
+    "`samhandling_strict_refusals = true` i pytest-oppsettet må koden stå.",
 )
 def refused(samhandling_world: World, kode: str | None = None) -> None:
+    world = samhandling_world
+    err = _refusal(world)
+    codes = _codes(world.attempt) if world.attempt is not None else [str(err.code)]
+    if kode is None:
+        got = ", ".join(f"«{c}»" for c in codes)
+        note = f"avvist med koden {got}: {err.message}"
+        if world.strict_refusals:
+            raise _fail(f"«handlingen avvises» uten kode er slått av (samhandling_strict_refusals); handlingen ble "
+                        f"{note}. Skriv: Så handlingen avvises med koden \"{err.code}\"")
+        world.notes.append(note)
+        return
+    if kode.strip() not in codes:
+        raise _fail(f"handlingen ble avvist med koden «{err.code}», ikke «{kode}»: {err.message}"
+                    + (f" (alle kodene: {', '.join(codes)})" if len(codes) > 1 else ""))
+
+
+@phrase(
+    "handlingen avvises bare med koden \"{kode}\"",
+    example='Så handlingen avvises bare med koden "no-consensus"',
+    group="Avvisninger",
+    help="Det siste forsøket ble avvist med denne koden og av ingen annen grunn (alle grunnene motoren gir, "
+    "ikke bare den første). Motoren slutter å lete etter flere grunner når saken er i feil tilstand eller "
+    "avsluttet, eller handlingen er ukjent.",
+)
+def refused_only(samhandling_world: World, kode: str) -> None:
     err = _refusal(samhandling_world)
-    if kode and err.code != kode.strip():
-        raise _fail(f"handlingen ble avvist med koden «{err.code}», ikke «{kode}»: {err.message}")
+    codes = _codes(samhandling_world.attempt) if samhandling_world.attempt is not None else [str(err.code)]
+    if codes != [kode.strip()]:
+        reasons = err.details.get("reasons") or [err.message]
+        raise _fail(f"handlingen skulle bare vært avvist med koden «{kode}», men kodene var {', '.join(codes)}: "
+                    + "; ".join(str(r) for r in reasons))
+
+
+@phrase(
+    "handlingen avvises med koden \"{kode}\" og ingen annen grunn",
+    example='Så handlingen avvises med koden "positions-missing" og ingen annen grunn',
+    group="Avvisninger",
+    help="Det samme som «handlingen avvises bare med koden …».",
+)
+def refused_no_other(samhandling_world: World, kode: str) -> None:
+    refused_only(samhandling_world, kode)
 
 
 @phrase(
@@ -1001,3 +1219,62 @@ def act_deadline(samhandling_world: World, handling: str, dato: str, frist: str)
     if got != wanted:
         raise _fail(f"fristen for «{handling}» før møtet {meeting.isoformat()} er {got.isoformat()} ({days} dager "
                     f"før, telling: {count}), ikke {wanted.isoformat()}")
+
+
+# ---------------------------------------------------------------------------- time
+
+
+@phrase(
+    "at datoen er {dato:dato}",
+    example="Gitt at datoen er 10.01.2024",
+    group="Tid",
+    help="Stiller bibliotekets klokke (samhandling.clock: motorens «i dag» og tidsstempler) på datoen til "
+    "scenariet er over, og handlinger uten egen dato gjelder fra denne dagen (som «dagens dato er …»).",
+)
+def given_clock(samhandling_world: World, dato: str) -> None:
+    samhandling_world.set_today(parse_date(dato))
+
+
+_UNIT_DAYS = {"dag": 1, "dager": 1, "uke": 7, "uker": 7}
+
+
+@phrase(
+    "det har gått {antall:d} {enhet:tidsenhet}",
+    example="Når det har gått 10 virkedager",
+    group="Tid",
+    help="Flytter klokken fram: dager, uker eller virkedager (lørdag, søndag og norske helligdager "
+    "regnes ikke).",
+)
+def clock_advance(samhandling_world: World, antall: str, enhet: str) -> None:
+    from samhandling import clock
+
+    world = samhandling_world
+    start = world.today or clock.today()
+    count = int(antall)
+    unit = name_key(enhet)
+    if unit in _UNIT_DAYS:
+        day = start + dt.timedelta(days=count * _UNIT_DAYS[unit])
+    else:
+        from samhandling.time.deadlines import is_working_day
+
+        day, counted = start, 0
+        while counted < count:
+            day += dt.timedelta(days=1)
+            if is_working_day(day):
+                counted += 1
+    world.set_today(day)
+
+
+@phrase(
+    "datoen er {dato:dato}",
+    example="Så datoen er 2024-01-24",
+    group="Tid",
+    help="Scenariets dato (klokken) er denne dagen.",
+)
+def clock_is(samhandling_world: World, dato: str) -> None:
+    from samhandling import clock
+
+    wanted = parse_date(dato)
+    got = samhandling_world.today or clock.today()
+    if got != wanted:
+        raise _fail(f"datoen er {got.isoformat()}, ikke {wanted.isoformat()}")

@@ -12,6 +12,7 @@ from samhandling.errors import NotFoundError, SamhandlingError, UsageError
 from samhandling.formats.names import name_key
 
 if TYPE_CHECKING:
+    from samhandling.clock import FixedClock
     from samhandling.process.case import Case
     from samhandling.process.engine import ProcessDefinition
     from samhandling.structure.graph import Structure
@@ -30,6 +31,9 @@ class Attempt:
     error: SamhandlingError | None = None
     history_before: int = 0
     state_before: str | None = None
+    codes: list[str] = attrs.field(factory=list)  # every refusal code the engine gave (first = ``error.code``)
+    checked: bool = False  # a step has looked at the outcome
+    line: int | None = None  # the step's line in the feature file (set by the plugin)
 
 
 _STRUCTURES: dict[tuple[str, float], Structure] = {}
@@ -78,7 +82,57 @@ class World:
         self._case: Case | None = None
         self.today: dt.date | None = None
         self.attempt: Attempt | None = None
+        self.unchecked: list[Attempt] = []  # attempts replaced before any step looked at them
         self.values: dict[str, Any] = {}
+        self.strict_refusals = False
+        self.step_line: int | None = None
+        self.notes: list[str] = []  # what passing steps want shown in the report (e.g. the refusal code)  # the line of the step running now (set by the plugin)  # plain «handlingen avvises» without a code fails (ini option)
+        self.clock: FixedClock | None = None
+        self._clock_reset: Any = None
+
+    # ------------------------------------------------------------------ time
+
+    def set_today(self, day: dt.date, *, clock: bool = True) -> None:
+        """Set the scenario's date, and with ``clock`` the library's clock (a FixedClock until the scenario ends;
+        once set, it follows every later date of the scenario)."""
+        from samhandling.clock import FixedClock, use_clock
+
+        self.today = day
+        if not clock and self.clock is None:
+            return
+        if self.clock is None:
+            self.clock = FixedClock(day)
+            manager = use_clock(self.clock)
+            manager.__enter__()
+            self._clock_reset = manager
+        else:
+            self.clock.set(day)
+
+    def close(self) -> None:
+        """Put the clock back as it was before the scenario."""
+        manager, self._clock_reset, self.clock = self._clock_reset, None, None
+        if manager is not None:
+            try:
+                manager.__exit__(None, None, None)
+            except ValueError:  # reset from another context: fall back to the environment's clock
+                from samhandling.clock import set_clock
+
+                set_clock(None)
+
+    def record_attempt(self, attempt: Attempt) -> None:
+        if self.attempt is not None and not self.attempt.checked:
+            self.unchecked.append(self.attempt)
+        self.attempt = attempt
+
+    def forget_attempt(self) -> None:
+        if self.attempt is not None and not self.attempt.checked:
+            self.unchecked.append(self.attempt)
+        self.attempt = None
+
+    def unchecked_attempts(self) -> list[Attempt]:
+        """Attempts no step looked at («forsøker å utføre» with nothing asserted about it)."""
+        last = [self.attempt] if self.attempt is not None and not self.attempt.checked else []
+        return [*self.unchecked, *last]
 
     # ------------------------------------------------------------------ choices
 
@@ -99,7 +153,7 @@ class World:
         self._structure = load_structure(name, self.base_dir)
         self._process = None
         self._case = None
-        self.attempt = None
+        self.forget_attempt()
         return self._structure
 
     @property
@@ -139,7 +193,7 @@ class World:
         if self.today is None and on is not None:
             self.today = on  # later acts default to the day the case was opened
         self._case = self.process.new_case(title=title, on=on or self.today, **data)
-        self.attempt = None
+        self.forget_attempt()
         return self._case
 
     # ------------------------------------------------------------------ reporting

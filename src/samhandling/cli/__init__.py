@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "samhandling.cli.forecast_cmds",
     "samhandling.cli.graph_cmds",
     "samhandling.cli.bdd_cmds",
+    "samhandling.cli.meeting_cmds",
     "samhandling.cli.archive_cmds",
 )
 

@@ -51,6 +51,13 @@ def cmd_steps(args: argparse.Namespace) -> int:
             if spec.table:
                 for line in spec.table.splitlines():
                     print(f"        {line}")
+    if not args.search:
+        from samhandling.bdd.catalogue import details_lines
+
+        heading("Detaljer etter «med» (i «utfører» og «forsøker å utføre»)")
+        for form, meaning, example in details_lines():
+            print(f"  {form:<24} {meaning}")
+            print(f"      {example}")
     print(f"\n{len(steps)} steg. Skriv dem med hvilket som helst nøkkelord (Gitt, Når, Så, Og, Men, *).")
     return 0
 

@@ -47,7 +47,8 @@ def register(sub: Any) -> None:
 
     p = verbs.add_parser("act", help="utfør en handling på en sak")
     p.add_argument("case", metavar="SAK", help="sak-id (eller en entydig begynnelse av den)")
-    p.add_argument("act", metavar="HANDLING", help="handlingens navn, f.eks. draft_mandate")
+    p.add_argument("act", metavar="HANDLING", help="handlingens navn eller beskrivelse, f.eks. draft_mandate eller "
+                                                  "«godkjenne mandatet» (se «case show»)")
     p.add_argument("--by", required=True, metavar="ORGAN", help="organet som handler")
     p.add_argument("--on", metavar="DATO", help="datoen handlingen gjelder fra (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; "
                                                 "standard: i dag)")
@@ -382,6 +383,7 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
         "created": h.created, "state": case.state, "state_label": case.state_label, "is_final": case.is_final,
         "events": len(case.history), "data": case.data,
         "available_acts": [{"act": a.act, "label": a.label, "bodies": list(a.bodies),
+                            "body_names": [_name(case.definition.structure, b, "body") for b in a.bodies],
                             "inputs": act_inputs(case.definition, a.act)} for a in case.available_acts()],
         "store": store_location(repo.store.url),
         "definition_changes": [d.to_dict() for d in repo.drift(case_id)],
@@ -426,8 +428,11 @@ def cmd_act(args: argparse.Namespace) -> int:
             raise UsageError("bruk enten --positions eller --set positions=…, ikke begge", code="duplicate-key")
         h = repo.header(case_id)
         payload["positions"] = parse_positions(args.positions, repo.definition_for(h).structure)
+    from samhandling.app.meetings import act_by_label
+
+    act = act_by_label(repo.definition_for(repo.header(case_id)), args.act)  # a name or its Norwegian label
     try:
-        case = repo.act(case_id, args.act, by=args.by, on=on, person=args.person, **payload)
+        case = repo.act(case_id, act, by=args.by, on=on, person=args.person, **payload)
     except ActRefusedError as exc:
         return _refused(args, case_id, args.act, exc)
     e = case.history[-1]
@@ -487,7 +492,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if info["available_acts"]:
         heading("Mulige handlinger nå")
         table(("handling", "beskrivelse", "hvem (--by)", "oppgi"),
-              [(a["act"], a["label"], ", ".join(a["bodies"]), " ".join(a["inputs"])) for a in info["available_acts"]])
+              [(a["act"], a["label"], ", ".join(a["body_names"]), " ".join(a["inputs"])) for a in info["available_acts"]])
     return 0
 
 

@@ -16,12 +16,14 @@ def register(sub: Any) -> None:
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--from", dest="body", required=True, metavar="ORGAN", help="organet saken starter i")
     p.add_argument("--all", action="store_true", help="vis alle eskaleringsveier, ikke bare den foretrukne")
+    _add_routing(p)
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_path)
 
     p = sub.add_parser("plot", help="tegn styringsstrukturen som PNG eller SVG")
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--from", dest="body", metavar="ORGAN", help="fremhev eskaleringsveien fra dette organet")
+    _add_routing(p)
     add_output(p, required=True, helptext="bildefil (.png eller .svg)")
     p.set_defaults(handler=cmd_plot)
 
@@ -38,8 +40,57 @@ def register(sub: Any) -> None:
     p.add_argument("--format", required=True, choices=("mermaid", "dot", "json", "graphml"), help="format")
     p.add_argument("--from", dest="body", metavar="ORGAN", help="fremhev eskaleringsveien fra dette organet")
     p.add_argument("--process", metavar="PROSESS", help="eksporter denne prosessen i stedet for strukturen")
+    _add_routing(p)
     add_output(p, required=False, helptext="skriv til fil (standard: skjermen)")
     p.set_defaults(handler=cmd_export)
+
+
+def _add_routing(p: Any) -> None:
+    p.add_argument("--attr", action="append", default=[], metavar="NØKKEL=VERDI",
+                   help="en egenskap ved saken (f.eks. region=sør); relasjoner med vilkår følges bare når det "
+                   "passer (kan gjentas)")
+    p.add_argument("--case", dest="attr_case", metavar="SAK",
+                   help="bruk egenskapene til denne saken i hendelseslageret (se --db)")
+    p.add_argument("--db", dest="attr_db", metavar="URL", help=db_help(" (brukes med --case)"))
+
+
+def case_attributes(repo: Any, case_id: str) -> dict[str, Any]:
+    """A stored case's attributes: ``case.attributes`` where the engine has them, else the open event's payload."""
+    from samhandling.errors import SamhandlingError
+
+    try:
+        case = repo.load(case_id)
+    except SamhandlingError:  # an unreadable definition must not hide the attributes the open event recorded
+        case = None
+    found = getattr(case, "attributes", None)
+    if found is not None:
+        return dict(found)
+    history = repo.history(case_id)
+    recorded = history[0].payload.get("attributes") if history else None
+    return dict(recorded) if isinstance(recorded, dict) else {}
+
+
+def routing_attributes(args: argparse.Namespace) -> dict[str, Any] | None:
+    """The case attributes given by ``--case`` and ``--attr`` (``--attr`` wins), or ``None`` when neither is."""
+    from samhandling.errors import UsageError
+
+    if not args.attr and not args.attr_case:
+        return None
+    found: dict[str, Any] = {}
+    if args.attr_case:
+        from samhandling.cli.support import open_repo
+
+        repo = open_repo(args.attr_db, read_only=True)
+        try:
+            found.update(case_attributes(repo, repo.resolve(args.attr_case)))
+        finally:
+            repo.store.close()
+    for item in args.attr:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise UsageError(f"--attr skal være NØKKEL=VERDI (f.eks. region=sør), fikk «{item}»", code="invalid-attr")
+        found[key.strip()] = value.strip()
+    return found
 
 
 def _route_dict(structure: Any, route: Any) -> dict[str, Any]:
@@ -58,12 +109,18 @@ def cmd_path(args: argparse.Namespace) -> int:
 
     s = load(args.structure)
     start = s.body(args.body)
-    routes = s.escalation_paths(start) if args.all else [r for r in [s.escalation_path(start)] if r]
+    attributes = routing_attributes(args)
+    routes = (s.escalation_paths(start, attributes) if args.all
+              else [r for r in [s.escalation_path(start, attributes)] if r])
     if args.json:
-        emit_json({"structure": s.id, "from": start.id, "routes": [_route_dict(s, r) for r in routes]})
+        emit_json({"structure": s.id, "from": start.id, "attributes": attributes,
+                   "routes": [_route_dict(s, r) for r in routes]})
         return 0
+    if attributes:
+        print("Saken: " + ", ".join(f"{k} = {v}" for k, v in attributes.items()))
     if not routes:
-        print(f"{start.label} har ingen eskaleringsvei (ingen «løfter saker til» eller «rapporterer til»)")
+        print(f"{start.label} har ingen eskaleringsvei (ingen «løfter saker til» eller «rapporterer til»"
+              + (" som passer saken)" if attributes else ")"))
         return 0
     for n, route in enumerate(routes, 1):
         if len(routes) > 1:
@@ -99,7 +156,9 @@ def cmd_plot(args: argparse.Namespace) -> int:
     _picture_suffix(args.output)
     s = load(args.structure)
     body = s.body(args.body).id if args.body else None
-    out = write_output_with(args.output, lambda tmp: plot_structure(s, tmp, highlight_from=body), force=args.force,
+    attributes = routing_attributes(args)
+    out = write_output_with(args.output, lambda tmp: plot_structure(s, tmp, highlight_from=body, attributes=attributes),
+                            force=args.force,
                             inputs=input_files(args.structure))
     return _written(out)
 
@@ -144,7 +203,8 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UsageError("--from gjelder strukturen; bruk det ikke sammen med --process")
         model = process_model(get_process(s, args.process), structure=s)
     else:
-        model = structure_model(s, highlight_from=s.body(args.body).id if args.body else None)
+        model = structure_model(s, highlight_from=s.body(args.body).id if args.body else None,
+                                attributes=routing_attributes(args))
     text = render(model, args.format)
     if args.output is not None:
         return _written(write_output(args.output, text, force=args.force, inputs=input_files(args.structure)))

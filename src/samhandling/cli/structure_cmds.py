@@ -95,26 +95,75 @@ def structure_summary(s: Any) -> dict[str, Any]:
         ],
         "parties": [{"id": p.id, "name": p.name, "kind": p.kind.value, "kommunenummer": p.kommunenummer}
                     for p in s.parties],
-        "relations": [{"from": r.source, "to": r.target, "kind": r.kind.value, "label": r.label}
+        "relations": [{"from": r.source, "to": r.target, "kind": r.kind.value, "label": r.label,
+                       "condition": {k: list(v) for k, v in r.condition.items()} if r.condition else None,
+                       "group": r.group}
                       for r in s.relations()],
         "rules": [{"id": r.id, "category": r.category, "modality": r.modality.value, "text": r.source.text}
                   for r in s.rules],
         "settings": {k: v.value for k, v in s.settings.items()},
         "memberships": [
             {"body": m.body, "party": m.party, "count": m.count, "role": m.role,
-             "valid_from": m.period.valid_from, "valid_to": m.period.valid_to}
+             "valid_from": m.period.valid_from, "valid_to": m.period.valid_to, **_rights_dict(m)}
             for m in s.memberships
         ],
     }
 
 
+def _relation_note(r: Any) -> str:
+    """The relation's label, with its condition («hvis region = sør») and kind group («alle av typen …»)."""
+    from samhandling.structure.model import BODY_KIND_LABEL, BodyKind, describe_condition
+
+    parts = [r.label or ""]
+    if r.condition:
+        parts.append(f"hvis {describe_condition(r.condition)}")
+    if r.group:
+        end, kind = r.group.split(":", 1)
+        parts.append(f"{'til' if end == 'to' else 'fra'} alle av typen «{BODY_KIND_LABEL[BodyKind(kind)]}»")
+    return "; ".join(p for p in parts if p)
+
+
+def _rights_dict(m: Any) -> dict[str, Any]:
+    """A membership's seat rights (``rights``, ``deputy_for``) where the model has them."""
+    rights = getattr(m, "rights", None)
+    if rights is None:
+        return {}
+    return {"rights": str(getattr(rights, "value", rights)), "deputy_for": getattr(m, "deputy_for", None)}
+
+
+def _processes(s: Any) -> list[dict[str, Any]]:
+    """The processes a structure names: name, file and title (or the error that stops the file being read)."""
+    from samhandling.errors import SamhandlingError
+    from samhandling.process.loader import get_process, process_refs
+
+    rows: list[dict[str, Any]] = []
+    try:
+        refs = process_refs(s)
+    except SamhandlingError as exc:
+        return [{"name": None, "file": None, "title": None, "error": exc.message}]
+    for name, path in refs.items():
+        row: dict[str, Any] = {"name": name, "file": path.name, "title": None, "error": None}
+        try:
+            definition = get_process(s, name)
+            row["title"] = definition.title
+        except SamhandlingError as exc:
+            row["error"] = f"[{exc.code}] {exc.message}"
+        rows.append(row)
+    return rows
+
+
 def cmd_show(args: argparse.Namespace) -> int:
+    from samhandling.app.check import reading_uses
     from samhandling.structure.loader import load
     from samhandling.structure.model import BODY_KIND_LABEL, RELATION_LABEL
 
     s = load(args.structure)
+    processes = _processes(s)
+    uses = reading_uses(s)
     if args.json:
-        emit_json(structure_summary(s))
+        emit_json({**structure_summary(s), "processes": processes,
+                   "readings": [{"key": k, "value": v.value, "alternatives": list(v.alternatives),
+                                 "read_by": uses.get(k) or None} for k, v in s.settings.items()]})
         return 0
     print(f"{s.name} ({s.id})")
     if s.description:
@@ -135,15 +184,20 @@ def cmd_show(args: argparse.Namespace) -> int:
     _show_memberships(s)
     heading("Relasjoner")
     table(("fra", "relasjon", "til", "merknad"),
-          [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, r.label or "")
+          [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, _relation_note(r))
            for r in s.relations()])
+    if processes:
+        heading("Prosesser")
+        table(("navn", "fil", "tittel"),
+              [(p["name"] or "-", p["file"] or "-", p["title"] or f"kan ikke leses: {p['error']}") for p in processes])
     heading("Regler")
     table(("id", "kategori", "modalitet", "kilde"), [(r.id, r.category, r.modality.value, _short(r.source.text))
                                                      for r in s.rules])
     if s.settings:
         heading("Innstillinger (valgte lesninger)")
-        table(("nøkkel", "verdi", "alternativer"),
-              [(k, _value(v.value), "; ".join(map(_value, v.alternatives)) or "-") for k, v in s.settings.items()])
+        table(("nøkkel", "verdi", "alternativer", "leses av"),
+              [(k, _value(v.value), "; ".join(map(_value, v.alternatives)) or "-",
+                uses.get(k) or "ingenting (endrer ingenting)") for k, v in s.settings.items()])
     return 0
 
 
@@ -216,13 +270,16 @@ def _show_seats(s: Any) -> None:
 
 
 def _show_memberships(s: Any) -> None:
+    from samhandling.render.diagrams import seat_rights_label
+
     rows = [
-        (s.body(m.body).label, s.party(m.party).name, m.count, m.role or "", _period(m.period))
+        (s.body(m.body).label, s.party(m.party).name, m.count, m.role or "", seat_rights_label(m) or "medlem",
+         _period(m.period))
         for m in s.memberships
     ]
     if rows:
         heading("Medlemskap")
-        table(("organ", "part", "antall", "rolle", "gyldig"), rows)
+        table(("organ", "part", "antall", "rolle", "rettigheter", "gyldig"), rows)
 
 
 def _short(text: str, width: int = 70) -> str:
@@ -230,36 +287,27 @@ def _short(text: str, width: int = 70) -> str:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check every file with :func:`samhandling.app.check.check_structure`; all files, one line format, one JSON.
+
+    Exit 0 when clean (warnings allowed), 1 when some file has errors, 2 when some file could not be read (the
+    other files are still checked and reported).
+    """
+    from samhandling.app.check import check_structure
     from samhandling.cli.support import parse_date
-    from samhandling.errors import LoadError, NotFoundError
-    from samhandling.structure.findings import has_errors
-    from samhandling.structure.loader import load
 
     on = parse_date(args.on, "--on")
     worst = 0
     report: list[dict[str, Any]] = []
     for name in args.structures:
-        try:
-            s = load(name)
-        except (LoadError, NotFoundError) as exc:
-            worst = 2
-            if args.json:
-                report.append({"structure": name, "error": exc.to_dict()})
-            else:
-                where = f"{exc.location}: " if exc.location else f"{name}: "
-                print(f"{where}feil [{exc.code}] {exc.message}")
-            continue
-        findings = s.validate(on=on)
-        if has_errors(findings):
-            worst = max(worst, 1)
+        result = check_structure(name, on)
+        worst = max(worst, result.exit_code)
         if args.json:
-            report.append({"structure": s.id, "findings": [f.to_dict() for f in findings]})
-        else:
-            for f in findings:
-                print(f.format())
-            errors = sum(1 for f in findings if f.severity.value == "error")
-            warnings = sum(1 for f in findings if f.severity.value == "warning")
-            print(f"{s.filename}: {errors} feil, {warnings} advarsler")
+            report.append(result.to_dict())
+            continue
+        for line in result.lines():
+            print(line)
+        if result.readable:
+            print(f"{result.filename}: {result.errors} feil, {result.warnings} advarsler")
     if args.json:
         emit_json(report)
     return worst

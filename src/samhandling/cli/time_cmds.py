@@ -85,18 +85,22 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     s = load(args.structure)
     meetings = [m for m in meeting_plan(s).meetings if args.year is None or m.date.year == args.year]
     rows = [
-        (m.date.isoformat(), s.body(m.body).label, m.host or "", m.venue or "", m.mode.label if m.mode else "")
+        (m.date.isoformat(), s.body(m.body).label, m.host or "", m.venue or "", m.mode.label if m.mode else "",
+         ", ".join([t.label for t in m.types] + [p.label for p in m.parts]))
         for m in meetings
     ]
     if args.json:
         keys = ("date", "body", "host", "venue", "mode")
-        emit_json([dict(zip(keys, r, strict=True)) for r in rows])
+        emit_json([{**dict(zip(keys, r[:5], strict=True)), "types": [t.value for t in m.types],
+                    "parts": [{"label": p.label, "type": p.type.value if p.type else None, "minutes": p.minutes}
+                              for p in m.parts]}
+                   for r, m in zip(rows, meetings, strict=True)])
         return 0
     if not rows:
         print(f"{s.name}: ingen møter i planen" + (f" for {args.year}" if args.year else ""))
         return 0
     heading(f"Møteplan: {s.name}" + (f" {args.year}" if args.year else ""))
-    table(("dato", "organ", "vert", "sted", "form"), rows)
+    table(("dato", "organ", "vert", "sted", "form", "type og deler"), rows)
     return 0
 
 

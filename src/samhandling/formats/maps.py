@@ -48,7 +48,8 @@ def describe(value: Any) -> str:
         return f"tallet {value}"
     if isinstance(value, dt.date):
         return f"datoen {value.isoformat()}"
-    return f"«{value}»"
+    text = str(value).replace("\r", "\\r").replace("\n", "\\n")  # a message is one line
+    return f"«{text}»"
 
 
 # MarkedMap has methods named str/int/bool; its annotations use these aliases.

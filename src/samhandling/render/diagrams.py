@@ -10,7 +10,7 @@ Mermaid, Graphviz DOT, JSON (networkx node-link) and GraphML here, PNG/SVG in
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
 import attrs
@@ -78,6 +78,8 @@ class Edge:
     highlighted: bool = False
     note: str | None = None
     status: str | None = None
+    condition: str = ""  # structure relations: the case attributes the relation holds for, in words
+    group: str = ""  # structure relations: "to:KIND" / "from:KIND" when written for every body of a kind
 
 
 @attrs.frozen(slots=True)
@@ -104,9 +106,18 @@ class GraphModel:
 
 
 def structure_model(
-    structure: Structure, *, highlight_from: str | None = None, on: dt.date | None = None
+    structure: Structure, *, highlight_from: str | None = None, on: dt.date | None = None,
+    attributes: Mapping[str, Any] | None = None,
 ) -> GraphModel:
-    """The governance graph as a neutral model; ``highlight_from`` marks that body's escalation route."""
+    """The governance graph as a neutral model; ``highlight_from`` marks that body's escalation route.
+
+    With a case's ``attributes`` the route follows only the relations whose condition matches them (the SSU of the
+    case's region). An edge with a condition carries it in its note (``hvis region = sør``) and its ``condition``
+    attribute; a relation written to every body of a kind carries its ``group`` (``to:professional_committee``).
+    Each body's seats are listed in its details with their rights (member, deputy, observer) where the structure
+    gives them.
+    """
+    from samhandling.structure.model import describe_condition
     from samhandling.structure.paths import escalation_path, levels
 
     lv = levels(structure)
@@ -114,7 +125,7 @@ def structure_model(
     hl_edges: set[tuple[str, str, str]] = set()
     subtitle = None
     if highlight_from is not None:
-        route = escalation_path(structure, highlight_from)
+        route = escalation_path(structure, highlight_from, attributes)
         hl_nodes = set(route.bodies)
         hl_edges = {(h.source, h.target, h.kind.value) for h in route.hops}
         subtitle = (
@@ -122,26 +133,37 @@ def structure_model(
             if route
             else f"{structure.body(highlight_from).label} har ingen eskaleringsvei"
         )
+        if attributes:
+            subtitle += " (saken: " + ", ".join(f"{k} = {v}" for k, v in attributes.items()) + ")"
     nodes = []
     for b in structure.bodies:
+        members = structure.members(b, on)
         munis = tuple(
             p.name for p in structure.member_parties(b, on) if p.kind is PartyKind.MUNICIPALITY
         )
+        special = tuple(
+            f"{structure.party(m.party).name} ({seat_rights_label(m)})" for m in members if seat_rights_label(m)
+        )
         name = b.name if not b.abbreviation else f"{b.name} ({b.abbreviation})"
+        extra = {"seats": "; ".join(special)} if special else {}
         nodes.append(
             Node(
-                id=b.id, label=name, kind=b.kind.value, level=lv[b.id], details=munis,
+                id=b.id, label=name, kind=b.kind.value, level=lv[b.id], details=munis + special,
                 highlighted=b.id in hl_nodes,
-                attributes={"power": b.power.value, "kind_label": BODY_KIND_LABEL[b.kind], "short": b.label},
+                attributes={"power": b.power.value, "kind_label": BODY_KIND_LABEL[b.kind], "short": b.label, **extra},
             )
         )
-    edges = [
-        Edge(
-            source=r.source, target=r.target, kind=r.kind.value, key=r.kind.value, label=RELATION_LABEL[r.kind],
-            highlighted=(r.source, r.target, r.kind.value) in hl_edges, note=r.label,
+    edges = []
+    for r in structure.relations():
+        condition = describe_condition(r.condition)
+        note = "; ".join(x for x in (r.label, f"hvis {condition}" if condition else "") if x) or None
+        edges.append(
+            Edge(
+                source=r.source, target=r.target, kind=r.kind.value, key=r.kind.value, label=RELATION_LABEL[r.kind],
+                highlighted=(r.source, r.target, r.kind.value) in hl_edges, note=note,
+                condition=condition, group=r.group or "",
+            )
         )
-        for r in structure.relations()
-    ]
     return GraphModel(id=structure.id, title=structure.name, nodes=tuple(nodes), edges=tuple(edges),
                       subtitle=subtitle)
 
@@ -342,7 +364,8 @@ def to_mermaid(model: GraphModel) -> str:
     link_hl: list[int] = []
     for i, e in enumerate(model.edges):
         arrow = "==>" if e.highlighted else RELATION_STYLE.get(e.kind, RELATION_STYLE["branch"])[3]
-        lines.append(f"    {ids[e.source]} {arrow}|{mermaid_text(e.label)}| {ids[e.target]}")
+        text = e.label + (f" (hvis {e.condition})" if e.condition else "")
+        lines.append(f"    {ids[e.source]} {arrow}|{mermaid_text(text)}| {ids[e.target]}")
         if e.highlighted:
             link_hl.append(i)
     lines.append(f"    classDef hl fill:#fde0dd,stroke:{HIGHLIGHT},stroke-width:3px")
@@ -392,7 +415,8 @@ def to_dot(model: GraphModel) -> str:
             lines.append("  { rank=same; " + " ".join(dot_quote(i) + ";" for i in by_level[level]) + " }")
     for e in model.edges:
         colour, _, style, _ = RELATION_STYLE.get(e.kind, RELATION_STYLE["branch"])
-        attrs_ = [f"label={dot_quote(e.label)}", f"style={style}", f"color={dot_quote(colour)}"]
+        text = e.label + (f"\n(hvis {e.condition})" if e.condition else "")
+        attrs_ = [f"label={dot_quote(text)}", f"style={style}", f"color={dot_quote(colour)}"]
         if e.highlighted:
             attrs_ = [f"label={dot_quote(e.label)}", f"color={dot_quote(HIGHLIGHT)}", "penwidth=3"]
         lines.append(f"  {dot_quote(e.source)} -> {dot_quote(e.target)} [{', '.join(attrs_)}];")
@@ -409,8 +433,26 @@ def _node_attrs(n: Node) -> dict[str, Any]:
 
 
 def _edge_attrs(e: Edge) -> dict[str, Any]:
+    extra = {k: v for k, v in (("condition", e.condition), ("group", e.group)) if v}
     return {"kind": e.kind, "label": e.label, "highlighted": e.highlighted, "note": e.note or "",
-            "status": e.status or ""}
+            "status": e.status or "", **extra}
+
+
+RIGHTS_LABEL = {"member": "", "deputy": "vara", "observer": "observatør"}
+
+
+def seat_rights_label(membership: Any) -> str:
+    """«vara for X» / «observatør» for a seat with other rights than a member's; empty for a member.
+
+    Reads ``Membership.rights`` and ``deputy_for`` (seats with rights, issue 12 item 3) where the model has them.
+    """
+    rights = getattr(membership, "rights", None)
+    value = str(getattr(rights, "value", rights or "member"))
+    label = RIGHTS_LABEL.get(value, value)
+    deputy_for = getattr(membership, "deputy_for", None)
+    if label and deputy_for:
+        label += f" for {deputy_for}"
+    return label
 
 
 def to_networkx(model: GraphModel) -> Any:

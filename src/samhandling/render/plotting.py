@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -312,11 +312,17 @@ def draw_model(model: GraphModel) -> Any:
     return fig
 
 
-def plot_structure(structure: Structure, path: str | Path, *, highlight_from: str | None = None) -> Path:
-    """Draw a structure (optionally with the escalation route from ``highlight_from``) to PNG or SVG."""
+def plot_structure(
+    structure: Structure, path: str | Path, *, highlight_from: str | None = None,
+    attributes: Mapping[str, Any] | None = None,
+) -> Path:
+    """Draw a structure (optionally with the escalation route from ``highlight_from``) to PNG or SVG.
+
+    With a case's ``attributes`` the highlighted route follows the relations whose condition matches them.
+    """
     from samhandling.render.diagrams import structure_model
 
-    return plot_model(structure_model(structure, highlight_from=highlight_from), path)
+    return plot_model(structure_model(structure, highlight_from=highlight_from, attributes=attributes), path)
 
 
 # ---------------------------------------------------------------------------- processes

@@ -205,11 +205,56 @@ def _step3_format2(conn: Connection) -> None:
     conn.execute(meta.insert().values(key="format", value=str(STORE_FORMAT)))
 
 
+def _step4_meetings(conn: Connection) -> None:
+    # The meeting records (samhandling.store.meetings), frozen here in their first shape.
+    v4 = sa.MetaData()
+    sa.Table(
+        "meetings",
+        v4,
+        sa.Column("meeting_id", sa.String(200), primary_key=True),
+        sa.Column("structure", sa.Text, nullable=False),
+        sa.Column("body", sa.String(200), nullable=False),
+        sa.Column("date", sa.String(10), nullable=False),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("type", sa.Text, nullable=False),
+        sa.Column("parts", sa.Text, nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("status", sa.String(40), nullable=False),
+        sa.Column("notice_sent", sa.String(10)),
+        sa.Column("attendance", sa.Text, nullable=False),
+        sa.Column("created", sa.String(40), nullable=False),
+    )
+    sa.Table(
+        "meeting_items",
+        v4,
+        sa.Column("body", sa.String(200), primary_key=True),
+        sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("number", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("meeting_id", sa.String(200), sa.ForeignKey("meetings.meeting_id"), nullable=False),
+        sa.Column("case_number", sa.Text, nullable=False),
+        sa.Column("kind", sa.String(40), nullable=False),
+        sa.Column("title", sa.Text, nullable=False),
+        sa.Column("case_id", sa.String(200)),
+        sa.Column("removed", sa.Integer, nullable=False),
+        sa.Column("decision", sa.Text),
+    )
+    sa.Table(
+        "case_number_counters",
+        v4,
+        sa.Column("body", sa.String(200), primary_key=True),
+        sa.Column("year", sa.Integer, primary_key=True, autoincrement=False),
+        sa.Column("last", sa.Integer, nullable=False),
+    )
+    v4.create_all(conn)
+    conn.exec_driver_sql("CREATE INDEX meeting_items_meeting ON meeting_items (meeting_id)")
+
+
 #: The schema's history: (version, description, step). Append new steps; never edit old ones.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "cases og events med hashkjede", _step1_initial),
     (2, "indeks på cases.created for «case list»", _step2_created_index),
     (3, "lagerformat 2: meta, definitions, definisjonshasher i cases", _step3_format2),
+    (4, "møter: meetings, meeting_items, case_number_counters", _step4_meetings),
 )
 LATEST = MIGRATIONS[-1][0]
 
@@ -658,29 +703,29 @@ class SqlStore(EventStore):
             conn.execute(events.insert(), [dict(zip(_ROW_KEYS, r, strict=True)) for r in rows])
 
     def append(self, case_id: str, events_: Sequence[EventLike], expected_seq: int) -> list[StoredEvent]:
-        if not self._has_tables():
-            raise case_not_found(case_id)
+        return self.append_many([(case_id, events_, expected_seq)])[0]
+
+    def append_many(
+        self,
+        batches: Sequence[tuple[str, Sequence[EventLike], int]],
+        also: Callable[[Connection], None] | None = None,
+    ) -> list[list[StoredEvent]]:
+        """Append to several cases (and run ``also`` on the same connection) in ONE transaction: all or nothing.
+
+        Each batch is (case id, events, expected seq) as for :meth:`append`; a conflict on any case, or an error
+        raised by ``also``, rolls every write back. The meeting records use it to store minutes with their acts.
+        """
+        if batches and not self._has_tables():
+            raise case_not_found(batches[0][0])
         self._ensure_schema()  # raises the read-only error
+        out: list[list[StoredEvent]] = []
+        case_id, expected_seq = "", 0
         try:
             with self._engine.begin() as conn:
-                head = conn.execute(
-                    sa.select(cases.c.head_seq, cases.c.head_hash).where(cases.c.case_id == case_id).with_for_update()
-                ).one_or_none()
-                if head is None:
-                    raise case_not_found(case_id)
-                if head.head_seq != expected_seq - 1:
-                    raise Conflicts.head(case_id, expected_seq, head.head_seq)
-                rows = chain_rows(case_id, events_, expected_seq, head.head_hash)
-                if not rows:
-                    return []
-                self._insert_rows(conn, [tuple(r) for r in rows])  # type: ignore[misc]
-                moved = conn.execute(
-                    sa.update(cases)
-                    .where(cases.c.case_id == case_id, cases.c.head_seq == expected_seq - 1)
-                    .values(head_seq=rows[-1].seq, head_hash=rows[-1].hash)
-                )
-                if moved.rowcount != 1:
-                    raise Conflicts.head(case_id, expected_seq, -1)
+                for case_id, events_, expected_seq in batches:
+                    out.append(self.append_in(conn, case_id, events_, expected_seq))
+                if also is not None:
+                    also(conn)
         except sa_exc.IntegrityError as exc:
             # Another writer inserted the same (case_id, seq) first: the primary key refused ours.
             raise Conflicts.sequence(case_id, expected_seq, expected_seq) from exc
@@ -690,6 +735,30 @@ class SqlStore(EventStore):
             raise self._error(exc, "skriving") from exc
         except (sa_exc.SQLAlchemyError, sqlite3.Error) as exc:
             raise self._error(exc, "skriving") from exc
+        return out
+
+    def append_in(
+        self, conn: Connection, case_id: str, events_: Sequence[EventLike], expected_seq: int
+    ) -> list[StoredEvent]:
+        """One case's append inside the caller's transaction ``conn`` (see :meth:`append_many`)."""
+        head = conn.execute(
+            sa.select(cases.c.head_seq, cases.c.head_hash).where(cases.c.case_id == case_id).with_for_update()
+        ).one_or_none()
+        if head is None:
+            raise case_not_found(case_id)
+        if head.head_seq != expected_seq - 1:
+            raise Conflicts.head(case_id, expected_seq, head.head_seq)
+        rows = chain_rows(case_id, events_, expected_seq, head.head_hash)
+        if not rows:
+            return []
+        self._insert_rows(conn, [tuple(r) for r in rows])  # type: ignore[misc]
+        moved = conn.execute(
+            sa.update(cases)
+            .where(cases.c.case_id == case_id, cases.c.head_seq == expected_seq - 1)
+            .values(head_seq=rows[-1].seq, head_hash=rows[-1].hash)
+        )
+        if moved.rowcount != 1:
+            raise Conflicts.head(case_id, expected_seq, -1)
         return [r.as_event() for r in rows]
 
     # -- reading --------------------------------------------------------------------------------------------

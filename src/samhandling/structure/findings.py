@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import attrs
 
+from samhandling.errors import SamhandlingError
 from samhandling.location import Location
 from samhandling.structure.model import Severity
 
@@ -31,6 +32,14 @@ class Finding:
             "rule": self.rule,
             "source_text": self.source_text,
         }
+
+
+def error_finding(exc: SamhandlingError, fallback: Location | None = None) -> Finding:
+    """An error (a :class:`~samhandling.errors.SamhandlingError` raised on bad input) as an error finding.
+
+    The error's own location wins; ``fallback`` (the section or file) stands in when it has none.
+    """
+    return Finding(code=exc.code, severity=Severity.ERROR, message=exc.message, location=exc.location or fallback)
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -15,7 +15,7 @@ A structure does not change after loading, so the two always agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -87,6 +87,8 @@ class Structure:
         self._body_index: dict[str, set[str]] = {}
         self._party_index: dict[str, set[str]] = {}
         self._processes: dict[str, ProcessDefinition] | None = None
+        self.setting_refs: dict[str, str] = {}
+        """Readings (``settings``) the structure file refers to with ``{setting: KEY}`` or ``when``, and where."""
         self.revision = 0
         """Counts changes to the graph while it is built (caches of path queries compare it)."""
         for party in parties:
@@ -319,17 +321,20 @@ class Structure:
 
     # ------------------------------------------------------------------ paths (see samhandling.structure.paths for the rules)
 
-    def escalation_path(self, body: str | Body) -> Route:
-        """The preferred escalation route from ``body`` up to the top (empty route when it has none)."""
+    def escalation_path(self, body: str | Body, attributes: Mapping[str, Any] | None = None) -> Route:
+        """The preferred escalation route from ``body`` up to the top (empty route when it has none).
+
+        With a case's ``attributes`` only relations whose condition matches them are followed.
+        """
         from samhandling.structure import paths
 
-        return paths.escalation_path(self, body)
+        return paths.escalation_path(self, body, attributes)
 
-    def escalation_paths(self, body: str | Body) -> list[Route]:
+    def escalation_paths(self, body: str | Body, attributes: Mapping[str, Any] | None = None) -> list[Route]:
         """Every escalation route from ``body``, the preferred one first (``[]`` when none)."""
         from samhandling.structure import paths
 
-        return paths.escalation_paths(self, body)
+        return paths.escalation_paths(self, body, attributes=attributes)
 
     def decider(self, act_kind: str = "decide") -> Body:
         """The body that holds the power for an act kind (``decide``, ``approve``, ``political_review``, ...)."""

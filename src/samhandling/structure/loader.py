@@ -159,13 +159,75 @@ _BODY_KEYS = {
     "id", "name", "kind", "power", "decision_rule", "abbreviation", "aliases", "level", "seats", "members",
     "mandate", "valid_from", "valid_to", "note", "attributes",
 }
-_SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label"}
-_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to"}
-_RELATION_KEYS = {"from", "to", "kind", "label", "condition"}
-_RULE_KEYS = {"id", "category", "modality", "text", "gloss", "source", "check", "applies_to"}
+_SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label", "when"}
+_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when"}
+_RELATION_KEYS = {"from", "to", "kind", "label", "condition", "when"}
+_RULE_KEYS = {"id", "category", "modality", "text", "gloss", "source", "check", "applies_to", "when"}
 _MANDATE_KEYS = {"title", "version", "owner", "approver", "approved_on", "approved_how", "valid_from", "review", "source"}
 _SETTING_KEYS = {"value", "note", "alternatives"}
 _SOURCE_KEYS = {"file", "title", "url", "updated", "language"}
+
+
+class Readings:
+    """The structure's readings (``settings``) while loading, and which of them the file refers to.
+
+    A value written ``{setting: KEY}`` (a body's ``power`` or ``decision_rule``, a seat's ``count``/``min``/``max``)
+    takes the reading's value; a rule with ``when: {setting: KEY, is: VALUE}`` is checked only while the reading
+    has that value (``in: [..]`` for several). So flipping a reading changes what the structure says.
+    """
+
+    def __init__(self, settings: dict[str, Setting]) -> None:
+        self.settings = settings
+        self.refs: dict[str, str] = {}
+
+    def value(self, raw: Any, where: Location, what: str) -> Any:
+        if isinstance(raw, MarkedDict) and set(raw) == {"setting"}:
+            key = str(raw["setting"])
+            if key not in self.settings:
+                raise SchemaError(
+                    f"«{{setting: {key}}}» viser til en lesning som ikke står under «settings»"
+                    + (f" (kjente: {', '.join(sorted(self.settings))})" if self.settings else ""),
+                    code="unknown-setting",
+                    location=where,
+                )
+            self.refs.setdefault(key, what)
+            return self.settings[key].value
+        return raw
+
+    def resolve(self, item: Any, keys: tuple[str, ...], what: str) -> None:
+        """Replace ``{setting: KEY}`` values of ``keys`` in the mapping ``item`` by the readings' values."""
+        if not isinstance(item, MarkedDict):
+            return
+        for key in keys:
+            if key in item:
+                item[key] = self.value(item[key], item.loc(key), what)
+
+    def keeps(self, item: Any, what: str) -> bool:
+        """Whether an item with an optional ``when`` applies under the current readings (no ``when``: it does)."""
+        if not isinstance(item, MarkedDict) or "when" not in item:
+            return True
+        return self.applies(item["when"], item.loc("when"), what)
+
+    def applies(self, when: Any, where: Location, what: str) -> bool:
+        """Whether a rule's ``when: {setting: KEY, is: VALUE}`` (or ``in: [...]``) holds for the current reading."""
+        m = _Map(when, "«when» (når regelen gjelder)", where, {"setting", "is", "in"})
+        key = m.req("setting")
+        value = self.value(_one_setting(key, m.loc("setting")), where, what)
+        if m.has("is") == m.has("in"):
+            raise SchemaError("«when» skal ha enten «is» (én verdi) eller «in» (en liste)", location=where)
+        wanted = [m.raw("is")] if m.has("is") else list(_expect_list(m.raw("in"), "«in»", m.loc("in")))
+        return any(_same(value, w) for w in wanted)
+
+
+def _one_setting(key: str, where: Location) -> MarkedDict:
+    found = MarkedDict({"setting": key})
+    found.location = where
+    found.key_locations = {"setting": where}
+    return found
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a == b or str(a).lower() == str(b).lower()
 
 
 def _party(item: Any, where: Location) -> Party:
@@ -204,7 +266,9 @@ def _mandate(item: Any, where: Location) -> Mandate:
     )
 
 
-def _seat(item: Any, where: Location) -> Seat:
+def _seat(item: Any, where: Location, readings: Readings | None = None) -> Seat:
+    if readings is not None:
+        readings.resolve(item, ("count", "min", "max"), "et sete")
     m = _Map(item, "et sete (seats)", where, _SEAT_KEYS)
     count = m.int("count")
     lo = m.int("min", count if count is not None else 0)
@@ -218,13 +282,20 @@ def _seat(item: Any, where: Location) -> Seat:
     )
 
 
-def _body(item: Any, where: Location) -> tuple[Body, list[tuple[MarkedDict, Location]]]:
+def _body(
+    item: Any, where: Location, readings: Readings | None = None
+) -> tuple[Body, list[tuple[MarkedDict, Location]]]:
+    if readings is not None and isinstance(item, MarkedDict):
+        readings.resolve(item, ("power", "decision_rule"), f"organet «{item.get('id')}»")
     m = _Map(item, "et organ (bodies)", where, _BODY_KEYS)
     seats_raw = m.raw("seats")
     seats: list[Seat] = []
     if seats_raw is not None:
         lst = _expect_list(seats_raw, "«seats»", m.loc("seats"))
-        seats = [_seat(s, lst.loc(i)) for i, s in enumerate(lst)]
+        seats = [
+            _seat(s, lst.loc(i), readings) for i, s in enumerate(lst)
+            if readings is None or readings.keeps(s, f"et sete i organet «{item.get('id')}»")
+        ]
     members: list[tuple[MarkedDict, Location]] = []
     if m.raw("members") is not None:
         lst = _expect_list(m.raw("members"), "«members»", m.loc("members"))
@@ -267,7 +338,9 @@ def _source_table(data: Any, where: Location) -> dict[str, dict[str, Any]]:
     return out
 
 
-def parse_rule(item: Any, where: Location, sources: dict[str, dict[str, Any]]) -> Rule:
+def parse_rule(
+    item: Any, where: Location, sources: dict[str, dict[str, Any]], readings: Readings | None = None
+) -> Rule:
     m = _Map(item, "en regel (rules)", where, _RULE_KEYS)
     source_key = m.req("source")
     document = sources.get(source_key, {}).get("file", source_key)
@@ -284,11 +357,57 @@ def parse_rule(item: Any, where: Location, sources: dict[str, dict[str, Any]]) -
         if "kind" not in cm:
             raise SchemaError("«check» mangler «kind»", code="missing-key", location=cm.location)
     rule_id = m.req("id")
+    if m.has("when"):
+        if readings is None:
+            raise SchemaError("«when» trenger strukturens lesninger (settings) og kan ikke brukes her", location=m.loc("when"))
+        if not readings.applies(m.raw("when"), m.loc("when"), f"regel {rule_id}"):
+            check = None  # the reading says the rule does not apply: kept as text, not checked
     return Rule(
         id=rule_id, category=m.req("category"), modality=m.enum("modality", Modality),
         source=SourceRef(document=str(document), text=m.req("text"), gloss=m.str("gloss"), ref=rule_id),
         check=check, applies_to=m.strs("applies_to"), location=m.loc(),
     )
+
+
+def _relation_ends(structure: Structure, m: _Map, key: str) -> tuple[list[str], str | None]:
+    """The body ids one end of a relation names: one body by name, or ``{kind: KIND}`` for every body of a kind.
+
+    The second value records the group (``"to:professional_committee"``) so that exports can show the relation as
+    written; an unknown body name becomes a load finding (no ids), as before.
+    """
+    raw = m.raw(key)
+    if isinstance(raw, MarkedDict):
+        g = _Map(raw, f"«{key}» i en relasjon", m.loc(key), {"kind"})
+        kind = g.enum("kind", BodyKind)
+        bodies = structure.bodies_of_kind(kind)
+        if not bodies:
+            raise SchemaError(
+                f"«{key}: {{kind: {kind.value}}}» viser til alle organer av typen {kind.value}, men strukturen har "
+                "ingen slike organer",
+                code="empty-kind-group",
+                location=m.loc(key),
+            )
+        return [b.id for b in bodies], f"{key}:{kind.value}"
+    found = structure._resolve_body_ref(m.req(key), m.loc(key))
+    return ([] if found is None else [found]), None
+
+
+def _condition(raw: Any, where: Location) -> dict[str, tuple[str, ...]]:
+    """A relation's ``condition``: case attribute → one value or a list of values (``{region: sør}``)."""
+    table = _expect_map(raw, "«condition» (vilkår på sakens egenskaper, f.eks. {region: sør})", where)
+    if not table:
+        raise SchemaError("«condition» er tom; skriv minst én egenskap, f.eks. {region: sør}", location=where)
+    out: dict[str, tuple[str, ...]] = {}
+    for key, value in table.items():
+        values = value if isinstance(value, list) else [value]
+        if not values or any(v is None or isinstance(v, (dict, list, bool)) for v in values):
+            raise SchemaError(
+                f"vilkåret «{key}» skal være en verdi eller en liste av verdier, fant {_kind(value)}",
+                code="invalid-condition",
+                location=table.loc(key),
+            )
+        out[str(key)] = tuple(str(v) for v in values)
+    return out
 
 
 def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure:
@@ -299,6 +418,12 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
         raise SchemaError("filen er tom; forventet en struktur med «structure», «bodies» osv.", location=Location(filename))
     top = _Map(data, "strukturfilen", Location(filename, 1, 1), TOP_LEVEL_KEYS)
     sources = _source_table(top.raw("sources"), top.loc("sources")) if top.has("sources") else {}
+
+    settings: dict[str, Setting] = {}
+    if top.has("settings"):
+        st = _expect_map(top.raw("settings"), "«settings»", top.loc("settings"))
+        settings = {k: _setting(k, v, st.loc(k)) for k, v in st.items()}
+    readings = Readings(settings)
 
     parties: list[Party] = []
     if top.has("parties"):
@@ -311,7 +436,7 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
         raise SchemaError("strukturen mangler «bodies» (minst ett organ)", code="missing-key", location=top.loc())
     lst = _expect_list(top.raw("bodies"), "«bodies»", top.loc("bodies"))
     for i, b in enumerate(lst):
-        body, members = _body(b, lst.loc(i))
+        body, members = _body(b, lst.loc(i), readings)
         bodies.append(body)
         member_specs.extend((body.id, spec, where) for spec, where in members)
 
@@ -323,12 +448,8 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
     rules: list[Rule] = []
     if top.has("rules"):
         rl = _expect_list(top.raw("rules"), "«rules»", top.loc("rules"))
-        rules = [parse_rule(r, rl.loc(i), sources) for i, r in enumerate(rl)]
+        rules = [parse_rule(r, rl.loc(i), sources, readings) for i, r in enumerate(rl)]
 
-    settings: dict[str, Setting] = {}
-    if top.has("settings"):
-        st = _expect_map(top.raw("settings"), "«settings»", top.loc("settings"))
-        settings = {k: _setting(k, v, st.loc(k)) for k, v in st.items()}
 
     structure = Structure(
         id=top.req("structure"),
@@ -348,19 +469,28 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
     # Relations and memberships name bodies and parties; resolve them through the index.
     for spec, where in relation_specs:
         m = _Map(spec, "en relasjon (relations)", where, _RELATION_KEYS)
-        source = structure._resolve_body_ref(m.req("from"), m.loc("from"))
-        target = structure._resolve_body_ref(m.req("to"), m.loc("to"))
-        kind = m.enum("kind", RelationKind)
-        if source is None or target is None:
+        if not readings.keeps(spec, "en relasjon"):
             continue
-        structure._add_relation(
-            Relation(
-                source=source, target=target, kind=kind, label=m.str("label"),
-                condition=m.str("condition"), location=m.loc(),
-            )
-        )
+        from_ids, source_group = _relation_ends(structure, m, "from")
+        targets, target_group = _relation_ends(structure, m, "to")
+        kind = m.enum("kind", RelationKind)
+        condition = _condition(m.raw("condition"), m.loc("condition")) if m.has("condition") else None
+        group = source_group or target_group
+        for source in from_ids:
+            for target in targets:
+                if source == target:
+                    continue
+                structure._add_relation(
+                    Relation(
+                        source=source, target=target, kind=kind, label=m.str("label"),
+                        condition=condition, location=m.loc(), group=group,
+                    )
+                )
     for body_id, spec, where in member_specs:
+        readings.resolve(spec, ("count",), f"medlemskap i organet «{body_id}»")
         m = _Map(spec, "et medlemskap (members)", where, _MEMBER_KEYS)
+        if not readings.keeps(spec, f"medlemskap i organet «{body_id}»"):
+            continue
         party = structure._resolve_party_ref(m.req("party"), m.loc("party"))
         count = m.int("count", 1)
         assert count is not None
@@ -372,5 +502,6 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
                 period=m.period(), location=m.loc(),
             )
         )
+    structure.setting_refs = dict(readings.refs)
     structure._finish()
     return structure

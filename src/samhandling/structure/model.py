@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -322,12 +323,54 @@ class Body:
 
 @attrs.frozen(slots=True)
 class Relation:
+    """A relation of ``kind`` from body ``source`` to body ``target``.
+
+    ``condition`` limits the relation to cases whose attributes match (``{"region": ("sør",)}``: the relation
+    holds for a case whose ``region`` is one of the listed values); ``None`` means always. ``group`` records a
+    relation written to or from every body of a kind (``to: {kind: professional_committee}``), expanded into one
+    relation per body, e.g. ``"to:professional_committee"``.
+    """
+
     source: str
     target: str
     kind: RelationKind
     label: str | None = None
-    condition: str | None = None
+    condition: dict[str, tuple[str, ...]] | None = attrs.field(default=None, eq=False, hash=False)
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
+    group: str | None = attrs.field(default=None, eq=False)
+
+    def matches(self, attributes: Mapping[str, Any] | None) -> bool:
+        """Whether the relation holds for a case with these attributes (see :func:`condition_matches`)."""
+        return condition_matches(self.condition, attributes)
+
+
+def condition_matches(condition: Mapping[str, Iterable[str]] | None, attributes: Mapping[str, Any] | None) -> bool:
+    """Whether case ``attributes`` satisfy a relation's ``condition``.
+
+    No condition always matches. Otherwise every key of the condition must be among the attributes, and the
+    attribute's value (or one of them, when it is a list) must be one of the condition's values; values are
+    compared by their name key (case, spacing and nynorsk/bokmål spelling do not matter).
+    """
+    if not condition:
+        return True
+    from samhandling.formats.names import name_key
+
+    attrs_by_key = {name_key(str(k)): v for k, v in (attributes or {}).items()}
+    for key, wanted in condition.items():
+        value = attrs_by_key.get(name_key(str(key)))
+        if value is None:
+            return False
+        values = value if isinstance(value, (list, tuple, set, frozenset)) else [value]
+        if not {name_key(str(v)) for v in values} & {name_key(str(w)) for w in wanted}:
+            return False
+    return True
+
+
+def describe_condition(condition: Mapping[str, Iterable[str]] | None) -> str:
+    """A condition in words: ``region = sør``, ``municipality = sola eller sandnes``; empty without one."""
+    if not condition:
+        return ""
+    return ", ".join(f"{k} = {' eller '.join(v)}" for k, v in condition.items())
 
 
 @attrs.frozen(slots=True)

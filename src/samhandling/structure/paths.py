@@ -15,6 +15,11 @@ Escalation rule
     never visits a body twice; :attr:`Route.decider` is the first body on it that
     can decide.
 
+Routing
+    A relation may carry a ``condition`` on a case's attributes (``{region: sør}``). Given a case's
+    attributes, the route follows only relations whose condition matches (unconditioned relations
+    always do); :func:`escalation_targets` lists the matching ``escalates_to`` targets of one body.
+
 A body with no upward relation has no escalation route: :func:`escalation_path`
 returns an *empty* route (no hops, ``bool(route) is False``, ``route.bodies`` is
 just the body itself) and :func:`escalation_paths` returns ``[]``. Neither raises.
@@ -25,7 +30,7 @@ from __future__ import annotations
 import enum
 import weakref
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -89,8 +94,11 @@ class _Ranker:
     n bodies costs O(n) edge look-ups, not O(n²).
     """
 
-    def __init__(self, structure: Structure, kinds: Sequence[RelationKind]) -> None:
+    def __init__(
+        self, structure: Structure, kinds: Sequence[RelationKind], attributes: Mapping[str, Any] | None = None
+    ) -> None:
         self.structure = structure
+        self.attributes = attributes
         self.rank = {k: i for i, k in enumerate(kinds)}
         self.keys = {k.value for k in kinds}
         self.order = {b.id: i for i, b in enumerate(structure.bodies)}
@@ -104,7 +112,7 @@ class _Ranker:
         structure = self.structure
         hops: list[Hop] = []
         for relation in structure.out_relations(body_id):
-            if relation.kind in self.rank:
+            if relation.kind in self.rank and (self.attributes is None or relation.matches(self.attributes)):
                 hops.append(Hop(body_id, relation.target, relation.kind, relation.label))
 
         def score(h: Hop) -> tuple[int, int, int, int]:
@@ -156,7 +164,8 @@ def _too_many(start: str, limit: int, what: str) -> TooManyRoutesError:
 
 
 def _simple_routes(
-    structure: Structure, start: str, kinds: Sequence[RelationKind], goal: str | None, limit: int = MAX_ROUTES
+    structure: Structure, start: str, kinds: Sequence[RelationKind], goal: str | None, limit: int = MAX_ROUTES,
+    attributes: Mapping[str, Any] | None = None,
 ) -> list[list[Hop]]:
     """Every simple route from ``start``, best first; to ``goal`` or, without one, to a dead end.
 
@@ -166,7 +175,7 @@ def _simple_routes(
     ``limit`` times the number of bodies steps, raise :class:`TooManyRoutesError`: the number of
     simple routes can grow exponentially with the size of the graph.
     """
-    ranker = _Ranker(structure, kinds)
+    ranker = _Ranker(structure, kinds, attributes)
     useful = _reaching(structure, goal, ranker.keys) if goal is not None else None
     if useful is not None and start not in useful:
         return []
@@ -225,23 +234,45 @@ def _simple_routes(
 # ---------------------------------------------------------------------------- escalation
 
 
-def escalation_paths(structure: Structure, body: Body | str, *, limit: int = MAX_ROUTES) -> list[Route]:
+def escalation_targets(
+    structure: Structure, body: Body | str, attributes: Mapping[str, Any] | None = None
+) -> list[Body]:
+    """The bodies ``body`` lifts a case with these ``attributes`` to: its ``escalates_to`` targets whose condition
+    matches (a relation without a condition always matches), in the escalation rule's order (deciding bodies first,
+    then the higher level, then file order). ``attributes=None`` means a case without attributes: only unconditioned
+    relations match. ``[]`` when none does.
+    """
+    ranker = _Ranker(structure, (RelationKind.ESCALATES_TO,), attributes or {})
+    return [structure.body(h.target) for h in ranker.edges(structure.body(body).id)]
+
+
+def escalation_paths(
+    structure: Structure, body: Body | str, *, limit: int = MAX_ROUTES, attributes: Mapping[str, Any] | None = None
+) -> list[Route]:
     """Every escalation route from ``body`` to the top, the preferred one first; ``[]`` when none.
 
+    With ``attributes`` (a case's attributes, e.g. ``{"region": "sør"}``) only relations whose condition matches
+    are followed; without them (``None``) every relation is, conditioned or not.
     More than ``limit`` routes raise :class:`~samhandling.errors.TooManyRoutesError` (``too-many-routes``).
     """
     start = structure.body(body).id
-    return [_route(structure, start, hops) for hops in _simple_routes(structure, start, UPWARD, None, limit)]
+    return [
+        _route(structure, start, hops)
+        for hops in _simple_routes(structure, start, UPWARD, None, limit, attributes=attributes)
+    ]
 
 
-def escalation_path(structure: Structure, body: Body | str) -> Route:
+def escalation_path(structure: Structure, body: Body | str, attributes: Mapping[str, Any] | None = None) -> Route:
     """The preferred escalation route from ``body`` (empty, not an error, when it has none).
 
     The best unvisited next body at each step, until no upward relation leads to a body not yet on
-    the route: linear in the length of the route, however many other routes the graph has.
+    the route: linear in the length of the route, however many other routes the graph has. With
+    ``attributes`` only relations whose ``condition`` matches them are followed (a matter of region
+    «sør» goes to the SSU whose relation says ``condition: {region: sør}``); without them (``None``)
+    every relation counts, conditioned or not.
     """
     start = structure.body(body).id
-    ranker = _Ranker(structure, UPWARD)
+    ranker = _Ranker(structure, UPWARD, attributes)
     seen = {start}
     hops: list[Hop] = []
     node = start

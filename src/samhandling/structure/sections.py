@@ -63,3 +63,34 @@ def resolve_party(structure: Structure, name: str, where: Location) -> str:
         return structure.party(name).id
     except (UnknownPartyError, AmbiguousNameError) as exc:
         raise SchemaError(exc.message, code=exc.code, location=where) from None
+
+
+def setting_value(structure: Structure, raw: Any, where: Location) -> Any:
+    """``raw``, or the reading's value when ``raw`` is ``{setting: KEY}`` (a section value that follows a reading)."""
+    if isinstance(raw, dict) and set(raw) == {"setting"}:
+        key = str(raw["setting"])
+        if key not in structure.settings:
+            raise SchemaError(
+                f"«{{setting: {key}}}» viser til en lesning som ikke står under «settings»", code="unknown-setting",
+                location=where,
+            )
+        return structure.settings[key].value
+    return raw
+
+
+def with_settings(structure: Structure, item: Any, keys: tuple[str, ...]) -> Any:
+    """A copy of the mapping ``item`` whose ``{setting: KEY}`` values of ``keys`` are the readings' values.
+
+    The raw section is left as written (so that what refers to a reading can still be found).
+    """
+    from samhandling.formats.yamlio import MarkedDict
+
+    if not isinstance(item, MarkedDict) or not any(k in item for k in keys):
+        return item
+    copy = MarkedDict(item)
+    copy.location = item.location
+    copy.key_locations = dict(item.key_locations)
+    for key in keys:
+        if key in copy:
+            copy[key] = setting_value(structure, copy[key], item.loc(key))
+    return copy

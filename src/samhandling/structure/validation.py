@@ -14,13 +14,18 @@ import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
-from samhandling.structure.findings import Finding
+from samhandling.errors import LoadError
+from samhandling.location import Location
+from samhandling.structure.findings import Finding, error_finding
 from samhandling.structure.model import (
     SIDE_LABEL,
     Body,
     BodyKind,
     DecisionPower,
     DecisionRule,
+    Party,
+    PartyKind,
+    Period,
     RelationKind,
     Rule,
     Severity,
@@ -69,13 +74,19 @@ def _load_extensions() -> None:
             importlib.import_module(name)
 
 
-def rule_finding(rule: Rule, code: str, message: str, body: Body | None = None, severity: Severity | None = None) -> Finding:
-    """A finding of ``rule``'s check: the rule's severity and id, its source sentence quoted after the message."""
+def rule_finding(
+    rule: Rule, code: str, message: str, body: Body | None = None, severity: Severity | None = None,
+    *, location: Location | None = None,
+) -> Finding:
+    """A finding of ``rule``'s check: the rule's severity and id, its source sentence quoted after the message.
+
+    Placed at ``location`` when given (a party's line), else at the body's line, else at the rule's.
+    """
     return Finding(
         code=code,
         severity=severity or rule.severity,
         message=f"{message} (regel {rule.id}: «{rule.source.text}»)",
-        location=(body.location if body is not None and body.location is not None else rule.location),
+        location=location or (body.location if body is not None and body.location is not None else rule.location),
         rule=rule.id,
         source_text=rule.source.text,
     )
@@ -132,22 +143,106 @@ def _check_seats(structure: Structure, rule: Rule, params: dict[str, Any], on: d
             )
 
 
+def party_pool(
+    structure: Structure, spec: Any, side: Side | None, on: dt.date | None, within: Period | None = None
+) -> list[Party] | None:
+    """The parties a rule's ``parties`` parameter names, or ``None`` when it names none.
+
+    ``spec`` is a list of party names; ``all`` (every party of ``side`` in the structure); ``municipalities``
+    (every municipality); or ``{members_of: BODY}`` (the parties seated in that body). Only parties that exist
+    on ``on`` count; without a date, those whose period (and seat) overlaps ``within`` (the checked body's period).
+    """
+    if spec is None:
+        return None
+
+    def alive(period: Period) -> bool:
+        if on is not None:
+            return period.contains(on)
+        if within is None:
+            return True
+        return not (
+            (period.valid_to is not None and within.valid_from is not None and period.valid_to < within.valid_from)
+            or (period.valid_from is not None and within.valid_to is not None and period.valid_from > within.valid_to)
+        )
+
+    if isinstance(spec, str) and spec in ("all", "municipalities"):
+        kinds = (PartyKind.MUNICIPALITY,) if spec == "municipalities" else None
+        return [
+            p for p in structure.parties
+            if (side is None or p.side is side) and (kinds is None or p.kind in kinds) and alive(p.period)
+        ]
+    if isinstance(spec, dict) and set(spec) == {"members_of"}:
+        seated = [m for m in structure.members(str(spec["members_of"])) if alive(m.period)]
+        parties = [structure.party(m.party) for m in seated]
+        return [p for p in dict.fromkeys(parties) if (side is None or p.side is side) and alive(p.period)]
+    if isinstance(spec, (list, tuple)):
+        return [structure.party(str(p)) for p in spec]
+    raise ValueError(f"«parties» skal være en liste, all, municipalities eller {{members_of: ORGAN}}, fant {spec!r}")
+
+
 @register_check("per_party")
 def _check_per_party(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
-    """Every party of a side has between ``min`` and ``max`` representatives in each body."""
+    """Every party of a side has between ``min`` and ``max`` representatives in each body.
+
+    «From each municipality»: with ``parties`` (a list, ``all``, ``municipalities`` or ``{members_of: BODY}``)
+    every party of that pool is counted, so a municipality missing from the member list is found; without it only
+    the parties already seated are.
+    """
     side = Side(params.get("side", "municipal"))
     lo, hi = int(params.get("min", 1)), params.get("max")
     for body in target_bodies(structure, params, rule):
         members = structure.members(body, on)
-        pool = params.get("parties")
-        parties = [structure.party(p) for p in pool] if pool else [
+        pool = party_pool(structure, params.get("parties"), side, on, body.period)
+        parties = pool if pool is not None else [
             structure.party(m.party) for m in members if structure.party(m.party).side is side
         ]
         for party in dict.fromkeys(parties):
             n = sum(m.count for m in members if m.party == party.id)
             if n < lo or (hi is not None and n > int(hi)):
                 want = f"{lo}-{hi}" if hi is not None else f"minst {lo}"
-                yield rule_finding(rule, "per-party-count", f"{party.name} har {n} representanter i {body.label}, forventet {want}", body)
+                code = "party-missing" if n == 0 else "per-party-count"
+                yield rule_finding(rule, code, f"{party.name} har {n} representanter i {body.label}, forventet {want}", body)
+
+
+@register_check("exclusive_membership")
+def _check_exclusive(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """Each party of the pool (``parties``, default ``municipalities``) sits in exactly one of ``bodies``.
+
+    Two SSUs each for their own municipalities: a municipality in both is ``member-of-several``, one in neither
+    ``member-of-none`` (``coverage: false`` allows none: then only «at most one» is checked).
+    """
+    bodies = target_bodies(structure, params, rule)
+    if not bodies:
+        raise ValueError("«bodies» (eller «body_kind») mangler eller viser ikke til noe organ")
+    pool = party_pool(structure, params.get("parties", "municipalities"), None, on) or []
+    coverage = bool(params.get("coverage", True))
+    names = " / ".join(b.label for b in bodies)
+    for party in pool:
+        seated = [b for b in bodies if any(m.party == party.id for m in structure.members(b, on))]
+        if len(seated) > 1:
+            yield rule_finding(
+                rule, "member-of-several",
+                f"{party.name} er medlem av {len(seated)} av organene {names} ({', '.join(b.label for b in seated)}), "
+                "regelen tillater ett",
+                location=party.location,
+            )
+        elif not seated and coverage:
+            yield rule_finding(rule, "member-of-none", f"{party.name} er ikke medlem av noen av organene {names}",
+                               location=party.location)
+
+
+@register_check("coverage")
+def _check_coverage(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """Every party of the pool (``parties``, default ``municipalities``) sits in at least one of ``bodies``."""
+    bodies = target_bodies(structure, params, rule)
+    if not bodies:
+        raise ValueError("«bodies» (eller «body_kind») mangler eller viser ikke til noe organ")
+    pool = party_pool(structure, params.get("parties", "municipalities"), None, on) or []
+    names = " / ".join(b.label for b in bodies)
+    for party in pool:
+        if not any(m.party == party.id for b in bodies for m in structure.members(b, on)):
+            yield rule_finding(rule, "not-covered", f"{party.name} er ikke medlem av noen av organene {names}",
+                               location=party.location)
 
 
 @register_check("power")
@@ -304,7 +399,14 @@ def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
     _load_extensions()
     findings: list[Finding] = list(structure.load_findings)
     findings.extend(_builtin(structure, on))
-    extra = [r for source in _RULE_SOURCES for r in source(structure)]
+    extra: list[Rule] = []
+    for source in _RULE_SOURCES:
+        # A section that cannot be read (a meeting naming an unknown body) is a finding like any other; the
+        # section's own checks (samhandling.app.check) name each broken item.
+        try:
+            extra.extend(source(structure))
+        except LoadError as exc:
+            findings.append(error_finding(exc, Location(structure.filename)))
     for rule in (*structure.rules, *extra):
         if not rule.check:
             continue
@@ -322,6 +424,8 @@ def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
             continue
         try:
             findings.extend(fn(structure, rule, dict(rule.check), on))
+        except LoadError as exc:  # the check reads a section that cannot be read (reported above)
+            findings.append(error_finding(exc, rule.location))
         except (KeyError, ValueError, TypeError) as exc:
             findings.append(
                 Finding(
@@ -332,5 +436,6 @@ def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
                     rule=rule.id,
                 )
             )
+    findings = list(dict.fromkeys(findings))
     order = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
     return sorted(findings, key=lambda f: (order[f.severity], f.location.line if f.location and f.location.line else 0))

@@ -349,6 +349,8 @@ class _Step:
     can_send_back: bool
     escalation: str | None  # the body id an escalation goes to
     escalation_plan: _BodyPlan | None
+    follow: int | None = None  # same_as: the index of the step whose meeting's body takes this one too
+    leader: bool = False  # a later step follows this one's body: its body is chosen before chances apply
 
 
 class Forecaster:
@@ -373,9 +375,10 @@ class Forecaster:
         preparation: Mapping[str, Any] | None = None,
         observations: Iterable[tuple[str, Any]] | None = None,
     ) -> None:
-        from samhandling.time.schedule import items_of, submission_days
+        from samhandling.time.schedule import actors_of, items_of, same_as_of, submission_days
 
         items, structure = items_of(target, structure)
+        refs, actors = same_as_of(target), actors_of(target)
         items = self._off_path(target, items)
         self.structure = structure
         self.same_meeting = same_meeting
@@ -396,7 +399,15 @@ class Forecaster:
         prep = self._preparations(items, definition, preparation, observations)
         senders = self._senders(definition)
         steps: list[_Step] = []
+        first_index: dict[str, int] = {}
         for index, (act, label, bodies) in enumerate(items):
+            first_index.setdefault(act, index)
+            ref = refs.get(act)
+            follow = None
+            if ref is not None and ref in actors:  # an open case: the body that took the act takes this one
+                bodies = (actors[ref],)
+            elif ref is not None and first_index.get(ref, index) < index:
+                follow = first_index[ref]
             labels = [structure.body(b).label for b in bodies]
             names = " / ".join(labels) if len(labels) <= 2 else f"{labels[0]} m.fl. ({len(labels)} organer)"
             planned_ids = tuple(b for b in bodies if b in plans)
@@ -410,7 +421,11 @@ class Forecaster:
                 can_send_back=index > 0 and (senders is None or bool(senders & set(bodies)) or "*" in senders),
                 escalation=target_body,
                 escalation_plan=plans.get(target_body) if target_body else None,
+                follow=follow,
             ))
+        leaders = {st.follow for st in steps if st.follow is not None}
+        steps = [attrs.evolve(st, leader=True) if k in leaders and len(st.planned) > 1 else st
+                 for k, st in enumerate(steps)]
         self.steps: tuple[_Step, ...] = tuple(steps)
         self._prep_described = tuple((s.label, s.prep.describe()) for s in steps if s.prep is not None)
 
@@ -548,6 +563,7 @@ class Forecaster:
         current = begin  # the day the matter is ready (_NEVER: an earlier step got no date)
         after = -1  # the previous step's meeting: the next one must be later
         last_plan: _BodyPlan | None = None  # the plan whose meeting took the previous step (same_meeting)
+        taken: list[_BodyPlan | None] = [None] * n  # the plan whose meeting took each step (same_as follows it)
         i = 0
         send_backs = 0
         while i < n:
@@ -555,15 +571,25 @@ class Forecaster:
             u_prep, u_defer, u_back, u_esc = draw(), draw(), draw(), draw()
             if current < _NEVER:
                 ready = current + (step.prep.days_at(u_prep) if prepare and step.prep is not None else 0)
-                if self.same_meeting and last_plan is not None and any(p is last_plan for p in step.planned):
+                planned = step.planned
+                followed = taken[step.follow] if step.follow is not None else None
+                if followed is not None:
+                    planned = (followed,)
+                if self.same_meeting and last_plan is not None and any(p is last_plan for p in planned):
                     date = after  # taken in the same meeting as the previous step
-                elif not step.planned:
+                elif not planned:
                     date = current = ready  # no meeting plan: done the day it is ready
                     last_plan = None
                 else:
                     defer = _deferrals(u_defer, p_defer, log_defer)
-                    date, last_plan = _meeting(step.planned, ready, after, defer, p_cancel, key, totals)
+                    if step.leader:
+                        # The body is the one the projection picks (its earliest meeting the matter can reach);
+                        # deferrals and cancelled meetings then move the matter to that body's later meetings.
+                        _, home = _first(planned, ready, after, 0.0, key, [0, 0, 0, 0])
+                        planned = (home,) if home is not None else planned
+                    date, last_plan = _meeting(planned, ready, after, defer, p_cancel, key, totals)
                     current = after = date
+                taken[i] = last_plan
                 dates[i] = date
             else:
                 dates[i] = _NEVER

@@ -21,6 +21,7 @@ from samhandling.structure.sections import cached_section, resolve_body, resolve
 from samhandling.time.deadlines import DayCount
 
 if TYPE_CHECKING:
+    from samhandling.structure.findings import Finding
     from samhandling.structure.graph import Structure
 
 
@@ -42,6 +43,40 @@ class SegmentKind(enum.StrEnum):
     @property
     def label(self) -> str:
         return {"municipal": "kun kommunene", "joint": "kommunene og helseforetaket"}[self.value]
+
+
+class MeetingType(enum.StrEnum):
+    """What kind of meeting it is (issue 12 item 6): one meeting may be of several types (an ordinary long one)."""
+
+    ORDINARY = "ordinary"
+    EXTRAORDINARY = "extraordinary"
+    LONG = "long"
+    SHORT = "short"
+    ADMINISTRATIVE = "administrative"
+    POLITICAL = "political"
+
+    @property
+    def label(self) -> str:
+        return MEETING_TYPE_LABEL[self]
+
+
+MEETING_TYPE_LABEL: dict[MeetingType, str] = {
+    MeetingType.ORDINARY: "ordinært",
+    MeetingType.EXTRAORDINARY: "ekstraordinært",
+    MeetingType.LONG: "langt",
+    MeetingType.SHORT: "kort",
+    MeetingType.ADMINISTRATIVE: "administrativt",
+    MeetingType.POLITICAL: "politisk",
+}
+
+
+@attrs.frozen(slots=True)
+class Part:
+    """A named part of a meeting (the administrative and the political part), optionally typed and timed."""
+
+    label: str
+    type: MeetingType | None = None
+    minutes: int | None = None
 
 
 @attrs.frozen(slots=True)
@@ -75,6 +110,15 @@ class Meeting:
     items: tuple[AgendaItem, ...] = ()
     note: str | None = None
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
+    types: tuple[MeetingType, ...] = ()
+    parts: tuple[Part, ...] = ()
+
+    def is_type(self, wanted: MeetingType | str) -> bool:
+        """Whether the meeting is of type ``wanted`` (a meeting without a type counts as ordinary), or has a part
+        of that type."""
+        wanted = MeetingType(wanted)
+        types = self.types or (MeetingType.ORDINARY,)
+        return wanted in types or any(p.type is wanted for p in self.parts)
 
     @property
     def host_key(self) -> str | None:
@@ -106,8 +150,9 @@ class MeetingPlan:
 
 _MEETING_KEYS = {
     "body", "date", "title", "host", "venue", "mode", "segments", "chair", "minute_taker", "agenda_sent",
-    "items", "note",
+    "items", "note", "type", "parts",
 }
+_PART_KEYS = {"label", "type", "minutes"}
 _SEGMENT_KEYS = {"kind", "minutes", "label"}
 _ITEM_KEYS = {"title", "submitted"}
 _RULES_KEYS = {"settings", "rules"}
@@ -118,6 +163,35 @@ def _segment(item: Any, where: Location) -> Segment:
 
     m = MarkedMap(item, "en møtedel (segments)", where, _SEGMENT_KEYS)
     return Segment(kind=m.enum("kind", SegmentKind), minutes=m.int("minutes"), label=m.str("label"))
+
+
+def _part(item: Any, where: Location) -> Part:
+    from samhandling.formats.maps import MarkedMap
+
+    m = MarkedMap(item, "en del av møtet (parts)", where, _PART_KEYS)
+    return Part(label=m.req("label"), type=m.enum("type", MeetingType) if m.has("type") else None,
+                minutes=m.int("minutes"))
+
+
+def _types(m: Any) -> tuple[MeetingType, ...]:
+    """``type: long`` or ``type: [ordinary, long]``."""
+    from samhandling.formats.maps import describe
+
+    raw = m.raw("type")
+    if raw is None:
+        return ()
+    values = raw if isinstance(raw, list) else [raw]
+    known = ", ".join(t.value for t in MeetingType)
+    out: list[MeetingType] = []
+    for value in values:
+        try:
+            out.append(MeetingType(str(value)))
+        except ValueError:
+            raise SchemaError(
+                f"ugyldig møtetype {describe(value)}; forventet en av: {known}", code="invalid-value",
+                location=m.loc("type"),
+            ) from None
+    return tuple(dict.fromkeys(out))
 
 
 def _agenda_item(item: Any, where: Location) -> AgendaItem:
@@ -142,6 +216,10 @@ def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
     if m.has("items"):
         lst = expect_list(m.raw("items"), "«items»", m.loc("items"))
         items = [_agenda_item(s, lst.loc(i)) for i, s in enumerate(lst)]
+    parts: list[Part] = []
+    if m.has("parts"):
+        lst = expect_list(m.raw("parts"), "«parts»", m.loc("parts"))
+        parts = [_part(p, lst.loc(i)) for i, p in enumerate(lst)]
     chair = m.str("chair")
     minute_taker = m.str("minute_taker")
     agenda_sent = m.date("agenda_sent")
@@ -165,6 +243,8 @@ def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
         items=tuple(items),
         note=m.str("note"),
         location=m.loc(),
+        types=_types(m),
+        parts=tuple(parts),
     )
 
 
@@ -196,7 +276,7 @@ def _settings(raw: Any, where: Location) -> dict[str, Any]:
 def meeting_plan(structure: Structure) -> MeetingPlan:
     """The structure's meeting plan, meeting rules and time settings (parsed once)."""
     from samhandling.formats.maps import MarkedMap, expect_list
-    from samhandling.structure.loader import parse_rule
+    from samhandling.structure.loader import Readings, parse_rule
 
     meetings: list[Meeting] = []
     raw = structure.extensions.get("meetings")
@@ -217,9 +297,56 @@ def meeting_plan(structure: Structure) -> MeetingPlan:
             where = m.loc("rules")
         if rule_list is not None:
             lst = expect_list(rule_list, "reglene i «meeting_rules»", where)
-            rules = [parse_rule(item, lst.loc(i), structure.sources) for i, item in enumerate(lst)]
+            rules = [parse_rule(item, lst.loc(i), structure.sources, Readings(structure.settings)) for i, item in enumerate(lst)]
     meetings.sort(key=lambda mt: (mt.date, mt.body))
     return MeetingPlan(meetings=tuple(meetings), rules=tuple(rules), settings=settings)
+
+
+def meeting_findings(structure: Structure) -> list[Finding]:
+    """Every problem of the ``meetings`` and ``meeting_rules`` sections, one finding per broken meeting or rule.
+
+    :func:`meeting_plan` stops at the first problem (a plan with a broken meeting cannot be used); validation reads
+    every meeting and rule and reports each one that is wrong, with its line.
+    """
+    from samhandling.formats.maps import MarkedMap, expect_list
+    from samhandling.structure.findings import error_finding
+    from samhandling.structure.loader import Readings, parse_rule
+
+    out: list[Finding] = []
+
+    def each(raw: Any, what: str, where: Location, parse: Any) -> None:
+        try:
+            lst = expect_list(raw, what, where)
+        except SchemaError as exc:
+            out.append(error_finding(exc, where))
+            return
+        for i, item in enumerate(lst):
+            try:
+                parse(item, lst.loc(i))
+            except SchemaError as exc:
+                out.append(error_finding(exc, lst.loc(i)))
+
+    raw = structure.extensions.get("meetings")
+    if raw is not None:
+        each(raw, "«meetings»", section_location(structure, "meetings"),
+             lambda item, where: _meeting(structure, item, where))
+    raw = structure.extensions.get("meeting_rules")
+    if raw is not None:
+        where = section_location(structure, "meeting_rules")
+        rule_list = raw
+        if not isinstance(raw, list):
+            try:
+                m = MarkedMap(raw, "«meeting_rules»", where, _RULES_KEYS)
+                if m.has("settings"):
+                    _settings(m.raw("settings"), m.loc("settings"))
+            except SchemaError as exc:
+                out.append(error_finding(exc, where))
+                return out
+            rule_list, where = m.raw("rules"), m.loc("rules")
+        if rule_list is not None:
+            each(rule_list, "reglene i «meeting_rules»", where,
+                 lambda item, at: parse_rule(item, at, structure.sources, Readings(structure.settings)))
+    return out
 
 
 def time_setting(structure: Structure, key: str, override: Any = None) -> Any:

@@ -32,6 +32,8 @@ from samhandling.time.meeting_plan import (
     Meeting,
     MeetingMode,
     MeetingPlan,
+    MeetingType,
+    Part,
     Segment,
     SegmentKind,
     day_count,
@@ -44,7 +46,8 @@ if TYPE_CHECKING:
     from samhandling.structure.graph import Structure
 
 __all__ = [
-    "AgendaItem", "Meeting", "MeetingMode", "MeetingPlan", "Segment", "SegmentKind", "meeting_plan", "time_setting",
+    "AgendaItem", "Meeting", "MeetingMode", "MeetingPlan", "MeetingType", "Part", "Segment", "SegmentKind",
+    "meeting_plan", "time_setting",
 ]
 
 
@@ -73,17 +76,31 @@ def _where(finding: Finding, meeting: Meeting, location: Location | None = None)
     return finding if location is None else attrs.evolve(finding, location=location)
 
 
+TYPE_PLURAL: dict[MeetingType, str] = {
+    MeetingType.ORDINARY: "ordinære",
+    MeetingType.EXTRAORDINARY: "ekstraordinære",
+    MeetingType.LONG: "lange",
+    MeetingType.SHORT: "korte",
+    MeetingType.ADMINISTRATIVE: "administrative",
+    MeetingType.POLITICAL: "politiske",
+}
+
+
 @register_check("meetings_per_year")
 def _check_per_year(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """At least ``min`` (at most ``max``) meetings a year per body; with ``type`` only meetings of that type count
+    («to gonger i året, eitt langt og eitt kort»: one rule per type)."""
     plan = meeting_plan(structure)
     lo, hi = int(params.get("min", 1)), params.get("max")
+    wanted = MeetingType(params["type"]) if "type" in params else None
+    what = f"{TYPE_PLURAL[wanted]} møter" if wanted is not None else "møter"
     for year in _years(plan, params, on):
         for body in target_bodies(structure, params, rule):
-            n = len(plan.of(body.id, year))
+            n = sum(1 for m in plan.of(body.id, year) if wanted is None or m.is_type(wanted))
             if n < lo:
-                yield rule_finding(rule, "too-few-meetings", f"{body.label} har {n} møter i {year}, krever minst {lo}", body)
+                yield rule_finding(rule, "too-few-meetings", f"{body.label} har {n} {what} i {year}, krever minst {lo}", body)
             elif hi is not None and n > int(hi):
-                yield rule_finding(rule, "too-many-meetings", f"{body.label} har {n} møter i {year}, høyst {hi} er tillatt", body)
+                yield rule_finding(rule, "too-many-meetings", f"{body.label} har {n} {what} i {year}, høyst {hi} er tillatt", body)
 
 
 @register_check("submission_deadline")

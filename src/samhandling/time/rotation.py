@@ -26,9 +26,16 @@ import attrs
 from samhandling.errors import SchemaError
 from samhandling.location import Location
 from samhandling.structure.model import SIDE_LABEL, Side
-from samhandling.structure.sections import cached_section, resolve_body, resolve_party, section_location
+from samhandling.structure.sections import (
+    cached_section,
+    resolve_body,
+    resolve_party,
+    section_location,
+    with_settings,
+)
 
 if TYPE_CHECKING:
+    from samhandling.structure.findings import Finding
     from samhandling.structure.graph import Structure
 
 
@@ -93,6 +100,7 @@ _KEYS = {
 def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
     from samhandling.formats.maps import MarkedMap, expect_map
 
+    item = with_settings(structure, item, ("order", "period", "months", "alternate"))
     m = MarkedMap(item, "en rullering (rotations)", where, _KEYS)
     kind = m.enum("kind", RotationKind, RotationKind.PARTY)
     names = list(m.strs("bodies")) or ([m.req("body")] if m.has("body") else [])
@@ -196,6 +204,37 @@ def rotations(structure: Structure) -> tuple[Rotation, ...]:
     return tuple(out)
 
 
+def rotation_findings(structure: Structure) -> list[Finding]:
+    """Every problem of the ``rotations`` section, one finding per broken rotation: all of them are read.
+
+    :func:`rotations` stops at the first problem (a schedule needs every rotation); validation wants them all.
+    """
+    from samhandling.formats.maps import expect_list
+    from samhandling.structure.findings import error_finding
+
+    raw = structure.extensions.get("rotations")
+    if raw is None:
+        return []
+    where = section_location(structure, "rotations")
+    try:
+        lst = expect_list(raw, "«rotations»", where)
+    except SchemaError as exc:
+        return [error_finding(exc, where)]
+    out: list[Finding] = []
+    seen: dict[str, Location | None] = {}
+    for i, item in enumerate(lst):
+        try:
+            rot = _rotation(structure, item, lst.loc(i))
+        except SchemaError as exc:
+            out.append(error_finding(exc, lst.loc(i)))
+            continue
+        if rot.id in seen:
+            out.append(error_finding(
+                SchemaError(f"rulleringen «{rot.id}» er definert to ganger", code="duplicate-id"), rot.location))
+        seen[rot.id] = rot.location
+    return out
+
+
 def rotation(structure: Structure, rotation_id: str) -> Rotation:
     from samhandling.errors import NotFoundError
 
@@ -241,10 +280,13 @@ def schedule(
         allow = default_allow if rot.allow_double is None else rot.allow_double
         busy = {a.holder for a in out if a.rotation != rot.id and a.start <= end and begin <= a.end}
         queue = queues[rot.id]
+        active = [p for p in queue if serves(structure, rot.bodies[0], p, begin)]
+        if len(active) < len(rot.roles):  # nobody left who exists then: keep the written order rather than stop
+            active = list(queue)
         chosen: list[str] = []
         for _role in rot.roles:
-            free = [p for p in queue if p not in chosen and (allow or p not in busy)]
-            pick = free[0] if free else next(p for p in queue if p not in chosen)
+            free = [p for p in active if p not in chosen and (allow or p not in busy)]
+            pick = free[0] if free else next(p for p in active if p not in chosen)
             chosen.append(pick)
         for role, pid in zip(rot.roles, chosen):
             out.append(Assignment(rot.id, rot.bodies[0], role, begin, end, pid, structure.party(pid).name,
@@ -254,6 +296,16 @@ def schedule(
     if since is not None:
         out = [a for a in out if a.end >= since]
     return out
+
+
+def serves(structure: Structure, body: str, party: str, day: dt.date) -> bool:
+    """Whether ``party`` can take a turn in ``body`` on ``day``: the party exists then (its period) and, where the
+    body lists the party's seats, one of them is valid then. A municipality merged away in 2020 gets no 2020 turn.
+    """
+    if not structure.party(party).period.contains(day):
+        return False
+    seats = [m for m in structure.members(body) if m.party == party]
+    return not seats or any(m.period.contains(day) for m in seats)
 
 
 def _other(side: Side) -> Side:

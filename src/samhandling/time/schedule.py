@@ -89,6 +89,30 @@ def items_of(target: Any, structure: Structure | None) -> tuple[list[_Item], Str
     return items, structure
 
 
+def same_as_of(target: Any) -> dict[str, str]:
+    """Per act of ``target`` (a definition or a case) whose actor is ``same_as`` another act: that act's name.
+
+    Such a step must be taken by the body that took the other one (the same FSU all the way), not by any body of
+    the kind.
+    """
+    definition = getattr(target, "definition", None) or (target if hasattr(target, "steps") else None)
+    if definition is None:
+        return {}
+    out: dict[str, str] = {}
+    for step in definition.steps():
+        actor = getattr(definition.act_def(step.act), "actor", None)
+        ref = getattr(actor, "same_as", None)
+        if ref:
+            out[step.act] = str(ref)
+    return out
+
+
+def actors_of(target: Any) -> dict[str, str]:
+    """The body that took each act an open case has already taken (``{}`` for a definition or a list)."""
+    found = getattr(target, "actors", None) if hasattr(target, "state") else None
+    return {str(k): str(v) for k, v in dict(found or {}).items()}
+
+
 def _rule_deadline(structure: Structure, body: str) -> int | None:
     from samhandling.structure.validation import target_bodies
 
@@ -136,7 +160,8 @@ def project(
     """
     items, structure = items_of(target, structure)
     days = submission_days(structure, deadlines)
-    return _project(structure, items, ready, days, day_count(structure, day_count_setting), same_meeting)
+    return _project(structure, items, ready, days, day_count(structure, day_count_setting), same_meeting,
+                    same_as=same_as_of(target), actors=actors_of(target))
 
 
 def project_pairs(
@@ -148,13 +173,19 @@ def project_pairs(
 
 def _project(
     structure: Structure, items: Sequence[_Item], ready: dt.date, days: dict[str, int], count: DayCount,
-    same_meeting: bool = False,
+    same_meeting: bool = False, *, same_as: Mapping[str, str] | None = None, actors: Mapping[str, str] | None = None,
 ) -> list[ProjectedStep]:
     plan = meeting_plan(structure)
     out: list[ProjectedStep] = []
     current: dt.date | None = ready
     after: dt.date | None = None  # the previous step's meeting: the next must be later
+    chosen: dict[str, str] = dict(actors or {})  # act -> the body that takes (took) it
     for act, label, bodies in items:
+        ref = (same_as or {}).get(act)
+        if ref is not None and ref in chosen:
+            bodies = (chosen[ref],)  # the same body as the act it follows, not any body of the kind
+        elif len(bodies) == 1:
+            chosen[act] = bodies[0]
         labels = [structure.body(b).label for b in bodies]
         names = " / ".join(labels) if len(labels) <= 2 else f"{labels[0]} m.fl. ({len(labels)} organer)"
         first = bodies[0] if bodies else ""
@@ -163,6 +194,7 @@ def _project(
             continue
         previous = out[-1] if out else None
         if same_meeting and previous is not None and previous.meeting is not None and previous.body in bodies:
+            chosen[act] = previous.body
             out.append(attrs.evolve(previous, act=act, label=label))
             continue
         planned = [b for b in bodies if plan.of(b)]
@@ -193,6 +225,7 @@ def _project(
             current = None
             continue
         meeting, due = min(options, key=lambda o: o[0].date)
+        chosen[act] = meeting.body
         out.append(ProjectedStep(
             act, label, meeting.body, structure.body(meeting.body).label, current, meeting.date, due, meeting,
         ))

@@ -1,0 +1,101 @@
+"""Exclusivity and coverage rules (issue 12 item 5) and «from each municipality» against the member list (item 8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from samhandling import load, loads
+from samhandling.structure.loader import BUNDLED_DIR
+
+TWO_SSU = """
+structure: to-ssu
+name: To SSU
+sources:
+  X: {file: x.txt}
+parties:
+  - {id: a, name: Kommune A, kind: municipality}
+  - {id: b, name: Kommune B, kind: municipality}
+  - {id: c, name: Kommune C, kind: municipality}
+  - {id: hf, name: HF, kind: health_trust}
+bodies:
+  - id: ssu-nedre
+    name: SSU nedre
+    kind: strategic_committee
+    power: decides
+    members: [{party: a}, {party: hf}]
+  - id: ssu-ovre
+    name: SSU øvre
+    kind: strategic_committee
+    power: decides
+    members: [{party: b}, {party: hf}]
+rules:
+  - id: R1
+    category: composition
+    modality: skal
+    source: X
+    text: Kvar kommune er med i eitt av dei to utvala.
+    check: {kind: exclusive_membership, bodies: [ssu-nedre, ssu-ovre], parties: municipalities}
+"""
+
+
+def codes(text: str, on: str | None = None) -> list[str]:
+    import datetime as dt
+
+    day = dt.date.fromisoformat(on) if on else None
+    return [f.code for f in loads(text).validate(on=day) if f.rule]
+
+
+def test_exclusive_membership_finds_none_and_several() -> None:
+    assert codes(TWO_SSU) == ["member-of-none"]  # C sits in neither
+    both = TWO_SSU.replace("members: [{party: b}, {party: hf}]", "members: [{party: b}, {party: c}, {party: a}]")
+    found = [f for f in loads(both).validate() if f.rule == "R1"]
+    assert [f.code for f in found] == ["member-of-several"]
+    assert "Kommune A" in found[0].message and "SSU nedre" in found[0].message
+    assert found[0].location is not None and found[0].location.line == 7  # the party's line
+    clean = TWO_SSU.replace("members: [{party: b}, {party: hf}]", "members: [{party: b}, {party: c}]")
+    assert codes(clean) == []
+
+
+def test_exclusive_without_coverage_and_coverage_rule() -> None:
+    no_cover = TWO_SSU.replace("parties: municipalities}", "parties: municipalities, coverage: false}")
+    assert codes(no_cover) == []
+    cover = TWO_SSU.replace("kind: exclusive_membership", "kind: coverage")
+    assert codes(cover) == ["not-covered"]
+    listed = cover.replace("parties: municipalities}", "parties: [a, b]}")
+    assert codes(listed) == []
+
+
+def test_parties_that_no_longer_exist_are_not_counted() -> None:
+    gone = TWO_SSU.replace("{id: c, name: Kommune C, kind: municipality}",
+                           "{id: c, name: Kommune C, kind: municipality, valid_to: 2019-12-31}")
+    assert codes(gone, "2021-01-01") == []
+    assert codes(gone, "2019-01-01") == ["member-of-none"]
+
+
+def test_bad_pool_is_an_invalid_check() -> None:
+    bad = TWO_SSU.replace("parties: municipalities}", "parties: 7}")
+    assert codes(bad) == ["invalid-check"] or "invalid-check" in [f.code for f in loads(bad).validate()]
+
+
+def test_removing_a_municipality_from_the_faggruppe_is_found(tmp_path: Path) -> None:
+    """«ein til to representantar frå kvar kommune» is checked against the regionråd's municipalities."""
+    assert not [f for f in load("faggruppe-sogn").validate() if f.severity.value == "error"]
+    text = (BUNDLED_DIR / "faggruppe-sogn.yaml").read_text(encoding="utf-8")
+    cut = text.replace("      - {party: luster, count: 1}\n", "", 1)
+    assert cut != text
+    path = tmp_path / "fg.yaml"
+    path.write_text(cut, encoding="utf-8")
+    found = [f for f in load(path).validate() if f.rule == "S0-R1"]
+    assert [f.code for f in found] == ["party-missing"] and "Luster" in found[0].message
+
+
+@pytest.mark.parametrize("pool", ["all", "municipalities", "{members_of: ssu-nedre}"])
+def test_per_party_pools(pool: str) -> None:
+    text = TWO_SSU.replace(
+        "check: {kind: exclusive_membership, bodies: [ssu-nedre, ssu-ovre], parties: municipalities}",
+        f"check: {{kind: per_party, body: ssu-ovre, side: municipal, min: 1, max: 1, parties: {pool}}}",
+    )
+    found = codes(text)
+    assert found == (["party-missing"] if "members_of" in pool else ["party-missing", "party-missing"])
