@@ -1,31 +1,57 @@
-"""Validating an export against the vendored Fiks Arkiv V1 schemas (``schemas/``, see its README).
+"""Validating an export: samhandling's structural checks always, the official Fiks Arkiv V1 schemas when the user
+provides them.
+
+samhandling ships no schema files. The official validation reads them from a folder the user names with
+``--xsd DIR`` (CLI) or the environment variable ``SAMHANDLING_ARKIV_XSD=DIR``: a copy of the folder ``Schema/V1``
+of KS's repository https://github.com/ks-no/fiks-arkiv-specification (or the repository itself: when
+``DIR/Schema/V1`` exists it is used). The files looked up, relative to that folder, are :data:`SCHEMA_FILES`
+(``no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd`` for a case, ``arkivstruktur.xsd`` for a meeting)
+and the ``metadatakatalog.xsd`` both import (:data:`IMPORTED_FILES`).
 
 ``xmlschema`` (pure Python) is an optional extra (``pip install 'samhandling[archive]'``), imported only here and
-only when a document is validated; a compiled schema is kept for the life of the process.
+only when a document is validated against a schema; a compiled schema is kept for the life of the process.
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from samhandling.errors import MissingExtraError, SamhandlingError
+from samhandling.archive.rules import structural_errors
+from samhandling.errors import MissingExtraError, SamhandlingError, UsageError
 
-SCHEMA_DIR = Path(__file__).with_name("schemas")
-ARKIVMELDING_XSD = SCHEMA_DIR / "arkivmelding" / "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd"
-ARKIVSTRUKTUR_XSD = SCHEMA_DIR / "arkivstruktur" / "arkivstruktur.xsd"
-SCHEMAS = {"arkivmelding": ARKIVMELDING_XSD, "arkivstruktur": ARKIVSTRUKTUR_XSD}
+ENV_VAR = "SAMHANDLING_ARKIV_XSD"
+REPOSITORY = "https://github.com/ks-no/fiks-arkiv-specification"
+SCHEMA_FILES: Mapping[str, str] = {
+    "arkivmelding": "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd",
+    "arkivstruktur": "arkivstruktur.xsd",
+}
+"""The official schema of each kind of document, relative to the schema folder."""
+IMPORTED_FILES = ("metadatakatalog.xsd",)
+"""Files the schemas import from the same folder."""
 
 MAX_REASONS = 10
 
+HOW_TO_ENABLE = (f"hent skjemaene med «git clone {REPOSITORY}» og oppgi mappen Schema/V1 med --xsd MAPPE "
+                 f"eller {ENV_VAR}=MAPPE")
+
 
 class ArchiveValidationError(SamhandlingError):
-    """A document that does not satisfy the Fiks Arkiv schema; ``details["reasons"]`` lists every finding."""
+    """A document that breaks the structural rules or the official schema; ``details["reasons"]`` lists every
+    finding, ``details["check"]`` is ``struktur`` or ``skjema``."""
 
     code = "archive-invalid"
+
+
+class SchemaDirError(UsageError):
+    """The official schemas are required but not configured, or the folder lacks a file or does not compile
+    (a usage error: exit 2 in the CLI)."""
+
+    code = "archive-xsd"
 
 
 def _xmlschema() -> Any:
@@ -36,14 +62,66 @@ def _xmlschema() -> Any:
     return xmlschema
 
 
-@functools.cache
-def schema(kind: str) -> Any:
-    """The compiled schema ``kind`` (``arkivmelding`` or ``arkivstruktur``)."""
+def schema_dir(given: str | os.PathLike[str] | None = None, *, required: bool = False) -> Path | None:
+    """The folder of the official schemas: ``given`` (``--xsd``), else ``$SAMHANDLING_ARKIV_XSD``, else None.
+
+    A folder that does not exist is refused (:class:`SchemaDirError`), as is none at all when ``required``.
+    ``DIR/Schema/V1`` is used when it exists (``DIR`` is then a checkout of the repository).
+    """
+    source = "--xsd"
+    if given is None or not str(given).strip():
+        given, source = os.environ.get(ENV_VAR, "").strip() or None, ENV_VAR
+    if given is None:
+        if required:
+            raise SchemaDirError("den offisielle skjemavalideringen er påkrevd, men ingen skjemamappe er oppgitt: "
+                                 + HOW_TO_ENABLE, code="archive-xsd-missing")
+        return None
+    folder = Path(given).expanduser()
+    if not folder.is_dir():
+        raise SchemaDirError(f"{source}: «{folder}» er ikke en mappe; {HOW_TO_ENABLE}", code="archive-xsd-missing",
+                             details={"folder": str(folder)})
+    nested = folder / "Schema" / "V1"
+    return nested if nested.is_dir() else folder
+
+
+def schema_file(kind: str, folder: Path) -> Path:
+    """The official schema file of ``kind`` in ``folder``; refuses a folder that lacks it or a file it imports."""
     try:
-        path = SCHEMAS[kind]
+        name = SCHEMA_FILES[kind]
     except KeyError:
-        raise SamhandlingError(f"ukjent skjema «{kind}»; kjente: {', '.join(SCHEMAS)}", code="unknown-schema") from None
-    return _xmlschema().XMLSchema(str(path))
+        raise SamhandlingError(f"ukjent skjema «{kind}»; kjente: {', '.join(SCHEMA_FILES)}",
+                               code="unknown-schema") from None
+    for needed in (name, *IMPORTED_FILES):
+        if not (folder / needed).is_file():
+            raise SchemaDirError(f"skjemamappen {folder} mangler filen {needed} (forventet Schema/V1 fra "
+                                 f"{REPOSITORY})", code="archive-xsd-missing",
+                                 details={"folder": str(folder), "file": needed})
+    return folder / name
+
+
+@functools.cache
+def _compiled(path: Path) -> Any:
+    xmlschema = _xmlschema()
+    try:
+        return xmlschema.XMLSchema(str(path))
+    except (xmlschema.XMLSchemaException, OSError, SyntaxError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise SchemaDirError(f"skjemaet {path} kan ikke leses: {first} (er alle filene i mappen fra samme versjon "
+                             f"av {REPOSITORY}?)", code="archive-xsd-invalid",
+                             details={"file": str(path)}) from None
+
+
+def schema(kind: str, folder: str | os.PathLike[str] | None = None) -> Any:
+    """The compiled official schema ``kind`` (``arkivmelding`` or ``arkivstruktur``) from ``folder`` (default:
+    ``$SAMHANDLING_ARKIV_XSD``; refused when neither is given)."""
+    found = schema_dir(folder, required=True)
+    assert found is not None
+    return _compiled(schema_file(kind, found).resolve())
+
+
+def clear_cache() -> None:
+    """Forget the compiled schemas (after the files in a schema folder changed)."""
+    _compiled.cache_clear()
 
 
 _NAME = r"'(?:\{[^}]*\})?([^']+)'"
@@ -74,26 +152,53 @@ def _reason(error: Any) -> str:
     return f"i {path}: {norwegian_reason(reason)}"
 
 
-def validation_errors(document: bytes | str, kind: str) -> list[str]:
-    """Every way ``document`` breaks the schema ``kind``, one line each (empty when valid)."""
+def validation_errors(document: bytes | str, kind: str, folder: str | os.PathLike[str] | None = None) -> list[str]:
+    """Every way ``document`` breaks the official schema ``kind``, one line each (empty when valid)."""
+    compiled = schema(kind, folder)
     xmlschema = _xmlschema()
     text = document.decode("utf-8") if isinstance(document, bytes) else document
     try:
-        return [_reason(e) for e in schema(kind).iter_errors(text)]
+        return [_reason(e) for e in compiled.iter_errors(text)]
     except xmlschema.XMLSchemaException as exc:  # not even well-formed XML
         return [f"ikke gyldig XML: {str(exc).splitlines()[0]}"]
     except Exception as exc:  # ElementTree.ParseError and friends
         return [f"ikke gyldig XML: {exc}"]
 
 
-def validate(document: bytes | str, kind: str, *, name: str = "dokumentet") -> None:
-    """Raise :class:`ArchiveValidationError` (Norwegian, naming the schema and each finding) unless valid."""
-    reasons = validation_errors(document, kind)
+def _refuse(reasons: list[str], name: str, what: str, check: str, **details: Any) -> None:
     if not reasons:
         return
     shown = "; ".join(reasons[:MAX_REASONS]) + (f"; og {len(reasons) - MAX_REASONS} til" if len(reasons) > MAX_REASONS
                                                 else "")
-    raise ArchiveValidationError(
-        f"{name} følger ikke Fiks Arkiv-skjemaet {SCHEMAS[kind].name}: {shown}",
-        details={"schema": SCHEMAS[kind].name, "reasons": reasons},
-    )
+    raise ArchiveValidationError(f"{name} {what}: {shown}", details={"check": check, "reasons": reasons, **details})
+
+
+def check_structure(document: bytes | str, kind: str, *, name: str = "dokumentet") -> None:
+    """Raise :class:`ArchiveValidationError` (Norwegian, naming each element) unless ``document`` keeps
+    samhandling's structural rules (:mod:`samhandling.archive.rules`)."""
+    _refuse(structural_errors(document, kind), name, "følger ikke Noark 5-reglene samhandling kontrollerer",
+            "struktur")
+
+
+def validate(document: bytes | str, kind: str, *, name: str = "dokumentet",
+             folder: str | os.PathLike[str] | None = None) -> None:
+    """Raise :class:`ArchiveValidationError` (Norwegian, naming the schema and each finding) unless ``document``
+    is valid against the official schema ``kind`` in ``folder`` (default ``$SAMHANDLING_ARKIV_XSD``)."""
+    reasons = validation_errors(document, kind, folder)
+    _refuse(reasons, name, f"følger ikke Fiks Arkiv-skjemaet {SCHEMA_FILES[kind]}", "skjema",
+            schema=SCHEMA_FILES[kind])
+
+
+def check_documents(documents: Iterable[tuple[str, str, bytes | str]], *,
+                    folder: str | os.PathLike[str] | None = None, require_schema: bool = False) -> Path | None:
+    """Check each ``(name, kind, xml)``: the structural rules always, then the official schemas when a schema
+    folder is given or configured (``require_schema``: refuse when none is). Returns the schema folder used, or
+    None when the official validation was not run. Raises on the first document that fails."""
+    listed = list(documents)
+    found = schema_dir(folder, required=require_schema)
+    for name, kind, xml in listed:
+        check_structure(xml, kind, name=name)
+    if found is not None:
+        for name, kind, xml in listed:
+            validate(xml, kind, name=name, folder=found)
+    return found
