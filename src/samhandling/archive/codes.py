@@ -2,7 +2,7 @@
 
 Values and descriptions are the code lists of ks-no/fiks-arkiv-specification (``Schema/V1/kodelister/
 no.ks.fiks.arkiv.v1.kodelister.<navn>/<navn>.json``, as quoted in ``docs/sources/noark-fiks-arkiv.md``);
-``arkivdelstatus`` is the example list in the annotation of M051 in the vendored ``metadatakatalog.xsd``.
+``arkivdelstatus`` is the example list the standard documents for M051 (in the annotation of ``metadatakatalog.xsd``).
 Every coded element an export writes goes through :func:`code`, so no value outside these lists can be written.
 """
 

@@ -21,7 +21,7 @@ BODY» holding one ``moetemappe`` (``moetenummer``, ``utvalg`` = the body, ``moe
 ``moeteregistrering`` per agenda item: SP «Saksprotokoll» when the item has a decision (the vedtak in
 ``beskrivelse``), else SF «Saksframlegg»; ``moetesakstype`` from the item (default AN «Annet»); the item's case
 number («Sak 01/24») as ``registreringsID``; ``administrativEnhet`` the body; ``saksbehandler`` the secretary (or
-the body). The V1 create message has no meeting types that validate (see ``schemas/README.md``).
+the body). The V1 create message versions checked had no meeting types that validate (see ``docs/archive.md``).
 
 System ids are UUID 5 values derived from the case or meeting, so an export of the same records is the same
 document; timestamps come from the events (``recorded_at``) or from :mod:`samhandling.clock`.
