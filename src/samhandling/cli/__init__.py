@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "samhandling.cli.graph_cmds",
     "samhandling.cli.bdd_cmds",
     "samhandling.cli.meeting_cmds",
+    "samhandling.cli.archive_cmds",
 )
 
 _ARGPARSE_NB = (
