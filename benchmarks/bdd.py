@@ -61,7 +61,7 @@ def left(basket, n):
     assert basket["n"] == n
 """
 
-PLAIN_STEPS = '''\
+PLAIN_STEPS = """\
 from pytest_bdd import given, parsers, scenarios, then
 
 from samhandling.bdd.world import load_structure
@@ -93,7 +93,7 @@ def sits(structure, part, organ):
 @then(parsers.parse('organet "{organ}" rapporterer til "{target}"'))
 def reports(structure, organ, target):
     assert structure.body(target).id in {b.id for b in structure.targets(organ, RelationKind.REPORTS_TO)}
-'''
+"""
 
 
 TIMING_CONFTEST = """\
@@ -121,8 +121,13 @@ def pytest_sessionfinish(session):
 def unrelated_feature(n: int) -> str:
     out = ["Feature: Cucumbers", ""]
     for i in range(n):
-        out += [f"  Scenario: Eating cucumbers {i}", f"    Given there are {i + 5} cucumbers",
-                "    When I eat 2 cucumbers", f"    Then there are {i + 3} cucumbers left", ""]
+        out += [
+            f"  Scenario: Eating cucumbers {i}",
+            f"    Given there are {i + 5} cucumbers",
+            "    When I eat 2 cucumbers",
+            f"    Then there are {i + 3} cucumbers left",
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -172,11 +177,16 @@ def cpu_run(folder: Path, *args: str, expect: int) -> float:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
-        cwd=folder, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0 or f"{expect} passed" not in proc.stdout:
-        raise SystemExit(f"pytest i {folder} feilet (kode {proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}")
+        raise SystemExit(
+            f"pytest i {folder} feilet (kode {proc.returncode}):\n{proc.stdout[-3000:]}{proc.stderr[-2000:]}"
+        )
     return (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
@@ -224,7 +234,9 @@ def main(argv: list[str] | None = None) -> int:
     big = args.scenarios or (60 if args.quick else 300)
     small = max(5, big // 10)
     rounds = args.rounds or (2 if args.quick else 3)
-    print(f"BDD: {big} og {small} scenarioer per prosjekt, {rounds} runder, CPU-tid (bruker + system) per pytest-kjøring")
+    print(
+        f"BDD: {big} og {small} scenarioer per prosjekt, {rounds} runder, CPU-tid (bruker + system) per pytest-kjøring"
+    )
     res = measure(big, small, rounds)
     width = max(len(k) for k in res)
     print(f"\n{'':<{width}}  {'per scenario':>12}  {'oppstart':>9}")
@@ -235,23 +247,37 @@ def main(argv: list[str] | None = None) -> int:
     without = res["uvedkommende prosjekt uten samhandling"]
     with_plugin = res["uvedkommende prosjekt med samhandling"]
     targets = [
-        ("samhandlings steg / vanlige pytest-bdd-steg, per scenario",
-         ours["per_scenario_ms"] / plain["per_scenario_ms"]),
-        ("uvedkommende prosjekt med / uten tillegget, per scenario",
-         with_plugin["per_scenario_ms"] / without["per_scenario_ms"]),
-        ("uvedkommende prosjekt med / uten tillegget, oppstart",
-         with_plugin["startup_s"] / without["startup_s"]),
+        (
+            "samhandlings steg / vanlige pytest-bdd-steg, per scenario",
+            ours["per_scenario_ms"] / plain["per_scenario_ms"],
+        ),
+        (
+            "uvedkommende prosjekt med / uten tillegget, per scenario",
+            with_plugin["per_scenario_ms"] / without["per_scenario_ms"],
+        ),
+        ("uvedkommende prosjekt med / uten tillegget, oppstart", with_plugin["startup_s"] / without["startup_s"]),
     ]
     print()
     for label, ratio in targets:
         verdict = "PASS" if ratio <= TARGET else "FAIL"
         print(f"{label}: {ratio:.2f}x (mål <= {TARGET}x) {verdict}")
     if args.json:
-        Path(args.json).write_text(json.dumps({
-            "scenarios": [big, small], "rounds": rounds, "results": res,
-            "targets": [{"label": label, "ratio": ratio, "target": TARGET, "pass": ratio <= TARGET}
-                        for label, ratio in targets],
-        }, ensure_ascii=False, indent=1), encoding="utf-8")
+        Path(args.json).write_text(
+            json.dumps(
+                {
+                    "scenarios": [big, small],
+                    "rounds": rounds,
+                    "results": res,
+                    "targets": [
+                        {"label": label, "ratio": ratio, "target": TARGET, "pass": ratio <= TARGET}
+                        for label, ratio in targets
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            ),
+            encoding="utf-8",
+        )
     return 0
 
 

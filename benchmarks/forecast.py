@@ -103,9 +103,16 @@ def measure(definition: Any, runs: int, chances: dict[str, float], prep: bool) -
         ratios.append(best_total[-1] / best_project[-1])
     proj, total, marginal = min(best_project), min(best_total), min(best_marginal)
     return {
-        "project_us": proj * 1e6, "run_us": total * 1e6, "marginal_run_us": marginal * 1e6,
-        "ratio": total / proj, "ratio_median": statistics.median(ratios), "ratio_min": min(ratios),
-        "ratio_max": max(ratios), "runs": runs, "project_calls": calls, "steps": len(definition.steps()),
+        "project_us": proj * 1e6,
+        "run_us": total * 1e6,
+        "marginal_run_us": marginal * 1e6,
+        "ratio": total / proj,
+        "ratio_median": statistics.median(ratios),
+        "ratio_min": min(ratios),
+        "ratio_max": max(ratios),
+        "runs": runs,
+        "project_calls": calls,
+        "steps": len(definition.steps()),
     }
 
 
@@ -121,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         ROUNDS = 2
     print(f"Prognose-benchmark: kostnad per kjøring mot ett schedule.project-kall (mål ≤ {TARGET:.1f}×)")
     print(f"Python {platform.python_version()}, {runs} kjøringer per prognose, {ROUNDS} runder, beste runde\n")
-    header = f"{'scenario':<32} {'sjanser':<9} {'steg':>4} {'project µs':>11} {'kjøring µs':>11} " \
-             f"{'marginal µs':>12} {'forhold':>8} {'median (min–maks)':>20}  resultat"
+    header = (
+        f"{'scenario':<32} {'sjanser':<9} {'steg':>4} {'project µs':>11} {'kjøring µs':>11} "
+        f"{'marginal µs':>12} {'forhold':>8} {'median (min–maks)':>20}  resultat"
+    )
     print(header)
     print("-" * len(header))
     results: dict[str, Any] = {"python": platform.python_version(), "runs": runs, "target": TARGET, "rows": []}
@@ -130,9 +139,11 @@ def main(argv: list[str] | None = None) -> int:
         for label, chances, prep in (("null", {}, False), ("typiske", TYPICAL, True)):
             row = measure(definition, runs, chances, prep)
             verdict = "PASS" if row["ratio"] <= TARGET else "FAIL"
-            print(f"{name:<32} {label:<9} {row['steps']:>4} {row['project_us']:>11.2f} {row['run_us']:>11.2f} "
-                  f"{row['marginal_run_us']:>12.2f} {row['ratio']:>7.2f}× "
-                  f"{row['ratio_median']:>7.2f}× ({row['ratio_min']:.2f}–{row['ratio_max']:.2f})  {verdict}")
+            print(
+                f"{name:<32} {label:<9} {row['steps']:>4} {row['project_us']:>11.2f} {row['run_us']:>11.2f} "
+                f"{row['marginal_run_us']:>12.2f} {row['ratio']:>7.2f}× "
+                f"{row['ratio_median']:>7.2f}× ({row['ratio_min']:.2f}–{row['ratio_max']:.2f})  {verdict}"
+            )
             results["rows"].append({"scenario": name, "chances": label, **row, "verdict": verdict})
             sys.stdout.flush()
     if args.json:

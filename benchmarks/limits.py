@@ -40,7 +40,8 @@ def alias_bomb_structure() -> str:
     lines += [f"  a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 9)]
     return (
         "structure: bombe\nname: Bombe\nbodies:\n  - {id: a, name: Utvalg A, kind: council}\nsettings:\n"
-        + "\n".join(lines) + "\n"
+        + "\n".join(lines)
+        + "\n"
     )
 
 
@@ -231,7 +232,9 @@ def main(argv: list[str] | None = None) -> int:
         ok = ok and passed
         detail = problem or ("" if seconds < LIMIT_SECONDS else f"over {LIMIT_SECONDS} s")
         print(f"{name:14s} {seconds:8.3f}s  {'PASS' if passed else 'FAIL'}{' (' + detail + ')' if detail else ''}")
-    print(f"mål: hvert tilfelle ender innen {LIMIT_SECONDS} s med ventet feil eller riktig svar: {'PASS' if ok else 'FAIL'}")
+    print(
+        f"mål: hvert tilfelle ender innen {LIMIT_SECONDS} s med ventet feil eller riktig svar: {'PASS' if ok else 'FAIL'}"
+    )
     return 0 if ok else 1
 
 

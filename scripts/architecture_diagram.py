@@ -99,29 +99,59 @@ def png(stack: list[list[str]], deps: Counter[tuple[str, str]], broken: set[tupl
     height = len(stack)
     for row, layer in enumerate(stack):
         y = height - row - 1
-        ax.add_patch(FancyBboxPatch((0.08, y + 0.1), 0.9, 0.8, boxstyle="round,pad=0.0,rounding_size=0.05",
-                                    facecolor="#e8edf5" if row % 2 == 0 else "#f3f5f9", edgecolor="none"))
+        ax.add_patch(
+            FancyBboxPatch(
+                (0.08, y + 0.1),
+                0.9,
+                0.8,
+                boxstyle="round,pad=0.0,rounding_size=0.05",
+                facecolor="#e8edf5" if row % 2 == 0 else "#f3f5f9",
+                edgecolor="none",
+            )
+        )
         if row == height - 1:
             ax.text(0.1, y + 0.5, "kjerne", va="center", ha="left", fontsize=8, color="#555555", style="italic")
         for index, part in enumerate(layer):
             x = 0.16 + 0.14 * index + (0.04 if row == height - 1 else 0)
             position[part] = (x, y + 0.5)
-            ax.text(x, y + 0.5, part, ha="center", va="center", fontsize=10, family="monospace",
-                    bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#3b5b92"})
-        used = sorted({target for (source, target) in deps if source in layer and target not in layer}
-                      - {target for (source, target) in broken if source in layer})
+            ax.text(
+                x,
+                y + 0.5,
+                part,
+                ha="center",
+                va="center",
+                fontsize=10,
+                family="monospace",
+                bbox={"boxstyle": "round,pad=0.3", "facecolor": "white", "edgecolor": "#3b5b92"},
+            )
+        used = sorted(
+            {target for (source, target) in deps if source in layer and target not in layer}
+            - {target for (source, target) in broken if source in layer}
+        )
         if used:
-            ax.text(0.5, y + 0.5, "bruker: " + ", ".join(used), va="center", ha="left", fontsize=8.5,
-                    color="#333333")
-    ax.annotate("", xy=(0.04, 0.3), xytext=(0.04, height - 0.3),
-                arrowprops={"arrowstyle": "-|>", "color": "#3b5b92", "lw": 2})
-    ax.text(0.025, height / 2, "importer går bare nedover", rotation=90, va="center", ha="center", fontsize=9,
-            color="#3b5b92")
+            ax.text(0.5, y + 0.5, "bruker: " + ", ".join(used), va="center", ha="left", fontsize=8.5, color="#333333")
+    ax.annotate(
+        "", xy=(0.04, 0.3), xytext=(0.04, height - 0.3), arrowprops={"arrowstyle": "-|>", "color": "#3b5b92", "lw": 2}
+    )
+    ax.text(
+        0.025,
+        height / 2,
+        "importer går bare nedover",
+        rotation=90,
+        va="center",
+        ha="center",
+        fontsize=9,
+        color="#3b5b92",
+    )
     for source, target in sorted(broken):
         if source in position and target in position:
             (x1, y1), (x2, y2) = position[source], position[target]
-            ax.annotate("", xy=(x2 + 0.03, y2 - 0.18), xytext=(x1 + 0.03, y1 + 0.18),
-                        arrowprops={"arrowstyle": "-|>", "color": "#c0392b", "lw": 1.3, "linestyle": "--"})
+            ax.annotate(
+                "",
+                xy=(x2 + 0.03, y2 - 0.18),
+                xytext=(x1 + 0.03, y1 + 0.18),
+                arrowprops={"arrowstyle": "-|>", "color": "#c0392b", "lw": 1.3, "linestyle": "--"},
+            )
             ax.text(x1 + 0.05, (y1 + y2) / 2, "kjent brudd", color="#c0392b", fontsize=8, va="center")
     ax.set_xlim(0, 1)
     ax.set_ylim(0, height)
@@ -151,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         print("docs/architecture.md: lagdiagrammet stemmer")
         return 0
-    new = text[: text.index(START) + len(START)] + "\n" + diagram + "\n" + text[text.index(END):]
+    new = text[: text.index(START) + len(START)] + "\n" + diagram + "\n" + text[text.index(END) :]
     DOC.write_text(new, encoding="utf-8")
     png(stack, deps, broken, PNG)
     print(f"skrev {DOC.relative_to(ROOT)} og {PNG.relative_to(ROOT)}")

@@ -1,7 +1,7 @@
 """Write src/samhandling/data/structures/index.json (the summary ``samhandling list`` reads).
 
-    python scripts/bundled_index.py          # rewrite the index after changing a bundled structure
-    python scripts/bundled_index.py --check  # exit 1 when the index is not current
+python scripts/bundled_index.py          # rewrite the index after changing a bundled structure
+python scripts/bundled_index.py --check  # exit 1 when the index is not current
 """
 
 from __future__ import annotations

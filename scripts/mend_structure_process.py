@@ -78,16 +78,28 @@ def add_local_imports(text: str, names: set[str]) -> str:
         if not owners:
             continue
         owner = max(owners, key=lambda f: f.lineno)  # the innermost function
-        already = {a.name for s in owner.body if isinstance(s, ast.ImportFrom)
-                   and s.module == "samhandling.process.loader" for a in s.names}
+        already = {
+            a.name
+            for s in owner.body
+            if isinstance(s, ast.ImportFrom) and s.module == "samhandling.process.loader"
+            for a in s.names
+        }
         if node.func.id in already:
             continue
         body = owner.body
-        first = body[1] if (len(body) > 1 and isinstance(body[0], ast.Expr)
-                            and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str)) else body[0]
+        first = (
+            body[1]
+            if (
+                len(body) > 1
+                and isinstance(body[0], ast.Expr)
+                and isinstance(body[0].value, ast.Constant)
+                and isinstance(body[0].value.value, str)
+            )
+            else body[0]
+        )
         index = first.lineno - 1
         if first is not body[0]:
-            index = (body[0].end_lineno or body[0].lineno)
+            index = body[0].end_lineno or body[0].lineno
         entry = inserts.setdefault(index, (first.col_offset, set()))
         entry[1].add(node.func.id)
     for index in sorted(inserts, reverse=True):

@@ -105,11 +105,36 @@ SPECIAL_EDITS: list[tuple[str, str, str]] = [
     ("src/samhandling/store/__init__.py", r'"CaseRepository",\s*', ""),
 ]
 
-REWRITE_ROOTS = ["src", "tests", "examples", "benchmarks", "docs", "features", "scripts", "pyproject.toml",
-                 "Makefile", "README.md"]
+REWRITE_ROOTS = [
+    "src",
+    "tests",
+    "examples",
+    "benchmarks",
+    "docs",
+    "features",
+    "scripts",
+    "pyproject.toml",
+    "Makefile",
+    "README.md",
+]
 NEVER_REWRITE = {"scripts/restructure.py", "docs/architecture.md", "tests/test_architecture.py"}
-TEXT_SUFFIXES = {".py", ".pyi", ".md", ".toml", ".feature", ".txt", ".cfg", ".ini", ".yaml", ".yml", ".json",
-                 ".rst", ".sh", ".mmd", ".html"}
+TEXT_SUFFIXES = {
+    ".py",
+    ".pyi",
+    ".md",
+    ".toml",
+    ".feature",
+    ".txt",
+    ".cfg",
+    ".ini",
+    ".yaml",
+    ".yml",
+    ".json",
+    ".rst",
+    ".sh",
+    ".mmd",
+    ".html",
+}
 
 PKG = "samhandling"
 
@@ -123,7 +148,7 @@ OLD_TO_NEW = {full(old): full(new) for old, new in MOVES.items()}
 # An old module whose dotted name is now a package: its new submodules tell new references from old ones.
 AMBIGUOUS: dict[str, set[str]] = {}
 for _old in OLD_TO_NEW:
-    _subs = {new[len(_old) + 1:].split(".")[0] for new in OLD_TO_NEW.values() if new.startswith(_old + ".")}
+    _subs = {new[len(_old) + 1 :].split(".")[0] for new in OLD_TO_NEW.values() if new.startswith(_old + ".")}
     # Modules added to the package since the move are new references too, never old ones.
     _pkg_dir = Path(__file__).resolve().parent.parent / "src" / Path(*_old.split("."))
     if _subs and _pkg_dir.is_dir():
@@ -160,8 +185,13 @@ def git(root: Path, *args: str) -> None:
 
 
 def repo_root() -> Path:
-    out = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=Path(__file__).resolve().parent,
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "rev-parse", "--show-toplevel"],
+        cwd=Path(__file__).resolve().parent,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return Path(out.stdout.strip())
 
 
@@ -237,7 +267,7 @@ def fix_data_paths(root: Path, target: Path, deeper: int, report: Report) -> Non
     text = target.read_text(encoding="utf-8")
     if deeper == 1 and DATA_PATH.search(text):
         target.write_text(DATA_PATH.sub("Path(__file__).parent.parent", text), encoding="utf-8")
-        report.did(f"datasti: {target.relative_to(root)}: Path(__file__).parent.parent / \"data\"")
+        report.did(f'datasti: {target.relative_to(root)}: Path(__file__).parent.parent / "data"')
     elif "__file__" in text and not DATA_PATH.search(text) and "parent.parent" not in text:
         report.warn(f"{target.relative_to(root)} bruker __file__: sjekk stier etter flyttingen")
 
@@ -248,8 +278,10 @@ def unknown_flat_modules(root: Path, src: Path, report: Report) -> None:
         stem = path.stem
         if stem in KERNEL or stem in {"__init__", "__main__"} or stem in moved:
             continue
-        report.warn(f"ukjent modul {path.relative_to(root)} ligger fortsatt øverst: legg den til i MOVES "
-                    f"(eller KERNEL) i scripts/restructure.py og kjør på nytt")
+        report.warn(
+            f"ukjent modul {path.relative_to(root)} ligger fortsatt øverst: legg den til i MOVES "
+            f"(eller KERNEL) i scripts/restructure.py og kjør på nytt"
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -290,7 +322,7 @@ def _target(mod: str, name: str, alias: str | None) -> tuple[str, str, str | Non
     if mod == PKG and full(name) in OLD_TO_NEW:
         parent, leaf = OLD_TO_NEW[full(name)].rsplit(".", 1)
         return parent, leaf, alias or (name if leaf != name else None)
-    short = mod[len(PKG) + 1:]
+    short = mod[len(PKG) + 1 :]
     if (short, name) in NAME_MOVES:
         return full(NAME_MOVES[(short, name)]), name, alias
     if mod in AMBIGUOUS:
@@ -314,7 +346,7 @@ def _rewrite_from(match: re.Match[str]) -> str:
         # Only the module changes: keep the layout of the names as it was.
         start = match.start("mod") - match.start()
         text = match.group(0)
-        return text[:start] + modules[0] + text[start + len(mod):]
+        return text[:start] + modules[0] + text[start + len(mod) :]
     # Split or renamed names: one statement per target module.
     out = []
     for module in modules:
@@ -331,8 +363,10 @@ def _dotted_patterns() -> list[tuple[re.Pattern[str], str]]:
             # package (``samhandling.process.Process``, ``"samhandling.process.clock"``), or ``import …``.
             # A bare ``samhandling.process`` in prose may mean the new package and is left alone.
             subs = "|".join(sorted(AMBIGUOUS[old]))
-            pattern = (r"(?<![\w.])" + re.escape(old) + rf"(?=\.(?!(?:{subs})\b)\w)"
-                       r"|(?<=\bimport )" + re.escape(old) + r"(?![\w.])")
+            pattern = (
+                r"(?<![\w.])" + re.escape(old) + rf"(?=\.(?!(?:{subs})\b)\w)"
+                r"|(?<=\bimport )" + re.escape(old) + r"(?![\w.])"
+            )
         else:
             pattern = r"(?<![\w.])" + re.escape(old) + r"(?!\w)"
         patterns.append((re.compile(pattern), OLD_TO_NEW[old]))
@@ -343,8 +377,9 @@ def _path_patterns() -> list[tuple[re.Pattern[str], str]]:
     patterns = []
     for old, new in MOVES.items():
         old_path, new_path = old.replace(".", "/") + ".py", new.replace(".", "/") + ".py"
-        patterns.append((re.compile(r"(?<![\w/])((?:src/)?samhandling/)" + re.escape(old_path) + r"\b"),
-                         r"\g<1>" + new_path))
+        patterns.append(
+            (re.compile(r"(?<![\w/])((?:src/)?samhandling/)" + re.escape(old_path) + r"\b"), r"\g<1>" + new_path)
+        )
         if "/" in old_path:  # e.g. store/repository.py, unambiguous without the package prefix
             patterns.append((re.compile(r"(?<![\w/])" + re.escape(old_path) + r"\b"), new_path))
     return patterns
@@ -382,8 +417,11 @@ def candidate_files(root: Path) -> list[Path]:
         if base.is_file():
             files.append(base)
         elif base.is_dir():
-            files.extend(p for p in sorted(base.rglob("*"))
-                         if p.is_file() and p.suffix in TEXT_SUFFIXES and "__pycache__" not in p.parts)
+            files.extend(
+                p
+                for p in sorted(base.rglob("*"))
+                if p.is_file() and p.suffix in TEXT_SUFFIXES and "__pycache__" not in p.parts
+            )
     return [p for p in files if p.relative_to(root).as_posix() not in NEVER_REWRITE]
 
 

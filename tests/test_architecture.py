@@ -63,8 +63,13 @@ def private_name_uses(text: str, module: str, is_package: bool = False, label: s
                 if alias.name.startswith("samhandling") and alias.asname:
                     aliases[alias.asname] = alias.name
     for node in ast.walk(tree):
-        if (isinstance(node, ast.Attribute) and _private(node.attr) and isinstance(node.value, ast.Name)
-                and node.value.id in aliases and aliases[node.value.id] != module):
+        if (
+            isinstance(node, ast.Attribute)
+            and _private(node.attr)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in aliases
+            and aliases[node.value.id] != module
+        ):
             found.append(f"{label}:{node.lineno}: {aliases[node.value.id]}.{node.attr}")
     return found
 
@@ -73,8 +78,12 @@ def test_no_module_uses_another_modules_private_names() -> None:
     found = [
         use
         for path in sorted(SRC.rglob("*.py"))
-        for use in private_name_uses(path.read_text(encoding="utf-8"), _module_name(path),
-                                     path.name == "__init__.py", str(path.relative_to(ROOT)))
+        for use in private_name_uses(
+            path.read_text(encoding="utf-8"),
+            _module_name(path),
+            path.name == "__init__.py",
+            str(path.relative_to(ROOT)),
+        )
     ]
     assert not found, "private navn brukt fra en annen modul (gjør dem offentlige eller flytt koden):\n" + "\n".join(
         found
@@ -102,7 +111,10 @@ def test_restructure_has_nothing_left_to_do() -> None:
         pytest.skip("not a git checkout (scripts/restructure.py works on a git tree)")
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "restructure.py"), "--dry-run"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     )
     assert "0 endringer" in result.stdout, result.stdout
     assert "ukjent modul" not in result.stdout, result.stdout
@@ -146,6 +158,8 @@ def test_the_layer_diagram_in_the_docs_is_current() -> None:
     pytest.importorskip("grimp")
     result = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "architecture_diagram.py"), "--check"],
-        capture_output=True, text=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
     )
     assert result.returncode == 0, result.stdout + result.stderr

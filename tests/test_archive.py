@@ -210,8 +210,10 @@ def test_meeting_validates_and_maps_items(mini: samhandling.Structure) -> None:
     assert _text(mappe, "am:utvalg", AS) == "Samarbeidsrådet"
     assert _text(mappe, "am:moetedato", AS) == "2025-02-27"
     assert _text(mappe, "am:moetested", AS) == "Småby rådhus"
-    people = [(_text(p, "am:moetedeltakerNavn", AS), _text(p, "am:moetedeltakerFunksjon/mdk:kode", AS))
-              for p in mappe.findall(f"{{{AS}}}moetedeltaker")]
+    people = [
+        (_text(p, "am:moetedeltakerNavn", AS), _text(p, "am:moetedeltakerFunksjon/mdk:kode", AS))
+        for p in mappe.findall(f"{{{AS}}}moetedeltaker")
+    ]
     assert people == [("Ola Nordmann", "M"), ("Kari Nordmann", "R"), ("Per Hansen", None)]
     items = mappe.findall(f"{{{AS}}}registrering")
     assert [_text(i, "am:registreringsID", AS) for i in items] == ["Sak 01/25", "Sak 02/25"]
@@ -223,29 +225,39 @@ def test_meeting_validates_and_maps_items(mini: samhandling.Structure) -> None:
 
 def test_meeting_of_a_bundled_structure_validates() -> None:
     structure = samhandling.load("sor-rogaland")
-    meeting = MeetingRecord(body="ssu", date=dt.date(2025, 2, 27), number="1",
-                            items=(MeetingItem(number="Sak 01/25", title="Forløp for eldre"),))
+    meeting = MeetingRecord(
+        body="ssu",
+        date=dt.date(2025, 2, 27),
+        number="1",
+        items=(MeetingItem(number="Sak 01/25", title="Forløp for eldre"),),
+    )
     document = meeting_document(meeting, structure)
     check_structure(document.xml, "arkivstruktur")
     assert f"<utvalg>{structure.body('ssu').name}</utvalg>".encode() in document.xml
 
 
 def test_meeting_of_an_unknown_body_is_refused(mini: samhandling.Structure) -> None:
-    meeting = MeetingRecord(body="styret", date=dt.date(2025, 2, 27), number="1",
-                            items=(MeetingItem(number="1", title="x"),))
+    meeting = MeetingRecord(
+        body="styret", date=dt.date(2025, 2, 27), number="1", items=(MeetingItem(number="1", title="x"),)
+    )
     with pytest.raises(samhandling.SamhandlingError) as err:
         meeting_document(meeting, mini)
     assert "styret" in str(err.value)
 
 
-@pytest.mark.parametrize(("change", "needle"), [
-    (("date: 2025-02-27\n", ""), "mangler «date»"),
-    (("    type: RS\n", "    type: XX\n"), "«XX» er ikke en møtesakstype"),
-    (("Sak 02/25", "Sak 01/25"), "står to ganger"),
-    (("place:", "sted:"), "ukjent nøkkel «sted»"),
-    (("  - number: Sak 01/25\n    title: Felles rutine for utskrivning\n", "  - number: Sak 01/25\n"),
-     "mangler «title»"),
-])
+@pytest.mark.parametrize(
+    ("change", "needle"),
+    [
+        (("date: 2025-02-27\n", ""), "mangler «date»"),
+        (("    type: RS\n", "    type: XX\n"), "«XX» er ikke en møtesakstype"),
+        (("Sak 02/25", "Sak 01/25"), "står to ganger"),
+        (("place:", "sted:"), "ukjent nøkkel «sted»"),
+        (
+            ("  - number: Sak 01/25\n    title: Felles rutine for utskrivning\n", "  - number: Sak 01/25\n"),
+            "mangler «title»",
+        ),
+    ],
+)
 def test_bad_meeting_files_name_file_and_line(tmp_path: Path, change: tuple[str, str], needle: str) -> None:
     path = tmp_path / "møte.yaml"
     path.write_text(MEETING_YAML.replace(*change), encoding="utf-8")
@@ -271,34 +283,47 @@ def test_broken_document_fails_with_a_norwegian_reason(mini: samhandling.Structu
     message = str(err.value)
     assert err.value.code == "archive-invalid"
     assert err.value.details["check"] == "struktur"
-    assert message == ("001-saksmappe.xml følger ikke Noark 5-reglene samhandling kontrollerer: "
-                       "i /arkivmelding/mappe: elementet «tittel» mangler")
+    assert message == (
+        "001-saksmappe.xml følger ikke Noark 5-reglene samhandling kontrollerer: "
+        "i /arkivmelding/mappe: elementet «tittel» mangler"
+    )
     check_structure(first, "arkivmelding")  # the unbroken one passes
 
 
 SAKSMAPPE_BREAKS = [
-    (("<saksdato>2025-01-06</saksdato>", "<saksdato>6. januar</saksdato>"),
-     "i /arkivmelding/mappe/saksdato: «6. januar» i «saksdato» er ikke en dato (ÅÅÅÅ-MM-DD)"),
-    (("<saksdato>2025-01-06</saksdato>", "<saksdato>2025-02-30</saksdato>"),
-     "i /arkivmelding/mappe/saksdato: «2025-02-30» i «saksdato» er ikke en dato (ÅÅÅÅ-MM-DD)"),
+    (
+        ("<saksdato>2025-01-06</saksdato>", "<saksdato>6. januar</saksdato>"),
+        "i /arkivmelding/mappe/saksdato: «6. januar» i «saksdato» er ikke en dato (ÅÅÅÅ-MM-DD)",
+    ),
+    (
+        ("<saksdato>2025-01-06</saksdato>", "<saksdato>2025-02-30</saksdato>"),
+        "i /arkivmelding/mappe/saksdato: «2025-02-30» i «saksdato» er ikke en dato (ÅÅÅÅ-MM-DD)",
+    ),
     (("<saksdato>2025-01-06</saksdato>", ""), "i /arkivmelding/mappe: elementet «saksdato» mangler"),
-    (("<n5mdk:kode>A</n5mdk:kode>", "<n5mdk:kode>Q</n5mdk:kode>"),
-     "i /arkivmelding/mappe/saksstatus: «Q» er ikke en kode i kodelisten saksstatus"),
+    (
+        ("<n5mdk:kode>A</n5mdk:kode>", "<n5mdk:kode>Q</n5mdk:kode>"),
+        "i /arkivmelding/mappe/saksstatus: «Q» er ikke en kode i kodelisten saksstatus",
+    ),
     (("<n5mdk:kode>A</n5mdk:kode>", ""), "i /arkivmelding/mappe/saksstatus: elementet «saksstatus» mangler «kode»"),
     (("<saksaar>2025</saksaar>", "<saksaar>25</saksaar>"), "«25» i «saksaar» er ikke et årstall (ÅÅÅÅ)"),
-    (("<antallFiler>0</antallFiler>", "<antallFiler>-1</antallFiler>"),
-     "i /arkivmelding/antallFiler: «-1» i «antallFiler» er ikke et ikke-negativt heltall"),
+    (
+        ("<antallFiler>0</antallFiler>", "<antallFiler>-1</antallFiler>"),
+        "i /arkivmelding/antallFiler: «-1» i «antallFiler» er ikke et ikke-negativt heltall",
+    ),
     (("<system>samhandling</system>", "<system> </system>"), "i /arkivmelding/system: elementet «system» er tomt"),
     (("<system>samhandling</system>", ""), "i /arkivmelding: elementet «system» mangler"),
     (('xsi:type="saksmappe"', 'xsi:type="saksmapppe"'), "«saksmapppe» er ikke en kjent type mappe"),
-    (("<opprettetAv>samhandling</opprettetAv>", "<opprettetAv />"),
-     "i /arkivmelding/mappe/opprettetAv: elementet «opprettetAv» er tomt"),
+    (
+        ("<opprettetAv>samhandling</opprettetAv>", "<opprettetAv />"),
+        "i /arkivmelding/mappe/opprettetAv: elementet «opprettetAv» er tomt",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("change", "reason"), SAKSMAPPE_BREAKS)
-def test_each_broken_saksmappe_fails_naming_the_element(mini: samhandling.Structure, change: tuple[str, str],
-                                                        reason: str) -> None:
+def test_each_broken_saksmappe_fails_naming_the_element(
+    mini: samhandling.Structure, change: tuple[str, str], reason: str
+) -> None:
     first, _ = _saksmappe_and_journalpost(mini)
     assert change[0] in first
     reasons = structural_errors(first.replace(*change), "arkivmelding")
@@ -316,11 +341,14 @@ JOURNALPOST_BREAKS = [
 
 
 @pytest.mark.parametrize(("pattern", "reason"), JOURNALPOST_BREAKS)
-def test_each_broken_journalpost_fails_naming_the_element(mini: samhandling.Structure, pattern: str,
-                                                          reason: str) -> None:
+def test_each_broken_journalpost_fails_naming_the_element(
+    mini: samhandling.Structure, pattern: str, reason: str
+) -> None:
     _, post = _saksmappe_and_journalpost(mini)
-    replacement = {"<journalpostnummer>1</journalpostnummer>": "<journalpostnummer>første</journalpostnummer>",
-                   "<opprettetDato>[^<]*</opprettetDato>": "<opprettetDato>i går</opprettetDato>"}.get(pattern, "")
+    replacement = {
+        "<journalpostnummer>1</journalpostnummer>": "<journalpostnummer>første</journalpostnummer>",
+        "<opprettetDato>[^<]*</opprettetDato>": "<opprettetDato>i går</opprettetDato>",
+    }.get(pattern, "")
     broken, count = re.subn(pattern, replacement, post, flags=re.S)
     assert count == 1
     reasons = structural_errors(broken, "arkivmelding")
@@ -330,10 +358,11 @@ def test_each_broken_journalpost_fails_naming_the_element(mini: samhandling.Stru
 
 def test_a_message_holds_one_folder_or_one_registration(mini: samhandling.Structure) -> None:
     first, post = _saksmappe_and_journalpost(mini)
-    registrering = post[post.index("<registrering"):post.index("</registrering>") + len("</registrering>")]
+    registrering = post[post.index("<registrering") : post.index("</registrering>") + len("</registrering>")]
     both = first.replace("</arkivmelding>", registrering + "</arkivmelding>")
     assert structural_errors(both, "arkivmelding") == [
-        "i /arkivmelding: en melding skal ha nøyaktig én «mappe» eller én «registrering», fant 2"]
+        "i /arkivmelding: en melding skal ha nøyaktig én «mappe» eller én «registrering», fant 2"
+    ]
     empty = re.sub(r"<mappe.*</mappe>", "", first, flags=re.S)
     assert "fant 0" in structural_errors(empty, "arkivmelding")[0]
 
@@ -341,8 +370,9 @@ def test_a_message_holds_one_folder_or_one_registration(mini: samhandling.Struct
 def test_wrong_root_or_no_xml_is_refused(mini: samhandling.Structure) -> None:
     first, _ = _saksmappe_and_journalpost(mini)
     assert structural_errors("<arkivmelding", "arkivmelding")[0].startswith("ikke gyldig XML")
-    assert structural_errors(first, "arkivstruktur")[0].startswith("i /: rotelementet er «arkivmelding», forventet "
-                                                                   "«arkiv»")
+    assert structural_errors(first, "arkivstruktur")[0].startswith(
+        "i /: rotelementet er «arkivmelding», forventet «arkiv»"
+    )
     no_namespace = "<arkivmelding><system>x</system></arkivmelding>"
     assert "navnerommet" in structural_errors(no_namespace, "arkivmelding")[0]
 
@@ -350,18 +380,35 @@ def test_wrong_root_or_no_xml_is_refused(mini: samhandling.Structure) -> None:
 MEETING_BREAKS = [
     (r"\s*<utvalg>[^<]*</utvalg>", "", "i /arkiv/arkivdel/mappe: elementet «utvalg» mangler"),
     (r"\s*<moetenummer>[^<]*</moetenummer>", "", "i /arkiv/arkivdel/mappe: elementet «moetenummer» mangler"),
-    (r"<moetedato>[^<]*</moetedato>", "<moetedato>27.02.2025</moetedato>", "«27.02.2025» i «moetedato» er ikke en dato"),
-    (r"\s*<saksbehandler>[^<]*</saksbehandler>", "", "i /arkiv/arkivdel/mappe/registrering: elementet «saksbehandler» mangler"),
+    (
+        r"<moetedato>[^<]*</moetedato>",
+        "<moetedato>27.02.2025</moetedato>",
+        "«27.02.2025» i «moetedato» er ikke en dato",
+    ),
+    (
+        r"\s*<saksbehandler>[^<]*</saksbehandler>",
+        "",
+        "i /arkiv/arkivdel/mappe/registrering: elementet «saksbehandler» mangler",
+    ),
     (r"<n5mdk:kode>RS</n5mdk:kode>", "<n5mdk:kode>XX</n5mdk:kode>", "«XX» er ikke en kode i kodelisten moetesakstype"),
-    (r"<n5mdk:kode>M</n5mdk:kode>", "<n5mdk:kode>L</n5mdk:kode>", "«L» er ikke en kode i kodelisten moetedeltakerfunksjon"),
+    (
+        r"<n5mdk:kode>M</n5mdk:kode>",
+        "<n5mdk:kode>L</n5mdk:kode>",
+        "«L» er ikke en kode i kodelisten moetedeltakerfunksjon",
+    ),
     (r"\s*<arkivdel>.*</arkivdel>", "", "i /arkiv: elementet «arkivdel» mangler"),
-    (r"<tittel>Sak 02/25 [^<]*</tittel>", "<tittel></tittel>", "i /arkiv/arkivdel/mappe/registrering/tittel: elementet «tittel» er tomt"),
+    (
+        r"<tittel>Sak 02/25 [^<]*</tittel>",
+        "<tittel></tittel>",
+        "i /arkiv/arkivdel/mappe/registrering/tittel: elementet «tittel» er tomt",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("pattern", "replacement", "reason"), MEETING_BREAKS)
-def test_each_broken_meeting_fails_naming_the_element(mini: samhandling.Structure, pattern: str, replacement: str,
-                                                      reason: str) -> None:
+def test_each_broken_meeting_fails_naming_the_element(
+    mini: samhandling.Structure, pattern: str, replacement: str, reason: str
+) -> None:
     xml = meeting_document(_meeting(), mini).xml.decode()
     assert structural_errors(xml, "arkivstruktur") == []
     broken, count = re.subn(pattern, replacement, xml, count=1, flags=re.S)
@@ -383,13 +430,18 @@ def _coded(xml: bytes) -> list[tuple[str, str, str | None]]:
     return found
 
 
-LIST_OF = {"saksstatus": "saksstatus", "journalposttype": "journalposttype", "journalstatus": "journalstatus",
-           "moeteregistreringstype": "moeteregistreringstype", "moetesakstype": "moetesakstype",
-           "moetedeltakerFunksjon": "moetedeltakerfunksjon", "arkivdelstatus": "arkivdelstatus"}
+LIST_OF = {
+    "saksstatus": "saksstatus",
+    "journalposttype": "journalposttype",
+    "journalstatus": "journalstatus",
+    "moeteregistreringstype": "moeteregistreringstype",
+    "moetesakstype": "moetesakstype",
+    "moetedeltakerFunksjon": "moetedeltakerfunksjon",
+    "arkivdelstatus": "arkivdelstatus",
+}
 
 
-def test_every_code_written_is_in_its_code_list(closed_sor_case: samhandling.Case,
-                                               mini: samhandling.Structure) -> None:
+def test_every_code_written_is_in_its_code_list(closed_sor_case: samhandling.Case, mini: samhandling.Structure) -> None:
     documents = [m.xml for m in case_messages(closed_sor_case)] + [meeting_document(_meeting(), mini).xml]
     seen: set[str] = set()
     for xml in documents:
@@ -409,8 +461,14 @@ def test_code_refuses_a_value_outside_the_list() -> None:
     with pytest.raises(UnknownCodeError):
         code("finnes-ikke", "A")
     with pytest.raises(UnknownCodeError):
-        meeting_document(MeetingRecord(body="radet", date=dt.date(2025, 1, 1), number="1",
-                                       items=(MeetingItem(number="1", title="x", type="ZZ"),)))
+        meeting_document(
+            MeetingRecord(
+                body="radet",
+                date=dt.date(2025, 1, 1),
+                number="1",
+                items=(MeetingItem(number="1", title="x", type="ZZ"),),
+            )
+        )
 
 
 # ---------------------------------------------------------------------------------------------- the schema folder
@@ -430,8 +488,9 @@ OWN_SCHEMA = """<?xml version="1.0" encoding="utf-8"?>
   </xs:element>
 </xs:schema>
 """
-OWN_MDK = ('<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{mdk}" '
-           'elementFormDefault="qualified"/>\n')
+OWN_MDK = (
+    '<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{mdk}" elementFormDefault="qualified"/>\n'
+)
 
 
 def _own_schemas(folder: Path, *, demand: str | None = None) -> Path:
@@ -440,7 +499,8 @@ def _own_schemas(folder: Path, *, demand: str | None = None) -> Path:
     first = f'<xs:element name="{demand}" type="xs:string"/>' if demand else ""
     for kind, root, ns in (("arkivmelding", "arkivmelding", AM), ("arkivstruktur", "arkiv", AS)):
         (folder / validation.SCHEMA_FILES[kind]).write_text(
-            OWN_SCHEMA.format(ns=ns, mdk=MDK, root=root, first=first), encoding="utf-8")
+            OWN_SCHEMA.format(ns=ns, mdk=MDK, root=root, first=first), encoding="utf-8"
+        )
     (folder / "metadatakatalog.xsd").write_text(OWN_MDK.format(mdk=MDK), encoding="utf-8")
     validation.clear_cache()
     return folder
@@ -463,13 +523,21 @@ def test_no_schema_folder_means_structure_only_or_a_refusal(mini: samhandling.St
     assert "git clone https://github.com/ks-no/fiks-arkiv-specification" in str(err.value)
     assert ENV_VAR in str(err.value) and "--xsd" in str(err.value)
     with pytest.raises(ArchiveValidationError) as broken:  # structure is checked even without schemas
-        check_documents([("x.xml", "arkivmelding", documents[0][2].replace(b"<tittel>", b"<tittelen>")
-                          .replace(b"</tittel>", b"</tittelen>"))])
+        check_documents(
+            [
+                (
+                    "x.xml",
+                    "arkivmelding",
+                    documents[0][2].replace(b"<tittel>", b"<tittelen>").replace(b"</tittel>", b"</tittelen>"),
+                )
+            ]
+        )
     assert "«tittel» mangler" in str(broken.value)
 
 
-def test_own_schema_folder_is_found_compiled_and_applied(tmp_path: Path, mini: samhandling.Structure,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_own_schema_folder_is_found_compiled_and_applied(
+    tmp_path: Path, mini: samhandling.Structure, monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("xmlschema")
     messages = case_messages(_mini_case(mini, close=True))
     documents = [(m.name, m.schema, m.xml) for m in messages]
@@ -485,16 +553,17 @@ def test_own_schema_folder_is_found_compiled_and_applied(tmp_path: Path, mini: s
     with pytest.raises(ArchiveValidationError) as err:
         check_documents(documents, folder=strict)
     assert err.value.details["check"] == "skjema"
-    assert str(err.value).startswith("001-saksmappe.xml følger ikke Fiks Arkiv-skjemaet "
-                                     "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd: i /arkivmelding")
+    assert str(err.value).startswith(
+        "001-saksmappe.xml følger ikke Fiks Arkiv-skjemaet "
+        "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd: i /arkivmelding"
+    )
     assert "«finnesIkke»" in str(err.value)
     meeting = meeting_document(_meeting(), mini)
     assert any("«finnesIkke»" in r for r in validation_errors(meeting.xml, "arkivstruktur", strict))
     assert validation_errors(meeting.xml, "arkivstruktur", folder) == []
 
 
-@pytest.mark.parametrize("missing", ["no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd",
-                                     "metadatakatalog.xsd"])
+@pytest.mark.parametrize("missing", ["no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd", "metadatakatalog.xsd"])
 def test_a_folder_lacking_a_file_names_it(tmp_path: Path, missing: str) -> None:
     folder = _own_schemas(tmp_path / "V1")
     (folder / missing).unlink()
@@ -533,9 +602,15 @@ def test_no_schema_text_is_shipped_or_embedded() -> None:
     """The official schemas are the user's to provide: no .xsd file and no official type definition in the tree."""
     root = Path(__file__).resolve().parents[1]
     assert not [p for p in (root / "src").rglob("*.xsd")] + [p for p in (root / "tests").rglob("*.xsd")]
-    signatures = [f'{kind}Type name="{name}"' for kind, name in
-                  (("complex", "saksmappe"), ("complex", "journalpost"), ("complex", "moetemappe"),
-                   ("simple", "saksstatus"))]
+    signatures = [
+        f'{kind}Type name="{name}"'
+        for kind, name in (
+            ("complex", "saksmappe"),
+            ("complex", "journalpost"),
+            ("complex", "moetemappe"),
+            ("simple", "saksstatus"),
+        )
+    ]
     for path in [*(root / "src").rglob("*.py"), *(root / "tests").rglob("*.py")]:
         text = path.read_text(encoding="utf-8")
         assert not [s for s in signatures if s in text], path
@@ -560,8 +635,10 @@ def test_cli_case_zip_and_single_message(tmp_path: Path, capsys: pytest.CaptureF
     assert f"skrev {out}" in said.out
     assert "(strukturkontroll bestått; ikke validert mot de offisielle skjemaene)" in said.out
     note = said.err.splitlines()
-    assert len(note) == 1 and note[0].startswith("merk: den offisielle skjemavalideringen (Fiks Arkiv V1) ble ikke "
-                                                 "kjørt; hent skjemaene med «git clone https://github.com/ks-no/")
+    assert len(note) == 1 and note[0].startswith(
+        "merk: den offisielle skjemavalideringen (Fiks Arkiv V1) ble ikke "
+        "kjørt; hent skjemaene med «git clone https://github.com/ks-no/"
+    )
     with zipfile.ZipFile(io.BytesIO(out.read_bytes())) as archive:
         names = archive.namelist()
         assert names[0] == "001-saksmappe.xml" and len(names) > 30
@@ -592,16 +669,23 @@ def test_cli_meeting(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     assert "møte 1/25 i SR med 2 møtesak(er) (strukturkontroll bestått; ikke validert" in said.out
     assert "ikke kjørt" in said.err
     check_structure(out.read_bytes(), "arkivstruktur")
-    (tmp_path / "dårlig.yaml").write_text(MEETING_YAML.replace("number: \"1/25\"\n", ""), encoding="utf-8")
-    bad = ["archive", "meeting", str(tmp_path / "mini.yaml"), str(tmp_path / "dårlig.yaml"), "-o",
-           str(tmp_path / "ny.xml")]
+    (tmp_path / "dårlig.yaml").write_text(MEETING_YAML.replace('number: "1/25"\n', ""), encoding="utf-8")
+    bad = [
+        "archive",
+        "meeting",
+        str(tmp_path / "mini.yaml"),
+        str(tmp_path / "dårlig.yaml"),
+        "-o",
+        str(tmp_path / "ny.xml"),
+    ]
     assert main(bad) == 2
     assert "mangler «number»" in capsys.readouterr().err
     assert not (tmp_path / "ny.xml").exists()
 
 
-def test_cli_schema_options(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_schema_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("xmlschema")
     db, case_id = _demo_case(tmp_path, capsys)
     base = ["archive", "case", case_id, "--db", db, "--melding", "1", "-o"]
@@ -641,12 +725,20 @@ def test_write_zip_keeps_sending_order(mini: samhandling.Structure) -> None:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(texts=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=4, unique=True),
-       decision=st.one_of(st.none(), st.text(max_size=200)), place=st.one_of(st.none(), st.text(max_size=30)))
+@given(
+    texts=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=4, unique=True),
+    decision=st.one_of(st.none(), st.text(max_size=200)),
+    place=st.one_of(st.none(), st.text(max_size=30)),
+)
 def test_any_text_gives_a_valid_meeting(texts: list[str], decision: str | None, place: str | None) -> None:
-    meeting = MeetingRecord(body="ssu", date=dt.date(2025, 2, 27), number=texts[0], place=place, chair=texts[-1],
-                            items=tuple(MeetingItem(number=f"{i}-{t}", title=t, decision=decision)
-                                        for i, t in enumerate(texts)))
+    meeting = MeetingRecord(
+        body="ssu",
+        date=dt.date(2025, 2, 27),
+        number=texts[0],
+        place=place,
+        chair=texts[-1],
+        items=tuple(MeetingItem(number=f"{i}-{t}", title=t, decision=decision) for i, t in enumerate(texts)),
+    )
     document = meeting_document(meeting, SOR)
     assert structural_errors(document.xml, "arkivstruktur") == []
     assert len(ET.fromstring(document.xml).findall(f".//{{{AS}}}registrering")) == len(texts)

@@ -31,7 +31,7 @@ from samhandling.store import MemoryStore
 pytestmark = pytest.mark.skipif(
     not os.environ.get(ENV_VAR, "").strip(),
     reason=f"OFFISIELL SKJEMAVALIDERING IKKE TESTET: {ENV_VAR} er ikke satt. Sett {ENV_VAR}=MAPPE/Schema/V1 fra "
-           "«git clone https://github.com/ks-no/fiks-arkiv-specification» for å kjøre disse testene.",
+    "«git clone https://github.com/ks-no/fiks-arkiv-specification» for å kjøre disse testene.",
 )
 
 SOR = samhandling.load("sor-rogaland")
@@ -43,10 +43,19 @@ def closed_case() -> samhandling.Case:
 
 
 def _meeting() -> MeetingRecord:
-    return MeetingRecord(body="ssu", date=dt.date(2025, 2, 27), number="1/25", place="Stavanger",
-                         chair="Ola Nordmann", secretary="Kari Nordmann", participants=("Per Hansen",),
-                         items=(MeetingItem(number="Sak 01/25", title="Forløp for eldre", decision="Vedtas."),
-                                MeetingItem(number="Sak 02/25", title="Orientering", type="RS")))
+    return MeetingRecord(
+        body="ssu",
+        date=dt.date(2025, 2, 27),
+        number="1/25",
+        place="Stavanger",
+        chair="Ola Nordmann",
+        secretary="Kari Nordmann",
+        participants=("Per Hansen",),
+        items=(
+            MeetingItem(number="Sak 01/25", title="Forløp for eldre", decision="Vedtas."),
+            MeetingItem(number="Sak 02/25", title="Orientering", type="RS"),
+        ),
+    )
 
 
 def test_closed_case_validates_message_by_message(closed_case: samhandling.Case) -> None:
@@ -100,14 +109,16 @@ def test_broken_case_message_fails_with_a_norwegian_reason(closed_case: samhandl
     with pytest.raises(ArchiveValidationError) as err:
         validate(broken, "arkivmelding", name="001-saksmappe.xml")
     assert err.value.details["check"] == "skjema"
-    assert str(err.value).startswith("001-saksmappe.xml følger ikke Fiks Arkiv-skjemaet "
-                                     "no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd")
+    assert str(err.value).startswith(
+        "001-saksmappe.xml følger ikke Fiks Arkiv-skjemaet no.ks.fiks.arkiv.v1.arkivering.arkivmelding.opprett.xsd"
+    )
     assert "«tittel»" in str(err.value)
     day = re.search(r"<saksdato>([^<]*)</saksdato>", first)
     assert day
     bad_date = first.replace(day.group(0), "<saksdato>6. januar</saksdato>")
     assert validation_errors(bad_date, "arkivmelding") == [
-        "i /arkivmelding/mappe/saksdato: «6. januar» er ikke en gyldig dato eller tid"]
+        "i /arkivmelding/mappe/saksdato: «6. januar» er ikke en gyldig dato eller tid"
+    ]
 
 
 def test_meeting_validates_and_a_meeting_without_utvalg_fails() -> None:
@@ -119,12 +130,18 @@ def test_meeting_validates_and_a_meeting_without_utvalg_fails() -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(texts=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=4, unique=True),
-       decision=st.one_of(st.none(), st.text(max_size=200)))
+@given(
+    texts=st.lists(st.text(min_size=1, max_size=40), min_size=1, max_size=4, unique=True),
+    decision=st.one_of(st.none(), st.text(max_size=200)),
+)
 def test_any_text_gives_a_valid_meeting(texts: list[str], decision: str | None) -> None:
-    meeting = MeetingRecord(body="ssu", date=dt.date(2025, 2, 27), number=texts[0], chair=texts[-1],
-                            items=tuple(MeetingItem(number=f"{i}-{t}", title=t, decision=decision)
-                                        for i, t in enumerate(texts)))
+    meeting = MeetingRecord(
+        body="ssu",
+        date=dt.date(2025, 2, 27),
+        number=texts[0],
+        chair=texts[-1],
+        items=tuple(MeetingItem(number=f"{i}-{t}", title=t, decision=decision) for i, t in enumerate(texts)),
+    )
     document = meeting_document(meeting, SOR)
     assert validation_errors(document.xml, "arkivstruktur") == []
     assert len(ET.fromstring(document.xml).findall(f".//{{{AS}}}registrering")) == len(texts)

@@ -19,12 +19,17 @@ def test_bdd_benchmark_runs_and_prints_its_targets(tmp_path: Path) -> None:
     out = tmp_path / "bdd.json"
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "bdd.py"), "--scenarios", "10", "--rounds", "1", "--json", str(out)],
-        capture_output=True, text=True, timeout=600, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.count("PASS") + proc.stdout.count("FAIL") == 3
     data = json.loads(out.read_text(encoding="utf-8"))
     assert set(data["results"]) == {
-        "uvedkommende prosjekt uten samhandling", "uvedkommende prosjekt med samhandling",
-        "vanlige pytest-bdd-steg (uten samhandling)", "samhandlings steg",
+        "uvedkommende prosjekt uten samhandling",
+        "uvedkommende prosjekt med samhandling",
+        "vanlige pytest-bdd-steg (uten samhandling)",
+        "samhandlings steg",
     }

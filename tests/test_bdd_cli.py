@@ -41,8 +41,9 @@ def test_steps_search_finds_the_closest_phrase(capsys: pytest.CaptureFixture[str
     assert "eskaleringsveien fra" in out.splitlines()[3]
 
 
-def test_report_without_a_run_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_without_a_run_says_what_to_do(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.chdir(tmp_path)
     assert main(["report"]) == 2
     err = capsys.readouterr().err

@@ -114,8 +114,30 @@ def test_the_grammar_is_documented_with_every_keyword() -> None:
 
 
 WORDS = st.sampled_from(
-    ["Sola", "Stavanger", "mot", "for", "avstår", "og", ",", "alle", "andre", "merknad", '"hastesak"',
-     "datoen", "14.02.2024", "politisk", "behandling", ":", "ja", "til", "veto", "Helse", "Førde", "rart"]
+    [
+        "Sola",
+        "Stavanger",
+        "mot",
+        "for",
+        "avstår",
+        "og",
+        ",",
+        "alle",
+        "andre",
+        "merknad",
+        '"hastesak"',
+        "datoen",
+        "14.02.2024",
+        "politisk",
+        "behandling",
+        ":",
+        "ja",
+        "til",
+        "veto",
+        "Helse",
+        "Førde",
+        "rart",
+    ]
 )
 
 

@@ -50,4 +50,4 @@ def test_lookups_are_cached_per_text() -> None:
     first = cat.lookup('saken er i tilstanden "Ny"')
     assert first is not None
     assert cat.lookup('saken er i tilstanden "Ny"') is first
-    assert cat.lookup("saken er ikke i tilstanden \"Ny\"") is None
+    assert cat.lookup('saken er ikke i tilstanden "Ny"') is None

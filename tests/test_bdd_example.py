@@ -19,8 +19,13 @@ EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "bdd-project"
 def test_example_project_runs_with_plain_pytest(tmp_path: Path) -> None:
     folder = tmp_path / "bdd-project"
     shutil.copytree(EXAMPLE, folder, ignore=shutil.ignore_patterns(".samhandling", "__pycache__"))
-    result = subprocess.run([sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"], cwd=folder,
-                            capture_output=True, text=True, timeout=180)
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-v", "-p", "no:cacheprovider"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "fjordby.feature::test_sørvik_er_imot_og_ssu_har_ingen_konsensus PASSED" in result.stdout
     assert "4 passed" in result.stdout

@@ -45,7 +45,11 @@ Egenskap: Et brutt prosessdokument
 def run_pytest(folder: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=folder, capture_output=True, text=True, timeout=180, env={**os.environ, **(env or {})},
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env={**os.environ, **(env or {})},
     )
 
 
@@ -106,8 +110,9 @@ def test_a_one_line_module_collects_the_features_instead(tmp_path: Path) -> None
     project(tmp_path / "features", ini="[pytest]\n")
     (tmp_path / "features" / "pytest.ini").unlink()
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
-    (tmp_path / "test_features.py").write_text('from pytest_bdd import scenarios\n\nscenarios("features")\n',
-                                               encoding="utf-8")
+    (tmp_path / "test_features.py").write_text(
+        'from pytest_bdd import scenarios\n\nscenarios("features")\n', encoding="utf-8"
+    )
     result = run_pytest(tmp_path, "-v")
     assert "test_features.py::test_en_tabell_blir_med_i_kjøringen PASSED" in result.stdout
     assert "Steget som feilet" in result.stdout
@@ -124,8 +129,9 @@ def test_duplicate_scenario_names_and_a_missing_language_line_are_reported(tmp_p
         """)
     out = run_pytest(project(tmp_path, feature)).stdout
     assert "scenariet «Samme navn» finnes allerede på linje 3" in out
-    (tmp_path / "prosess.feature").write_text(feature.split("\n", 1)[1].replace("Samme navn", "Ett", 1),
-                                              encoding="utf-8")
+    (tmp_path / "prosess.feature").write_text(
+        feature.split("\n", 1)[1].replace("Samme navn", "Ett", 1), encoding="utf-8"
+    )
     out = run_pytest(tmp_path).stdout
     assert "mangler første linje «# language: no»" in out
 
@@ -141,7 +147,8 @@ def test_run_file_location_is_configurable_and_can_be_switched_off(tmp_path: Pat
 
 def test_structure_file_relative_to_the_feature_and_user_steps_alongside(tmp_path: Path) -> None:
     (tmp_path / "docs").mkdir()
-    (tmp_path / "docs" / "liten.yaml").write_text(textwrap.dedent("""\
+    (tmp_path / "docs" / "liten.yaml").write_text(
+        textwrap.dedent("""\
         structure: liten
         name: Et lite samarbeid
         language: nb
@@ -156,7 +163,9 @@ def test_structure_file_relative_to_the_feature_and_user_steps_alongside(tmp_pat
             members:
               - {party: a, count: 2}
               - {party: hf, count: 2}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     feature = textwrap.dedent("""\
         # language: no
         Egenskap: Egen struktur
@@ -168,13 +177,16 @@ def test_structure_file_relative_to_the_feature_and_user_steps_alongside(tmp_pat
         """)
     (tmp_path / "docs" / "liten.feature").write_text(feature, encoding="utf-8")
     (tmp_path / "pytest.ini").write_text(INI, encoding="utf-8")
-    (tmp_path / "conftest.py").write_text(textwrap.dedent("""\
+    (tmp_path / "conftest.py").write_text(
+        textwrap.dedent("""\
         from pytest_bdd import step
 
         @step("et eget steg fra conftest")
         def _(samhandling_world):
             assert samhandling_world.structure.name == "Et lite samarbeid"
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     result = run_pytest(tmp_path, "-v")
     assert "test_styret_i_en_struktur_ved_siden_av_featurefilen PASSED" in result.stdout, result.stdout
 
@@ -197,7 +209,11 @@ def test_the_plugin_loads_without_pytest_bdd(tmp_path: Path) -> None:
     (tmp_path / "prosess.feature").write_text(BROKEN, encoding="utf-8")
     (tmp_path / "test_vanlig.py").write_text("def test_ok():\n    assert True\n", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "-c", BLOCKER], cwd=tmp_path, capture_output=True, text=True, timeout=120,
+        [sys.executable, "-c", BLOCKER],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
     )
     assert result.returncode == 0, result.stdout + result.stderr
@@ -252,8 +268,17 @@ def test_an_unrelated_pytest_bdd_project_loads_nothing_of_ours_and_gets_no_run_f
     loaded = set(json.loads((tmp_path / "modules.json").read_text(encoding="utf-8")))
     assert "samhandling.bdd.plugin" in loaded  # the plugin is there ...
     # (the run record, plain json, is kept for every scenario and written only when samhandling was used)
-    ours = {"samhandling.bdd.catalogue", "samhandling.bdd.steps", "samhandling.bdd.world", "samhandling.bdd.text",
-            "samhandling.bdd.pytest_glue", "samhandling.bdd.details", "networkx", "transitions", "holidays"}
+    ours = {
+        "samhandling.bdd.catalogue",
+        "samhandling.bdd.steps",
+        "samhandling.bdd.world",
+        "samhandling.bdd.text",
+        "samhandling.bdd.pytest_glue",
+        "samhandling.bdd.details",
+        "networkx",
+        "transitions",
+        "holidays",
+    }
     assert not ours & loaded, sorted(ours & loaded)  # ... but nothing behind it was loaded
     assert not (tmp_path / ".samhandling").exists()
 
@@ -264,8 +289,10 @@ def test_an_undefined_step_in_an_unrelated_project_keeps_pytest_bdds_message(tmp
     result = run_pytest(tmp_path)
     assert result.returncode == 1
     assert "Step definition is not found" in result.stdout and "Mente du" not in result.stdout
-    (tmp_path / "cucumbers.feature").write_text(UNRELATED_FEATURE.replace("{i + 3}", "99").replace(
-        "there are 3 cucumbers left", "there are 99 cucumbers left"), encoding="utf-8")
+    (tmp_path / "cucumbers.feature").write_text(
+        UNRELATED_FEATURE.replace("{i + 3}", "99").replace("there are 3 cucumbers left", "there are 99 cucumbers left"),
+        encoding="utf-8",
+    )
     result = run_pytest(tmp_path)
     assert result.returncode == 1
     assert "assert 3 == 99" in result.stdout and "Steget som feilet" not in result.stdout
@@ -301,13 +328,16 @@ def test_a_plain_refusal_says_which_code_and_can_be_forbidden(tmp_path: Path) ->
 
 def test_a_users_own_step_wins_over_the_catalogue(tmp_path: Path) -> None:
     folder = project(tmp_path, PLAIN_REFUSAL)
-    (folder / "conftest.py").write_text(textwrap.dedent("""\
+    (folder / "conftest.py").write_text(
+        textwrap.dedent("""\
         from pytest_bdd import step
 
         @step("handlingen avvises")
         def _(samhandling_world):
             samhandling_world.attempt.checked = True
             raise AssertionError("brukerens eget steg")
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     result = run_pytest(folder)
     assert "brukerens eget steg" in result.stdout

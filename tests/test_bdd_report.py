@@ -40,8 +40,13 @@ def run_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
         encoding="utf-8",
     )
     (folder / "pytest.ini").write_text("[pytest]\nsamhandling_features = true\n", encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=folder,
-                   capture_output=True, text=True, timeout=300)
+    subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     path = folder / ".samhandling" / "bdd-run.json"
     assert path.exists()
     return path
@@ -69,8 +74,10 @@ def chromium() -> str:
         found = shutil.which(name)
         if found:
             return found
-    pytest.skip("MERK: Chromium er ikke installert (scripts/ensure-test-deps.sh); HTML-rapporten ble IKKE sjekket "
-                "i en nettleser")
+    pytest.skip(
+        "MERK: Chromium er ikke installert (scripts/ensure-test-deps.sh); HTML-rapporten ble IKKE sjekket "
+        "i en nettleser"
+    )
 
 
 @pytest.mark.browser
@@ -86,10 +93,22 @@ def test_report_opens_in_headless_chromium_and_shows_every_scenario(run_file: Pa
     else:
         assert "data:image/svg+xml;base64," in html  # the structure's picture, inline
     result = subprocess.run(
-        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profil'}",
-         "--dump-dom", out.as_uri()],
-        capture_output=True, text=True, timeout=120,
+        [
+            browser,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            f"--user-data-dir={tmp_path / 'profil'}",
+            "--dump-dom",
+            out.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     dom = result.stdout
     assert "<h1>Kjørbare prosessdokumenter</h1>" in dom, result.stderr[-2000:]

@@ -18,7 +18,7 @@ from samhandling.bdd.text import compile_template, match_template, normalise_ste
         "organet “FSU” er rådgivende",
         "organet „FSU“ er rådgivende",
         "organet\u00a0«FSU»\u00a0er\u00a0rådgivende:",
-        "  organet  \"FSU\"   er rådgivende.",
+        '  organet  "FSU"   er rådgivende.',
     ],
 )
 def test_pasted_quotes_spaces_and_trailing_colon_normalise_to_one_form(raw: str) -> None:
@@ -41,7 +41,9 @@ def test_optional_parts_and_typed_placeholders() -> None:
     t = '"{organ}" utfører "{handling}"[ den {dato:dato}][ med[ {detaljer}]]'
     assert match_template(t, '"FSU" utfører "x"') == {"organ": "FSU", "handling": "x"}
     assert match_template(t, '"FSU" utfører "x" den 1. mars 2024 med:') == {
-        "organ": "FSU", "handling": "x", "dato": "1. mars 2024"
+        "organ": "FSU",
+        "handling": "x",
+        "dato": "1. mars 2024",
     }
     assert match_template(t, '"FSU" utfører "x" den i morgen') is None
     assert skeleton(t) == '"…" utfører "…"'

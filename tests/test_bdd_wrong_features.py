@@ -24,7 +24,7 @@ pytest.importorskip("pytest_bdd")
 WRONG = Path(__file__).parent / "wrong_features"
 FILES = sorted(WRONG.glob("*.feature"))
 
-RIGHT = textwrap.dedent('''\
+RIGHT = textwrap.dedent("""\
     # language: no
     Egenskap: Det samme sagt riktig
       Bakgrunn:
@@ -65,7 +65,7 @@ RIGHT = textwrap.dedent('''\
         Så datoen er 2024-01-24
         Når det har gått 2 uker
         Så datoen er 2024-02-07
-    ''')
+    """)
 
 
 def _expected(path: Path) -> list[str]:
@@ -84,7 +84,11 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     (folder / "pytest.ini").write_text("[pytest]\nsamhandling_features = true\n", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--samhandling-run", "run.json"],
-        cwd=folder, capture_output=True, text=True, timeout=600, env={**os.environ},
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ},
     )
     data = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     by_file = {f["file"]: f["scenarios"] for f in data["features"]}
@@ -114,7 +118,10 @@ def test_the_right_wording_passes(run: dict[str, Any]) -> None:
 
 
 def test_no_wrong_feature_passes_overall(run: dict[str, Any]) -> None:
-    passed = [f for f, scenarios in run["by_file"].items() if f != "riktig.feature"
-              and any(s["outcome"] == "passed" for s in scenarios)]
+    passed = [
+        f
+        for f, scenarios in run["by_file"].items()
+        if f != "riktig.feature" and any(s["outcome"] == "passed" for s in scenarios)
+    ]
     assert passed == []
     assert run["result"].returncode == 1

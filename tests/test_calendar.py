@@ -32,8 +32,12 @@ def test_sogn_og_fjordane_2024_calendar_holds_every_meeting() -> None:
 def test_deadlines_become_events() -> None:
     s = loads(structure_text(network_meetings("2024-03-12"), RULES))
     events = {str(e["summary"]): e.decoded("dtstart") for e in _events(to_ical(s))}
-    assert events["Frist for saker til Forvaltningsnettverk Folloregionen-møtet 2024-03-12 (10 kalenderdager før)"] == dt.date(2024, 3, 2)
-    assert events["Sakslisten til Forvaltningsnettverk Folloregionen-møtet 2024-03-12 sendes ut (7 kalenderdager før)"] == dt.date(2024, 3, 5)
+    assert events[
+        "Frist for saker til Forvaltningsnettverk Folloregionen-møtet 2024-03-12 (10 kalenderdager før)"
+    ] == dt.date(2024, 3, 2)
+    assert events[
+        "Sakslisten til Forvaltningsnettverk Folloregionen-møtet 2024-03-12 sendes ut (7 kalenderdager før)"
+    ] == dt.date(2024, 3, 5)
 
 
 def test_per_call_deadline_for_a_plan_that_has_none() -> None:

@@ -26,20 +26,57 @@ def db(tmp_path: Path) -> str:
 
 
 def new_case(capsys: pytest.CaptureFixture[str], db: str, *extra: str) -> str:
-    code, out, _ = run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "Nytt forløp",
-                       "--on", "2024-01-02", "--db", db, "--json", *extra)
+    code, out, _ = run(
+        capsys,
+        "case",
+        "new",
+        "sor-rogaland",
+        "tjenestemodell",
+        "--title",
+        "Nytt forløp",
+        "--on",
+        "2024-01-02",
+        "--db",
+        db,
+        "--json",
+        *extra,
+    )
     assert code == 0
     return str(json.loads(out)["id"])
 
 
 def test_new_act_show_history_list(capsys: pytest.CaptureFixture[str], db: str) -> None:
-    code, out, _ = run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "Forløp for eldre",
-                       "--on", "2024-01-02", "--db", db)
+    code, out, _ = run(
+        capsys,
+        "case",
+        "new",
+        "sor-rogaland",
+        "tjenestemodell",
+        "--title",
+        "Forløp for eldre",
+        "--on",
+        "2024-01-02",
+        "--db",
+        db,
+    )
     assert code == 0
     assert out.startswith("Opprettet sak tjenestemodell-") and "Lager: " + db in out
     cid = out.split()[2]
-    code, out, _ = run(capsys, "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre",
-                       "--on", "2024-01-10", "--person", "Kari Nordmann", "--db", db)
+    code, out, _ = run(
+        capsys,
+        "case",
+        "act",
+        cid,
+        "draft_mandate",
+        "--by",
+        "tmg-skropelige-eldre",
+        "--on",
+        "2024-01-10",
+        "--person",
+        "Kari Nordmann",
+        "--db",
+        db,
+    )
     assert code == 0 and "hendelse nr. 2 (2024-01-10)" in out and "Mandat utarbeidet" in out
     code, out, _ = run(capsys, "case", "show", cid, "--db", db)
     assert code == 0 and "Forløp for eldre" in out and "Mandat utarbeidet" in out and "approve_mandate" in out
@@ -54,8 +91,10 @@ def test_new_act_show_history_list(capsys: pytest.CaptureFixture[str], db: str) 
     assert [(c["id"], c["events"], c["state"]) for c in listed] == [(cid, 2, "mandat_utarbeidet")]
     code, out, _ = run(capsys, "case", "history", cid, "--db", db, "--json")
     events = json.loads(out)
-    assert [(e["seq"], e["act"], e["person"]) for e in events] == [(1, "open", None),
-                                                                     (2, "draft_mandate", "Kari Nordmann")]
+    assert [(e["seq"], e["act"], e["person"]) for e in events] == [
+        (1, "open", None),
+        (2, "draft_mandate", "Kari Nordmann"),
+    ]
     assert all(len(e["hash"]) == 64 for e in events)
 
 
@@ -75,17 +114,23 @@ def test_refusal_prints_reason_exits_1_and_writes_nothing(capsys: pytest.Capture
 def test_set_values_reach_the_engine(capsys: pytest.CaptureFixture[str], db: str) -> None:
     repo = CaseRepository(open_store(db))
     cid = new_case(capsys, db)
-    parties = [p.id for p in repo.structure("sor-rogaland").parties if p.kind.value in ("municipality",
-                                                                                        "health_trust")]
+    parties = [p.id for p in repo.structure("sor-rogaland").parties if p.kind.value in ("municipality", "health_trust")]
     agreed = json.dumps(dict.fromkeys(parties, "for"))  # SSU decides every matter by consensus
     steps: list[tuple[str, str, list[str]]] = [
-        ("draft_mandate", "tmg-barn-unge", []), ("approve_mandate", "fsu", []),
+        ("draft_mandate", "tmg-barn-unge", []),
+        ("approve_mandate", "fsu", []),
         ("approve_mandate", "ssu", [f"positions={agreed}"]),
     ]
     steps += [("anchor", "fsu", [f"party={p}"]) for p in parties]
-    steps += [("draft_pathway", "tmg-barn-unge", ["input_clinics=true", "input_municipalities=true",
-                                                  "user_involvement=true"]),
-              ("propose_implementation", "tmg-barn-unge", []), ("recommend", "fsu", [])]
+    steps += [
+        (
+            "draft_pathway",
+            "tmg-barn-unge",
+            ["input_clinics=true", "input_municipalities=true", "user_involvement=true"],
+        ),
+        ("propose_implementation", "tmg-barn-unge", []),
+        ("recommend", "fsu", []),
+    ]
     for act, by, sets in steps:
         argv = ["case", "act", cid, act, "--by", by, "--db", db]
         for s in sets:
@@ -93,8 +138,20 @@ def test_set_values_reach_the_engine(capsys: pytest.CaptureFixture[str], db: str
         code, _out, err = run(capsys, *argv)
         assert code == 0, err
     positions = json.dumps({p: "for" for p in parties})
-    code, out, err = run(capsys, "case", "act", cid, "approve_proposal", "--by", "ssu", "--set",
-                         f"positions={positions}", "--db", db, "--json")
+    code, out, err = run(
+        capsys,
+        "case",
+        "act",
+        cid,
+        "approve_proposal",
+        "--by",
+        "ssu",
+        "--set",
+        f"positions={positions}",
+        "--db",
+        db,
+        "--json",
+    )
     assert code == 0, err
     assert json.loads(out)["event"]["payload"]["positions"]["sandnes"] == "for"
     stored = repo.history(cid)[-1]
@@ -120,8 +177,11 @@ def test_bad_input_is_one_norwegian_line(capsys: pytest.CaptureFixture[str], db:
     (Path(db).parent / "ikke-en-database.txt").write_text("dette er ikke en database\n" * 200)
     for argv, code_expected, needle in (
         (["case", "act", cid, "draft_mandate", "--by", "tmg-barn-unge", "--set", "x", "--db", db], 2, "NØKKEL=VERDI"),
-        (["case", "act", cid, "draft_mandate", "--by", "tmg-barn-unge", "--on", "i morgen", "--db", db], 2,
-         "ÅÅÅÅ-MM-DD"),
+        (
+            ["case", "act", cid, "draft_mandate", "--by", "tmg-barn-unge", "--on", "i morgen", "--db", db],
+            2,
+            "ÅÅÅÅ-MM-DD",
+        ),
         (["case", "show", "finnes-ikke", "--db", db], 2, "fant ingen sak"),
         (["case", "list", "--db", "mysql://h/db"], 2, "ukjent type hendelseslager"),
         (["case", "list", "--db", str(Path(db).parent / "ikke-en-database.txt")], 1, "file is not a database"),
@@ -135,8 +195,9 @@ def test_bad_input_is_one_norwegian_line(capsys: pytest.CaptureFixture[str], db:
     assert len(CaseRepository(open_store(db)).history(cid)) == 1
 
 
-def test_store_from_env_and_default_file(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_store_from_env_and_default_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SAMHANDLING_DB", raising=False)
     cid = new_case(capsys, "samhandling.db")
@@ -155,8 +216,9 @@ def test_prefix_of_case_id(capsys: pytest.CaptureFixture[str], db: str) -> None:
     assert cid == "rogaland-2024-17"
     code, out, _ = run(capsys, "case", "show", "rogaland-2024", "--db", db, "--json")
     assert code == 0 and json.loads(out)["id"] == cid
-    code, _out, err = run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "igjen", "--id", cid,
-                          "--db", db)
+    code, _out, err = run(
+        capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "igjen", "--id", cid, "--db", db
+    )
     assert code == 1 and "conflict" in err
 
 
@@ -164,4 +226,3 @@ def test_verify_all_ok(capsys: pytest.CaptureFixture[str], db: str) -> None:
     new_case(capsys, db)
     code, out, _ = run(capsys, "case", "verify", "--db", db)
     assert code == 0 and out.startswith("OK: hashkjeden stemmer for 1 saker og 1 hendelser")
-

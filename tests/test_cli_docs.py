@@ -18,8 +18,21 @@ def test_cli_reference_is_current() -> None:
 def test_every_verb_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     verbs = _subparsers(build_parser())
-    assert {"list", "show", "validate", "demo", "case", "schedule", "calendar", "due", "path", "plot", "export",
-            "steps", "report"} <= set(verbs)
+    assert {
+        "list",
+        "show",
+        "validate",
+        "demo",
+        "case",
+        "schedule",
+        "calendar",
+        "due",
+        "path",
+        "plot",
+        "export",
+        "steps",
+        "report",
+    } <= set(verbs)
     for verb in verbs:
         assert f"### `samhandling {verb}`" in text
 

@@ -33,9 +33,27 @@ def test_acceptance_table_with_zero_chances(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_chances_spread_the_dates_and_by_gives_the_probability(capsys: pytest.CaptureFixture[str]) -> None:
-    argv = (*MATTER, "--seed", "7", "--runs", "500", "--chance-deferral", "20 %", "--chance-send-back", "0,1",
-            "--chance-escalation", "0.1", "--chance-cancelled", "0.05", "--by", "01.06.2024",
-            "--preparation", "*=0-20", "--preparation", "recommend=5")
+    argv = (
+        *MATTER,
+        "--seed",
+        "7",
+        "--runs",
+        "500",
+        "--chance-deferral",
+        "20 %",
+        "--chance-send-back",
+        "0,1",
+        "--chance-escalation",
+        "0.1",
+        "--chance-cancelled",
+        "0.05",
+        "--by",
+        "01.06.2024",
+        "--preparation",
+        "*=0-20",
+        "--preparation",
+        "recommend=5",
+    )
     code, out, _ = run(capsys, *argv)
     assert code == 0
     assert "sjanse for utsettelse 20 %, tilbakesending 10 %, eskalering 10 %, avlyst møte 5 %" in out
@@ -50,8 +68,9 @@ def test_chances_spread_the_dates_and_by_gives_the_probability(capsys: pytest.Ca
 
 
 def test_json_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, *MATTER, "--seed", "3", "--runs", "50", "--chance-deferral", "0.5", "--by",
-                       "2024-12-31", "--json")
+    code, out, _ = run(
+        capsys, *MATTER, "--seed", "3", "--runs", "50", "--chance-deferral", "0.5", "--by", "2024-12-31", "--json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["seed"] == 3 and data["runs"] == 50 and data["structure"] == "sogn-og-fjordane"
@@ -70,8 +89,22 @@ def test_no_decision_within_the_plan_exits_1(capsys: pytest.CaptureFixture[str])
 def test_picture(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     pytest.importorskip("matplotlib")
     target = tmp_path / "prognose.png"
-    code, out, _ = run(capsys, *MATTER, "--seed", "1", "--runs", "200", "--chance-deferral", "0.3",
-                       "--chance-cancelled", "0.2", "--by", "2024-06-01", "-o", str(target))
+    code, out, _ = run(
+        capsys,
+        *MATTER,
+        "--seed",
+        "1",
+        "--runs",
+        "200",
+        "--chance-deferral",
+        "0.3",
+        "--chance-cancelled",
+        "0.2",
+        "--by",
+        "2024-06-01",
+        "-o",
+        str(target),
+    )
     assert code == 0 and f"skrev prognosen som bilde til {target}" in out
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = tmp_path / "prognose.svg"
@@ -90,8 +123,24 @@ def test_picture_without_matplotlib_names_the_extra(
 
 def test_stored_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = str(tmp_path / "saker.db")
-    assert run(capsys, "case", "new", "sogn-og-fjordane", "fsu-ssu-sak", "--title", "Prognose", "--on", "2024-02-01",
-               "--id", "s1", "--db", db)[0] == 0
+    assert (
+        run(
+            capsys,
+            "case",
+            "new",
+            "sogn-og-fjordane",
+            "fsu-ssu-sak",
+            "--title",
+            "Prognose",
+            "--on",
+            "2024-02-01",
+            "--id",
+            "s1",
+            "--db",
+            db,
+        )[0]
+        == 0
+    )
     assert run(capsys, "case", "act", "s1", "recommend", "--by", "FSU", "--on", "2024-02-14", "--db", db)[0] == 0
     code, out, _ = run(capsys, "forecast", "--case", "s1", "--db", db, "--seed", "2")
     assert code == 0
@@ -102,8 +151,24 @@ def test_stored_case(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None
     data = json.loads(out)
     assert code == 0 and data["decision"]["p50"] == "2024-05-30"
     assert (data["case"], data["process"], data["structure"]) == ("s1", "fsu-ssu-sak", "sogn-og-fjordane")
-    assert run(capsys, "case", "act", "s1", "withdraw", "--by", "FSU", "--on", "2024-03-02", "--db", db,
-               "--set", "reason=trekt")[0] == 0
+    assert (
+        run(
+            capsys,
+            "case",
+            "act",
+            "s1",
+            "withdraw",
+            "--by",
+            "FSU",
+            "--on",
+            "2024-03-02",
+            "--db",
+            db,
+            "--set",
+            "reason=trekt",
+        )[0]
+        == 0
+    )
     code, out, _ = run(capsys, "forecast", "--case", "s1", "--db", db)
     assert code == 0 and "saken har ingen steg igjen" in out and "02.03.2024" in out
 
@@ -156,14 +221,18 @@ def test_missing_or_unknown_input_exits_2(capsys: pytest.CaptureFixture[str], ar
 def test_console_script_end_to_end() -> None:
     proc = subprocess.run(
         [sys.executable, "-c", "from samhandling.cli import run; run()", *MATTER, "--seed", "4", "--runs", "100"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
     assert "Prognose for vedtak: Sogn og Fjordane helsefellesskap" in proc.stdout
     assert "29.02.2024" in proc.stdout
     bad = subprocess.run(
         [sys.executable, "-c", "from samhandling.cli import run; run()", *MATTER, "--chance-deferral", "-1"],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert bad.returncode == 2 and bad.stdout == "" and bad.stderr.startswith("feil [usage]")
 

@@ -78,8 +78,9 @@ def test_plot_refuses_unknown_extension(tmp_path: Path, capsys: pytest.CaptureFi
     assert not (tmp_path / "s.jpg").exists()
 
 
-@pytest.mark.parametrize("fmt,marker", [("mermaid", "flowchart TB"), ("dot", "digraph"), ("json", '"links"'),
-                                        ("graphml", "<graphml")])
+@pytest.mark.parametrize(
+    "fmt,marker", [("mermaid", "flowchart TB"), ("dot", "digraph"), ("json", '"links"'), ("graphml", "<graphml")]
+)
 def test_export_formats(fmt: str, marker: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["export", "sogn-og-fjordane", "--format", fmt]) == 0
     assert marker in capsys.readouterr().out
@@ -103,13 +104,29 @@ def test_plot_process_with_a_stored_case(tmp_path: Path, capsys: pytest.CaptureF
     case = repo.create("sor-rogaland", "tjenestemodell", title="Forløp for skrøpelige eldre", on=dt.date(2024, 1, 10))
     repo.act(case.id, "draft_mandate", by="tmg-skropelige-eldre", on=dt.date(2024, 1, 11))
     out = tmp_path / "sak.svg"
-    assert main(["plot-process", "sor-rogaland", "tjenestemodell", "--case", case.id[:12], "--db", db,
-                 "-o", str(out)]) == 0
+    assert (
+        main(["plot-process", "sor-rogaland", "tjenestemodell", "--case", case.id[:12], "--db", db, "-o", str(out)])
+        == 0
+    )
     text = out.read_text(encoding="utf-8")
     assert "Sak: Forløp for skrøpelige eldre, nå: Mandat utarbeidet" in text
     plain = tmp_path / "prosess.png"
     assert main(["plot-process", "sor-rogaland", "tjenestemodell", "-o", str(plain)]) == 0
     assert plain.read_bytes()[:8] == PNG_MAGIC
-    assert main(["plot-process", "sor-rogaland", "tjenestemodell", "--case", "finnes-ikke", "--db", db,
-                 "-o", str(tmp_path / "x.png")]) == 2
+    assert (
+        main(
+            [
+                "plot-process",
+                "sor-rogaland",
+                "tjenestemodell",
+                "--case",
+                "finnes-ikke",
+                "--db",
+                db,
+                "-o",
+                str(tmp_path / "x.png"),
+            ]
+        )
+        == 2
+    )
     assert "feil [" in capsys.readouterr().err

@@ -144,11 +144,10 @@ def test_show_lists_processes_and_what_reads_each_reading(capsys: pytest.Capture
     assert {r["key"]: r["read_by"] for r in data["readings"]}["consensus_among"]
 
 
-def test_show_names_a_broken_process_and_unread_readings(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
-    (tmp_path / "p.yaml").write_text("process: p\nversion: '1'\ntitle: P\ninitial: x\nstates: []\nacts: []\n",
-                                     encoding="utf-8")
+def test_show_names_a_broken_process_and_unread_readings(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "p.yaml").write_text(
+        "process: p\nversion: '1'\ntitle: P\ninitial: x\nstates: []\nacts: []\n", encoding="utf-8"
+    )
     path = tmp_path / "s.yaml"
     path.write_text(
         "structure: s\nname: S\nsettings:\n  loose: {value: 1}\nbodies:\n"

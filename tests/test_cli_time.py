@@ -18,15 +18,30 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
 
 
 def test_schedule_prints_the_acceptance_timeline(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "schedule", "sogn-og-fjordane", "--via", "FSU", "--via", "SSU", "--from", "2024-02-10",
-                       "--deadline", "FSU=10", "--deadline", "SSU=10", "--json")
+    code, out, _ = run(
+        capsys,
+        "schedule",
+        "sogn-og-fjordane",
+        "--via",
+        "FSU",
+        "--via",
+        "SSU",
+        "--from",
+        "2024-02-10",
+        "--deadline",
+        "FSU=10",
+        "--deadline",
+        "SSU=10",
+        "--json",
+    )
     assert code == 0
     assert [(r["body_label"], r["date"]) for r in json.loads(out)] == [("FSU", "2024-05-16"), ("SSU", "2024-05-30")]
 
 
 def test_schedule_without_a_meeting_exits_1_with_the_reason(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "schedule", "sogn-og-fjordane", "--via", "SSU", "--from", "2024-12-01",
-                       "--deadline", "SSU=10")
+    code, out, _ = run(
+        capsys, "schedule", "sogn-og-fjordane", "--via", "SSU", "--from", "2024-12-01", "--deadline", "SSU=10"
+    )
     assert code == 1 and "ingen dato" in out and "ikke noe møte" in out
 
 
@@ -55,8 +70,9 @@ def test_due_lists_the_ahus_review_for_all_bundled_structures(capsys: pytest.Cap
 def test_meetings_and_rotation(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "meetings", "sogn-og-fjordane", "--year", "2024", "--json")
     assert code == 0 and len(json.loads(out)) == 9
-    code, out, _ = run(capsys, "rotation", "ahus-forvaltningsnettverk", "--from", "2024-07-01", "--to", "2024-12-31",
-                       "--json")
+    code, out, _ = run(
+        capsys, "rotation", "ahus-forvaltningsnettverk", "--from", "2024-07-01", "--to", "2024-12-31", "--json"
+    )
     rows = json.loads(out)
     assert code == 0 and all(r["holder"] != "ahus" for r in rows)
     assert {r["role"] for r in rows} == {"chair", "minute_taker"}

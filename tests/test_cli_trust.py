@@ -39,8 +39,21 @@ def db(tmp_path: Path) -> str:
 
 
 def new_case(capsys: pytest.CaptureFixture[str], db: str, *extra: str) -> str:
-    code, out, err = run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "Forløp",
-                         "--on", "2024-01-02", "--db", db, "--json", *extra)
+    code, out, err = run(
+        capsys,
+        "case",
+        "new",
+        "sor-rogaland",
+        "tjenestemodell",
+        "--title",
+        "Forløp",
+        "--on",
+        "2024-01-02",
+        "--db",
+        db,
+        "--json",
+        *extra,
+    )
     assert code == 0, err
     return str(json.loads(out)["id"])
 
@@ -52,12 +65,17 @@ def drive_to(db: str, last: str) -> str:
     parties = [p.id for p in structure.parties if p.kind.value in ("municipality", "health_trust")]
     case = repo.create("sor-rogaland", "tjenestemodell", title="Forløp", on=dt.date(2024, 1, 2))
     steps: list[tuple[str, str, dict[str, object]]] = [
-        ("draft_mandate", "tmg-skropelige-eldre", {}), ("approve_mandate", "fsu", {}),
+        ("draft_mandate", "tmg-skropelige-eldre", {}),
+        ("approve_mandate", "fsu", {}),
         ("approve_mandate", "ssu", {"positions": dict.fromkeys(parties, "for")}),  # SSU: consensus on every matter
         *[("anchor", "fsu", {"party": p}) for p in parties],
-        ("draft_pathway", "tmg-skropelige-eldre",
-         {"input_clinics": True, "input_municipalities": True, "user_involvement": True}),
-        ("propose_implementation", "tmg-skropelige-eldre", {}), ("recommend", "fsu", {}),
+        (
+            "draft_pathway",
+            "tmg-skropelige-eldre",
+            {"input_clinics": True, "input_municipalities": True, "user_involvement": True},
+        ),
+        ("propose_implementation", "tmg-skropelige-eldre", {}),
+        ("recommend", "fsu", {}),
     ]
     day = dt.date(2024, 1, 3)
     for act, by, payload in steps:
@@ -77,18 +95,25 @@ def test_database_read_error_is_one_line_not_an_internal_error(capsys: pytest.Ca
     with sqlite3.connect(db) as conn:  # a damaged store: the events table is gone
         conn.execute("PRAGMA foreign_keys=OFF")
         conn.execute("DROP TABLE events")
-    for argv in (["case", "history", cid], ["case", "show", cid], ["case", "list"],
-                 ["case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre"]):
+    for argv in (
+        ["case", "history", cid],
+        ["case", "show", cid],
+        ["case", "list"],
+        ["case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre"],
+    ):
         code, _out, err = run(capsys, *argv, "--db", db)
         assert code in (1, 2), (argv, err)
         one_line_error(err, "hendelseslageret")
 
 
-@pytest.mark.parametrize("url, needle", [
-    ("postgresql://kari@localhost:abc/saker", "porten"),
-    ("postgresql://kari@localhost:99999/saker", "porten 99999"),
-    ("postgresql://kari:pw1234@localhost:abc/saker", "kari:***@localhost"),
-])
+@pytest.mark.parametrize(
+    "url, needle",
+    [
+        ("postgresql://kari@localhost:abc/saker", "porten"),
+        ("postgresql://kari@localhost:99999/saker", "porten 99999"),
+        ("postgresql://kari:pw1234@localhost:abc/saker", "kari:***@localhost"),
+    ],
+)
 def test_bad_postgresql_port_is_a_usage_error(capsys: pytest.CaptureFixture[str], url: str, needle: str) -> None:
     code, _out, err = run(capsys, "case", "list", "--db", url)
     assert code == 2
@@ -96,13 +121,16 @@ def test_bad_postgresql_port_is_a_usage_error(capsys: pytest.CaptureFixture[str]
     assert "pw1234" not in err and "--db" in err
 
 
-@pytest.mark.parametrize("value", ["9" * 5000, "[" + "9" * 5000 + "]", '{"n": ' + "1" * 30 + "}", "[NaN]",
-                                   "[" * 100_000])
-def test_huge_integers_nan_and_deep_json_are_usage_errors(capsys: pytest.CaptureFixture[str], db: str,
-                                                            value: str) -> None:
+@pytest.mark.parametrize(
+    "value", ["9" * 5000, "[" + "9" * 5000 + "]", '{"n": ' + "1" * 30 + "}", "[NaN]", "[" * 100_000]
+)
+def test_huge_integers_nan_and_deep_json_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], db: str, value: str
+) -> None:
     cid = new_case(capsys, db)
-    code, _out, err = run(capsys, "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre",
-                          "--set", f"n={value}", "--db", db)
+    code, _out, err = run(
+        capsys, "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre", "--set", f"n={value}", "--db", db
+    )
     assert code == 2
     one_line_error(err)
     assert len(CaseRepository(open_store(db)).history(cid)) == 1
@@ -110,8 +138,11 @@ def test_huge_integers_nan_and_deep_json_are_usage_errors(capsys: pytest.Capture
 
 def test_output_to_a_folder_is_a_usage_error(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     (tmp_path / "bilde.png").mkdir()
-    for argv, folder in ((["export", "sor-rogaland", "--format", "json"], tmp_path),
-                         (["calendar", "sogn-og-fjordane"], tmp_path), (["plot", "sor-rogaland"], tmp_path / "bilde.png")):
+    for argv, folder in (
+        (["export", "sor-rogaland", "--format", "json"], tmp_path),
+        (["calendar", "sogn-og-fjordane"], tmp_path),
+        (["plot", "sor-rogaland"], tmp_path / "bilde.png"),
+    ):
         code, _out, err = run(capsys, *argv, "-o", str(folder))
         if argv[0] == "plot" and code == 2 and "matplotlib" in err:
             continue
@@ -120,24 +151,37 @@ def test_output_to_a_folder_is_a_usage_error(capsys: pytest.CaptureFixture[str],
 
 
 def test_invalid_utf8_argument_is_a_usage_error(capsys: pytest.CaptureFixture[str], db: str, tmp_path: Path) -> None:
-    code, _out, err = run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "Forl\udcf8p",
-                          "--db", db)
+    code, _out, err = run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "Forl\udcf8p", "--db", db)
     assert code == 2
     one_line_error(err, "ikke gyldig UTF-8")
     assert not Path(db).exists()
     # from a real shell: a Latin-1 «ø» in the arguments
     done = subprocess.run(
-        [sys.executable, "-c", "from samhandling.cli import run; run()", "case", "new", "sor-rogaland",
-         "tjenestemodell", b"--title", b"Forl\xf8p", "--db", db],
-        capture_output=True, check=False, env={**os.environ, "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"},
+        [
+            sys.executable,
+            "-c",
+            "from samhandling.cli import run; run()",
+            "case",
+            "new",
+            "sor-rogaland",
+            "tjenestemodell",
+            b"--title",
+            b"Forl\xf8p",
+            "--db",
+            db,
+        ],
+        capture_output=True,
+        check=False,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8", "LC_ALL": "C.UTF-8"},
     )
     assert done.returncode == 2
     text = done.stderr.decode("utf-8", "replace")
     assert "Traceback" not in text and "UTF-8" in text and len(text.strip().splitlines()) == 1
 
 
-@pytest.mark.parametrize("argv", [["due", "--within", "99999999999"], ["rotation", "sor-rogaland", "--from",
-                                                                       "9999-12-01"]])
+@pytest.mark.parametrize(
+    "argv", [["due", "--within", "99999999999"], ["rotation", "sor-rogaland", "--from", "9999-12-01"]]
+)
 def test_numbers_and_dates_out_of_range_are_usage_errors(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
     code, _out, err = run(capsys, *argv)
     assert code == 2
@@ -160,12 +204,14 @@ def test_output_never_overwrites_its_input(capsys: pytest.CaptureFixture[str], t
     # the same file under another name (a hard link, a path with ..)
     other = tmp_path / "sub"
     other.mkdir()
-    code, _out, err = run(capsys, "export", str(source), "--format", "json", "-o", str(other / ".." / "min.yaml"),
-                          "--force")
+    code, _out, err = run(
+        capsys, "export", str(source), "--format", "json", "-o", str(other / ".." / "min.yaml"), "--force"
+    )
     assert code == 2 and "inndata" in err
     os.link(source, tmp_path / "lenke.yaml")
-    code, _out, err = run(capsys, "export", str(source), "--format", "json", "-o", str(tmp_path / "lenke.yaml"),
-                          "--force")
+    code, _out, err = run(
+        capsys, "export", str(source), "--format", "json", "-o", str(tmp_path / "lenke.yaml"), "--force"
+    )
     assert code == 2 and "inndata" in err
     assert source.read_bytes() == before
 
@@ -203,8 +249,9 @@ def test_output_never_writes_through_a_symlink(capsys: pytest.CaptureFixture[str
     assert link.is_symlink() and dangling.is_symlink()
 
 
-def test_output_is_written_atomically(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_output_is_written_atomically(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "struktur.mmd"
     out.write_text("gammel\n")
 
@@ -215,8 +262,7 @@ def test_output_is_written_atomically(capsys: pytest.CaptureFixture[str], tmp_pa
     from samhandling.cli import support
 
     real = support.write_output_with
-    monkeypatch.setattr(support, "write_output_with",
-                        lambda path, writer, **kw: real(path, half_then_fail, **kw))
+    monkeypatch.setattr(support, "write_output_with", lambda path, writer, **kw: real(path, half_then_fail, **kw))
     code, _o, err = run(capsys, "export", "sor-rogaland", "--format", "mermaid", "-o", str(out), "--force")
     assert code == 1
     one_line_error(err, "kan ikke skrive")
@@ -228,8 +274,9 @@ def test_output_is_written_atomically(capsys: pytest.CaptureFixture[str], tmp_pa
     assert oct(out.stat().st_mode & 0o777) != oct(0o600)  # an ordinary file, not the temp file's private mode
 
 
-def test_report_regenerates_its_default_file_but_not_an_o_file(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_report_regenerates_its_default_file_but_not_an_o_file(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run_file = tmp_path / "kjøring.json"
     from samhandling.bdd.record import FORMAT
 
@@ -248,14 +295,25 @@ def test_report_regenerates_its_default_file_but_not_an_o_file(capsys: pytest.Ca
 # ---------------------------------------------------------------------------------------------- --db
 
 
-@pytest.mark.parametrize("value, needle", [
-    ("", "tom verdi"), ("   ", "tom verdi"), ("file:saker.db", "file:"), ("-", "«-»"),
-    (":memory:", "bare «demo»"), ("memory://", "bare «demo»"), ("sqlite:saker.db", "tre skråstreker"),
-    ("sqlite:///", "mangler filsti"), ("mysql://h/db", "ukjent type"), (".", "er en mappe"),
-    ("finnes/ikke/saker.db", "finnes ikke"),
-])
-def test_db_is_parsed_in_one_place(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch, value: str, needle: str) -> None:
+@pytest.mark.parametrize(
+    "value, needle",
+    [
+        ("", "tom verdi"),
+        ("   ", "tom verdi"),
+        ("file:saker.db", "file:"),
+        ("-", "«-»"),
+        (":memory:", "bare «demo»"),
+        ("memory://", "bare «demo»"),
+        ("sqlite:saker.db", "tre skråstreker"),
+        ("sqlite:///", "mangler filsti"),
+        ("mysql://h/db", "ukjent type"),
+        (".", "er en mappe"),
+        ("finnes/ikke/saker.db", "finnes ikke"),
+    ],
+)
+def test_db_is_parsed_in_one_place(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: str, needle: str
+) -> None:
     monkeypatch.chdir(tmp_path)
     for argv in (["case", "list"], ["case", "new", "sor-rogaland", "tjenestemodell", "--title", "x"]):
         code, _out, err = run(capsys, *argv, "--db", value)
@@ -265,8 +323,9 @@ def test_db_is_parsed_in_one_place(capsys: pytest.CaptureFixture[str], tmp_path:
     assert list(tmp_path.iterdir()) == []  # no file named «file:saker.db», «-», «:memory:» or samhandling.db
 
 
-def test_db_from_the_environment_is_checked_the_same_way(capsys: pytest.CaptureFixture[str], tmp_path: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_db_from_the_environment_is_checked_the_same_way(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("SAMHANDLING_DB", "file:x.db")
     code, _out, err = run(capsys, "case", "list")
@@ -279,8 +338,12 @@ def test_db_from_the_environment_is_checked_the_same_way(capsys: pytest.CaptureF
 
 def test_reading_verbs_never_create_a_store(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     db = tmp_path / "ny.db"
-    for argv, code_expected in ((["case", "list"], 0), (["case", "verify"], 2), (["case", "show", "x"], 2),
-                                (["case", "history", "x"], 2)):
+    for argv, code_expected in (
+        (["case", "list"], 0),
+        (["case", "verify"], 2),
+        (["case", "show", "x"], 2),
+        (["case", "history", "x"], 2),
+    ):
         code, _out, err = run(capsys, *argv, "--db", str(db))
         assert code == code_expected, (argv, err)
         if code:
@@ -291,8 +354,10 @@ def test_reading_verbs_never_create_a_store(capsys: pytest.CaptureFixture[str], 
 AS_NOBODY = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
 
 
-@pytest.mark.skipif(not hasattr(os, "geteuid") or (os.geteuid() == 0 and shutil.which("setpriv") is None),
-                    reason="needs a user who cannot write the store (root without setpriv writes anything)")
+@pytest.mark.skipif(
+    not hasattr(os, "geteuid") or (os.geteuid() == 0 and shutil.which("setpriv") is None),
+    reason="needs a user who cannot write the store (root without setpriv writes anything)",
+)
 def test_a_read_only_store_can_be_listed_and_verified() -> None:
     import tempfile
 
@@ -304,11 +369,31 @@ def test_a_read_only_store_can_be_listed_and_verified() -> None:
     cli = [sys.executable, "-c", "from samhandling.cli import run; run()"]
     # separate processes: when the last connection closes, SQLite folds the WAL back in and deletes it, so the
     # folder holds only the database file, as a store copied to a read-only share does
-    subprocess.run([*cli, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "x", "--id", "sak-1",
-                    "--on", "2024-01-02", "--db", db], check=True, capture_output=True)
+    subprocess.run(
+        [
+            *cli,
+            "case",
+            "new",
+            "sor-rogaland",
+            "tjenestemodell",
+            "--title",
+            "x",
+            "--id",
+            "sak-1",
+            "--on",
+            "2024-01-02",
+            "--db",
+            db,
+        ],
+        check=True,
+        capture_output=True,
+    )
     cid = "sak-1"
-    subprocess.run([*cli, "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre", "--on", "2024-01-03",
-                    "--db", db], check=True, capture_output=True)
+    subprocess.run(
+        [*cli, "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre", "--on", "2024-01-03", "--db", db],
+        check=True,
+        capture_output=True,
+    )
     assert sorted(p.name for p in folder.iterdir()) == ["saker.db"]
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
     for name in os.listdir(folder):
@@ -317,8 +402,13 @@ def test_a_read_only_store_can_be_listed_and_verified() -> None:
     prefix = AS_NOBODY if os.geteuid() == 0 else []
     try:
         for argv in (["case", "list"], ["case", "verify"], ["case", "history", cid], ["case", "show", cid]):
-            done = subprocess.run([*prefix, sys.executable, "-c", "from samhandling.cli import run; run()", *argv,
-                                   "--db", db], capture_output=True, text=True, check=False, cwd="/")
+            done = subprocess.run(
+                [*prefix, sys.executable, "-c", "from samhandling.cli import run; run()", *argv, "--db", db],
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd="/",
+            )
             assert done.returncode == 0, (argv, done.stderr)
             assert "Traceback" not in done.stderr
         assert {p.name: p.read_bytes() for p in folder.iterdir()} == before  # nothing written, nothing created
@@ -330,42 +420,64 @@ def test_a_read_only_store_can_be_listed_and_verified() -> None:
 # ---------------------------------------------------------------------------------------------- --today
 
 
-def test_today_option_and_environment_set_the_clock(capsys: pytest.CaptureFixture[str], db: str,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_today_option_and_environment_set_the_clock(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("SAMHANDLING_TODAY", raising=False)
-    code, out, err = run(capsys, "--today", "2024-03-01", "case", "new", "sor-rogaland", "tjenestemodell",
-                         "--title", "x", "--db", db, "--json")
+    code, out, err = run(
+        capsys,
+        "--today",
+        "2024-03-01",
+        "case",
+        "new",
+        "sor-rogaland",
+        "tjenestemodell",
+        "--title",
+        "x",
+        "--db",
+        db,
+        "--json",
+    )
     assert code == 0, err
     cid = json.loads(out)["id"]
-    code, out, err = run(capsys, "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre", "--db", db,
-                         "--today", "05.03.2024")  # after the verb, Norwegian form
+    code, out, err = run(
+        capsys, "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre", "--db", db, "--today", "05.03.2024"
+    )  # after the verb, Norwegian form
     assert code == 0 and "(2024-03-05)" in out, err
     monkeypatch.setenv("SAMHANDLING_TODAY", "2024-03-09")
     code, out, err = run(capsys, "case", "act", cid, "approve_mandate", "--by", "fsu", "--db", db)
     assert code == 0 and "(2024-03-09)" in out, err
     assert [e.on for e in CaseRepository(open_store(db)).history(cid)] == [
-        dt.date(2024, 3, 1), dt.date(2024, 3, 5), dt.date(2024, 3, 9)]
+        dt.date(2024, 3, 1),
+        dt.date(2024, 3, 5),
+        dt.date(2024, 3, 9),
+    ]
     code, out, _ = run(capsys, "due", "sor-rogaland", "--json")
     assert code == 0  # «due» reads today from the same clock
     code, out, _ = run(capsys, "--today", "2024-03-09", "rotation", "sor-rogaland", "--json")
     assert code == 0
 
 
-@pytest.mark.parametrize("argv, needle", [
-    (["--today", "i morgen", "case", "list"], "--today: «i morgen»"),
-    (["case", "list", "--today", "2024-02-30"], "--today: «2024-02-30»"),
-    (["due", "--on", "31.02.2024"], "--on: «31.02.2024»"),
-])
-def test_bad_dates_name_the_option_and_the_forms(capsys: pytest.CaptureFixture[str], db: str, argv: list[str],
-                                                 needle: str) -> None:
+@pytest.mark.parametrize(
+    "argv, needle",
+    [
+        (["--today", "i morgen", "case", "list"], "--today: «i morgen»"),
+        (["case", "list", "--today", "2024-02-30"], "--today: «2024-02-30»"),
+        (["due", "--on", "31.02.2024"], "--on: «31.02.2024»"),
+    ],
+)
+def test_bad_dates_name_the_option_and_the_forms(
+    capsys: pytest.CaptureFixture[str], db: str, argv: list[str], needle: str
+) -> None:
     code, _out, err = run(capsys, *argv, *(["--db", db] if argv[-1] == "list" else []))
     assert code == 2
     one_line_error(err, needle)
     assert "ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ" in err
 
 
-def test_bad_today_in_the_environment(capsys: pytest.CaptureFixture[str], db: str,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_today_in_the_environment(
+    capsys: pytest.CaptureFixture[str], db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SAMHANDLING_TODAY", "snart")
     code, _out, err = run(capsys, "case", "list", "--db", db)
     assert code == 2
@@ -384,21 +496,62 @@ def test_today_is_documented_on_every_verb() -> None:
 
 def test_positions_option(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = drive_to(db, "recommend")
-    code, _out, err = run(capsys, "case", "act", cid, "approve_proposal", "--by", "ssu", "--db", db,
-                          "--positions", "Sola=mot, alle andre=for")
+    code, _out, err = run(
+        capsys,
+        "case",
+        "act",
+        cid,
+        "approve_proposal",
+        "--by",
+        "ssu",
+        "--db",
+        db,
+        "--positions",
+        "Sola=mot, alle andre=for",
+    )
     assert code == 1 and err.startswith("Avvist [")  # no consensus: Sola is against
     one_line_error(err, "ingenting ble lagret")
-    for bad, needle in (("Sola=mot,sola=for", "to ganger"), ("Atlantis=for", "ingen part"),
-                        ("Sola", "PART=STANDPUNKT"), ("alle andre=for,alle andre=mot", "to ganger")):
-        code, _out, err = run(capsys, "case", "act", cid, "approve_proposal", "--by", "ssu", "--db", db,
-                              "--positions", bad)
+    for bad, needle in (
+        ("Sola=mot,sola=for", "to ganger"),
+        ("Atlantis=for", "ingen part"),
+        ("Sola", "PART=STANDPUNKT"),
+        ("alle andre=for,alle andre=mot", "to ganger"),
+    ):
+        code, _out, err = run(
+            capsys, "case", "act", cid, "approve_proposal", "--by", "ssu", "--db", db, "--positions", bad
+        )
         assert code == 2, (bad, err)
         one_line_error(err, needle)
-    code, _out, err = run(capsys, "case", "act", cid, "approve_proposal", "--by", "ssu", "--db", db,
-                          "--positions", "sola=for", "--set", 'positions={"sola": "for"}')
+    code, _out, err = run(
+        capsys,
+        "case",
+        "act",
+        cid,
+        "approve_proposal",
+        "--by",
+        "ssu",
+        "--db",
+        db,
+        "--positions",
+        "sola=for",
+        "--set",
+        'positions={"sola": "for"}',
+    )
     assert code == 2 and "ikke begge" in err
-    code, out, err = run(capsys, "case", "act", cid, "approve_proposal", "--by", "ssu", "--db", db,
-                         "--positions", "Sola=for,alle andre=for", "--json")
+    code, out, err = run(
+        capsys,
+        "case",
+        "act",
+        cid,
+        "approve_proposal",
+        "--by",
+        "ssu",
+        "--db",
+        db,
+        "--positions",
+        "Sola=for,alle andre=for",
+        "--json",
+    )
     assert code == 0, err
     positions = json.loads(out)["event"]["payload"]["positions"]
     structure = CaseRepository(open_store(db)).structure("sor-rogaland")
@@ -415,8 +568,19 @@ def test_positions_option(capsys: pytest.CaptureFixture[str], db: str) -> None:
 @pytest.mark.parametrize("key", ["actors", "per_party", "progress", "state"])
 def test_reserved_keys_are_one_line_refusals(capsys: pytest.CaptureFixture[str], db: str, key: str) -> None:
     cid = new_case(capsys, db)
-    code, _out, err = run(capsys, "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre", "--db", db,
-                          "--set", f'{key}={{"approve_mandate": ["fsu"]}}')
+    code, _out, err = run(
+        capsys,
+        "case",
+        "act",
+        cid,
+        "draft_mandate",
+        "--by",
+        "tmg-skropelige-eldre",
+        "--db",
+        db,
+        "--set",
+        f'{key}={{"approve_mandate": ["fsu"]}}',
+    )
     assert code == 1
     one_line_error(err, "Avvist [reserved-key]")
     assert len(CaseRepository(open_store(db)).history(cid)) == 1
@@ -424,8 +588,9 @@ def test_reserved_keys_are_one_line_refusals(capsys: pytest.CaptureFixture[str],
 
 def test_escalated_to_cannot_give_fsu_ssus_authority(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = drive_to(db, "propose_implementation")
-    code, _out, err = run(capsys, "case", "act", cid, "escalate", "--by", "fsu", "--set", "escalated_to=fsu",
-                          "--db", db)
+    code, _out, err = run(
+        capsys, "case", "act", cid, "escalate", "--by", "fsu", "--set", "escalated_to=fsu", "--db", db
+    )
     assert code == 1
     one_line_error(err, "Avvist [reserved-key]")
     assert [e.act for e in CaseRepository(open_store(db)).history(cid)][-1] == "propose_implementation"
@@ -433,8 +598,19 @@ def test_escalated_to_cannot_give_fsu_ssus_authority(capsys: pytest.CaptureFixtu
 
 def test_unknown_position_word_is_a_refusal(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = drive_to(db, "recommend")
-    code, _out, err = run(capsys, "case", "act", cid, "approve_proposal", "--by", "ssu", "--db", db,
-                          "--positions", "Sola=nei takk,alle andre=for")
+    code, _out, err = run(
+        capsys,
+        "case",
+        "act",
+        cid,
+        "approve_proposal",
+        "--by",
+        "ssu",
+        "--db",
+        db,
+        "--positions",
+        "Sola=nei takk,alle andre=for",
+    )
     assert code == 1
     one_line_error(err, "Avvist [unknown-position]")
     assert "nei takk" in err
@@ -442,18 +618,60 @@ def test_unknown_position_word_is_a_refusal(capsys: pytest.CaptureFixture[str], 
 
 def test_a_future_date_is_refused(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = new_case(capsys, db)
-    code, _out, err = run(capsys, "--today", "2024-01-10", "case", "act", cid, "draft_mandate",
-                          "--by", "tmg-skropelige-eldre", "--on", "2052-01-20", "--db", db)
+    code, _out, err = run(
+        capsys,
+        "--today",
+        "2024-01-10",
+        "case",
+        "act",
+        cid,
+        "draft_mandate",
+        "--by",
+        "tmg-skropelige-eldre",
+        "--on",
+        "2052-01-20",
+        "--db",
+        db,
+    )
     assert code == 1
     one_line_error(err, "Avvist [future-date]")
 
 
 def test_correct_appends_and_history_shows_both(capsys: pytest.CaptureFixture[str], db: str) -> None:
     cid = new_case(capsys, db)
-    assert run(capsys, "--today", "2024-02-01", "case", "act", cid, "draft_mandate", "--by", "tmg-skropelige-eldre",
-               "--on", "2024-01-20", "--db", db)[0] == 0
-    code, out, err = run(capsys, "--today", "2024-02-02", "case", "correct", cid, "2", "--on", "2024-01-12",
-                         "--reason", "feil dato i innmeldingen", "--db", db)
+    assert (
+        run(
+            capsys,
+            "--today",
+            "2024-02-01",
+            "case",
+            "act",
+            cid,
+            "draft_mandate",
+            "--by",
+            "tmg-skropelige-eldre",
+            "--on",
+            "2024-01-20",
+            "--db",
+            db,
+        )[0]
+        == 0
+    )
+    code, out, err = run(
+        capsys,
+        "--today",
+        "2024-02-02",
+        "case",
+        "correct",
+        cid,
+        "2",
+        "--on",
+        "2024-01-12",
+        "--reason",
+        "feil dato i innmeldingen",
+        "--db",
+        db,
+    )
     assert code == 0, err
     assert "retting av nr. 2" in out and "2024-01-12" in out
     history = CaseRepository(open_store(db)).history(cid)
@@ -471,13 +689,16 @@ def test_correct_appends_and_history_shows_both(capsys: pytest.CaptureFixture[st
     one_line_error(err, "Avvist [bad-correction]")
 
 
-@pytest.mark.parametrize("extra, needle", [
-    (["2", "--on", "2024-01-12"], "--reason"),
-    (["2", "--reason", "  ", "--on", "2024-01-12"], "tom"),
-    (["2", "--reason", "x"], "--on DATO og/eller --set"),
-    (["to", "--reason", "x", "--on", "2024-01-12"], "hendelsesnummer"),
-    (["2", "--reason", "x", "--on", "12/01/2024"], "--on: «12/01/2024»"),
-])
+@pytest.mark.parametrize(
+    "extra, needle",
+    [
+        (["2", "--on", "2024-01-12"], "--reason"),
+        (["2", "--reason", "  ", "--on", "2024-01-12"], "tom"),
+        (["2", "--reason", "x"], "--on DATO og/eller --set"),
+        (["to", "--reason", "x", "--on", "2024-01-12"], "hendelsesnummer"),
+        (["2", "--reason", "x", "--on", "12/01/2024"], "--on: «12/01/2024»"),
+    ],
+)
 def test_correct_usage_errors(capsys: pytest.CaptureFixture[str], db: str, extra: list[str], needle: str) -> None:
     cid = new_case(capsys, db)
     code, _out, err = run(capsys, "case", "correct", cid, *extra, "--db", db)
@@ -499,22 +720,41 @@ def test_case_show_says_what_each_act_needs(capsys: pytest.CaptureFixture[str], 
 
 
 def test_bad_input_is_refused_before_the_store_is_touched(capsys: pytest.CaptureFixture[str], db: str) -> None:
-    for argv in (["case", "new", "sor-rogaland", "tjenestemodell", "--title", "x", "--set", "score=[1, NaN]"],
-                 ["case", "new", "sor-rogaland", "tjenestemodell", "--title", "x", "--on", "i går"],
-                 ["case", "act", "x", "draft_mandate", "--by", "fsu", "--set", "n=" + "7" * 40]):
+    for argv in (
+        ["case", "new", "sor-rogaland", "tjenestemodell", "--title", "x", "--set", "score=[1, NaN]"],
+        ["case", "new", "sor-rogaland", "tjenestemodell", "--title", "x", "--on", "i går"],
+        ["case", "act", "x", "draft_mandate", "--by", "fsu", "--set", "n=" + "7" * 40],
+    ):
         code, _out, err = run(capsys, *argv, "--db", db)
         assert code == 2
         one_line_error(err)
-    assert "--set score: «NaN»" in run(capsys, "case", "new", "sor-rogaland", "tjenestemodell", "--title", "x",
-                                       "--set", "score=[1, NaN]", "--db", db)[2]
+    assert (
+        "--set score: «NaN»"
+        in run(
+            capsys,
+            "case",
+            "new",
+            "sor-rogaland",
+            "tjenestemodell",
+            "--title",
+            "x",
+            "--set",
+            "score=[1, NaN]",
+            "--db",
+            db,
+        )[2]
+    )
     assert not Path(db).exists()
 
 
-@pytest.mark.parametrize("url, secret", [
-    ("postgresql://kari:hemmelig@vert:5432/saker", "hemmelig"),
-    ("postgresql+psycopg://kari:p@ss:ord@vert/saker", "p@ss:ord"),
-    ("postgres://kari:%40b%2Fc@vert/saker", "%40b%2Fc"),
-])
+@pytest.mark.parametrize(
+    "url, secret",
+    [
+        ("postgresql://kari:hemmelig@vert:5432/saker", "hemmelig"),
+        ("postgresql+psycopg://kari:p@ss:ord@vert/saker", "p@ss:ord"),
+        ("postgres://kari:%40b%2Fc@vert/saker", "%40b%2Fc"),
+    ],
+)
 def test_mask_secrets_hides_every_password(url: str, secret: str) -> None:
     from samhandling.cli.support import mask_secrets, remember_secret_from, store_location
 

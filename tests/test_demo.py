@@ -26,8 +26,9 @@ def test_demo_runs_twice_on_one_store(tmp_path: Path, capsys: pytest.CaptureFixt
     for text in (first, second):
         assert "Tidslinje" in text and "Sluttilstand: Implementert" in text
         assert "Helse Stavanger HF" in text and "Kvitsøy" in text and "vedtatt" in text
-        assert re.search(r"^\d+\s+2025-\d\d-\d\d\s+SSU\s+implementere\s+Klar for implementering → Implementert",
-                         text, re.M)
+        assert re.search(
+            r"^\d+\s+2025-\d\d-\d\d\s+SSU\s+implementere\s+Klar for implementering → Implementert", text, re.M
+        )
         assert f"Lager: {db}" in text
     assert "OK: hele lageret: 82 hendelser i 2 sak(er)" in second
     repo = CaseRepository(open_store(db))
@@ -42,8 +43,13 @@ def test_demo_runs_twice_on_one_store(tmp_path: Path, capsys: pytest.CaptureFixt
 def test_demo_default_store_is_samhandling_db_in_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("SAMHANDLING_DB", raising=False)
-    done = subprocess.run([sys.executable, "-c", "from samhandling.cli import run; run()", "demo"],
-                          capture_output=True, text=True, cwd=tmp_path, check=False)
+    done = subprocess.run(
+        [sys.executable, "-c", "from samhandling.cli import run; run()", "demo"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "samhandling.db").exists()
     assert f"Lager: {tmp_path / 'samhandling.db'}" in done.stdout
@@ -59,10 +65,12 @@ def test_demo_is_a_library_function_that_prints_nothing(capsys: pytest.CaptureFi
 
 
 def test_demo_does_not_import_the_cli() -> None:
-    code = ("import sys, samhandling.app.demo as d\n"
-            "from samhandling.store import MemoryStore\n"
-            "assert d.run_demo(MemoryStore()).ok\n"
-            "print(sorted(m for m in sys.modules if m.startswith('samhandling.cli')))")
+    code = (
+        "import sys, samhandling.app.demo as d\n"
+        "from samhandling.store import MemoryStore\n"
+        "assert d.run_demo(MemoryStore()).ok\n"
+        "print(sorted(m for m in sys.modules if m.startswith('samhandling.cli')))"
+    )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"

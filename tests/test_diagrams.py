@@ -27,9 +27,7 @@ from samhandling.render.diagrams import (
 )
 
 SOR_AGREED = {
-    p.id: "for"
-    for p in samhandling.load("sor-rogaland").parties
-    if p.kind.value in ("municipality", "health_trust")
+    p.id: "for" for p in samhandling.load("sor-rogaland").parties if p.kind.value in ("municipality", "health_trust")
 }  # SSU decides every matter by consensus (issue 12 item 9)
 
 
@@ -109,7 +107,7 @@ def test_mermaid_highlights_the_route_and_escapes_labels() -> None:
     assert thick == [("n_fsu", "n_ssu", "løfter saker til"), ("n_tmg_barn_unge", "n_fsu", "rapporterer til")]
     assert len(parsed["styled"]) == 2  # type: ignore[arg-type]
 
-    tricky = loads('''
+    tricky = loads("""
 structure: t
 name: 'Navn med "sitat" & <tegn> | strek'
 bodies:
@@ -117,7 +115,7 @@ bodies:
   - {id: Grå-øy, name: Grå øy, kind: working_group}
 relations:
   - {from: Grå-øy, to: end, kind: reports_to}
-''')
+""")
     text = to_mermaid(structure_model(tricky))
     parsed = parse_mermaid(text)
     assert set(parsed["nodes"].values()) == {'Utvalg «A» "sitert" | & <b>', "Grå øy"}  # type: ignore[union-attr]

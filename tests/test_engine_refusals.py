@@ -157,7 +157,13 @@ def test_a_party_named_twice_is_refused_whatever_the_spelling() -> None:
     positions = {"Hå": "enig", **all_for(case.definition.structure)}
     assert list(positions).index("ha") > list(positions).index("Hå")
     err = assert_refused(
-        case, "approve_proposal", DuplicatePartyError, "duplicate-party", by="SSU", on=next_day(case), positions=positions
+        case,
+        "approve_proposal",
+        DuplicatePartyError,
+        "duplicate-party",
+        by="SSU",
+        on=next_day(case),
+        positions=positions,
     )
     assert "Hå" in err.message
     assert err.details["party"] == "ha"

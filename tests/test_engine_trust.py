@@ -54,14 +54,25 @@ def test_escalated_to_in_a_payload_cannot_let_the_advisory_fsu_approve() -> None
     # 0b4866c: escalate(escalated_to="fsu") let FSU approve the proposal; history said «godkjent av SSU».
     case = drive_to(new_sor_case(), "forslag_sendt")
     err = assert_refused(
-        case, "escalate", ReservedKeyError, "reserved-key", by="FSU", on=next_day(case), reason="prinsipielt",
+        case,
+        "escalate",
+        ReservedKeyError,
+        "reserved-key",
+        by="FSU",
+        on=next_day(case),
+        reason="prinsipielt",
         escalated_to="fsu",
     )
     assert "escalated_to" in err.message and err.details["keys"] == ["escalated_to"]
     case.act("escalate", by="FSU", on=next_day(case), reason="prinsipielt")
     assert case.escalated_to == "ssu"
     assert_refused(
-        case, "approve_proposal", AuthorityError, "advisory-body", by="FSU", on=next_day(case),
+        case,
+        "approve_proposal",
+        AuthorityError,
+        "advisory-body",
+        by="FSU",
+        on=next_day(case),
         positions=all_for(case.definition.structure),
     )
 
@@ -69,8 +80,15 @@ def test_escalated_to_in_a_payload_cannot_let_the_advisory_fsu_approve() -> None
 def test_actors_in_a_payload_cannot_hand_a_later_act_to_another_body() -> None:
     case = drive_to(new_sor_case(), "forankret")
     assert_refused(
-        case, "draft_pathway", ReservedKeyError, "reserved-key", by=TMG, on=next_day(case),
-        input_clinics="x", input_municipalities="y", user_involvement="z",
+        case,
+        "draft_pathway",
+        ReservedKeyError,
+        "reserved-key",
+        by=TMG,
+        on=next_day(case),
+        input_clinics="x",
+        input_municipalities="y",
+        user_involvement="z",
         actors={"draft_mandate": "tmg-kroniske", "draft_pathway": "tmg-kroniske"},
     )
     advance(case)  # draft_pathway by TMG
@@ -83,8 +101,16 @@ def test_per_party_in_a_payload_cannot_rewrite_the_anchoring_record() -> None:
     case = drive_to(new_sor_case(), "forankret")
     anchored = case.per_party["anchor"]
     assert_refused(
-        case, "draft_pathway", ReservedKeyError, "reserved-key", by=TMG, on=next_day(case),
-        input_clinics="x", input_municipalities="y", user_involvement="z", per_party={"anchor": {}},
+        case,
+        "draft_pathway",
+        ReservedKeyError,
+        "reserved-key",
+        by=TMG,
+        on=next_day(case),
+        input_clinics="x",
+        input_municipalities="y",
+        user_involvement="z",
+        per_party={"anchor": {}},
     )
     assert case.per_party["anchor"] == anchored
 
@@ -101,8 +127,9 @@ def test_present_and_attributes_are_arguments_never_payload_facts() -> None:
     # «present» (Case.act) and «attributes» (new_case) are the engine's own: through a raw payload they are refused.
     case = new_sor_case()
     for key in ("present", "attributes"):
-        refused = case.definition.refusals(case, "draft_mandate", by=TMG, on=next_day(case), person=None,
-                                           payload={key: ["x"]})
+        refused = case.definition.refusals(
+            case, "draft_mandate", by=TMG, on=next_day(case), person=None, payload={key: ["x"]}
+        )
         assert refused and refused[0].code == "reserved-key"
     with pytest.raises(ReservedKeyError):
         case.definition.new_case("Sak", on=D(2024, 1, 1), present=["stavanger"])
@@ -128,7 +155,12 @@ def test_a_word_outside_the_vocabulary_is_refused_not_counted_as_consent(word: A
     case = drive_to(new_sor_case(), "anbefalt")
     positions = {**all_for(case.definition.structure), "sola": word}
     err = assert_refused(
-        case, "approve_proposal", UnknownPositionError, "unknown-position", by="SSU", on=next_day(case),
+        case,
+        "approve_proposal",
+        UnknownPositionError,
+        "unknown-position",
+        by="SSU",
+        on=next_day(case),
         positions=positions,
     )
     assert f"«{word}»" in err.message and "mot" in err.message and "avstår" in err.message
@@ -136,8 +168,18 @@ def test_a_word_outside_the_vocabulary_is_refused_not_counted_as_consent(word: A
 
 @pytest.mark.parametrize(
     ("word", "canonical"),
-    [(" MOT ", "against"), ("Imot", "against"), ("no", "against"), ("usamd", "against"), ("Nei", "against"),
-     ("samd", "for"), ("JA", "for"), ("Støttar", "for"), ("Avstår", "abstain"), ("nøytral", "abstain")],
+    [
+        (" MOT ", "against"),
+        ("Imot", "against"),
+        ("no", "against"),
+        ("usamd", "against"),
+        ("Nei", "against"),
+        ("samd", "for"),
+        ("JA", "for"),
+        ("Støttar", "for"),
+        ("Avstår", "abstain"),
+        ("nøytral", "abstain"),
+    ],
 )
 def test_documented_spellings_after_trim_and_casefold(word: str, canonical: str) -> None:
     case = drive_to(new_sor_case(), "anbefalt")
@@ -155,7 +197,12 @@ def test_one_party_named_twice_is_refused() -> None:
     case = drive_to(new_sor_case(), "anbefalt")
     positions = {**all_for(case.definition.structure), "sola": "mot", "Sola": "for"}
     err = assert_refused(
-        case, "approve_proposal", DuplicatePartyError, "duplicate-party", by="SSU", on=next_day(case),
+        case,
+        "approve_proposal",
+        DuplicatePartyError,
+        "duplicate-party",
+        by="SSU",
+        on=next_day(case),
         positions=positions,
     )
     assert err.details["party"] == "sola"
@@ -166,15 +213,27 @@ def test_against_must_be_a_list_of_known_parties(against: Any) -> None:
     case = drive_to(new_sor_case(), "anbefalt")
     positions = {p: w for p, w in all_for(case.definition.structure).items() if p != "sola"}
     assert_refused(
-        case, "approve_proposal", BadAgainstError, "bad-against", by="SSU", on=next_day(case),
-        positions=positions, against=against,
+        case,
+        "approve_proposal",
+        BadAgainstError,
+        "bad-against",
+        by="SSU",
+        on=next_day(case),
+        positions=positions,
+        against=against,
     )
 
 
 def test_positions_on_an_escalation_are_read_alike() -> None:
     case = drive_to(new_sor_case(), "forslag_sendt")
     assert_refused(
-        case, "escalate", UnknownPositionError, "unknown-position", by="FSU", on=next_day(case), reason="r",
+        case,
+        "escalate",
+        UnknownPositionError,
+        "unknown-position",
+        by="FSU",
+        on=next_day(case),
+        reason="r",
         positions={"sola": "kanskje"},
     )
     event = case.act("escalate", by="FSU", on=next_day(case), reason="r", positions={"Sola": "MOT"})
@@ -184,10 +243,24 @@ def test_positions_on_an_escalation_are_read_alike() -> None:
 @pytest.mark.parametrize("word", ["kanskje", "vedtatt!", "ikke vedtatt", True])
 def test_outcome_words_are_a_closed_vocabulary(word: Any) -> None:
     case = drive_to(new_sor_case(), "godkjent")
-    case.act("assess_consequences", by="SSU", on=next_day(case), positions=all_for(case.definition.structure), economic="e", organisational="o", political_review=True)
+    case.act(
+        "assess_consequences",
+        by="SSU",
+        on=next_day(case),
+        positions=all_for(case.definition.structure),
+        economic="e",
+        organisational="o",
+        political_review=True,
+    )
     err = assert_refused(
-        case, "political_review", UnknownOutcomeError, "unknown-outcome", by="kommunestyrene", on=next_day(case),
-        party="sola", outcome=word,
+        case,
+        "political_review",
+        UnknownOutcomeError,
+        "unknown-outcome",
+        by="kommunestyrene",
+        on=next_day(case),
+        party="sola",
+        outcome=word,
     )
     assert "vedtatt" in err.message and "avvist" in err.message
     event = case.act("political_review", by="kommunestyrene", on=next_day(case), party="sola", outcome=" Vedteke ")
@@ -296,16 +369,33 @@ def test_a_bad_horizon_is_a_definition_error(tmp_path: Path, days: str) -> None:
 def test_a_council_decision_reported_late_is_recorded_with_its_real_date() -> None:
     case = drive_to(new_sor_case(), "godkjent")
     start = next_day(case)
-    case.act("assess_consequences", by="SSU", on=start, positions=all_for(case.definition.structure), economic="e", organisational="o", political_review=True)
+    case.act(
+        "assess_consequences",
+        by="SSU",
+        on=start,
+        positions=all_for(case.definition.structure),
+        economic="e",
+        organisational="o",
+        political_review=True,
+    )
     munis = municipalities(case.definition.structure)
     case.act("political_review", by="kommunestyrene", on=start + dt.timedelta(days=30), party=munis[0], outcome="ja")
     # Sola decided earlier, reported later: accepted with its real date.
-    event = case.act("political_review", by="kommunestyrene", on=start + dt.timedelta(days=5), party=munis[1],
-                     outcome="ja")
+    event = case.act(
+        "political_review", by="kommunestyrene", on=start + dt.timedelta(days=5), party=munis[1], outcome="ja"
+    )
     assert event.on == start + dt.timedelta(days=5)
     # Not before the step that opened the collection.
-    assert_refused(case, "political_review", RuleError, "date-order", by="kommunestyrene",
-                   on=start - dt.timedelta(days=1), party=munis[2], outcome="ja")
+    assert_refused(
+        case,
+        "political_review",
+        RuleError,
+        "date-order",
+        by="kommunestyrene",
+        on=start - dt.timedelta(days=1),
+        party=munis[2],
+        outcome="ja",
+    )
     for party in munis[2:]:
         case.act("political_review", by="kommunestyrene", on=start + dt.timedelta(days=10), party=party, outcome="ja")
     assert case.state == "klar_for_implementering"
@@ -362,8 +452,7 @@ def test_a_date_correction_by_the_secretariat_fixes_a_typo() -> None:
         # A correction may not break the date order (after the FSU approval on the 31st) or exceed the horizon.
         err = assert_refused(case, "correct", RuleError, "date-order", by="FSU", on=D(2024, 2, 1), event=2, reason="x")
         assert "nr. 2" in err.message
-        assert_refused(case, "correct", FutureDateError, "future-date", by="FSU", on=D(2024, 3, 1), event=3,
-                       reason="x")
+        assert_refused(case, "correct", FutureDateError, "future-date", by="FSU", on=D(2024, 3, 1), event=3, reason="x")
         case.act("approve_mandate", by="SSU", on=D(2024, 2, 1), positions=all_for(case.definition.structure))
     assert case.definition.replay(case.history).effective_events() == case.effective_events()
 
@@ -390,24 +479,49 @@ def test_bad_corrections_are_refused(kwargs: dict[str, Any], error: type[ActRefu
 def test_a_correction_cannot_change_what_decided_the_route() -> None:
     case = _closed_case()
     seq = next(e.seq for e in case.history if e.act == "assess_consequences")
-    err = assert_refused(case, "correct", CorrectionError, "bad-correction", by="SSU", event=seq, reason="r",
-                         facts={"political_review": True})
+    err = assert_refused(
+        case,
+        "correct",
+        CorrectionError,
+        "bad-correction",
+        by="SSU",
+        event=seq,
+        reason="r",
+        facts={"political_review": True},
+    )
     assert "political_review" in err.message
     seq = next(e.seq for e in case.history if e.act == "approve_proposal")
-    assert_refused(case, "correct", CorrectionError, "bad-correction", by="SSU", event=seq, reason="r",
-                   facts={"positions": {"sola": "against"}})
+    assert_refused(
+        case,
+        "correct",
+        CorrectionError,
+        "bad-correction",
+        by="SSU",
+        event=seq,
+        reason="r",
+        facts={"positions": {"sola": "against"}},
+    )
     # A correction of a correction: correct the original again instead.
     case.correct(seq, reason="r", facts={"note": "a"}, by="SSU")
-    assert_refused(case, "correct", CorrectionError, "bad-correction", by="SSU", event=len(case.history), reason="r",
-                   facts={"note": "b"})
+    assert_refused(
+        case,
+        "correct",
+        CorrectionError,
+        "bad-correction",
+        by="SSU",
+        event=len(case.history),
+        reason="r",
+        facts={"note": "b"},
+    )
 
 
 def test_a_correction_gives_no_authority() -> None:
     case = drive_to(new_sor_case(), "forslag_sendt")
     case.correct(2, reason="r", facts={"note": "x"}, by="FSU")
     assert case.state == "forslag_sendt" and case.actors["draft_mandate"] == TMG
-    assert_refused(case, "correct", AuthorityError, "unknown-body", by="Ukjent organ", event=2, reason="r",
-                   facts={"note": "y"})
+    assert_refused(
+        case, "correct", AuthorityError, "unknown-body", by="Ukjent organ", event=2, reason="r", facts={"note": "y"}
+    )
     assert_refused(case, "recommend", AuthorityError, "wrong-body", by="SSU", on=next_day(case))
 
 
@@ -480,8 +594,16 @@ def test_a_per_party_date_may_be_corrected_into_any_order_but_not_before_its_ste
     first = len(case.history) - 1
     case.correct(first, reason="forankret tidligere", on=start + dt.timedelta(days=2), by="FSU")
     assert case.effective_events()[first - 1].on == start + dt.timedelta(days=2)
-    assert_refused(case, "correct", RuleError, "date-order", by="FSU", event=first,
-                   on=start - dt.timedelta(days=1), reason="for tidlig")
+    assert_refused(
+        case,
+        "correct",
+        RuleError,
+        "date-order",
+        by="FSU",
+        event=first,
+        on=start - dt.timedelta(days=1),
+        reason="for tidlig",
+    )
 
 
 def test_a_text_date_with_a_person_is_a_refusal_not_a_crash() -> None:

@@ -184,7 +184,15 @@ def test_nothing_reachable_from_a_case_can_change_its_record(data: st.DataObject
         hashes = _hashes(case)
         snapshot = case.snapshot()
         history = case.history
-        for view in (case.data, case.facts, case.progress, case.per_party, case.actors, history, case.effective_events()):
+        for view in (
+            case.data,
+            case.facts,
+            case.progress,
+            case.per_party,
+            case.actors,
+            history,
+            case.effective_events(),
+        ):
             _mutate_everything(view)
         for name_ in ("state", "data", "facts", "progress", "events", "history", "actors", "per_party", "title", "id"):
             try:

@@ -35,7 +35,9 @@ def test_year_precision_review_is_due_by_the_end_of_the_year_and_says_so() -> No
     assert _due(D(2025, 1, 1))["revisjon"] == (D(2025, 12, 31), DueStatus.DUE)
     assert _due(D(2025, 12, 31))["revisjon"][1] is DueStatus.DUE
     assert _due(D(2026, 1, 1))["revisjon"][1] is DueStatus.OVERDUE
-    item = next(d for d in due_items(loads(structure_text(extra=EVALS)), D(2025, 6, 1)) if d.evaluation.id == "revisjon")
+    item = next(
+        d for d in due_items(loads(structure_text(extra=EVALS)), D(2025, 6, 1)) if d.evaluation.id == "revisjon"
+    )
     assert "bare året 2025" in item.explanation
 
 

@@ -68,7 +68,9 @@ def test_acceptance_sogn_og_fjordane_with_zero_chances(matter: Any) -> None:
 def _plan_for(structure: Any, seed: int, count: tuple[int, int] = (3, 9), gap: tuple[int, int] = (1, 60)) -> str:
     """A made-up meeting plan for some of the bodies a structure's processes use (others keep none)."""
     rnd = random.Random(seed)
-    bodies = sorted({b for name in process_names(structure) for s in get_process(structure, name).steps() for b in s.bodies})
+    bodies = sorted(
+        {b for name in process_names(structure) for s in get_process(structure, name).steps() for b in s.bodies}
+    )
     lines = ["meetings:"]
     for i, body in enumerate(bodies):
         if i % 3 == 2:
@@ -95,8 +97,12 @@ def _bundled_processes() -> list[tuple[str, str, Any]]:
     return [(label, p, s) for label, s in _structures_with_plans() for p in process_names(s)]
 
 
-@pytest.mark.parametrize(("label", "process", "structure"), _bundled_processes(), ids=lambda v: v if isinstance(v, str) else "")
-def test_zero_chances_equal_todays_projection_for_every_bundled_process(label: str, process: str, structure: Any) -> None:
+@pytest.mark.parametrize(
+    ("label", "process", "structure"), _bundled_processes(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_zero_chances_equal_todays_projection_for_every_bundled_process(
+    label: str, process: str, structure: Any
+) -> None:
     definition = get_process(structure, process)
     from samhandling.time.meeting_plan import meeting_plan
 
@@ -124,7 +130,9 @@ def test_zero_chances_equal_todays_projection_for_every_bundled_process(label: s
 
 def test_zero_chances_equal_the_projection_of_an_open_case_and_of_pairs() -> None:
     text = (BUNDLED_DIR / "sor-rogaland.yaml").read_text(encoding="utf-8")
-    s = loads(text + """
+    s = loads(
+        text
+        + """
 meetings:
   - {body: FSU, date: 2024-02-14}
   - {body: SSU, date: 2024-03-01}
@@ -133,7 +141,8 @@ meetings:
   - {body: FSU, date: 2024-06-12}
   - {body: SSU, date: 2024-09-05}
   - {body: SSU, date: 2024-11-07}
-""")
+"""
+    )
     d = get_process(s, "tjenestemodell")
     case = d.new_case(title="Barn og unge", on=D(2024, 1, 5))
     case.act("draft_mandate", by="tmg-barn-unge", on=D(2024, 1, 8))
@@ -186,6 +195,7 @@ def _ordinal(day: dt.date | None) -> int:
 def _forecasters() -> dict[str, Forecaster]:
     """Forecasters over three shapes of path: two steps of one body each (the acceptance matter), steps that any of
     three networks can take (Ahus, made-up plans), and eleven steps with sequences of approvals (Sør-Rogaland)."""
+
     def busy(name: str) -> Any:  # 40-80 meetings per planned body, 5-30 days apart
         text = (BUNDLED_DIR / f"{name}.yaml").read_text(encoding="utf-8")
         return loads(text + "\n" + _plan_for(load(name), 7, count=(40, 80), gap=(5, 30)))
@@ -210,11 +220,25 @@ def _forecasters() -> dict[str, Forecaster]:
 )
 # A same_as leader (draft_mandate, four TMGs) once picked its TMG from the run's own ready day, so a deferral
 # could hand the matter to a TMG meeting sooner: every run now keeps the body the projection picks.
-@example(which="sor-rogaland", seed=0, low=0.0, high=0.125, send_back=0.5, escalation=0.0, cancelled=0.5,
-         start=D(2023, 12, 1))
+@example(
+    which="sor-rogaland",
+    seed=0,
+    low=0.0,
+    high=0.125,
+    send_back=0.5,
+    escalation=0.0,
+    cancelled=0.5,
+    start=D(2023, 12, 1),
+)
 def test_a_higher_chance_of_deferral_never_makes_a_run_or_the_p50_earlier(
-    which: str, seed: int, low: float, high: float, send_back: float, escalation: float,
-    cancelled: float, start: dt.date,
+    which: str,
+    seed: int,
+    low: float,
+    high: float,
+    send_back: float,
+    escalation: float,
+    cancelled: float,
+    start: dt.date,
 ) -> None:
     forecaster = _forecasters()[which]
     low, high = min(low, high), max(low, high)
@@ -230,7 +254,10 @@ def test_a_higher_chance_of_deferral_never_makes_a_run_or_the_p50_earlier(
 @settings(max_examples=40, deadline=None)
 @given(
     which=st.sampled_from(["sogn", "ahus", "sor-rogaland"]),
-    seed=st.integers(0, 2**32), low=st.floats(0, 1), high=st.floats(0, 1), deferral=st.floats(0, 0.9),
+    seed=st.integers(0, 2**32),
+    low=st.floats(0, 1),
+    high=st.floats(0, 1),
+    deferral=st.floats(0, 0.9),
 )
 def test_a_higher_chance_of_cancelled_meetings_never_makes_a_run_earlier(
     which: str, seed: int, low: float, high: float, deferral: float
@@ -342,7 +369,9 @@ def test_preparation_from_observations_samples_them(matter: Any) -> None:
 
 def test_preparation_from_the_process_setting(tmp_path: Path) -> None:
     process = (BUNDLED_DIR.parent / "processes" / "fsu-ssu-sak.yaml").read_text(encoding="utf-8")
-    process = process.replace("initial: ny\n", "initial: ny\nsettings:\n  preparation_days: {value: {recommend: [20, 30]}}\n")
+    process = process.replace(
+        "initial: ny\n", "initial: ny\nsettings:\n  preparation_days: {value: {recommend: [20, 30]}}\n"
+    )
     (tmp_path / "sak.yaml").write_text(process, encoding="utf-8")
     text = (BUNDLED_DIR / "sogn-og-fjordane.yaml").read_text(encoding="utf-8")
     assert "  - fsu-ssu-sak\n" in text
@@ -413,7 +442,10 @@ def test_the_benchmark_runs_and_judges_every_scenario(tmp_path: Path) -> None:
     out = tmp_path / "forecast.json"
     proc = subprocess.run(
         [sys.executable, str(root / "benchmarks" / "forecast.py"), "--quick", "--json", str(out)],
-        capture_output=True, text=True, timeout=300, cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=root,
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.count("PASS") + proc.stdout.count("FAIL") == 4

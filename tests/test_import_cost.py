@@ -29,7 +29,5 @@ def test_public_names_without_heavy_imports() -> None:
 
 
 def test_cli_help_does_not_load_plotting_or_storage() -> None:
-    loaded = _loaded_after(
-        "from samhandling.cli import build_parser\nbuild_parser()"
-    )
+    loaded = _loaded_after("from samhandling.cli import build_parser\nbuild_parser()")
     assert loaded.isdisjoint({"matplotlib", "sqlalchemy", "pytest", "icalendar", "psycopg"}), sorted(loaded)

@@ -54,10 +54,7 @@ def alias_bomb(levels: int = 9) -> str:
 
 
 def structure_with_settings(extra: str) -> str:
-    return (
-        "structure: bombe\nname: Bombe\nbodies:\n  - {id: a, name: Utvalg A, kind: council}\n"
-        "settings:\n" + extra
-    )
+    return "structure: bombe\nname: Bombe\nbodies:\n  - {id: a, name: Utvalg A, kind: council}\nsettings:\n" + extra
 
 
 # ---------------------------------------------------------------------------- YAML aliases
@@ -77,9 +74,7 @@ def test_alias_bomb_is_refused_at_the_line_of_the_reused_value(parser: bool) -> 
     assert "aliasene" in err.message
 
 
-def test_alias_bomb_in_settings_does_not_hang_show(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
-) -> None:
+def test_alias_bomb_in_settings_does_not_hang_show(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     bomb = "  " + alias_bomb().replace("\n", "\n  ").rstrip() + "\n"
     path = tmp_path / "bombe.yaml"
     path.write_text(structure_with_settings(bomb), encoding="utf-8")
@@ -347,7 +342,9 @@ _KINDS = ["reports_to", "escalates_to", "oversees"]
 def test_routes_match_the_reference_enumeration(n: int, edges: list[tuple[int, int, str]], powers: list[str]) -> None:
     bodies = "".join(f"  - {{id: b{i}, name: Organ {i}, kind: working_group, power: {powers[i]}}}\n" for i in range(n))
     rels = "".join(f"  - {{from: b{a}, to: b{b}, kind: {k}}}\n" for a, b, k in edges if a < n and b < n and a != b)
-    s = loads(f"structure: t\nname: T\nbodies:\n{bodies}relations:\n" + (rels or "  []\n").replace("relations:\n  []", ""))
+    s = loads(
+        f"structure: t\nname: T\nbodies:\n{bodies}relations:\n" + (rels or "  []\n").replace("relations:\n  []", "")
+    )
     for b in s.bodies:
         expected = _reference_routes(s, b.id)
         assert [r.bodies for r in s.escalation_paths(b.id)] == expected
@@ -379,7 +376,9 @@ def test_list_reads_the_index_without_heavy_imports() -> None:
     data = json.loads(run.stdout.splitlines()[-1])
     loaded = {m.split(".")[0] for m in data["mods"]}
     assert loaded.isdisjoint({"yaml", "attr", "attrs", "networkx", "sqlalchemy", "transitions"}), sorted(loaded)
-    expected = [{k: r[k] for k in ("name", "title", "bodies", "parties", "rules")} for r in bundled_index()["structures"]]
+    expected = [
+        {k: r[k] for k in ("name", "title", "bodies", "parties", "rules")} for r in bundled_index()["structures"]
+    ]
     assert data["rows"] == expected
 
 
@@ -423,9 +422,20 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_limits_benchmark_runs_its_cases() -> None:
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "limits.py"), "--case", "alias-bomb", "--case", "dev-zero",
-         "--case", "fifo"],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "limits.py"),
+            "--case",
+            "alias-bomb",
+            "--case",
+            "dev-zero",
+            "--case",
+            "fifo",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
     )
     lines = proc.stdout.splitlines()
     for case in ("alias-bomb", "dev-zero", "fifo"):
@@ -437,7 +447,10 @@ def test_limits_benchmark_runs_its_cases() -> None:
 def test_startup_benchmark_prints_a_ratio() -> None:
     proc = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "startup.py"), "--rounds", "1"],
-        capture_output=True, text=True, timeout=300, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
     )
     assert proc.returncode in (0, 1), proc.stderr
     assert "samhandling list" in proc.stdout and proc.stdout.count("x  ") >= 4
@@ -514,8 +527,11 @@ def _reference_levels(s: Any) -> dict[str, int]:
 @given(
     n=st.integers(min_value=1, max_value=8),
     edges=st.lists(
-        st.tuples(st.integers(0, 7), st.integers(0, 7), st.sampled_from(["reports_to", "escalates_to", "oversees",
-                                                                           "commissions", "informs"])),
+        st.tuples(
+            st.integers(0, 7),
+            st.integers(0, 7),
+            st.sampled_from(["reports_to", "escalates_to", "oversees", "commissions", "informs"]),
+        ),
         max_size=16,
     ),
     fixed=st.lists(st.one_of(st.none(), st.integers(0, 3), st.integers(10, 60)), min_size=8, max_size=8),
@@ -532,8 +548,10 @@ def test_levels_match_the_reference_on_acyclic_graphs(
         src, dst = (hi, lo) if k in ("reports_to", "escalates_to") else (lo, hi)
         rels.append(f"  - {{from: b{src}, to: b{dst}, kind: {k}}}\n")
     bodies = "".join(
-        f"  - {{id: b{i}, name: Organ {i}, kind: working_group" + (f", level: {fixed[i]}" if fixed[i] is not None else "")
-        + "}\n" for i in range(n)
+        f"  - {{id: b{i}, name: Organ {i}, kind: working_group"
+        + (f", level: {fixed[i]}" if fixed[i] is not None else "")
+        + "}\n"
+        for i in range(n)
     )
     s = loads(f"structure: t\nname: T\nbodies:\n{bodies}" + (f"relations:\n{''.join(rels)}" if rels else ""))
     assert samhandling.structure.paths.levels(s) == _reference_levels(s)

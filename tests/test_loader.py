@@ -72,7 +72,9 @@ def test_kommunenummer_are_strings(knr: str) -> None:
     assert value == knr.strip("\"'")
 
 
-@pytest.mark.parametrize(("knr", "quoted"), [("1108", '"1108"'), ("0926", '"0926"'), ("0301", '"0301"'), ("1103", '"1103"')])
+@pytest.mark.parametrize(
+    ("knr", "quoted"), [("1108", '"1108"'), ("0926", '"0926"'), ("0301", '"0301"'), ("1103", '"1103"')]
+)
 def test_unquoted_kommunenummer_is_refused_with_a_hint_to_quote_it(knr: str, quoted: str) -> None:
     # YAML reads 1103 as a number and, in YAML 1.1 loaders, 0301 as an octal number: the value is
     # only right by luck, so an unquoted number is refused where it is written.
@@ -124,7 +126,9 @@ def test_parse_norwegian_date(text: str, expected: dt.date) -> None:
     assert parse_norwegian_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["30.02.24", "ultimo mai", "desember 2021", "32.01.2024", "2025", "", "5. smarch 2012"])
+@pytest.mark.parametrize(
+    "text", ["30.02.24", "ultimo mai", "desember 2021", "32.01.2024", "2025", "", "5. smarch 2012"]
+)
 def test_parse_norwegian_date_refuses(text: str) -> None:
     assert parse_norwegian_date(text) is None
 
@@ -150,8 +154,10 @@ def test_impossible_iso_date_is_a_schema_error() -> None:
 
 
 def test_period_end_before_start() -> None:
-    text = MINIMAL.replace("NAME", "K").replace("KNR", '"1108"').replace(
-        "council}", "council, valid_from: 2024-01-01, valid_to: 2023-01-01}"
+    text = (
+        MINIMAL.replace("NAME", "K")
+        .replace("KNR", '"1108"')
+        .replace("council}", "council, valid_from: 2024-01-01, valid_to: 2023-01-01}")
     )
     with pytest.raises(SchemaError) as info:
         samhandling.loads(text)
@@ -259,8 +265,31 @@ def _bundled_texts() -> list[str]:
 
 
 BUNDLED_TEXTS = _bundled_texts()
-SCALARS = ["", "~", "true", "1", "-3", "2024-02-30", "[]", "{}", "[a, b]", "x: y", "&a [*a]", "!!python/object:os.system",
-           "'", '"', "*nope", "NO", "0x1F", "1e999", "- - -", "{a: [b: c]}", "\t", "<<: *x", "!!binary AAAA"]
+SCALARS = [
+    "",
+    "~",
+    "true",
+    "1",
+    "-3",
+    "2024-02-30",
+    "[]",
+    "{}",
+    "[a, b]",
+    "x: y",
+    "&a [*a]",
+    "!!python/object:os.system",
+    "'",
+    '"',
+    "*nope",
+    "NO",
+    "0x1F",
+    "1e999",
+    "- - -",
+    "{a: [b: c]}",
+    "\t",
+    "<<: *x",
+    "!!binary AAAA",
+]
 
 
 @st.composite
@@ -321,8 +350,9 @@ def test_random_text_raises_only_samhandling_errors(text: str) -> None:
 
 @settings(max_examples=100, deadline=None)
 @given(st.binary(max_size=200))
-def test_random_bytes_from_a_file_raise_only_samhandling_errors(tmp_path_factory: pytest.TempPathFactory,
-                                                                 data: bytes) -> None:
+def test_random_bytes_from_a_file_raise_only_samhandling_errors(
+    tmp_path_factory: pytest.TempPathFactory, data: bytes
+) -> None:
     path = tmp_path_factory.mktemp("bytes") / "random.yaml"
     path.write_bytes(data)
     try:

@@ -66,8 +66,10 @@ def test_unknown_meeting_type_is_a_located_error() -> None:
     with pytest.raises(SchemaError) as err:
         meeting_plan(loads(PM.replace("type: short", "type: medium")))
     assert err.value.code == "invalid-value" and "medium" in err.value.message
-    assert err.value.location is not None and err.value.location.line == PM.split("\n").index(
-        "  - {body: pm, date: 2025-10-20, type: short}") + 1
+    assert (
+        err.value.location is not None
+        and err.value.location.line == PM.split("\n").index("  - {body: pm, date: 2025-10-20, type: short}") + 1
+    )
 
 
 def test_meetings_command_shows_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

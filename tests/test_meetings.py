@@ -63,7 +63,13 @@ meetings:
     items: [{title: PLO-dialog, submitted: 2024-03-02}]
 """)
     m = meeting_plan(loads(text)).meetings[0]
-    assert (m.body, m.date, m.mode, m.chair, m.minute_taker) == ("follo", D(2024, 3, 12), MeetingMode.DIGITAL, "as", "nesodden")
+    assert (m.body, m.date, m.mode, m.chair, m.minute_taker) == (
+        "follo",
+        D(2024, 3, 12),
+        MeetingMode.DIGITAL,
+        "as",
+        "nesodden",
+    )
     assert [s.kind for s in m.segments] == [SegmentKind.MUNICIPAL, SegmentKind.JOINT]
     assert m.items[0].submitted == D(2024, 3, 2)
 
@@ -122,7 +128,9 @@ def test_four_meetings_in_each_network_pass_and_year_is_counted_separately() -> 
 
 @pytest.mark.parametrize(("submitted", "late"), [("2024-03-02", False), ("2024-03-01", False), ("2024-03-03", True)])
 def test_item_submitted_after_the_deadline(submitted: str, late: bool) -> None:
-    meetings = f"meetings:\n  - body: follo\n    date: 2024-03-12\n    items: [{{title: Sak A, submitted: {submitted}}}]\n"
+    meetings = (
+        f"meetings:\n  - body: follo\n    date: 2024-03-12\n    items: [{{title: Sak A, submitted: {submitted}}}]\n"
+    )
     found = [f for f in loads(structure_text(meetings, RULES)).validate() if f.code == "item-late"]
     assert bool(found) is late
     if late:

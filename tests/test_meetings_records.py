@@ -212,8 +212,12 @@ def test_too_few_present_refuses_by_code(svc: MeetingService, tmp_path: Path) ->
     text = (BUNDLED_DIR / f"{SF}.yaml").read_text(encoding="utf-8")
     assert "    decision_rule: {setting: ssu_decision_rule}" in text
     own = tmp_path / f"{SF}.yaml"
-    own.write_text(text.replace("    decision_rule: {setting: ssu_decision_rule}",
-                                "    decision_rule: {kind: consensus, quorum: 1/2}"), encoding="utf-8")
+    own.write_text(
+        text.replace(
+            "    decision_rule: {setting: ssu_decision_rule}", "    decision_rule: {kind: consensus, quorum: 1/2}"
+        ),
+        encoding="utf-8",
+    )
     (a,) = _ready_for_ssu(svc, 1, str(own))
     svc.open("ssu-2024-02-29", present=["Helse Førde"])
     with pytest.raises(MinutesRefusedError) as err:

@@ -68,8 +68,10 @@ def test_exclusive_without_coverage_and_coverage_rule() -> None:
 
 
 def test_parties_that_no_longer_exist_are_not_counted() -> None:
-    gone = TWO_SSU.replace("{id: c, name: Kommune C, kind: municipality}",
-                           "{id: c, name: Kommune C, kind: municipality, valid_to: 2019-12-31}")
+    gone = TWO_SSU.replace(
+        "{id: c, name: Kommune C, kind: municipality}",
+        "{id: c, name: Kommune C, kind: municipality, valid_to: 2019-12-31}",
+    )
     assert codes(gone, "2021-01-01") == []
     assert codes(gone, "2019-01-01") == ["member-of-none"]
 

@@ -122,8 +122,17 @@ def test_sor_rogaland_oversight() -> None:
     s = load("sor-rogaland")
     assert [b.id for b in s.oversees("ssu")] == ["fsu"]
     direct = {b.id for b in s.oversees("FSU")}
-    assert direct == {"tmg-barn-unge", "tmg-psykisk-rus", "tmg-skropelige-eldre", "tmg-kroniske",
-                      "fagrad-2d", "fagrad-6", "fagrad-7", "fagrad-9", "fagrad-11"}
+    assert direct == {
+        "tmg-barn-unge",
+        "tmg-psykisk-rus",
+        "tmg-skropelige-eldre",
+        "tmg-kroniske",
+        "fagrad-2d",
+        "fagrad-6",
+        "fagrad-7",
+        "fagrad-9",
+        "fagrad-11",
+    }
     assert {b.id for b in s.oversees("ssu", transitive=True)} == direct | {"fsu"}
     assert s.commissions("ssu") == []
 

@@ -17,9 +17,7 @@ from samhandling.render.diagrams import structure_model
 from samhandling.render.plotting import draw_model, plot_process, plot_structure
 
 SOR_AGREED = {
-    p.id: "for"
-    for p in samhandling.load("sor-rogaland").parties
-    if p.kind.value in ("municipality", "health_trust")
+    p.id: "for" for p in samhandling.load("sor-rogaland").parties if p.kind.value in ("municipality", "health_trust")
 }  # SSU decides every matter by consensus (issue 12 item 9)
 
 
@@ -137,7 +135,12 @@ def test_import_samhandling_stays_light() -> None:
 
 def test_example_draws_the_escalation_path(tmp_path: Path) -> None:
     out = tmp_path / "eskalering.png"
-    run = subprocess.run([sys.executable, str(ROOT / "examples" / "plot_escalation.py"), str(out)],
-                         capture_output=True, text=True, check=True, cwd=tmp_path)
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "plot_escalation.py"), str(out)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
     assert "Tjenestemodellgruppe barn og unge → FSU → SSU" in run.stdout
     _png_size(out)

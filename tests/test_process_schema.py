@@ -40,8 +40,14 @@ def test_schema_is_valid_draft_2020_12() -> None:
 
 
 def test_there_are_six_bundled_processes() -> None:
-    assert {p.stem for p in BUNDLED} == {"tjenestemodell", "faggruppesak", "forstudie", "fsu-ssu-sak", "nettverkssak",
-                                          "fagutvalg-sak"}
+    assert {p.stem for p in BUNDLED} == {
+        "tjenestemodell",
+        "faggruppesak",
+        "forstudie",
+        "fsu-ssu-sak",
+        "nettverkssak",
+        "fagutvalg-sak",
+    }
 
 
 @pytest.mark.parametrize("path", BUNDLED, ids=lambda p: p.stem)

@@ -61,8 +61,14 @@ CASES: list[tuple[str, str, str, Callable[[Any], Any], Any, Any]] = [
     ("sogn-og-fjordane", "avtaleutvalet_role", "decides", avtale_power, DecisionPower.ADVISES, DecisionPower.DECIDES),
     ("sogn-og-fjordane", "equal_partners_reading", "principle_only", parity_checked, True, False),
     ("sor-rogaland", "committee_side_size", "4", fsu_hospital_seats, 6, 4),
-    ("faggruppe-sogn", "leader_rotation_order", "members", first_leaders,
-     ["aurland", "balestrand", "leikanger"], ["vik", "balestrand", "leikanger"]),
+    (
+        "faggruppe-sogn",
+        "leader_rotation_order",
+        "members",
+        first_leaders,
+        ["aurland", "balestrand", "leikanger"],
+        ["vik", "balestrand", "leikanger"],
+    ),
     ("ahus-forvaltningsnettverk", "annual_report_recipient", "none", network_reports, 1, 0),
     ("ahus-forvaltningsnettverk", "coordinator_per_municipality", "false", coordinator_rule, True, False),
     ("helse-fonna", "fsu_reporting", "followed_up_by_fousam_only", fonna_fsu_reports, 5, 0),
@@ -125,8 +131,10 @@ def test_setting_references_in_a_small_structure() -> None:
 def test_unused_reading_is_a_warning_with_its_line() -> None:
     from samhandling.app.check import check_loaded
 
-    s = loads(SMALL.replace("  rule: {value: consensus}\n", "  rule: {value: consensus}\n  loose: {value: 1}\n"),
-              filename="liten.yaml")
+    s = loads(
+        SMALL.replace("  rule: {value: consensus}\n", "  rule: {value: consensus}\n  loose: {value: 1}\n"),
+        filename="liten.yaml",
+    )
     found = [f for f in check_loaded(s) if f.code == "unused-reading"]
     assert len(found) == 1 and "loose" in found[0].message and found[0].severity.value == "warning"
     assert found[0].location is not None and found[0].location.line == 7

@@ -194,13 +194,15 @@ def test_helse_fonna_competence_groups_in_five_lines_instead_of_25() -> None:
     assert len(groups) == 5 and not re.search(r"^  - \{from: kg-[a-z-]+, to: fsu-", text, re.M)
     fsus = ["fsu-barn-unge", "fsu-skropelege-eldre", "fsu-kroniske", "fsu-psykisk-rus", "fsu-beredskap"]
     written_out = short.sub(
-        lambda m: "".join(f"  - {{from: {m.group(1)}, to: {f}, kind: advises}}\n" for f in fsus), text)
+        lambda m: "".join(f"  - {{from: {m.group(1)}, to: {f}, kind: advises}}\n" for f in fsus), text
+    )
     bundled, long_form = loads(text), loads(written_out)
     assert sorted(bundled.graph.edges(keys=True)) == sorted(long_form.graph.edges(keys=True))
     advises = {(r.source, r.target) for r in bundled.relations(RelationKind.ADVISES) if r.source in groups}
     assert advises == {(g, f) for g in groups for f in fsus}
     assert {r.group for r in bundled.relations(RelationKind.ADVISES) if r.source in groups} == {
-        "to:professional_committee"}
+        "to:professional_committee"
+    }
     assert all(r.group is None for r in long_form.relations(RelationKind.ADVISES))
 
 
@@ -226,18 +228,22 @@ def _structure_with(conditions: list[list[str] | None]) -> str:
     )
     relations = "".join(
         f"  - {{from: fsu, to: ssu-{i}, kind: escalates_to"
-        + (f", condition: {{region: [{', '.join(c)}]}}" if c else "") + "}\n"
+        + (f", condition: {{region: [{', '.join(c)}]}}" if c else "")
+        + "}\n"
         for i, c in enumerate(conditions)
     )
-    return ("structure: p\nname: P\nbodies:\n  - {id: fsu, name: FSU, kind: professional_committee, "
-            "power: advises}\n" + bodies + "relations:\n" + relations)
+    return (
+        "structure: p\nname: P\nbodies:\n  - {id: fsu, name: FSU, kind: professional_committee, "
+        "power: advises}\n" + bodies + "relations:\n" + relations
+    )
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     conditions=st.lists(
         st.one_of(st.none(), st.lists(st.sampled_from(REGIONS), min_size=1, max_size=3, unique=True)),
-        min_size=1, max_size=5,
+        min_size=1,
+        max_size=5,
     ),
     region=st.one_of(st.none(), st.sampled_from(REGIONS)),
 )

@@ -100,8 +100,11 @@ def _functions(path: Path) -> frozenset[str]:
 
 @cache
 def _scenarios(path: Path) -> frozenset[str]:
-    names = re.findall(r"^\s*(?:Scenario|Scenariomal|Abstrakt scenario):\s*(.+?)\s*$", path.read_text(encoding="utf-8"),
-                       flags=re.MULTILINE)
+    names = re.findall(
+        r"^\s*(?:Scenario|Scenariomal|Abstrakt scenario):\s*(.+?)\s*$",
+        path.read_text(encoding="utf-8"),
+        flags=re.MULTILINE,
+    )
     return frozenset(names)
 
 
@@ -127,12 +130,18 @@ def test_every_named_test_exists() -> None:
 
 def _params(func: str) -> dict[str, Any]:
     """The parameter ids of this file's parametrized tests."""
-    return {"test_breaking_the_rule_is_found": MUTATIONS, "test_bundled_evaluation_falls_due": EVALUATIONS}.get(func, {})
+    return {"test_breaking_the_rule_is_found": MUTATIONS, "test_bundled_evaluation_falls_due": EVALUATIONS}.get(
+        func, {}
+    )
 
 
 def test_every_mutation_is_named_in_the_table() -> None:
-    named = {ref.split("[", 1)[1].rstrip("]") for row in table().values() for ref in row["tests"]
-             if ref.startswith("tests/test_rules_table.py::test_breaking_the_rule_is_found[")}
+    named = {
+        ref.split("[", 1)[1].rstrip("]")
+        for row in table().values()
+        for ref in row["tests"]
+        if ref.startswith("tests/test_rules_table.py::test_breaking_the_rule_is_found[")
+    }
     assert named == set(MUTATIONS)
 
 
@@ -164,12 +173,14 @@ def drop_relation(frm: str, kind: str, to: str) -> Callable[[Data], None]:
         before = len(d["relations"])
         d["relations"] = [r for r in d["relations"] if (r["from"], r["kind"], r["to"]) != (frm, kind, to)]
         assert len(d["relations"]) == before - 1, (frm, kind, to)
+
     return edit
 
 
 def set_body(body_id: str, **values: Any) -> Callable[[Data], None]:
     def edit(d: Data) -> None:
         _body(d, body_id).update(values)
+
     return edit
 
 
@@ -177,23 +188,28 @@ def drop_members(body_id: str, party: str, role: str | None = None) -> Callable[
     def edit(d: Data) -> None:
         body = _body(d, body_id)
         before = len(body["members"])
-        body["members"] = [m for m in body["members"]
-                           if not (m["party"] == party and (role is None or m.get("role") == role))]
+        body["members"] = [
+            m for m in body["members"] if not (m["party"] == party and (role is None or m.get("role") == role))
+        ]
         assert len(body["members"]) < before, (body_id, party)
+
     return edit
 
 
 def set_member(body_id: str, who: str, role: str | None = None, **values: Any) -> Callable[[Data], None]:
     def edit(d: Data) -> None:
-        member = next(m for m in _body(d, body_id)["members"]
-                      if m["party"] == who and (role is None or m.get("role") == role))
+        member = next(
+            m for m in _body(d, body_id)["members"] if m["party"] == who and (role is None or m.get("role") == role)
+        )
         member.update(values)
+
     return edit
 
 
 def add(section: str, *items: Data) -> Callable[[Data], None]:
     def edit(d: Data) -> None:
         d.setdefault(section, []).extend(copy.deepcopy(list(items)))
+
     return edit
 
 
@@ -201,6 +217,7 @@ def drop_body(body_id: str) -> Callable[[Data], None]:
     def edit(d: Data) -> None:
         d["bodies"] = [b for b in d["bodies"] if b["id"] != body_id]
         d["relations"] = [r for r in d["relations"] if body_id not in (r["from"], r["to"])]
+
     return edit
 
 
@@ -209,12 +226,14 @@ def drop_meeting(body: str, date: dt.date) -> Callable[[Data], None]:
         before = len(d["meetings"])
         d["meetings"] = [m for m in d["meetings"] if (m["body"], m["date"]) != (body, date)]
         assert len(d["meetings"]) == before - 1
+
     return edit
 
 
 def set_meeting(body: str, on: dt.date, **values: Any) -> Callable[[Data], None]:
     def edit(d: Data) -> None:
         next(m for m in d["meetings"] if (m["body"], m["date"]) == (body, on)).update(values)
+
     return edit
 
 
@@ -239,35 +258,71 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S2-R2": ("ahus-forvaltningsnettverk", drop_relation("SSU", "commissions", "follo"), "missing-commissions"),
     "S2-R5": ("ahus-forvaltningsnettverk", drop_members("follo", "as", "samhandlingskoordinator"), "per-party-count"),
     "S2-R6": ("ahus-forvaltningsnettverk", drop_members("follo", "ahus"), "missing-hospital"),
-    "S2-R11": ("ahus-forvaltningsnettverk", drop_relation("AU", "organises", "felles-nettverksmote"),
-               "missing-organises"),
-    "S2-R14": ("ahus-forvaltningsnettverk",
-               add("bodies", {"id": "fellesmote-2", "name": "Et annet felles nettverksmøte", "kind": "joint_meeting",
-                              "power": "none"}), "body-count"),
+    "S2-R11": (
+        "ahus-forvaltningsnettverk",
+        drop_relation("AU", "organises", "felles-nettverksmote"),
+        "missing-organises",
+    ),
+    "S2-R14": (
+        "ahus-forvaltningsnettverk",
+        add(
+            "bodies",
+            {"id": "fellesmote-2", "name": "Et annet felles nettverksmøte", "kind": "joint_meeting", "power": "none"},
+        ),
+        "body-count",
+    ),
     "S2-R17": ("ahus-forvaltningsnettverk", drop_relation("follo", "reports_to", "SSU"), "missing-reports_to"),
     "S2-R20": ("ahus-forvaltningsnettverk", drop_relation("hofsu", "approves", "follo"), "missing-approves"),
-    "S2-R12-tid": ("ahus-forvaltningsnettverk",
-                   add("meetings", *({"body": FOLLO, "date": D(2024, m, 10)} for m in (1, 4, 9))), "too-few-meetings"),
-    "S2-R7-tid": ("ahus-forvaltningsnettverk",
-                  add("meetings", {"body": FOLLO, "date": D(2024, 3, 12),
-                                   "segments": [{"kind": "municipal", "minutes": 90}, {"kind": "joint", "minutes": 20}]}),
-                  "segment-short"),
-    "S2-R15-tid": ("ahus-forvaltningsnettverk",
-                   add("meetings", {"body": FOLLO, "date": D(2024, 3, 12),
-                                    "items": [{"title": "Sak", "submitted": D(2024, 3, 5)}]}), "item-late"),
-    "S2-R16-tid": ("ahus-forvaltningsnettverk",
-                   add("meetings", {"body": FOLLO, "date": D(2024, 3, 12), "agenda_sent": D(2024, 3, 8)}),
-                   "agenda-late"),
-    "S2-R8-follo": ("ahus-forvaltningsnettverk",
-                    add("meetings", {"body": FOLLO, "date": D(2024, 9, 12), "chair": "Nesodden"}),
-                    "chair-outside-rotation"),
-    "S2-R9-felles": ("ahus-forvaltningsnettverk",
-                     add("meetings", {"body": "Felles nettverksmøte", "date": D(2024, 10, 15), "chair": "Ås"}),
-                     "chair-outside-rotation"),
+    "S2-R12-tid": (
+        "ahus-forvaltningsnettverk",
+        add("meetings", *({"body": FOLLO, "date": D(2024, m, 10)} for m in (1, 4, 9))),
+        "too-few-meetings",
+    ),
+    "S2-R7-tid": (
+        "ahus-forvaltningsnettverk",
+        add(
+            "meetings",
+            {
+                "body": FOLLO,
+                "date": D(2024, 3, 12),
+                "segments": [{"kind": "municipal", "minutes": 90}, {"kind": "joint", "minutes": 20}],
+            },
+        ),
+        "segment-short",
+    ),
+    "S2-R15-tid": (
+        "ahus-forvaltningsnettverk",
+        add(
+            "meetings", {"body": FOLLO, "date": D(2024, 3, 12), "items": [{"title": "Sak", "submitted": D(2024, 3, 5)}]}
+        ),
+        "item-late",
+    ),
+    "S2-R16-tid": (
+        "ahus-forvaltningsnettverk",
+        add("meetings", {"body": FOLLO, "date": D(2024, 3, 12), "agenda_sent": D(2024, 3, 8)}),
+        "agenda-late",
+    ),
+    "S2-R8-follo": (
+        "ahus-forvaltningsnettverk",
+        add("meetings", {"body": FOLLO, "date": D(2024, 9, 12), "chair": "Nesodden"}),
+        "chair-outside-rotation",
+    ),
+    "S2-R9-felles": (
+        "ahus-forvaltningsnettverk",
+        add("meetings", {"body": "Felles nettverksmøte", "date": D(2024, 10, 15), "chair": "Ås"}),
+        "chair-outside-rotation",
+    ),
     # S3 Sør-Rogaland
     "S3-R2": ("sor-rogaland", drop_members("fsu", "fastleger"), "missing-gp"),
-    "S3-R3-tid": ("sor-rogaland", add("meetings", {"body": "Partnerskapsmøte", "date": D(2024, 3, 1)},
-                                      {"body": "Partnerskapsmøte", "date": D(2024, 9, 1)}), "too-many-meetings"),
+    "S3-R3-tid": (
+        "sor-rogaland",
+        add(
+            "meetings",
+            {"body": "Partnerskapsmøte", "date": D(2024, 3, 1)},
+            {"body": "Partnerskapsmøte", "date": D(2024, 9, 1)},
+        ),
+        "too-many-meetings",
+    ),
     "S3-R4": ("sor-rogaland", set_member("partnerskapsmote", "kvitsoy", count=1), "per-party-count"),
     "S3-R4-hf": ("sor-rogaland", drop_members("partnerskapsmote", "helse-stavanger"), "missing-hospital"),
     "S3-R6": ("sor-rogaland", drop_relation("SSU", "oversees", "FSU"), "missing-oversees"),
@@ -280,8 +335,11 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S3-R14": ("sor-rogaland", set_body("fsu", power="decides"), "decision-power"),
     "S3-R15": ("sor-rogaland", drop_relation("FSU", "escalates_to", "SSU"), "missing-escalates_to"),
     "S3-R16": ("sor-rogaland", drop_relation("FSU", "organises", "Partnerskapsmøte"), "missing-organises"),
-    "S3-R23": ("sor-rogaland", set_member("tmg-psykisk-rus", "kommuneklynger", "leder", party="helse-stavanger"),
-               "leadership-quota"),
+    "S3-R23": (
+        "sor-rogaland",
+        set_member("tmg-psykisk-rus", "kommuneklynger", "leder", party="helse-stavanger"),
+        "leadership-quota",
+    ),
     "S3-R24-parity": ("sor-rogaland", set_member("tmg-barn-unge", "kommuneklynger", count=2), "parity"),
     "S3-R24-gp": ("sor-rogaland", drop_members("tmg-kroniske", "fastleger"), "missing-gp"),
     "S3-R24-user": ("sor-rogaland", drop_members("tmg-kroniske", "brukere"), "missing-user"),
@@ -292,8 +350,11 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S4-R3-user": ("sogn-og-fjordane", drop_members("ssu", "brukarar"), "missing-user"),
     "S4-R9-SSU": ("sogn-og-fjordane", drop_meeting("SSU", D(2024, 10, 3)), "too-few-meetings"),
     "S4-R9-vert": ("sogn-og-fjordane", set_meeting("FSU", D(2024, 5, 16), host="Kommunane"), "host-repeated"),
-    "S4-R9-rekkjefolgje": ("sogn-og-fjordane", set_meeting("SSU", D(2024, 5, 30), date=D(2024, 5, 10)),
-                           "meeting-order"),
+    "S4-R9-rekkjefolgje": (
+        "sogn-og-fjordane",
+        set_meeting("SSU", D(2024, 5, 30), date=D(2024, 5, 10)),
+        "meeting-order",
+    ),
 }
 
 
@@ -406,8 +467,13 @@ def test_network_item_is_not_reported_before_it_is_in_the_minutes() -> None:
 def test_text_only_rules_say_why_in_the_yaml() -> None:
     """Issue 12 item 11: a rule that can only be text says so, and why, in its bundled structure."""
     glosses: dict[str, str] = {}
-    for name in ("faggruppe-sogn", "knutepunkt-sorlandet", "ahus-forvaltningsnettverk", "sor-rogaland",
-                 "sogn-og-fjordane"):
+    for name in (
+        "faggruppe-sogn",
+        "knutepunkt-sorlandet",
+        "ahus-forvaltningsnettverk",
+        "sor-rogaland",
+        "sogn-og-fjordane",
+    ):
         for rule in samhandling.load(name).rules:
             glosses[rule.id] = rule.source.gloss or ""
     for rule, row in table().items():
@@ -431,6 +497,7 @@ def test_prestudy_report_must_cover_the_specialist_service_and_the_workforce() -
     assert refused.value.code == "missing-input"
     assert "kvalifisert arbeidskraft" in refused.value.message
     assert case.state == "igangsatt"
-    case.act("deliver_report", by="forstudien", on=D(2007, 3, 1), specialist_cooperation="kapittel 4",
-             workforce="kapittel 5")
+    case.act(
+        "deliver_report", by="forstudien", on=D(2007, 3, 1), specialist_cooperation="kapittel 4", workforce="kapittel 5"
+    )
     assert case.state == "rapport_levert"

@@ -63,7 +63,9 @@ def test_pairs_need_a_structure() -> None:
 
 def _sor_rogaland_with_plan() -> object:
     text = (BUNDLED_DIR / "sor-rogaland.yaml").read_text(encoding="utf-8")
-    return loads(text + """
+    return loads(
+        text
+        + """
 meetings:
   - {body: FSU, date: 2024-02-14}
   - {body: SSU, date: 2024-03-01}
@@ -72,7 +74,8 @@ meetings:
   - {body: FSU, date: 2024-06-12}
   - {body: SSU, date: 2024-09-05}
   - {body: SSU, date: 2024-11-07}
-""")
+"""
+    )
 
 
 def test_process_definition_main_path_is_projected() -> None:

@@ -16,9 +16,7 @@ from samhandling.store import open_store
 from samhandling.store.base import canonical_json
 
 SOR_AGREED = {
-    p.id: "for"
-    for p in samhandling.load("sor-rogaland").parties
-    if p.kind.value in ("municipality", "health_trust")
+    p.id: "for" for p in samhandling.load("sor-rogaland").parties if p.kind.value in ("municipality", "health_trust")
 }  # SSU decides every matter by consensus (issue 12 item 9)
 
 

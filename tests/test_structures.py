@@ -100,8 +100,11 @@ def test_sogn_og_fjordane() -> None:
     assert "priority_groups" not in s.settings
     assert s.rule("S4-R4").modality is Modality.BOR
     assert s.rule("S4-R2").modality is Modality.SKAL
-    assert all(p.kommunenummer and p.kommunenummer.startswith("46") for p in s.parties_of_side(Side.MUNICIPAL)
-               if p.kind is PartyKind.MUNICIPALITY)
+    assert all(
+        p.kommunenummer and p.kommunenummer.startswith("46")
+        for p in s.parties_of_side(Side.MUNICIPAL)
+        if p.kind is PartyKind.MUNICIPALITY
+    )
     # One representative per municipality in the partnership meeting.
     municipalities = [p for p in s.parties if p.kind is PartyKind.MUNICIPALITY]
     assert {p.id for p in s.member_parties("Partnarskapsmøtet")} >= {p.id for p in municipalities}
@@ -141,7 +144,11 @@ def test_ahus_mandate_metadata() -> None:
     m = s.mandate
     assert m is not None
     assert (m.version, m.owner, m.approver, m.approved_how, m.review) == (
-        "1.0", "Strategisk samarbeidsutvalg", "Helse- og omsorgsfaglig samarbeidsutvalg", "Pr. e-post", "2025",
+        "1.0",
+        "Strategisk samarbeidsutvalg",
+        "Helse- og omsorgsfaglig samarbeidsutvalg",
+        "Pr. e-post",
+        "2025",
     )
     assert m.approved_on == m.valid_from == dt.date(2024, 8, 30)
     assert m.owner != m.approver

@@ -47,7 +47,9 @@ def test_bundled_structures_have_no_errors(name: str) -> None:
 
 
 def test_parity_broken_by_removing_a_hospital_member() -> None:
-    text, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: {setting: committee_side_size}", "count: 5"))
+    text, findings = variant(
+        "sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: {setting: committee_side_size}", "count: 5")
+    )
     parity = with_code(findings, "parity")
     assert len(parity) == 1
     f = parity[0]
@@ -60,9 +62,7 @@ def test_parity_broken_by_removing_a_hospital_member() -> None:
 
 
 def test_tmg_without_gp() -> None:
-    text, findings = variant(
-        "sor-rogaland", "      - {party: fastleger, count: 1}\n", "", after="id: tmg-psykisk-rus"
-    )
+    text, findings = variant("sor-rogaland", "      - {party: fastleger, count: 1}\n", "", after="id: tmg-psykisk-rus")
     missing = with_code(findings, "missing-gp")
     assert [f.rule for f in missing if f.severity is Severity.ERROR] == ["S3-R24-gp"]
     assert missing[0].location is not None
@@ -150,7 +150,9 @@ def test_wrong_decision_rule() -> None:
 
 
 def test_missing_escalation_relation() -> None:
-    _, findings = variant("sor-rogaland", "  - {from: FSU, to: SSU, kind: escalates_to", "  - {from: FSU, to: SSU, kind: informs")
+    _, findings = variant(
+        "sor-rogaland", "  - {from: FSU, to: SSU, kind: escalates_to", "  - {from: FSU, to: SSU, kind: informs"
+    )
     missing = with_code(findings, "missing-escalates_to")
     assert [f.rule for f in missing] == ["S3-R15"]
     assert missing[0].severity is Severity.ERROR
@@ -168,7 +170,9 @@ def test_advisory_body_without_a_way_to_a_decider() -> None:
 
 
 def test_seats_exact_count() -> None:
-    _, findings = variant("sor-rogaland", "      - {party: brukere, count: 2}\n", "      - {party: brukere, count: 3}\n")
+    _, findings = variant(
+        "sor-rogaland", "      - {party: brukere, count: 2}\n", "      - {party: brukere, count: 3}\n"
+    )
     too_many = with_code(findings, "too-many-user")
     assert [f.rule for f in too_many] == ["S3-R9-seats"]
     assert with_code(findings, "seat-count")  # the declared seat «to brukerrepresentanter» too
@@ -255,7 +259,14 @@ rules:
 
 @pytest.mark.parametrize(
     ("modality", "severity"),
-    [("skal", "error"), ("må", "error"), ("descriptive", "error"), ("bør", "warning"), ("kan", "info"), ("aim", "info")],
+    [
+        ("skal", "error"),
+        ("må", "error"),
+        ("descriptive", "error"),
+        ("bør", "warning"),
+        ("kan", "info"),
+        ("aim", "info"),
+    ],
 )
 def test_modality_decides_severity(modality: str, severity: str) -> None:
     findings = samhandling.loads(MINI.replace("MODALITY", modality)).validate()
@@ -271,13 +282,17 @@ def test_unknown_check_kind() -> None:
 
 
 def test_invalid_check_parameters() -> None:
-    text = MINI.replace("MODALITY", "skal").replace("check: {kind: parity, body: Utvalget}", "check: {kind: power, body: Utvalget}")
+    text = MINI.replace("MODALITY", "skal").replace(
+        "check: {kind: parity, body: Utvalget}", "check: {kind: power, body: Utvalget}"
+    )
     findings = samhandling.loads(text).validate()
     assert [f.rule for f in with_code(findings, "invalid-check")] == ["R1"]
 
 
 def test_findings_sorted_errors_first() -> None:
-    _, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: {setting: committee_side_size}", "count: 5"))
+    _, findings = variant(
+        "sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("count: {setting: committee_side_size}", "count: 5")
+    )
     order = [f.severity for f in findings]
     assert order == sorted(order, key=[Severity.ERROR, Severity.WARNING, Severity.INFO].index)
 

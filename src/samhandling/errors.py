@@ -186,8 +186,7 @@ class MissingExtraError(SamhandlingError):
     @classmethod
     def for_module(cls, module: str, extra: str) -> MissingExtraError:
         return cls(
-            f"Denne funksjonen trenger pakken «{module}». "
-            f"Installer den med: pip install 'samhandling[{extra}]'",
+            f"Denne funksjonen trenger pakken «{module}». Installer den med: pip install 'samhandling[{extra}]'",
             details={"module": module, "extra": extra},
         )
 

@@ -59,10 +59,14 @@ class FileCheck:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "structure": self.structure, "file": self.filename, "readable": self.readable,
-            "errors": self.errors, "warnings": self.warnings,
-            "findings": [{**f.to_dict(), "location": str(f.location or Location(self.filename))}
-                         for f in self.findings],
+            "structure": self.structure,
+            "file": self.filename,
+            "readable": self.readable,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [
+                {**f.to_dict(), "location": str(f.location or Location(self.filename))} for f in self.findings
+            ],
         }
 
 
@@ -94,10 +98,14 @@ def process_findings(structure: Structure) -> list[Finding]:
     for name, path in refs.items():
         display = path.name if path.parent == PROCESS_DIR else str(path)
         if not path.exists():
-            out.append(Finding(
-                code="unknown-process", severity=Severity.ERROR,
-                message=f"prosessen «{name}» viser til filen {display}, som ikke finnes", location=where,
-            ))
+            out.append(
+                Finding(
+                    code="unknown-process",
+                    severity=Severity.ERROR,
+                    message=f"prosessen «{name}» viser til filen {display}, som ikke finnes",
+                    location=where,
+                )
+            )
             continue
         try:
             definition = build_definition(read_yaml(path, display), structure, display)
@@ -169,12 +177,14 @@ def reading_findings(structure: Structure) -> list[Finding]:
     """An ``unused-reading`` warning for each reading nothing reads: it documents a choice but changes nothing."""
     return [
         Finding(
-            code="unused-reading", severity=Severity.WARNING,
+            code="unused-reading",
+            severity=Severity.WARNING,
             message=f"lesningen «{key}» leses ikke av noe: å snu den endrer ingenting; vis til den der den gjelder "
             "({setting: " + key + "} i et organ, et sete, en regel eller en rullering) eller flytt den til «notes»",
             location=structure.settings[key].location,
         )
-        for key, use in reading_uses(structure).items() if not use
+        for key, use in reading_uses(structure).items()
+        if not use
     ]
 
 
@@ -193,8 +203,14 @@ def check_loaded(structure: Structure, on: dt.date | None = None) -> list[Findin
     unique = list(dict.fromkeys(found))
     located = {(f.code, f.message) for f in unique if f.location is not None and f.location.line}
     unique = [f for f in unique if f.location is None or f.location.line or (f.code, f.message) not in located]
-    return sorted(unique, key=lambda f: (_ORDER[f.severity], str(f.location.file) if f.location else "",
-                                         f.location.line or 0 if f.location else 0))
+    return sorted(
+        unique,
+        key=lambda f: (
+            _ORDER[f.severity],
+            str(f.location.file) if f.location else "",
+            f.location.line or 0 if f.location else 0,
+        ),
+    )
 
 
 def check_structure(name_or_path: str | Path, on: dt.date | None = None) -> FileCheck:
@@ -208,7 +224,9 @@ def check_structure(name_or_path: str | Path, on: dt.date | None = None) -> File
     try:
         structure = load(name_or_path)
     except (LoadError, NotFoundError) as exc:
-        return FileCheck(name=name, filename=name, structure=None, findings=(error_finding(exc, Location(name)),),
-                         readable=False)
-    return FileCheck(name=name, filename=structure.filename, structure=structure.id,
-                     findings=tuple(check_loaded(structure, on)))
+        return FileCheck(
+            name=name, filename=name, structure=None, findings=(error_finding(exc, Location(name)),), readable=False
+        )
+    return FileCheck(
+        name=name, filename=structure.filename, structure=structure.id, findings=tuple(check_loaded(structure, on))
+    )

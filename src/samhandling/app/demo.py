@@ -27,7 +27,10 @@ TMG = "tmg-skropelige-eldre"
 
 
 def drive_sor_rogaland(
-    repo: CaseRepository, *, title: str = "Nytt forløp for skrøpelige eldre", start: dt.date | None = None,
+    repo: CaseRepository,
+    *,
+    title: str = "Nytt forløp for skrøpelige eldre",
+    start: dt.date | None = None,
     tmg: str = TMG,
 ) -> Case:
     """Create a case and drive it through every step; each act is stored as it happens."""
@@ -52,8 +55,15 @@ def drive_sor_rogaland(
     act("propose_implementation", tmg, 30)
     act("recommend", "fsu", 21)
     act("approve_proposal", "ssu", 21, positions=agreed)
-    act("assess_consequences", "ssu", 0, economic="Innenfor partenes rammer; ingen nye stillinger",
-        organisational="Felles rutine for samhandling ved utskrivning", political_review=True, positions=agreed)
+    act(
+        "assess_consequences",
+        "ssu",
+        0,
+        economic="Innenfor partenes rammer; ingen nye stillinger",
+        organisational="Felles rutine for samhandling ved utskrivning",
+        political_review=True,
+        positions=agreed,
+    )
     for i, party in enumerate(municipalities):
         act("political_review", "kommunestyrene", 30 if i == 0 else 2, party=party, outcome="adopted")
     act("implement", "ssu", 30)

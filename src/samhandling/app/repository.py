@@ -173,6 +173,7 @@ class CaseRepository:
     def definition(self, structure: str, process: str | None) -> ProcessDefinition:
         """A process of a structure by name, from disk. For a stored case use :meth:`definition_for`."""
         from samhandling.process.loader import get_process
+
         return get_process(self.structure(structure), process)
 
     def definition_for(self, case: str | CaseHeader) -> ProcessDefinition:

@@ -68,6 +68,7 @@ class ArchiveMessage:
 
 # ---------------------------------------------------------------------------------------------- helpers
 
+
 def _system_id(*parts: object) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, "/".join(str(p) for p in parts)))
 
@@ -81,8 +82,11 @@ def _el(parent: ET.Element, ns: str, tag: str, text: str | None = None) -> ET.El
 
 def _xml_chars(text: str) -> str:
     """``text`` without the characters XML 1.0 cannot carry (control characters, surrogates, U+FFFE/U+FFFF)."""
-    return "".join(ch for ch in text if ch in "\t\n\r" or (0x20 <= ord(ch) < 0xD800) or (0xE000 <= ord(ch) < 0xFFFE)
-                   or ord(ch) > 0xFFFF)
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\t\n\r" or (0x20 <= ord(ch) < 0xD800) or (0xE000 <= ord(ch) < 0xFFFE) or ord(ch) > 0xFFFF
+    )
 
 
 def _kode(parent: ET.Element, ns: str, tag: str, list_name: str, value: str) -> ET.Element:
@@ -140,6 +144,7 @@ def _clean(text: str, limit: int = 4000) -> str:
 
 # ---------------------------------------------------------------------------------------------- case
 
+
 def _body_label(structure: Structure | None, body: str | None) -> str | None:
     if body is None:
         return None
@@ -170,8 +175,9 @@ def _value_text(value: Any) -> str:
     return str(value)
 
 
-def _payload_text(payload: Mapping[str, Any], structure: Structure | None,
-                  labels: Mapping[str, str] | None = None) -> str | None:
+def _payload_text(
+    payload: Mapping[str, Any], structure: Structure | None, labels: Mapping[str, str] | None = None
+) -> str | None:
     """What an act recorded, in one Norwegian line for ``beskrivelse``: each fact under the label the process
     gives it (``requires: {decision: vedtaket (decision)}`` → «vedtaket: …»), party names instead of ids."""
     lines: list[str] = []
@@ -183,8 +189,9 @@ def _payload_text(payload: Mapping[str, Any], structure: Structure | None,
         if key == "party":
             lines.append(f"part: {_party_name(structure, str(value))}")
         elif key == "positions" and isinstance(value, Mapping):
-            lines.append("standpunkter: " + "; ".join(
-                f"{_party_name(structure, str(p))} {pos}" for p, pos in value.items()))
+            lines.append(
+                "standpunkter: " + "; ".join(f"{_party_name(structure, str(p))} {pos}" for p, pos in value.items())
+            )
         elif key == "present" and isinstance(value, (list, tuple)):
             lines.append("til stede: " + ", ".join(_party_name(structure, str(p)) for p in value))
         else:
@@ -210,8 +217,14 @@ def _saksmappe(case: Case, structure: Structure | None, opened: Event, last_body
     mappe.set(f"{{{XSI}}}type", "saksmappe")
     _el(mappe, AM, "systemID", _system_id("sak", case.id))
     _el(mappe, AM, "tittel", _clean(case.title))
-    _el(mappe, AM, "beskrivelse", _clean(f"Behandlet etter prosessen «{case.definition.name}» versjon "
-                                         f"{case.version}; tilstand: {case.state_label}"))
+    _el(
+        mappe,
+        AM,
+        "beskrivelse",
+        _clean(
+            f"Behandlet etter prosessen «{case.definition.name}» versjon {case.version}; tilstand: {case.state_label}"
+        ),
+    )
     _el(mappe, AM, "opprettetDato", _timestamp(opened.recorded_at, opened.on))
     _el(mappe, AM, "opprettetAv", SYSTEM)
     if case.is_final:
@@ -277,15 +290,26 @@ def case_messages(case: Case, structure: Structure | None = None) -> list[Archiv
     acting = [e.body for e in events if e.body]
     last_body = acting[-1] if acting else opened.body
     width = max(3, len(str(len(events) + 1)))
-    messages = [ArchiveMessage(f"{1:0{width}d}-saksmappe.xml", "arkivmelding",
-                               _serialize(_saksmappe(case, structure, opened, last_body), AM))]
+    messages = [
+        ArchiveMessage(
+            f"{1:0{width}d}-saksmappe.xml",
+            "arkivmelding",
+            _serialize(_saksmappe(case, structure, opened, last_body), AM),
+        )
+    ]
     for number, event in enumerate(events, start=1):
-        messages.append(ArchiveMessage(f"{number + 1:0{width}d}-journalpost-{event.seq}.xml", "arkivmelding",
-                                       _serialize(_journalpost(case, structure, event, number), AM)))
+        messages.append(
+            ArchiveMessage(
+                f"{number + 1:0{width}d}-journalpost-{event.seq}.xml",
+                "arkivmelding",
+                _serialize(_journalpost(case, structure, event, number), AM),
+            )
+        )
     return messages
 
 
 # ---------------------------------------------------------------------------------------------- meeting
+
 
 def _participants(mappe: ET.Element, meeting: MeetingLike) -> None:
     listed: list[tuple[str, str | None]] = []

@@ -134,21 +134,39 @@ def meeting_from_data(data: object, where: Location) -> MeetingRecord:
         item = MarkedMap(raw, f"sak nr. {i + 1} i «items»", items_list.loc(i), _ITEM)
         number = _required(item, "number")
         if number in seen:
-            raise SchemaError(f"saksnummeret «{number}» står to ganger i sakslisten (først {seen[number]})",
-                              code="duplicate-item", location=item.loc("number"))
+            raise SchemaError(
+                f"saksnummeret «{number}» står to ganger i sakslisten (først {seen[number]})",
+                code="duplicate-item",
+                location=item.loc("number"),
+            )
         seen[number] = item.loc("number")
         kind = _text(item, "type") or "AN"
         if kind not in CODE_LISTS["moetesakstype"]:
-            raise SchemaError(f"«{kind}» er ikke en møtesakstype; gyldige: "
-                              + ", ".join(f"{k} ({v})" for k, v in CODE_LISTS["moetesakstype"].items()),
-                              code="unknown-archive-code", location=item.loc("type"))
-        items.append(MeetingItem(number=number, title=_required(item, "title"), case=_text(item, "case"),
-                                 decision=_text(item, "decision"), type=kind))
+            raise SchemaError(
+                f"«{kind}» er ikke en møtesakstype; gyldige: "
+                + ", ".join(f"{k} ({v})" for k, v in CODE_LISTS["moetesakstype"].items()),
+                code="unknown-archive-code",
+                location=item.loc("type"),
+            )
+        items.append(
+            MeetingItem(
+                number=number,
+                title=_required(item, "title"),
+                case=_text(item, "case"),
+                decision=_text(item, "decision"),
+                type=kind,
+            )
+        )
     if not items:
         raise SchemaError("sakslisten («items») er tom", code="empty-agenda", location=top.loc("items"))
     return MeetingRecord(
-        body=_required(top, "body"), date=day, number=_required(top, "number"), items=tuple(items),
-        place=_text(top, "place"), chair=_text(top, "chair"), secretary=_text(top, "secretary"),
+        body=_required(top, "body"),
+        date=day,
+        number=_required(top, "number"),
+        items=tuple(items),
+        place=_text(top, "place"),
+        chair=_text(top, "chair"),
+        secretary=_text(top, "secretary"),
         participants=top.strs("participants"),
     )
 

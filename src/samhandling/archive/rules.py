@@ -138,8 +138,11 @@ class _Checker:
             if required not in present:
                 self.add(path, f"elementet «{required}» mangler")
         if kind == "journalpost" and parent_kind == "arkivmelding" and "referanseForelderMappe" not in present:
-            self.add(path, "elementet «referanseForelderMappe» mangler (en journalpost alene i en melding må "
-                           "vise til mappen den hører til)")
+            self.add(
+                path,
+                "elementet «referanseForelderMappe» mangler (en journalpost alene i en melding må "
+                "vise til mappen den hører til)",
+            )
         for child in children:
             self.node(child, f"{path}/{_local(child.tag)}", kind)
 
@@ -151,8 +154,7 @@ class _Checker:
             return
         entries = CODE_LISTS[list_name]
         if value not in entries:
-            self.add(path, f"«{value}» er ikke en kode i kodelisten {list_name} (gyldige: "
-                           + ", ".join(entries) + ")")
+            self.add(path, f"«{value}» er ikke en kode i kodelisten {list_name} (gyldige: " + ", ".join(entries) + ")")
 
 
 def structural_errors(document: bytes | str, kind: str) -> list[str]:
@@ -170,8 +172,9 @@ def structural_errors(document: bytes | str, kind: str) -> list[str]:
     if kind == "arkivmelding":
         bodies = [_local(child.tag) for child in root if _local(child.tag) in ("mappe", "registrering")]
         if len(bodies) != 1:
-            checker.add(f"/{root_name}", f"en melding skal ha nøyaktig én «mappe» eller én «registrering», "
-                                         f"fant {len(bodies)}")
+            checker.add(
+                f"/{root_name}", f"en melding skal ha nøyaktig én «mappe» eller én «registrering», fant {len(bodies)}"
+            )
     elif root.find(f"{{{AS}}}arkivdel") is None:
         checker.add(f"/{root_name}", "elementet «arkivdel» mangler")
     return checker.reasons

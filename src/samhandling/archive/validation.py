@@ -36,8 +36,9 @@ IMPORTED_FILES = ("metadatakatalog.xsd",)
 
 MAX_REASONS = 10
 
-HOW_TO_ENABLE = (f"hent skjemaene med «git clone {REPOSITORY}» og oppgi mappen Schema/V1 med --xsd MAPPE "
-                 f"eller {ENV_VAR}=MAPPE")
+HOW_TO_ENABLE = (
+    f"hent skjemaene med «git clone {REPOSITORY}» og oppgi mappen Schema/V1 med --xsd MAPPE eller {ENV_VAR}=MAPPE"
+)
 
 
 class ArchiveValidationError(SamhandlingError):
@@ -73,13 +74,18 @@ def schema_dir(given: str | os.PathLike[str] | None = None, *, required: bool = 
         given, source = os.environ.get(ENV_VAR, "").strip() or None, ENV_VAR
     if given is None:
         if required:
-            raise SchemaDirError("den offisielle skjemavalideringen er påkrevd, men ingen skjemamappe er oppgitt: "
-                                 + HOW_TO_ENABLE, code="archive-xsd-missing")
+            raise SchemaDirError(
+                "den offisielle skjemavalideringen er påkrevd, men ingen skjemamappe er oppgitt: " + HOW_TO_ENABLE,
+                code="archive-xsd-missing",
+            )
         return None
     folder = Path(given).expanduser()
     if not folder.is_dir():
-        raise SchemaDirError(f"{source}: «{folder}» er ikke en mappe; {HOW_TO_ENABLE}", code="archive-xsd-missing",
-                             details={"folder": str(folder)})
+        raise SchemaDirError(
+            f"{source}: «{folder}» er ikke en mappe; {HOW_TO_ENABLE}",
+            code="archive-xsd-missing",
+            details={"folder": str(folder)},
+        )
     nested = folder / "Schema" / "V1"
     return nested if nested.is_dir() else folder
 
@@ -89,13 +95,16 @@ def schema_file(kind: str, folder: Path) -> Path:
     try:
         name = SCHEMA_FILES[kind]
     except KeyError:
-        raise SamhandlingError(f"ukjent skjema «{kind}»; kjente: {', '.join(SCHEMA_FILES)}",
-                               code="unknown-schema") from None
+        raise SamhandlingError(
+            f"ukjent skjema «{kind}»; kjente: {', '.join(SCHEMA_FILES)}", code="unknown-schema"
+        ) from None
     for needed in (name, *IMPORTED_FILES):
         if not (folder / needed).is_file():
-            raise SchemaDirError(f"skjemamappen {folder} mangler filen {needed} (forventet Schema/V1 fra "
-                                 f"{REPOSITORY})", code="archive-xsd-missing",
-                                 details={"folder": str(folder), "file": needed})
+            raise SchemaDirError(
+                f"skjemamappen {folder} mangler filen {needed} (forventet Schema/V1 fra {REPOSITORY})",
+                code="archive-xsd-missing",
+                details={"folder": str(folder), "file": needed},
+            )
     return folder / name
 
 
@@ -106,9 +115,11 @@ def _compiled(path: Path) -> Any:
         return xmlschema.XMLSchema(str(path))
     except (xmlschema.XMLSchemaException, OSError, SyntaxError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise SchemaDirError(f"skjemaet {path} kan ikke leses: {first} (er alle filene i mappen fra samme versjon "
-                             f"av {REPOSITORY}?)", code="archive-xsd-invalid",
-                             details={"file": str(path)}) from None
+        raise SchemaDirError(
+            f"skjemaet {path} kan ikke leses: {first} (er alle filene i mappen fra samme versjon av {REPOSITORY}?)",
+            code="archive-xsd-invalid",
+            details={"file": str(path)},
+        ) from None
 
 
 def schema(kind: str, folder: str | os.PathLike[str] | None = None) -> Any:
@@ -126,12 +137,18 @@ def clear_cache() -> None:
 
 _NAME = r"'(?:\{[^}]*\})?([^']+)'"
 _NORWEGIAN: tuple[tuple[re.Pattern[str], Callable[[re.Match[str]], str]], ...] = (
-    (re.compile(rf"Unexpected child with tag {_NAME} at position (\d+)\. Tag {_NAME} expected\."),
-     lambda m: f"elementet «{m[3]}» mangler eller står feil: fant «{m[1]}» (barn nr. {m[2]}), forventet «{m[3]}»"),
-    (re.compile(rf"Unexpected child with tag {_NAME} at position (\d+)\."),
-     lambda m: f"uventet element «{m[1]}» (barn nr. {m[2]})"),
-    (re.compile(rf"The content of element {_NAME} is not complete\. Tag {_NAME} expected\."),
-     lambda m: f"elementet «{m[1]}» er ufullstendig: mangler «{m[2]}»"),
+    (
+        re.compile(rf"Unexpected child with tag {_NAME} at position (\d+)\. Tag {_NAME} expected\."),
+        lambda m: f"elementet «{m[3]}» mangler eller står feil: fant «{m[1]}» (barn nr. {m[2]}), forventet «{m[3]}»",
+    ),
+    (
+        re.compile(rf"Unexpected child with tag {_NAME} at position (\d+)\."),
+        lambda m: f"uventet element «{m[1]}» (barn nr. {m[2]})",
+    ),
+    (
+        re.compile(rf"The content of element {_NAME} is not complete\. Tag {_NAME} expected\."),
+        lambda m: f"elementet «{m[1]}» er ufullstendig: mangler «{m[2]}»",
+    ),
     (re.compile(r"Invalid datetime string '([^']*)'"), lambda m: f"«{m[1]}» er ikke en gyldig dato eller tid"),
     (re.compile(rf"{_NAME} is not an element of the schema"), lambda m: f"«{m[1]}» er ikke et element i skjemaet"),
 )
@@ -168,29 +185,33 @@ def validation_errors(document: bytes | str, kind: str, folder: str | os.PathLik
 def _refuse(reasons: list[str], name: str, what: str, check: str, **details: Any) -> None:
     if not reasons:
         return
-    shown = "; ".join(reasons[:MAX_REASONS]) + (f"; og {len(reasons) - MAX_REASONS} til" if len(reasons) > MAX_REASONS
-                                                else "")
+    shown = "; ".join(reasons[:MAX_REASONS]) + (
+        f"; og {len(reasons) - MAX_REASONS} til" if len(reasons) > MAX_REASONS else ""
+    )
     raise ArchiveValidationError(f"{name} {what}: {shown}", details={"check": check, "reasons": reasons, **details})
 
 
 def check_structure(document: bytes | str, kind: str, *, name: str = "dokumentet") -> None:
     """Raise :class:`ArchiveValidationError` (Norwegian, naming each element) unless ``document`` keeps
     samhandling's structural rules (:mod:`samhandling.archive.rules`)."""
-    _refuse(structural_errors(document, kind), name, "følger ikke Noark 5-reglene samhandling kontrollerer",
-            "struktur")
+    _refuse(structural_errors(document, kind), name, "følger ikke Noark 5-reglene samhandling kontrollerer", "struktur")
 
 
-def validate(document: bytes | str, kind: str, *, name: str = "dokumentet",
-             folder: str | os.PathLike[str] | None = None) -> None:
+def validate(
+    document: bytes | str, kind: str, *, name: str = "dokumentet", folder: str | os.PathLike[str] | None = None
+) -> None:
     """Raise :class:`ArchiveValidationError` (Norwegian, naming the schema and each finding) unless ``document``
     is valid against the official schema ``kind`` in ``folder`` (default ``$SAMHANDLING_ARKIV_XSD``)."""
     reasons = validation_errors(document, kind, folder)
-    _refuse(reasons, name, f"følger ikke Fiks Arkiv-skjemaet {SCHEMA_FILES[kind]}", "skjema",
-            schema=SCHEMA_FILES[kind])
+    _refuse(reasons, name, f"følger ikke Fiks Arkiv-skjemaet {SCHEMA_FILES[kind]}", "skjema", schema=SCHEMA_FILES[kind])
 
 
-def check_documents(documents: Iterable[tuple[str, str, bytes | str]], *,
-                    folder: str | os.PathLike[str] | None = None, require_schema: bool = False) -> Path | None:
+def check_documents(
+    documents: Iterable[tuple[str, str, bytes | str]],
+    *,
+    folder: str | os.PathLike[str] | None = None,
+    require_schema: bool = False,
+) -> Path | None:
     """Check each ``(name, kind, xml)``: the structural rules always, then the official schemas when a schema
     folder is given or configured (``require_schema``: refuse when none is). Returns the schema folder used, or
     None when the official validation was not run. Raises on the first document that fails."""

@@ -34,30 +34,56 @@ from samhandling.errors import UsageError
 
 #: The grammar's phrases as shown in the catalogue: (form, meaning, example).
 GRAMMAR: tuple[tuple[str, str, str], ...] = (
-    ("PART ORD / PART: ORD", "partens standpunkt (for, mot, avstår …); ordet går uendret til prosessmotoren",
-     "med Sola mot, Stavanger for og alle andre for"),
-    ("alle andre ORD", "samme standpunkt for alle parter (kommuner og helseforetak) som ikke er nevnt",
-     "med Kvitsøy avstår og alle andre for"),
+    (
+        "PART ORD / PART: ORD",
+        "partens standpunkt (for, mot, avstår …); ordet går uendret til prosessmotoren",
+        "med Sola mot, Stavanger for og alle andre for",
+    ),
+    (
+        "alle andre ORD",
+        "samme standpunkt for alle parter (kommuner og helseforetak) som ikke er nevnt",
+        "med Kvitsøy avstår og alle andre for",
+    ),
     ('merknad "TEKST"', "en merknad (opplysningen «remark»)", 'med merknad "hastesak"'),
     ('begrunnelse "TEKST"', "begrunnelsen (opplysningen «reason»)", 'med begrunnelse "Mangler kostnadsoverslag"'),
     ("for PART", "handlingen gjelder én part (opplysningen «party»)", 'med for "Sola"'),
-    ("datoen DATO / den DATO", "datoen handlingen gjelder fra (ellers dagens dato i scenariet)",
-     "med datoen 14.02.2024"),
+    (
+        "datoen DATO / den DATO",
+        "datoen handlingen gjelder fra (ellers dagens dato i scenariet)",
+        "med datoen 14.02.2024",
+    ),
     ('til "TILSTAND"', "tilstanden saken sendes tilbake til (opplysningen «to»)", 'med til "Forløp utarbeidet"'),
     ("møtet DATO", "møtet saken gjelder (opplysningen «meeting»)", "med møtet 2024-10-15"),
-    ("FELT: VERDI", "et svar eller en opplysning: feltets norske betegnelse fra prosessen eller navnet; "
-     "ja/nei blir sann/usann", "med politisk behandling: ja"),
+    (
+        "FELT: VERDI",
+        "et svar eller en opplysning: feltets norske betegnelse fra prosessen eller navnet; ja/nei blir sann/usann",
+        "med politisk behandling: ja",
+    ),
     ("standpunktene", "tabellen under steget har kolonnene «part | standpunkt»", "med standpunktene:"),
 )
 
 #: Words that begin a keyword phrase (what an unknown first word is compared with).
 KEYWORDS: tuple[str, ...] = (
-    "alle andre", "merknad", "begrunnelse", "for", "datoen", "den", "til", "møtet", "standpunktene",
+    "alle andre",
+    "merknad",
+    "begrunnelse",
+    "for",
+    "datoen",
+    "den",
+    "til",
+    "møtet",
+    "standpunktene",
 )
 
 _OTHERS = ("alle andre", "alle de andre", "de andre", "resten", "de øvrige", "øvrige")
-TEXT_KEYS = {"merknad": "remark", "merknaden": "remark", "begrunnelse": "reason", "begrunnelsen": "reason",
-              "grunn": "reason", "grunngjeving": "reason"}
+TEXT_KEYS = {
+    "merknad": "remark",
+    "merknaden": "remark",
+    "begrunnelse": "reason",
+    "begrunnelsen": "reason",
+    "grunn": "reason",
+    "grunngjeving": "reason",
+}
 _DATE_WORDS = {"datoen", "den", "dato"}
 _MEETING_WORDS = {"møtet", "møte"}
 _TOKEN = re.compile(r'"(?P<quoted>[^"]*)"|(?P<comma>,)|(?P<colon>:)|(?P<word>[^\s",:]+)')
@@ -218,8 +244,7 @@ def parse_details(
                 details.fields.append((key, value, quoted))
         elif head in TEXT_KEYS and len(item) >= 2:
             if len(item) != 2 or item[1].kind != "quoted":
-                raise _unread(item, text, names, f": {head} skrives med teksten i anførselstegn, f.eks. "
-                              f'«{head} "…"»')
+                raise _unread(item, text, names, f': {head} skrives med teksten i anførselstegn, f.eks. «{head} "…"»')
             details.fields.append((TEXT_KEYS[head], item[1].text, True))
         elif head == "for" and len(item) >= 2:
             value, _quoted = _one_value(item, 1, text, "en part")
@@ -229,16 +254,19 @@ def parse_details(
         elif head in _DATE_WORDS and len(item) >= 2:
             value, _quoted = _one_value(item, 1, text, "en dato")
             if not is_date(value):
-                raise DetailsError(f"«{value}» i «{text}» er ikke en dato; bruk 2024-02-14, 14.02.2024 eller "
-                                   "14. februar 2024", code="bad-date")
+                raise DetailsError(
+                    f"«{value}» i «{text}» er ikke en dato; bruk 2024-02-14, 14.02.2024 eller 14. februar 2024",
+                    code="bad-date",
+                )
             if details.on is not None:
                 raise DetailsError(f"datoen står to ganger i «{text}»")
             details.on = value
         elif head in _MEETING_WORDS and len(item) >= 2:
             value, _quoted = _one_value(item, 1, text, "en møtedato")
             if not is_date(value):
-                raise DetailsError(f"«{value}» i «{text}» er ikke en dato; bruk 2024-10-15 eller 15.10.2024",
-                                   code="bad-date")
+                raise DetailsError(
+                    f"«{value}» i «{text}» er ikke en dato; bruk 2024-10-15 eller 15.10.2024", code="bad-date"
+                )
             details.fields.append(("meeting", value, False))
         elif head == "til" and len(item) >= 2:
             value, _quoted = _one_value(item, 1, text, "en tilstand")

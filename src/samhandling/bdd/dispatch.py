@@ -24,11 +24,33 @@ if TYPE_CHECKING:
 
 #: The first word of every phrase in the catalogue (a quote for phrases that begin with a quoted value).
 #: tests/test_bdd_dispatch.py checks that it covers the catalogue.
-FIRST_WORDS = frozenset({
-    '"', "at", "begrunnelsen", "dagens", "datoen", "den", "det", "en", "eskaleringsveien", "fristen", "handlingen",
-    "historikken", "leder", "møteleder", "møtet", "neste", "organet", "parten", "prosessen", "referent", "saken",
-    "saker", "strukturen",
-})
+FIRST_WORDS = frozenset(
+    {
+        '"',
+        "at",
+        "begrunnelsen",
+        "dagens",
+        "datoen",
+        "den",
+        "det",
+        "en",
+        "eskaleringsveien",
+        "fristen",
+        "handlingen",
+        "historikken",
+        "leder",
+        "møteleder",
+        "møtet",
+        "neste",
+        "organet",
+        "parten",
+        "prosessen",
+        "referent",
+        "saken",
+        "saker",
+        "strukturen",
+    }
+)
 
 _WORD = re.compile(r"\S+")
 

@@ -66,7 +66,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "samhandling_strict_refusals",
         type="bool",
         default=False,
-        help="samhandling: «Så handlingen avvises» må ha koden («… med koden \"KODE\"»)",
+        help='samhandling: «Så handlingen avvises» må ha koden («… med koden "KODE"»)',
     )
     group = parser.getgroup("samhandling")
     group.addoption(
@@ -152,8 +152,10 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
     world = _world(request)
     if world is not None and world.base_dir is None:  # a test that asked for the fixture itself
         world.base_dir = Path(feature.filename).parent
-    if world is None and not _samhandling_run(request.config) and not any(
-        maybe_ours(step.name) for step in scenario.steps
+    if (
+        world is None
+        and not _samhandling_run(request.config)
+        and not any(maybe_ours(step.name) for step in scenario.steps)
     ):
         return  # another project's scenario: not recorded (the record is samhandling's)
     recorder = _recorder(request)
@@ -192,8 +194,9 @@ def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, sce
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_bdd_before_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
-                           step_func: Any) -> None:
+def pytest_bdd_before_step(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any
+) -> None:
     world = _world(request)
     if world is not None:
         world.step_line = step.line_number
@@ -211,8 +214,9 @@ def _step_record(request: pytest.FixtureRequest, step: Any) -> dict[str, Any] | 
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
-                          step_func: Any, step_func_args: Any) -> None:
+def pytest_bdd_after_step(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any, step_func_args: Any
+) -> None:
     rec = _step_record(request, step)
     if rec is not None:
         rec["status"] = "passed"
@@ -222,10 +226,12 @@ def pytest_bdd_after_step(request: pytest.FixtureRequest, feature: Any, scenario
         if rec is not None:
             rec["note"] = "; ".join(notes)
         for note in notes:
-            request.node.warn(pytest.PytestWarning(
-                f"samhandling: {_where(request, feature, step)}: «{_step_line(step)}» sier ikke hvilken kode; "
-                f"handlingen ble {note}"
-            ))
+            request.node.warn(
+                pytest.PytestWarning(
+                    f"samhandling: {_where(request, feature, step)}: «{_step_line(step)}» sier ikke hvilken kode; "
+                    f"handlingen ble {note}"
+                )
+            )
 
 
 def _where(request: pytest.FixtureRequest, feature: Any, step: Any) -> str:
@@ -242,8 +248,15 @@ def _error_text(exception: BaseException) -> str:
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any,
-                          step_func_args: Any, exception: BaseException) -> None:
+def pytest_bdd_step_error(
+    request: pytest.FixtureRequest,
+    feature: Any,
+    scenario: Any,
+    step: Any,
+    step_func: Any,
+    step_func_args: Any,
+    exception: BaseException,
+) -> None:
     world = _world(request)
     if world is None and not _samhandling_run(request.config):
         return  # another project's failing step: its own report stands
@@ -265,8 +278,9 @@ def pytest_bdd_step_error(request: pytest.FixtureRequest, feature: Any, scenario
 
 
 @pytest.hookimpl(optionalhook=True)
-def pytest_bdd_step_func_lookup_error(request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any,
-                                      exception: BaseException) -> None:
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: BaseException
+) -> None:
     if not (_samhandling_run(request.config) or maybe_ours(step.name)):
         return  # another project's undefined step: pytest-bdd's own message stands
     from samhandling.bdd.catalogue import describe_suggestions, suggest
@@ -308,7 +322,7 @@ def pytest_bdd_after_scenario(request: pytest.FixtureRequest, feature: Any, scen
         ]
         message = (
             "et forsøk («forsøker å utføre») ble aldri sjekket: skriv et steg som «Så handlingen avvises med koden "
-            "\"…\"» eller «Så handlingen godtas» etter det\n" + "\n".join(lines)
+            '"…"» eller «Så handlingen godtas» etter det\n' + "\n".join(lines)
         )
         request.node.stash[_FAILURE] = message
         pytest.fail(message, pytrace=False)

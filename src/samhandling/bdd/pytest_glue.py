@@ -28,13 +28,14 @@ def call_step(spec: StepSpec, world: Any, args: dict[str, str], datatable: Any, 
     kwargs: dict[str, Any] = dict(args)
     if datatable is not None:
         if not _takes_table(spec.func):
-            pytest.fail(f"steget «{spec.template}» leser ingen tabell; tabellen under steget ville blitt oversett. "
-                        "Ta bort tabellen, eller bruk et steg som tar en tabell (se «samhandling steps»).",
-                        pytrace=False)
+            pytest.fail(
+                f"steget «{spec.template}» leser ingen tabell; tabellen under steget ville blitt oversett. "
+                "Ta bort tabellen, eller bruk et steg som tar en tabell (se «samhandling steps»).",
+                pytrace=False,
+            )
         kwargs["datatable"] = datatable
     if docstring is not None:
-        pytest.fail(f"steget «{spec.template}» leser ingen tekstblokk (\"\"\"); den ville blitt oversett",
-                    pytrace=False)
+        pytest.fail(f'steget «{spec.template}» leser ingen tekstblokk ("""); den ville blitt oversett', pytrace=False)
     try:
         return spec.func(world, **kwargs)
     except StepAssertion as exc:
@@ -72,9 +73,7 @@ def lint_feature_text(text: str, filename: str) -> list[str]:
     lines = text.splitlines()
     language = next((m.group(1) for line in lines[:5] if (m := _LANGUAGE_LINE.match(line))), None)
     if language is None and re.search(r"^\s*(Egenskap|Funksjonalitet)\s*:", text, re.MULTILINE):
-        problems.append(
-            f"{filename}: filen bruker norske nøkkelord, men mangler første linje «# language: no»"
-        )
+        problems.append(f"{filename}: filen bruker norske nøkkelord, men mangler første linje «# language: no»")
     elif language is not None and language.casefold() in {"nb", "nn"}:
         problems.append(
             f"{filename}: Gherkin kjenner ikke språket «{language}»; bruk «# language: no» (også for nynorsk)"

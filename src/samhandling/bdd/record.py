@@ -103,8 +103,10 @@ class RunRecorder:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
         # Compact: json's C encoder does not indent, and the record is read by programs (samhandling report).
-        tmp.write_text(json.dumps(self.to_dict(exitstatus), ensure_ascii=False, separators=(",", ":"), default=str),
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps(self.to_dict(exitstatus), ensure_ascii=False, separators=(",", ":"), default=str),
+            encoding="utf-8",
+        )
         tmp.replace(path)
         return path
 

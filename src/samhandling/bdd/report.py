@@ -86,10 +86,21 @@ def _history(world: dict[str, Any]) -> str:
     rows = [["#", "dato", "handling", "organ", "fra", "til", "opplysninger"]]
     for e in case.get("history", []):
         payload = ", ".join(f"{k}={v}" for k, v in (e.get("payload") or {}).items())
-        rows.append([str(e.get("seq", "")), e.get("on", ""), e.get("act_label", e.get("act", "")),
-                     e.get("body", ""), e.get("from", ""), e.get("to", ""), payload])
-    return (f"<details><summary>Saken «{escape(case.get('title', ''))}» endte i tilstanden "
-            f"«{escape(case.get('state_label', ''))}» ({len(rows) - 1} hendelser)</summary>{_table(rows)}</details>")
+        rows.append(
+            [
+                str(e.get("seq", "")),
+                e.get("on", ""),
+                e.get("act_label", e.get("act", "")),
+                e.get("body", ""),
+                e.get("from", ""),
+                e.get("to", ""),
+                payload,
+            ]
+        )
+    return (
+        f"<details><summary>Saken «{escape(case.get('title', ''))}» endte i tilstanden "
+        f"«{escape(case.get('state_label', ''))}» ({len(rows) - 1} hendelser)</summary>{_table(rows)}</details>"
+    )
 
 
 def _scenario(s: dict[str, Any]) -> str:
@@ -99,7 +110,7 @@ def _scenario(s: dict[str, Any]) -> str:
     example = nodeid[nodeid.index("[") + 1 : -1] if nodeid.endswith("]") and "[" in nodeid else ""
     out = [
         f'<section class="scenario {escape(outcome)}" id="{escape(s.get("nodeid", ""))}">',
-        f'<h3>{escape(s.get("keyword", "Scenario"))}: {escape(s.get("name", ""))}'
+        f"<h3>{escape(s.get('keyword', 'Scenario'))}: {escape(s.get('name', ''))}"
         + (f' <span class="meta">[{escape(example)}]</span>' if example else "")
         + f'<span class="badge {escape(outcome)}">{escape(STATUS_LABEL.get(outcome, outcome))}</span></h3>',
     ]
@@ -151,7 +162,7 @@ def render_html(run: dict[str, Any], *, pictures: bool = True) -> str:
     body: list[str] = [
         "<h1>Kjørbare prosessdokumenter</h1>",
         f'<p class="meta">Kjøring {escape(str(run.get("started", "")))} – {escape(str(run.get("finished", "")))}, '
-        f'{escape(str(run.get("rootdir", "")))}</p>',
+        f"{escape(str(run.get('rootdir', '')))}</p>",
         '<p class="summary">'
         f"<span>{len(features)} egenskaper</span><span>{len(scenarios)} scenarioer</span>"
         f'<span class="passed">{counts["passed"]} bestått</span>'
@@ -161,18 +172,24 @@ def render_html(run: dict[str, Any], *, pictures: bool = True) -> str:
     toc = ["<nav><ul>"]
     for i, feature in enumerate(features):
         ok = all(s.get("outcome") == "passed" for s in feature.get("scenarios", []))
-        toc.append(f'<li><a href="#f{i}">{escape(feature.get("name", ""))}</a> '
-                   f'<span class="{"passed" if ok else "failed"}">({len(feature.get("scenarios", []))})</span></li>')
+        toc.append(
+            f'<li><a href="#f{i}">{escape(feature.get("name", ""))}</a> '
+            f'<span class="{"passed" if ok else "failed"}">({len(feature.get("scenarios", []))})</span></li>'
+        )
     toc.append("</ul></nav>")
     body += toc
     if pictures:
         for ref in _structures(run).values():
             uri = structure_picture(ref)
             if uri:
-                body.append(f'<figure><img alt="{escape(ref.get("name", ref["id"]))}" src="{uri}">'
-                            f'<figcaption>{escape(ref.get("name", ref["id"]))}</figcaption></figure>')
+                body.append(
+                    f'<figure><img alt="{escape(ref.get("name", ref["id"]))}" src="{uri}">'
+                    f"<figcaption>{escape(ref.get('name', ref['id']))}</figcaption></figure>"
+                )
     for i, feature in enumerate(features):
-        body.append(f'<h2 id="f{i}">{escape(feature.get("keyword", "Egenskap"))}: {escape(feature.get("name", ""))}</h2>')
+        body.append(
+            f'<h2 id="f{i}">{escape(feature.get("keyword", "Egenskap"))}: {escape(feature.get("name", ""))}</h2>'
+        )
         body.append(f'<p class="meta">{escape(feature.get("file", ""))}</p>')
         if feature.get("description"):
             body.append(f"<p>{escape(feature['description'])}</p>")

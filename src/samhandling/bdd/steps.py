@@ -69,20 +69,47 @@ def _on(world: World, dato: str | None) -> dt.date | None:
 
 
 VALUE_WORDS: dict[str, Any] = {
-    "ja": True, "sann": True, "true": True, "nei": False, "usann": False, "false": False,
-    "vedtatt": "adopted", "vedtar": "adopted", "vedtak": "adopted", "avvist": "rejected", "avviser": "rejected",
-    "forkastet": "rejected", "for": "for", "mot": "against", "avstår": "abstain", "avstar": "abstain",
+    "ja": True,
+    "sann": True,
+    "true": True,
+    "nei": False,
+    "usann": False,
+    "false": False,
+    "vedtatt": "adopted",
+    "vedtar": "adopted",
+    "vedtak": "adopted",
+    "avvist": "rejected",
+    "avviser": "rejected",
+    "forkastet": "rejected",
+    "for": "for",
+    "mot": "against",
+    "avstår": "abstain",
+    "avstar": "abstain",
     "blank": "abstain",
 }
 
 KEY_WORDS: dict[str, str] = {
-    "part": "party", "parten": "party", "kommune": "party", "utfall": "outcome", "utfallet": "outcome",
-    "til": "to", "tilbake til": "to", "begrunnelse": "reason", "grunn": "reason", "økonomi": "economic",
-    "økonomiske konsekvenser": "economic", "organisasjon": "organisational",
-    "organisatoriske konsekvenser": "organisational", "politisk behandling": "political_review",
-    "innspill fra klinikkene": "input_clinics", "innspill fra kommunene": "input_municipalities",
-    "brukermedvirkning": "user_involvement", "standpunkter": "positions", "tmg": "tmg",
-    "samhandling med 2 linjetjenesten": "specialist_cooperation", "kvalifisert arbeidskraft": "workforce",
+    "part": "party",
+    "parten": "party",
+    "kommune": "party",
+    "utfall": "outcome",
+    "utfallet": "outcome",
+    "til": "to",
+    "tilbake til": "to",
+    "begrunnelse": "reason",
+    "grunn": "reason",
+    "økonomi": "economic",
+    "økonomiske konsekvenser": "economic",
+    "organisasjon": "organisational",
+    "organisatoriske konsekvenser": "organisational",
+    "politisk behandling": "political_review",
+    "innspill fra klinikkene": "input_clinics",
+    "innspill fra kommunene": "input_municipalities",
+    "brukermedvirkning": "user_involvement",
+    "standpunkter": "positions",
+    "tmg": "tmg",
+    "samhandling med 2 linjetjenesten": "specialist_cooperation",
+    "kvalifisert arbeidskraft": "workforce",
 }
 
 _TABLE_KEY_HEADERS = {"felt", "nøkkel", "key", "opplysning"}
@@ -187,8 +214,11 @@ def positions_from_table(world: World, table: Table, on: dt.date | None) -> dict
 #: Side words a position row may name when the structure's consensus is between the two sides
 #: (``consensus_among: sides``); passed to the engine as its canonical side names.
 _CONSENSUS_SIDES = {
-    "kommunene": "municipal", "kommunesiden": "municipal",
-    "helseforetaket": "hospital", "helseforetakssiden": "hospital", "sykehuset": "hospital",
+    "kommunene": "municipal",
+    "kommunesiden": "municipal",
+    "helseforetaket": "hospital",
+    "helseforetakssiden": "hospital",
+    "sykehuset": "hospital",
 }
 
 
@@ -210,8 +240,7 @@ def payload_from_table(world: World, table: Table, on: dt.date | None) -> dict[s
     if len(rows) == 1:
         return {convert_key(h): convert_value(v) for h, v in zip(header, rows[0], strict=True)}
     raise UsageError(
-        "tabellen må ha kolonnene «felt | verdi», kolonnene «part | standpunkt», eller én rad under "
-        "navngitte kolonner",
+        "tabellen må ha kolonnene «felt | verdi», kolonnene «part | standpunkt», eller én rad under navngitte kolonner",
         code="bad-table",
     )
 
@@ -280,13 +309,15 @@ def act_payload(
     from samhandling.bdd.details import DetailsError, parse_details
 
     s = world.structure
-    details = parse_details(detaljer, is_party=lambda t: _is_party(world, t), names=[p.name for p in s.parties],
-                            is_date=_is_date)
+    details = parse_details(
+        detaljer, is_party=lambda t: _is_party(world, t), names=[p.name for p in s.parties], is_date=_is_date
+    )
     day = parse_date(details.on) if details.on else on
     payload = payload_from_table(world, datatable, day)
     if details.table_positions and "positions" not in payload:
-        raise DetailsError("«med standpunktene» trenger en tabell med kolonnene «part | standpunkt» under steget",
-                           code="bad-table")
+        raise DetailsError(
+            "«med standpunktene» trenger en tabell med kolonnene «part | standpunkt» under steget", code="bad-table"
+        )
     if details.positions or details.others is not None:
         if "positions" in payload:
             raise DetailsError("standpunktene står både i teksten og i tabellen; bruk det ene", code="bad-table")
@@ -311,8 +342,7 @@ def act_payload(
     for said, value, quoted in details.fields:
         key = _field_key(world, act_name, said)
         if key in payload:
-            raise DetailsError(f"opplysningen «{said}» står to ganger (i teksten og/eller tabellen)",
-                               code="bad-table")
+            raise DetailsError(f"opplysningen «{said}» står to ganger (i teksten og/eller tabellen)", code="bad-table")
         if key == "meeting":
             payload[key] = parse_date(value).isoformat()
         else:
@@ -321,8 +351,17 @@ def act_payload(
 
 
 def perform(
-    world: World, organ: str, handling: str, *, payload: dict[str, Any], on: dt.date | None, attempt: bool,
-    detaljer: str | None = None, datatable: Table = None, line: int | None = None, med: str | None = None,
+    world: World,
+    organ: str,
+    handling: str,
+    *,
+    payload: dict[str, Any],
+    on: dt.date | None,
+    attempt: bool,
+    detaljer: str | None = None,
+    datatable: Table = None,
+    line: int | None = None,
+    med: str | None = None,
 ) -> None:
     """Perform an act; with ``attempt`` a refusal is recorded instead of failing the step.
 
@@ -332,16 +371,24 @@ def perform(
     if med and not detaljer and datatable is None:
         from samhandling.bdd.details import DetailsError
 
-        raise DetailsError("«med» står uten detaljer etter seg og uten tabell under steget; skriv detaljene "
-                           "(f.eks. «med Sola mot og alle andre for») eller legg tabellen under steget",
-                           code="unread-words")
+        raise DetailsError(
+            "«med» står uten detaljer etter seg og uten tabell under steget; skriv detaljene "
+            "(f.eks. «med Sola mot og alle andre for») eller legg tabellen under steget",
+            code="unread-words",
+        )
     extra, on = act_payload(world, act, detaljer, datatable, on)
     for key in payload:
         if key in extra:
             raise UsageError(f"opplysningen «{key}» står både i steget og i tabellen/detaljene", code="bad-table")
     payload, person, day = _normalise_payload(world, {**extra, **payload})
-    before = Attempt(act=act, body=organ, history_before=len(case.history), state_before=case.state,
-                     checked=not attempt, line=world.step_line)
+    before = Attempt(
+        act=act,
+        body=organ,
+        history_before=len(case.history),
+        state_before=case.state,
+        checked=not attempt,
+        line=world.step_line,
+    )
     try:
         case.act(act, by=organ, on=day or on, person=person, **payload)
     except ActRefusedError as exc:
@@ -362,7 +409,7 @@ def perform(
 
 
 @phrase(
-    "strukturen \"{struktur}\"",
+    'strukturen "{struktur}"',
     example='Gitt strukturen "sor-rogaland"',
     group="Struktur",
     help="Velger strukturen scenariet gjelder: et innebygd navn (`samhandling list`), strukturens navn, eller "
@@ -385,7 +432,7 @@ def structure_valid(samhandling_world: World) -> None:
 
 
 @phrase(
-    "strukturen har {antall:d} organer av typen \"{type}\"",
+    'strukturen har {antall:d} organer av typen "{type}"',
     example='Så strukturen har 5 organer av typen "fagråd"',
     group="Struktur",
     help="Teller organer av en type (norsk typenavn som «fagråd», «nettverk», «tjenestemodellgruppe»).",
@@ -397,12 +444,14 @@ def structure_kind_count(samhandling_world: World, antall: str, type: str) -> No
         raise UsageError(f"ukjent organtype «{type}»; kjente: {', '.join(BODY_KIND_LABEL.values())}")
     found = samhandling_world.structure.bodies_of_kind(kinds[0])
     if len(found) != int(antall):
-        raise _fail(f"forventet {antall} organer av typen «{type}», fant {len(found)}: "
-                    + (", ".join(b.label for b in found) or "ingen"))
+        raise _fail(
+            f"forventet {antall} organer av typen «{type}», fant {len(found)}: "
+            + (", ".join(b.label for b in found) or "ingen")
+        )
 
 
 @phrase(
-    "prosessen \"{prosess}\"",
+    'prosessen "{prosess}"',
     example='Gitt prosessen "tjenestemodell"',
     group="Struktur",
     help="Velger en av strukturens prosesser (uten dette steget brukes strukturens standardprosess).",
@@ -426,16 +475,21 @@ def given_today(samhandling_world: World, dato: str) -> None:
 # ---------------------------------------------------------------------------- composition
 
 _POWER_WORDS = {
-    "besluttende": DecisionPower.DECIDES, "beslutter": DecisionPower.DECIDES,
-    "rådgivende": DecisionPower.ADVISES, "uten beslutningsmyndighet": DecisionPower.NONE,
+    "besluttende": DecisionPower.DECIDES,
+    "beslutter": DecisionPower.DECIDES,
+    "rådgivende": DecisionPower.ADVISES,
+    "uten beslutningsmyndighet": DecisionPower.NONE,
     "uten myndighet": DecisionPower.NONE,
 }
-_POWER_LABEL = {DecisionPower.DECIDES: "besluttende", DecisionPower.ADVISES: "rådgivende",
-                DecisionPower.NONE: "uten beslutningsmyndighet"}
+_POWER_LABEL = {
+    DecisionPower.DECIDES: "besluttende",
+    DecisionPower.ADVISES: "rådgivende",
+    DecisionPower.NONE: "uten beslutningsmyndighet",
+}
 
 
 @phrase(
-    "organet \"{organ}\" er {myndighet:myndighet}",
+    'organet "{organ}" er {myndighet:myndighet}',
     example='Så organet "FSU" er rådgivende',
     group="Sammensetning",
     help="Organets myndighet: «besluttende», «rådgivende» eller «uten beslutningsmyndighet».",
@@ -448,14 +502,18 @@ def body_power(samhandling_world: World, organ: str, myndighet: str) -> None:
 
 
 @phrase(
-    "organet \"{organ}\" beslutter ved \"{regel}\"",
+    'organet "{organ}" beslutter ved "{regel}"',
     example='Så organet "SSU" beslutter ved "konsensus"',
     group="Sammensetning",
     help="Organets beslutningsregel: «konsensus», «flertall» eller «leder».",
 )
 def body_rule(samhandling_world: World, organ: str, regel: str) -> None:
-    words = {"konsensus": DecisionRule.CONSENSUS, "flertall": DecisionRule.MAJORITY, "leder": DecisionRule.LEADER,
-             "lederen": DecisionRule.LEADER}
+    words = {
+        "konsensus": DecisionRule.CONSENSUS,
+        "flertall": DecisionRule.MAJORITY,
+        "leder": DecisionRule.LEADER,
+        "lederen": DecisionRule.LEADER,
+    }
     body = _body(samhandling_world, organ)
     wanted = words.get(name_key(regel))
     if wanted is None:
@@ -465,12 +523,22 @@ def body_rule(samhandling_world: World, organ: str, regel: str) -> None:
 
 
 _SIDE_WORDS: dict[str, Side] = {name_key(label): side for side, label in SIDE_LABEL.items()}
-_SIDE_WORDS.update({
-    "kommunene": Side.MUNICIPAL, "kommunesiden": Side.MUNICIPAL, "kommuner": Side.MUNICIPAL,
-    "helseforetaket": Side.HOSPITAL, "helseforetakssiden": Side.HOSPITAL, "sykehuset": Side.HOSPITAL,
-    "fastleger": Side.GP, "fastlegene": Side.GP, "brukere": Side.USER, "brukerrepresentanter": Side.USER,
-    "praksiskonsulenter": Side.PRACTICE_CONSULTANT, "ansatte": Side.EMPLOYEE,
-})
+_SIDE_WORDS.update(
+    {
+        "kommunene": Side.MUNICIPAL,
+        "kommunesiden": Side.MUNICIPAL,
+        "kommuner": Side.MUNICIPAL,
+        "helseforetaket": Side.HOSPITAL,
+        "helseforetakssiden": Side.HOSPITAL,
+        "sykehuset": Side.HOSPITAL,
+        "fastleger": Side.GP,
+        "fastlegene": Side.GP,
+        "brukere": Side.USER,
+        "brukerrepresentanter": Side.USER,
+        "praksiskonsulenter": Side.PRACTICE_CONSULTANT,
+        "ansatte": Side.EMPLOYEE,
+    }
+)
 
 
 def _count_from(world: World, body: Body, who: str, on: dt.date | None) -> int:
@@ -483,7 +551,7 @@ def _count_from(world: World, body: Body, who: str, on: dt.date | None) -> int:
 
 
 @phrase(
-    "organet \"{organ}\" har {antall:d} representanter fra \"{hvem}\"",
+    'organet "{organ}" har {antall:d} representanter fra "{hvem}"',
     example='Så organet "FSU" har 2 representanter fra "brukerrepresentanter"',
     group="Sammensetning",
     help="Antall plasser en side («kommunesiden», «helseforetakssiden», «fastleger», «brukere», "
@@ -497,7 +565,7 @@ def body_seats(samhandling_world: World, organ: str, antall: str, hvem: str) -> 
 
 
 @phrase(
-    "organet \"{organ}\" har {antall:d} medlemmer",
+    'organet "{organ}" har {antall:d} medlemmer',
     example='Så organet "FSU" har 16 medlemmer',
     group="Sammensetning",
     help="Summen av alle representanter i organet.",
@@ -511,7 +579,7 @@ def body_member_total(samhandling_world: World, organ: str, antall: str) -> None
 
 
 @phrase(
-    "organet \"{organ}\" har like mange representanter fra kommunene og helseforetaket[ {uten_leder:utenleder}]",
+    'organet "{organ}" har like mange representanter fra kommunene og helseforetaket[ {uten_leder:utenleder}]',
     example='Så organet "FSU" har like mange representanter fra kommunene og helseforetaket',
     group="Sammensetning",
     help="Paritet mellom kommunesiden og helseforetakssiden; legg til «når lederen ikke regnes med» der "
@@ -528,12 +596,14 @@ def body_parity(samhandling_world: World, organ: str, uten_leder: str | None = N
         if side in counts:
             counts[side] += m.count
     if counts[Side.MUNICIPAL] != counts[Side.HOSPITAL]:
-        raise _fail(f"{body.label} har {counts[Side.MUNICIPAL]} fra kommunesiden og {counts[Side.HOSPITAL]} "
-                    "fra helseforetakssiden")
+        raise _fail(
+            f"{body.label} har {counts[Side.MUNICIPAL]} fra kommunesiden og {counts[Side.HOSPITAL]} "
+            "fra helseforetakssiden"
+        )
 
 
 @phrase(
-    "organet \"{organ}\" ledes av \"{part}\"",
+    'organet "{organ}" ledes av "{part}"',
     example='Så organet "TMG barn og unge" ledes av "Helse Stavanger"',
     group="Sammensetning",
     help="Lederplassen (medlemskap med rollen «leder») tilhører parten.",
@@ -553,7 +623,7 @@ def _party_bodies(world: World, part: str) -> list[Body]:
 
 
 @phrase(
-    "parten \"{part}\" sitter i \"{organ}\"",
+    'parten "{part}" sitter i "{organ}"',
     example='Så parten "Enebakk" sitter i "Forvaltningsnettverk Folloregionen"',
     group="Sammensetning",
     help="Parten har minst én plass i organet.",
@@ -562,11 +632,13 @@ def party_in_body(samhandling_world: World, part: str, organ: str) -> None:
     body = _body(samhandling_world, organ)
     bodies = _party_bodies(samhandling_world, part)
     if body.id not in {b.id for b in bodies}:
-        raise _fail(f"«{part}» sitter ikke i {body.label}; sitter i: " + (", ".join(b.label for b in bodies) or "ingen"))
+        raise _fail(
+            f"«{part}» sitter ikke i {body.label}; sitter i: " + (", ".join(b.label for b in bodies) or "ingen")
+        )
 
 
 @phrase(
-    "parten \"{part}\" sitter ikke i \"{organ}\"",
+    'parten "{part}" sitter ikke i "{organ}"',
     example='Så parten "Ås" sitter ikke i "Forvaltningsnettverk Kongsvingerregionen"',
     group="Sammensetning",
     help="Parten har ingen plass i organet.",
@@ -578,7 +650,7 @@ def party_not_in_body(samhandling_world: World, part: str, organ: str) -> None:
 
 
 @phrase(
-    "parten \"{part}\" sitter i {antall:d} organer",
+    'parten "{part}" sitter i {antall:d} organer',
     example='Så parten "Enebakk" sitter i 3 organer',
     group="Sammensetning",
     help="Hvor mange organer parten har plass i (`bodies_of_party`).",
@@ -590,7 +662,7 @@ def party_body_count(samhandling_world: World, part: str, antall: str) -> None:
 
 
 @phrase(
-    "parten \"{part}\" sitter i disse organene",
+    'parten "{part}" sitter i disse organene',
     example='Så parten "Enebakk" sitter i disse organene:',
     table="| organ                                                     |\n"
     "| Forvaltningsnettverk Folloregionen                        |\n"
@@ -618,7 +690,7 @@ _RELATION_WORDS = {name_key(label): kind for kind, label in RELATION_LABEL.items
 
 
 @phrase(
-    "organet \"{organ}\" {relasjon:relasjon} \"{mål}\"",
+    'organet "{organ}" {relasjon:relasjon} "{mål}"',
     example='Så organet "FSU" rapporterer til "SSU"',
     group="Relasjoner og eskalering",
     help="En relasjon i strukturen: " + ", ".join(f"«{v}»" for v in RELATION_LABEL.values()) + ".",
@@ -641,7 +713,7 @@ def _route(world: World, organ: str) -> Any:
 
 
 @phrase(
-    "eskaleringsveien fra \"{organ}\" er \"{sti}\"",
+    'eskaleringsveien fra "{organ}" er "{sti}"',
     example='Så eskaleringsveien fra "TMG barn og unge" er "TMG barn og unge → FSU → SSU"',
     group="Relasjoner og eskalering",
     help="Veien en sak går oppover (`escalation_path`); organene skilles med «→», «->» eller komma.",
@@ -658,7 +730,7 @@ def escalation_path(samhandling_world: World, organ: str, sti: str) -> None:
 
 
 @phrase(
-    "\"{organ}\" har ingen eskaleringsvei",
+    '"{organ}" har ingen eskaleringsvei',
     example='Så "Partnerskapsmøte" har ingen eskaleringsvei',
     group="Relasjoner og eskalering",
     help="Organet har ingen relasjon oppover (verken «løfter saker til» eller «rapporterer til»).",
@@ -670,7 +742,7 @@ def no_escalation(samhandling_world: World, organ: str) -> None:
 
 
 @phrase(
-    "saker fra \"{organ}\" avgjøres av \"{mål}\"",
+    'saker fra "{organ}" avgjøres av "{mål}"',
     example='Så saker fra "FSU" avgjøres av "SSU"',
     group="Relasjoner og eskalering",
     help="Det første organet med beslutningsmyndighet på eskaleringsveien.",
@@ -688,7 +760,7 @@ def escalation_decider(samhandling_world: World, organ: str, mål: str) -> None:
 
 
 @phrase(
-    "en ny sak \"{tittel}\"[ opprettet {dato:dato}]",
+    'en ny sak "{tittel}"[ opprettet {dato:dato}]',
     example='Gitt en ny sak "Nytt forløp for skrøpelige eldre" opprettet 2024-01-15',
     group="Saker",
     help="Starter en sak i den valgte prosessen (hendelse 1, «open»). En tabell gir sakens data.",
@@ -700,7 +772,7 @@ def given_case(samhandling_world: World, tittel: str, dato: str | None = None, d
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}][ {med:med}[ {detaljer}]]",
+    '"{organ}" utfører "{handling}"[ den {dato:dato}][ {med:med}[ {detaljer}]]',
     example='Når "TMG barn og unge" utfører "draft_mandate"',
     table="| felt       | verdi |\n| begrunnelse | ...   |",
     group="Saker",
@@ -710,46 +782,97 @@ def given_case(samhandling_world: World, tittel: str, dato: str | None = None, d
     "opplysninger: «felt | verdi», én rad under navngitte kolonner, eller «part | standpunkt» (raden «alle "
     "andre» gjelder resten av partene).",
 )
-def act(samhandling_world: World, organ: str, handling: str, dato: str | None = None,
-        detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
+def act(
+    samhandling_world: World,
+    organ: str,
+    handling: str,
+    dato: str | None = None,
+    detaljer: str | None = None,
+    datatable: Table = None,
+    med: str | None = None,
+) -> None:
     on = _on(samhandling_world, dato)
-    perform(samhandling_world, organ, handling, payload={}, on=on, attempt=False, detaljer=detaljer,
-            datatable=datatable, med=med)
+    perform(
+        samhandling_world,
+        organ,
+        handling,
+        payload={},
+        on=on,
+        attempt=False,
+        detaljer=detaljer,
+        datatable=datatable,
+        med=med,
+    )
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\" for \"{part}\"[ den {dato:dato}][ {med:med}[ {detaljer}]]",
+    '"{organ}" utfører "{handling}" for "{part}"[ den {dato:dato}][ {med:med}[ {detaljer}]]',
     example='Når "FSU" utfører "anchor" for "Sola"',
     group="Saker",
     help="Handlingen gjelder én part (opplysningen «party»), f.eks. forankring eller politisk behandling.",
 )
-def act_for_party(samhandling_world: World, organ: str, handling: str, part: str, dato: str | None = None,
-                  detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
+def act_for_party(
+    samhandling_world: World,
+    organ: str,
+    handling: str,
+    part: str,
+    dato: str | None = None,
+    detaljer: str | None = None,
+    datatable: Table = None,
+    med: str | None = None,
+) -> None:
     on = _on(samhandling_world, dato)
-    perform(samhandling_world, organ, handling, payload={"party": part}, on=on, attempt=False, detaljer=detaljer,
-            datatable=datatable, med=med)
+    perform(
+        samhandling_world,
+        organ,
+        handling,
+        payload={"party": part},
+        on=on,
+        attempt=False,
+        detaljer=detaljer,
+        datatable=datatable,
+        med=med,
+    )
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\" for hver {hvem:hvem}[ unntatt \"{unntatt}\"][ den {dato:dato}]"
+    '"{organ}" utfører "{handling}" for hver {hvem:hvem}[ unntatt "{unntatt}"][ den {dato:dato}]'
     "[ {med:med}[ {detaljer}]]",
     example='Når "FSU" utfører "anchor" for hver part unntatt "Kvitsøy, Sola"',
     group="Saker",
     help="Gjentar handlingen for hver kommune, hvert helseforetak eller hver part (kommuner og helseforetak) "
     "i strukturen, eventuelt unntatt de oppgitte. En tabell gir de øvrige opplysningene (f.eks. utfall).",
 )
-def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str, unntatt: str | None = None,
-                 dato: str | None = None, detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
+def act_for_each(
+    samhandling_world: World,
+    organ: str,
+    handling: str,
+    hvem: str,
+    unntatt: str | None = None,
+    dato: str | None = None,
+    detaljer: str | None = None,
+    datatable: Table = None,
+    med: str | None = None,
+) -> None:
     on = _on(samhandling_world, dato)
     skip = {_party_id(samhandling_world, p) for p in split_list(unntatt, conjunction=True)} if unntatt else set()
     for pid in _party_group(samhandling_world, hvem, on):
         if pid not in skip:
-            perform(samhandling_world, organ, handling, payload={"party": pid}, on=on, attempt=False,
-                    detaljer=detaljer, datatable=datatable, med=med)
+            perform(
+                samhandling_world,
+                organ,
+                handling,
+                payload={"party": pid},
+                on=on,
+                attempt=False,
+                detaljer=detaljer,
+                datatable=datatable,
+                med=med,
+            )
 
 
 @phrase(
-    "\"{organ}\" utfører \"{handling}\"[ den {dato:dato}] der alle parter stemmer \"{standpunkt}\"[ med]",
+    '"{organ}" utfører "{handling}"[ den {dato:dato}] der alle parter stemmer "{standpunkt}"[ med]',
     example='Når "SSU" utfører "approve_proposal" der alle parter stemmer "for"',
     table="| felt       | verdi |\n| begrunnelse | ...   |",
     group="Saker",
@@ -757,8 +880,14 @@ def act_for_each(samhandling_world: World, organ: str, handling: str, hvem: str,
     "stemmerett; et organ uten egne kommuner: alle kommunene og helseforetaket) og utfører handlingen. En "
     "tabell «felt | verdi» gir de øvrige opplysningene.",
 )
-def act_all_positions(samhandling_world: World, organ: str, handling: str, standpunkt: str,
-                      dato: str | None = None, datatable: Table = None) -> None:
+def act_all_positions(
+    samhandling_world: World,
+    organ: str,
+    handling: str,
+    standpunkt: str,
+    dato: str | None = None,
+    datatable: Table = None,
+) -> None:
     on = _on(samhandling_world, dato)
     value = standpunkt  # position words go to the engine as said: it judges the vocabulary
     world = samhandling_world
@@ -774,7 +903,7 @@ def act_all_positions(samhandling_world: World, organ: str, handling: str, stand
 
 
 @phrase(
-    "saken er[ {fortsatt:fortsatt}] i tilstanden \"{tilstand}\"",
+    'saken er[ {fortsatt:fortsatt}] i tilstanden "{tilstand}"',
     example='Så saken er i tilstanden "Mandat godkjent"',
     group="Saker",
     help="Sakens tilstand, med norsk betegnelse eller navn («fortsatt» kan stå etter «er»).",
@@ -784,8 +913,10 @@ def case_state(samhandling_world: World, tilstand: str, fortsatt: str | None = N
     wanted = _state_name(world, tilstand)
     if world.case.state != wanted:
         d = world.process
-        raise _fail(f"saken er i tilstanden «{d.state_label(world.case.state)}» ({world.case.state}), ikke "
-                    f"«{d.state_label(wanted)}» ({wanted})")
+        raise _fail(
+            f"saken er i tilstanden «{d.state_label(world.case.state)}» ({world.case.state}), ikke "
+            f"«{d.state_label(wanted)}» ({wanted})"
+        )
 
 
 @phrase(
@@ -830,7 +961,7 @@ def responsible_bodies(world: World) -> list[str]:
 
 
 @phrase(
-    "neste ansvarlige organ er \"{organ}\"",
+    'neste ansvarlige organ er "{organ}"',
     example='Så neste ansvarlige organ er "SSU"',
     group="Saker",
     help="Organet er blant dem som kan føre saken videre nå (trekk, tilbakesending og eskalering regnes ikke).",
@@ -845,7 +976,7 @@ def next_responsible(samhandling_world: World, organ: str) -> None:
 
 
 @phrase(
-    "\"{organ}\" kan utføre \"{handling}\"",
+    '"{organ}" kan utføre "{handling}"',
     example='Så "SSU" kan utføre "approve_mandate"',
     group="Saker",
     help="Handlingen ville blitt godtatt nå (ingen avvisningsgrunner).",
@@ -870,7 +1001,7 @@ def history_count(samhandling_world: World, antall: str) -> None:
 
 
 @phrase(
-    "historikken viser at \"{organ}\" utførte \"{handling}\"",
+    'historikken viser at "{organ}" utførte "{handling}"',
     example='Så historikken viser at "SSU" utførte "approve_mandate"',
     group="Saker",
     help="Minst én hendelse i saken er handlingen, utført av organet.",
@@ -900,7 +1031,7 @@ def last_event_on(samhandling_world: World, dato: str) -> None:
 
 
 @phrase(
-    "den siste hendelsen har {felt} \"{verdi}\"",
+    'den siste hendelsen har {felt} "{verdi}"',
     example='Så den siste hendelsen har merknad "hastesak"',
     group="Saker",
     help="Den siste hendelsen i historikken har opplysningen (norsk feltnavn som «merknad», «begrunnelse», "
@@ -926,25 +1057,43 @@ def last_event_has(samhandling_world: World, felt: str, verdi: str) -> None:
 
 
 @phrase(
-    "\"{organ}\" forsøker å utføre \"{handling}\"[ for \"{part}\"][ den {dato:dato}][ {med:med}[ {detaljer}]]",
+    '"{organ}" forsøker å utføre "{handling}"[ for "{part}"][ den {dato:dato}][ {med:med}[ {detaljer}]]',
     example='Når "SSU" forsøker å utføre "approve_proposal" med Sola mot og alle andre for',
     group="Avvisninger",
     help="Som «utfører» (også detaljene etter «med»), men en avvisning feiler ikke steget: den huskes for "
     "stegene under. Et steg etter må si noe om utfallet («handlingen avvises …», «handlingen godtas», "
     "«begrunnelsen nevner …» eller «saken er uendret»); ellers feiler scenariet.",
 )
-def attempt(samhandling_world: World, organ: str, handling: str, part: str | None = None, dato: str | None = None,
-            detaljer: str | None = None, datatable: Table = None, med: str | None = None) -> None:
+def attempt(
+    samhandling_world: World,
+    organ: str,
+    handling: str,
+    part: str | None = None,
+    dato: str | None = None,
+    detaljer: str | None = None,
+    datatable: Table = None,
+    med: str | None = None,
+) -> None:
     on = _on(samhandling_world, dato)
-    perform(samhandling_world, organ, handling, payload={"party": part} if part else {}, on=on, attempt=True,
-            detaljer=detaljer, datatable=datatable, med=med)
+    perform(
+        samhandling_world,
+        organ,
+        handling,
+        payload={"party": part} if part else {},
+        on=on,
+        attempt=True,
+        detaljer=detaljer,
+        datatable=datatable,
+        med=med,
+    )
 
 
 def _attempt(world: World) -> Attempt:
     """The last attempted act (now checked); a step about it before any attempt is a usage error."""
     if world.attempt is None:
-        raise UsageError("ingen handling er forsøkt; bruk først: Når \"ORGAN\" forsøker å utføre \"HANDLING\"",
-                         code="no-attempt")
+        raise UsageError(
+            'ingen handling er forsøkt; bruk først: Når "ORGAN" forsøker å utføre "HANDLING"', code="no-attempt"
+        )
     world.attempt.checked = True
     return world.attempt
 
@@ -963,7 +1112,7 @@ def _codes(attempt: Attempt) -> list[str]:
 
 
 @phrase(
-    "handlingen avvises[ med koden \"{kode}\"]",
+    'handlingen avvises[ med koden "{kode}"]',
     example='Så handlingen avvises med koden "advisory-body"',
     group="Avvisninger",
     help="Det siste forsøket ble avvist med den oppgitte feilkoden (f.eks. «wrong-body», «advisory-body», "
@@ -979,17 +1128,21 @@ def refused(samhandling_world: World, kode: str | None = None) -> None:
         got = ", ".join(f"«{c}»" for c in codes)
         note = f"avvist med koden {got}: {err.message}"
         if world.strict_refusals:
-            raise _fail(f"«handlingen avvises» uten kode er slått av (samhandling_strict_refusals); handlingen ble "
-                        f"{note}. Skriv: Så handlingen avvises med koden \"{err.code}\"")
+            raise _fail(
+                f"«handlingen avvises» uten kode er slått av (samhandling_strict_refusals); handlingen ble "
+                f'{note}. Skriv: Så handlingen avvises med koden "{err.code}"'
+            )
         world.notes.append(note)
         return
     if kode.strip() not in codes:
-        raise _fail(f"handlingen ble avvist med koden «{err.code}», ikke «{kode}»: {err.message}"
-                    + (f" (alle kodene: {', '.join(codes)})" if len(codes) > 1 else ""))
+        raise _fail(
+            f"handlingen ble avvist med koden «{err.code}», ikke «{kode}»: {err.message}"
+            + (f" (alle kodene: {', '.join(codes)})" if len(codes) > 1 else "")
+        )
 
 
 @phrase(
-    "handlingen avvises bare med koden \"{kode}\"",
+    'handlingen avvises bare med koden "{kode}"',
     example='Så handlingen avvises bare med koden "no-consensus"',
     group="Avvisninger",
     help="Det siste forsøket ble avvist med denne koden og av ingen annen grunn (alle grunnene motoren gir, "
@@ -1001,12 +1154,14 @@ def refused_only(samhandling_world: World, kode: str) -> None:
     codes = _codes(samhandling_world.attempt) if samhandling_world.attempt is not None else [str(err.code)]
     if codes != [kode.strip()]:
         reasons = err.details.get("reasons") or [err.message]
-        raise _fail(f"handlingen skulle bare vært avvist med koden «{kode}», men kodene var {', '.join(codes)}: "
-                    + "; ".join(str(r) for r in reasons))
+        raise _fail(
+            f"handlingen skulle bare vært avvist med koden «{kode}», men kodene var {', '.join(codes)}: "
+            + "; ".join(str(r) for r in reasons)
+        )
 
 
 @phrase(
-    "handlingen avvises med koden \"{kode}\" og ingen annen grunn",
+    'handlingen avvises med koden "{kode}" og ingen annen grunn',
     example='Så handlingen avvises med koden "positions-missing" og ingen annen grunn',
     group="Avvisninger",
     help="Det samme som «handlingen avvises bare med koden …».",
@@ -1016,11 +1171,10 @@ def refused_no_other(samhandling_world: World, kode: str) -> None:
 
 
 @phrase(
-    "begrunnelsen nevner \"{tekst}\"",
+    'begrunnelsen nevner "{tekst}"',
     example='Og begrunnelsen nevner "Sola"',
     group="Avvisninger",
-    help="Avvisningens norske begrunnelse inneholder teksten (store/små bokstaver og mellomrom spiller "
-    "ingen rolle).",
+    help="Avvisningens norske begrunnelse inneholder teksten (store/små bokstaver og mellomrom spiller ingen rolle).",
 )
 def refusal_mentions(samhandling_world: World, tekst: str) -> None:
     err = _refusal(samhandling_world)
@@ -1038,8 +1192,10 @@ def case_unchanged(samhandling_world: World) -> None:
     attempt = _attempt(samhandling_world)
     c = samhandling_world.case
     if c.state != attempt.state_before or len(c.history) != attempt.history_before:
-        raise _fail(f"saken er endret: tilstand {attempt.state_before} → {c.state}, "
-                    f"hendelser {attempt.history_before} → {len(c.history)}")
+        raise _fail(
+            f"saken er endret: tilstand {attempt.state_before} → {c.state}, "
+            f"hendelser {attempt.history_before} → {len(c.history)}"
+        )
 
 
 @phrase(
@@ -1055,11 +1211,10 @@ def accepted(samhandling_world: World) -> None:
 
 
 @phrase(
-    "\"{organ}\" kan ikke utføre \"{handling}\"[ fordi \"{tekst}\"]",
+    '"{organ}" kan ikke utføre "{handling}"[ fordi "{tekst}"]',
     example='Så "FSU" kan ikke utføre "approve_proposal" fordi "rådgivende"',
     group="Avvisninger",
-    help="Handlingen ville blitt avvist nå (uten å forsøke den); med «fordi» må en av begrunnelsene "
-    "inneholde teksten.",
+    help="Handlingen ville blitt avvist nå (uten å forsøke den); med «fordi» må en av begrunnelsene inneholde teksten.",
 )
 def may_not_act(samhandling_world: World, organ: str, handling: str, tekst: str | None = None) -> None:
     act_name = _act_name(samhandling_world, handling)
@@ -1088,7 +1243,7 @@ def _meetings(world: World, organ: str, year: int | None = None) -> list[Any]:
 
 
 @phrase(
-    "\"{organ}\" har {antall:d} møter i {år:d}",
+    '"{organ}" har {antall:d} møter i {år:d}',
     example='Så "FSU" har 4 møter i 2024',
     group="Møter og frister",
     help="Antall møter organet har i møteplanen for året.",
@@ -1101,7 +1256,7 @@ def meeting_count(samhandling_world: World, organ: str, antall: str, år: str) -
 
 
 @phrase(
-    "\"{organ}\" har møte {dato:dato}",
+    '"{organ}" har møte {dato:dato}',
     example='Så "SSU" har møte 2024-02-29',
     group="Møter og frister",
     help="Møteplanen har et møte i organet på datoen.",
@@ -1115,7 +1270,7 @@ def meeting_on(samhandling_world: World, organ: str, dato: str) -> None:
 
 
 @phrase(
-    "møtet i \"{organ}\" {dato:dato} arrangeres av \"{vert}\"",
+    'møtet i "{organ}" {dato:dato} arrangeres av "{vert}"',
     example='Så møtet i "FSU" 2024-05-16 arrangeres av "Helse Førde"',
     group="Møter og frister",
     help="Hvem som er arrangør (vert) for møtet.",
@@ -1131,7 +1286,7 @@ def meeting_host(samhandling_world: World, organ: str, dato: str, vert: str) -> 
 
 
 @phrase(
-    "neste møte i \"{organ}\" etter {dato:dato} er {neste:dato}",
+    'neste møte i "{organ}" etter {dato:dato} er {neste:dato}',
     example='Så neste møte i "SSU" etter 2024-03-01 er 2024-05-30',
     group="Møter og frister",
     help="Det første møtet i organet etter datoen.",
@@ -1141,8 +1296,10 @@ def next_meeting(samhandling_world: World, organ: str, dato: str, neste: str) ->
     after = [m.date for m in _meetings(samhandling_world, organ) if m.date > day]
     got = min(after) if after else None
     if got != wanted:
-        raise _fail(f"neste møte i {organ} etter {day.isoformat()} er {got.isoformat() if got else 'ikke planlagt'}, "
-                    f"ikke {wanted.isoformat()}")
+        raise _fail(
+            f"neste møte i {organ} etter {day.isoformat()} er {got.isoformat() if got else 'ikke planlagt'}, "
+            f"ikke {wanted.isoformat()}"
+        )
 
 
 def _act_deadline(world: World, act_name: str) -> int | None:
@@ -1179,7 +1336,7 @@ def _deadline(world: World, organ: str, meeting: dt.date, act_name: str | None =
 
 
 @phrase(
-    "fristen for saker til \"{organ}\" før møtet {dato:dato} er {frist:dato}",
+    'fristen for saker til "{organ}" før møtet {dato:dato} er {frist:dato}',
     example='Så fristen for saker til "Forvaltningsnettverk Folloregionen" før møtet 2024-10-15 er 2024-10-05',
     group="Møter og frister",
     help="Siste dag en sak kan meldes inn til møtet, etter strukturens fristregel og dagtelling "
@@ -1189,12 +1346,14 @@ def submission_deadline(samhandling_world: World, organ: str, dato: str, frist: 
     meeting, wanted = parse_date(dato), parse_date(frist)
     got, days, count = _deadline(samhandling_world, organ, meeting)
     if got != wanted:
-        raise _fail(f"fristen før møtet {meeting.isoformat()} er {got.isoformat()} ({days} dager før, "
-                    f"telling: {count}), ikke {wanted.isoformat()}")
+        raise _fail(
+            f"fristen før møtet {meeting.isoformat()} er {got.isoformat()} ({days} dager før, "
+            f"telling: {count}), ikke {wanted.isoformat()}"
+        )
 
 
 @phrase(
-    "{rolle:rolle} i \"{organ}\" den {dato:dato} er \"{hvem}\"",
+    '{rolle:rolle} i "{organ}" den {dato:dato} er "{hvem}"',
     example='Så leder i "Faggruppa" den 2013-06-01 er "Balestrand"',
     group="Møter og frister",
     help="Hvem som har rollen (leder, møteleder, referent) etter strukturens rullering på datoen: en part "
@@ -1219,7 +1378,7 @@ def rotation_holder(samhandling_world: World, rolle: str, organ: str, dato: str,
 
 
 @phrase(
-    "fristen for \"{handling}\" før møtet {dato:dato} er {frist:dato}",
+    'fristen for "{handling}" før møtet {dato:dato} er {frist:dato}',
     example='Så fristen for "sette saken på sakslisten" før møtet 2024-10-15 er 2024-10-08',
     group="Møter og frister",
     help="Siste dag handlingen kan utføres når prosessen setter en frist før møtet.",
@@ -1229,8 +1388,10 @@ def act_deadline(samhandling_world: World, handling: str, dato: str, frist: str)
     meeting, wanted = parse_date(dato), parse_date(frist)
     got, days, count = _deadline(samhandling_world, "", meeting, act_name)
     if got != wanted:
-        raise _fail(f"fristen for «{handling}» før møtet {meeting.isoformat()} er {got.isoformat()} ({days} dager "
-                    f"før, telling: {count}), ikke {wanted.isoformat()}")
+        raise _fail(
+            f"fristen for «{handling}» før møtet {meeting.isoformat()} er {got.isoformat()} ({days} dager "
+            f"før, telling: {count}), ikke {wanted.isoformat()}"
+        )
 
 
 # ---------------------------------------------------------------------------- time
@@ -1254,8 +1415,7 @@ _UNIT_DAYS = {"dag": 1, "dager": 1, "uke": 7, "uker": 7}
     "det har gått {antall:d} {enhet:tidsenhet}",
     example="Når det har gått 10 virkedager",
     group="Tid",
-    help="Flytter klokken fram: dager, uker eller virkedager (lørdag, søndag og norske helligdager "
-    "regnes ikke).",
+    help="Flytter klokken fram: dager, uker eller virkedager (lørdag, søndag og norske helligdager regnes ikke).",
 )
 def clock_advance(samhandling_world: World, antall: str, enhet: str) -> None:
     from samhandling import clock

@@ -86,7 +86,9 @@ class World:
         self.values: dict[str, Any] = {}
         self.strict_refusals = False
         self.step_line: int | None = None
-        self.notes: list[str] = []  # what passing steps want shown in the report (e.g. the refusal code)  # the line of the step running now (set by the plugin)  # plain «handlingen avvises» without a code fails (ini option)
+        self.notes: list[
+            str
+        ] = []  # what passing steps want shown in the report (e.g. the refusal code)  # the line of the step running now (set by the plugin)  # plain «handlingen avvises» without a code fails (ini option)
         self.clock: FixedClock | None = None
         self._clock_reset: Any = None
 
@@ -140,7 +142,7 @@ class World:
     def structure(self) -> Structure:
         if self._structure is None:
             raise UsageError(
-                "ingen struktur er valgt; start scenariet med for eksempel: Gitt strukturen \"sor-rogaland\"",
+                'ingen struktur er valgt; start scenariet med for eksempel: Gitt strukturen "sor-rogaland"',
                 code="no-structure",
             )
         return self._structure
@@ -159,12 +161,14 @@ class World:
     @property
     def process(self) -> ProcessDefinition:
         from samhandling.process.loader import get_process
+
         if self._process is None:
             self._process = get_process(self.structure)
         return self._process
 
     def use_process(self, name: str) -> ProcessDefinition:
         from samhandling.process.loader import get_process, process_names
+
         s = self.structure
         wanted = name_key(name)
         for candidate in process_names(s):
@@ -180,9 +184,7 @@ class World:
     @property
     def case(self) -> Case:
         if self._case is None:
-            raise UsageError(
-                "ingen sak er startet; skriv for eksempel: Gitt en ny sak \"Nytt forløp\"", code="no-case"
-            )
+            raise UsageError('ingen sak er startet; skriv for eksempel: Gitt en ny sak "Nytt forløp"', code="no-case")
         return self._case
 
     @property
@@ -270,8 +272,9 @@ class World:
             )
         if self.attempt is not None and self.attempt.error is not None:
             err = self.attempt.error
-            lines.append(f"  Siste forsøk: {self.attempt.act} av {self.attempt.body} ble avvist [{err.code}]: "
-                         f"{err.message}")
+            lines.append(
+                f"  Siste forsøk: {self.attempt.act} av {self.attempt.body} ble avvist [{err.code}]: {err.message}"
+            )
         return "\n".join(lines)
 
 

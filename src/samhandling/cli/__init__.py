@@ -94,8 +94,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-TODAY_HELP = ("gjør som om i dag er DATO (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: $SAMHANDLING_TODAY, "
-              "ellers dagens dato)")
+TODAY_HELP = "gjør som om i dag er DATO (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: $SAMHANDLING_TODAY, ellers dagens dato)"
 
 
 def _leaves(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
@@ -121,8 +120,10 @@ def _check_argv(argv: Sequence[str]) -> None:
             arg.encode("utf-8")
         except UnicodeEncodeError:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-            raise UsageError(f"argument nr. {n} («{shown}») er ikke gyldig UTF-8; skriv det på nytt med "
-                             "UTF-8-tegnsett", code="bad-encoding") from None
+            raise UsageError(
+                f"argument nr. {n} («{shown}») er ikke gyldig UTF-8; skriv det på nytt med UTF-8-tegnsett",
+                code="bad-encoding",
+            ) from None
 
 
 def _clock_for(args: argparse.Namespace) -> Clock:
@@ -183,8 +184,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if known is not None:
             _say_error(known[0])
             return known[1]
-        _say_error(f"intern feil ({type(exc).__name__}: {exc}); kjør med SAMHANDLING_DEBUG=1 for detaljer "
-                   "og meld gjerne fra om feilen")
+        _say_error(
+            f"intern feil ({type(exc).__name__}: {exc}); kjør med SAMHANDLING_DEBUG=1 for detaljer "
+            "og meld gjerne fra om feilen"
+        )
         return 3
 
 
@@ -195,8 +198,7 @@ def _known_failure(exc: Exception) -> tuple[str, int] | None:
         return f"feil [os]: kan ikke bruke{where}: {exc.strerror or exc}", 2
     if isinstance(exc, OverflowError) or (isinstance(exc, ValueError) and "out of range" in str(exc)):
         # date arithmetic past year 9999 or a count too large for the system: the user's numbers, not a bug
-        return "feil [out-of-range]: en dato eller et tall i argumentene er utenfor det som kan regnes med " \
-               f"({exc})", 2
+        return f"feil [out-of-range]: en dato eller et tall i argumentene er utenfor det som kan regnes med ({exc})", 2
     sa_exc = sys.modules.get("sqlalchemy.exc")
     if sa_exc is not None and isinstance(exc, sa_exc.SQLAlchemyError):
         orig = getattr(exc, "orig", None) or exc

@@ -32,8 +32,9 @@ def register(sub: Any) -> None:
     p = verbs.add_parser("case", help="en sak som arkivmeldinger (saksmappe og én journalpost per handling)")
     p.add_argument("case", metavar="SAK", help="sak-id (eller en entydig begynnelse av den)")
     p.add_argument("--db", metavar="URL", help=db_help())
-    p.add_argument("--melding", type=_positive, metavar="NR",
-                   help="skriv bare melding nr. NR (1 er saksmappen) til en .xml-fil")
+    p.add_argument(
+        "--melding", type=_positive, metavar="NR", help="skriv bare melding nr. NR (1 er saksmappen) til en .xml-fil"
+    )
     _add_validation(p)
     add_output(p, required=True, helptext="FIL.zip (alle meldingene) eller FIL.xml (én melding)")
     p.set_defaults(handler=cmd_case)
@@ -47,13 +48,18 @@ def register(sub: Any) -> None:
 
 
 def _add_validation(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--xsd", metavar="MAPPE",
-                   help="mappen Schema/V1 fra github.com/ks-no/fiks-arkiv-specification: valider også mot de "
-                        "offisielle Fiks Arkiv-skjemaene (standard: $SAMHANDLING_ARKIV_XSD)")
-    p.add_argument("--krev-skjema", action="store_true",
-                   help="avvis eksporten når de offisielle skjemaene ikke er oppgitt")
-    p.add_argument("--uten-validering", action="store_true",
-                   help="ingen kontroll: verken strukturkontroll eller skjemavalidering")
+    p.add_argument(
+        "--xsd",
+        metavar="MAPPE",
+        help="mappen Schema/V1 fra github.com/ks-no/fiks-arkiv-specification: valider også mot de "
+        "offisielle Fiks Arkiv-skjemaene (standard: $SAMHANDLING_ARKIV_XSD)",
+    )
+    p.add_argument(
+        "--krev-skjema", action="store_true", help="avvis eksporten når de offisielle skjemaene ikke er oppgitt"
+    )
+    p.add_argument(
+        "--uten-validering", action="store_true", help="ingen kontroll: verken strukturkontroll eller skjemavalidering"
+    )
 
 
 def _help(parser: argparse.ArgumentParser) -> int:
@@ -78,16 +84,17 @@ def _validate(messages: list[ArchiveMessage], args: argparse.Namespace) -> str:
     """Check every document (structure always, the official schemas when configured); what was checked."""
     if args.uten_validering:
         if args.krev_skjema or args.xsd:
-            raise UsageError("--uten-validering kan ikke kombineres med --xsd eller --krev-skjema",
-                             code="bad-option")
+            raise UsageError("--uten-validering kan ikke kombineres med --xsd eller --krev-skjema", code="bad-option")
         return "ikke kontrollert"
     from samhandling.archive.validation import HOW_TO_ENABLE, SCHEMA_FILES, check_documents
 
-    folder = check_documents(((m.name, m.schema, m.xml) for m in messages), folder=args.xsd,
-                             require_schema=args.krev_skjema)
+    folder = check_documents(
+        ((m.name, m.schema, m.xml) for m in messages), folder=args.xsd, require_schema=args.krev_skjema
+    )
     if folder is None:
-        print(f"merk: den offisielle skjemavalideringen (Fiks Arkiv V1) ble ikke kjørt; {HOW_TO_ENABLE}",
-              file=sys.stderr)
+        print(
+            f"merk: den offisielle skjemavalideringen (Fiks Arkiv V1) ble ikke kjørt; {HOW_TO_ENABLE}", file=sys.stderr
+        )
         return "strukturkontroll bestått; ikke validert mot de offisielle skjemaene"
     return "strukturkontroll bestått; validert mot " + ", ".join(sorted({SCHEMA_FILES[m.schema] for m in messages}))
 
@@ -106,9 +113,12 @@ def cmd_case(args: argparse.Namespace) -> int:
             raise UsageError(f"--melding {args.melding}: saken har bare {len(messages)} meldinger", code="bad-output")
         messages = [messages[args.melding - 1]]
     elif suffix == ".xml" and len(messages) > 1:
-        raise UsageError(f"saken gir {len(messages)} arkivmeldinger (saksmappen og {len(messages) - 1} journalposter;"
-                         " Fiks Arkiv tar én mappe eller én registrering per melding): skriv dem til en .zip-fil "
-                         "(-o sak.zip) eller velg én med --melding NR", code="archive-many-messages")
+        raise UsageError(
+            f"saken gir {len(messages)} arkivmeldinger (saksmappen og {len(messages) - 1} journalposter;"
+            " Fiks Arkiv tar én mappe eller én registrering per melding): skriv dem til en .zip-fil "
+            "(-o sak.zip) eller velg én med --melding NR",
+            code="archive-many-messages",
+        )
     checked = _validate(messages, args)
     data = write_zip(messages) if suffix == ".zip" else messages[0].xml
     db_file = sqlite_file(resolve_db(args.db))
@@ -127,8 +137,9 @@ def cmd_meeting(args: argparse.Namespace) -> int:
     meeting = read_meeting(args.meeting)
     document = meeting_document(meeting, structure)
     checked = _validate([document], args)
-    out = write_output(args.output, document.xml, force=args.force,
-                       inputs=input_files(args.structure, args.meeting))
-    print(f"skrev {out}: møte {meeting.number} i {structure.body(meeting.body).label} med "
-          f"{len(meeting.items)} møtesak(er) ({checked})")
+    out = write_output(args.output, document.xml, force=args.force, inputs=input_files(args.structure, args.meeting))
+    print(
+        f"skrev {out}: møte {meeting.number} i {structure.body(meeting.body).label} med "
+        f"{len(meeting.items)} møtesak(er) ({checked})"
+    )
     return 0

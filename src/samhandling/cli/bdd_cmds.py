@@ -20,8 +20,11 @@ def register(sub: Any) -> None:
 
     p = sub.add_parser("report", help="lag én HTML-side av siste kjøring av feature-filene")
     p.add_argument("--run", metavar="FIL", help="kjøringen som skal vises (standard: .samhandling/bdd-run.json)")
-    add_output(p, required=False, helptext="HTML-filen som skrives (standard: samhandling-rapport.html, som "
-                                           "skrives på nytt ved hver kjøring)")
+    add_output(
+        p,
+        required=False,
+        helptext="HTML-filen som skrives (standard: samhandling-rapport.html, som skrives på nytt ved hver kjøring)",
+    )
     p.add_argument("--no-pictures", action="store_true", help="ikke tegn strukturene")
     p.set_defaults(handler=cmd_report)
 
@@ -34,8 +37,12 @@ def cmd_steps(args: argparse.Namespace) -> int:
         return 0
     steps = suggest(args.search, n=5) if args.search else all_steps()
     if args.json:
-        emit_json([{"phrase": s.template, "example": s.example, "table": s.table, "group": s.group, "help": s.help}
-                   for s in steps])
+        emit_json(
+            [
+                {"phrase": s.template, "example": s.example, "table": s.table, "group": s.group, "help": s.help}
+                for s in steps
+            ]
+        )
         return 0
     if args.search and not steps:
         print(f"Fant ingen steg som ligner «{args.search}».")
@@ -89,6 +96,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     out = write_output(args.output or DEFAULT_REPORT, html, force=args.force or args.output is None, inputs=[path])
     counts = run.get("counts", {})
     total = sum(counts.values())
-    print(f"Skrev {out} ({total} scenarioer: {counts.get('passed', 0)} bestått, {counts.get('failed', 0)} feilet, "
-          f"{counts.get('skipped', 0)} hoppet over) fra {path}")
+    print(
+        f"Skrev {out} ({total} scenarioer: {counts.get('passed', 0)} bestått, {counts.get('failed', 0)} feilet, "
+        f"{counts.get('skipped', 0)} hoppet over) fra {path}"
+    )
     return 0

@@ -47,28 +47,47 @@ def register(sub: Any) -> None:
 
     p = verbs.add_parser("act", help="utfør en handling på en sak")
     p.add_argument("case", metavar="SAK", help="sak-id (eller en entydig begynnelse av den)")
-    p.add_argument("act", metavar="HANDLING", help="handlingens navn eller beskrivelse, f.eks. draft_mandate eller "
-                                                  "«godkjenne mandatet» (se «case show»)")
+    p.add_argument(
+        "act",
+        metavar="HANDLING",
+        help="handlingens navn eller beskrivelse, f.eks. draft_mandate eller «godkjenne mandatet» (se «case show»)",
+    )
     p.add_argument("--by", required=True, metavar="ORGAN", help="organet som handler")
-    p.add_argument("--on", metavar="DATO", help="datoen handlingen gjelder fra (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; "
-                                                "standard: i dag)")
+    p.add_argument(
+        "--on", metavar="DATO", help="datoen handlingen gjelder fra (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: i dag)"
+    )
     p.add_argument("--person", metavar="NAVN", help="personen som handler")
-    p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI",
-                   help="data til handlingen (true/false, heltall, JSON-lister/-objekter, ellers tekst)")
-    p.add_argument("--positions", metavar="PART=STANDPUNKT,…",
-                   help="partenes standpunkter, f.eks. «Sola=mot,alle andre=for»: parter ved id, navn eller alias; "
-                        "«alle andre» er alle strukturens parter som ikke er nevnt; standpunktet skrives som i "
-                        "prosessen (for, mot, avstår, …)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NØKKEL=VERDI",
+        help="data til handlingen (true/false, heltall, JSON-lister/-objekter, ellers tekst)",
+    )
+    p.add_argument(
+        "--positions",
+        metavar="PART=STANDPUNKT,…",
+        help="partenes standpunkter, f.eks. «Sola=mot,alle andre=for»: parter ved id, navn eller alias; "
+        "«alle andre» er alle strukturens parter som ikke er nevnt; standpunktet skrives som i "
+        "prosessen (for, mot, avstår, …)",
+    )
     common(p)
     p.set_defaults(handler=cmd_act)
 
-    p = verbs.add_parser("correct", help="rett en registrert hendelse (legger til en retting; historikken endres aldri)")
+    p = verbs.add_parser(
+        "correct", help="rett en registrert hendelse (legger til en retting; historikken endres aldri)"
+    )
     p.add_argument("case", metavar="SAK", help="sak-id (eller en entydig begynnelse av den)")
     p.add_argument("event", metavar="NR", type=_seq, help="nummeret til hendelsen som rettes (se «case history»)")
     p.add_argument("--reason", required=True, metavar="TEKST", help="hvorfor hendelsen rettes")
     p.add_argument("--on", metavar="DATO", help="den riktige datoen hendelsen gjaldt fra (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
-    p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI",
-                   help="riktige opplysninger i hendelsen (som for «case act»; kan gjentas)")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="NØKKEL=VERDI",
+        help="riktige opplysninger i hendelsen (som for «case act»; kan gjentas)",
+    )
     p.add_argument("--by", metavar="ORGAN", help="organet som retter (standard: sekretariatet, intet organ)")
     p.add_argument("--person", metavar="NAVN", help="personen som retter")
     common(p)
@@ -123,8 +142,11 @@ def parse_value(text: str) -> Any:
         return None
     if _INT.match(text.strip()):
         if len(text.strip().lstrip("+-")) > MAX_DIGITS:
-            raise UsageError(f"heltallet «{text[:20]}…» har mer enn {MAX_DIGITS} sifre; skriv det som tekst i "
-                             "JSON («\"…\"») om det er ment", code="bad-value")
+            raise UsageError(
+                f"heltallet «{text[:20]}…» har mer enn {MAX_DIGITS} sifre; skriv det som tekst i "
+                'JSON («"…"») om det er ment',
+                code="bad-value",
+            )
         return int(text)
     if text.strip().startswith(("[", "{")):
         try:
@@ -191,8 +213,9 @@ def parse_positions(text: str, structure: Structure, everyone: Sequence[str] | N
         who, sep, word = item.partition("=")
         who, word = who.strip(), word.strip()
         if not sep or not who or not word:
-            raise UsageError(f"--positions: «{item}» er ikke på formen PART=STANDPUNKT (f.eks. Sola=mot)",
-                             code="bad-positions")
+            raise UsageError(
+                f"--positions: «{item}» er ikke på formen PART=STANDPUNKT (f.eks. Sola=mot)", code="bad-positions"
+            )
         if who.casefold() in EVERYONE_ELSE:
             if rest is not None:
                 raise UsageError("--positions: «alle andre» er oppgitt to ganger", code="duplicate-party")
@@ -202,11 +225,13 @@ def parse_positions(text: str, structure: Structure, everyone: Sequence[str] | N
             party = structure.party(who)
         except NotFoundError:
             names = ", ".join(p.name for p in structure.parties[:20])
-            raise UsageError(f"--positions: «{who}» er ingen part i {structure.name} (partene: {names})",
-                             code="unknown-party") from None
+            raise UsageError(
+                f"--positions: «{who}» er ingen part i {structure.name} (partene: {names})", code="unknown-party"
+            ) from None
         if party.id in named:
-            raise UsageError(f"--positions: {party.name} er nevnt to ganger («{shown[party.id]}» og «{who}»)",
-                             code="duplicate-party")
+            raise UsageError(
+                f"--positions: {party.name} er nevnt to ganger («{shown[party.id]}» og «{who}»)", code="duplicate-party"
+            )
         named[party.id] = word
         shown[party.id] = who
     if rest is not None:
@@ -233,9 +258,14 @@ def _repo(args: argparse.Namespace, *, read_only: bool = False) -> CaseRepositor
 OUTCOME_NB = {"adopted": "vedtatt", "rejected": "ikke vedtatt", "postponed": "utsatt"}
 POSITION_NB = {"for": "for", "against": "mot", "abstain": "avstår"}
 KEY_NB = {
-    "input_clinics": "innspill fra klinikker", "input_municipalities": "innspill fra kommuner",
-    "user_involvement": "brukerinvolvering", "economic": "økonomi", "organisational": "organisering",
-    "political_review": "politisk behandling", "reason": "begrunnelse", "to": "til",
+    "input_clinics": "innspill fra klinikker",
+    "input_municipalities": "innspill fra kommuner",
+    "user_involvement": "brukerinvolvering",
+    "economic": "økonomi",
+    "organisational": "organisering",
+    "political_review": "politisk behandling",
+    "reason": "begrunnelse",
+    "to": "til",
 }
 
 
@@ -332,15 +362,29 @@ def timeline_rows(repo: CaseRepository, case_id: str) -> list[tuple[str, ...]]:
         if e.act == CORRECT:
             if not e.body:
                 who = "sekretariatet" + (f" ({e.person})" if e.person else "")
-            rows.append((str(e.seq), e.on.isoformat(), who, f"retting av nr. {e.payload.get('event', '?')}", "",
-                         describe_correction(e.payload, structure)))
+            rows.append(
+                (
+                    str(e.seq),
+                    e.on.isoformat(),
+                    who,
+                    f"retting av nr. {e.payload.get('event', '?')}",
+                    "",
+                    describe_correction(e.payload, structure),
+                )
+            )
             continue
-        change = state(e.to_state) if e.from_state is None else (
-            f"{state(e.from_state)} → {state(e.to_state)}" if e.from_state != e.to_state else "")
-        rows.append((str(e.seq), e.on.isoformat(), who, act_label(e.act), change, describe_payload(e.payload, structure)))
+        change = (
+            state(e.to_state)
+            if e.from_state is None
+            else (f"{state(e.from_state)} → {state(e.to_state)}" if e.from_state != e.to_state else "")
+        )
+        rows.append(
+            (str(e.seq), e.on.isoformat(), who, act_label(e.act), change, describe_payload(e.payload, structure))
+        )
         for c in corrections.get(e.seq, []):
-            rows.append(("", "", "", f"  rettet (nr. {c.seq})", "", describe_correction(c.payload, structure,
-                                                                                      original=e)))
+            rows.append(
+                ("", "", "", f"  rettet (nr. {c.seq})", "", describe_correction(c.payload, structure, original=e))
+            )
     return rows
 
 
@@ -380,12 +424,27 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
     case = repo.load(case_id)
     h = repo.header(case_id)
     return {
-        "id": case.id, "title": case.title, "structure": h.structure, "process": h.process, "version": h.version,
-        "created": h.created, "state": case.state, "state_label": case.state_label, "is_final": case.is_final,
-        "events": len(case.history), "data": case.data,
-        "available_acts": [{"act": a.act, "label": a.label, "bodies": list(a.bodies),
-                            "body_names": [_name(case.definition.structure, b, "body") for b in a.bodies],
-                            "inputs": act_inputs(case.definition, a.act)} for a in case.available_acts()],
+        "id": case.id,
+        "title": case.title,
+        "structure": h.structure,
+        "process": h.process,
+        "version": h.version,
+        "created": h.created,
+        "state": case.state,
+        "state_label": case.state_label,
+        "is_final": case.is_final,
+        "events": len(case.history),
+        "data": case.data,
+        "available_acts": [
+            {
+                "act": a.act,
+                "label": a.label,
+                "bodies": list(a.bodies),
+                "body_names": [_name(case.definition.structure, b, "body") for b in a.bodies],
+                "inputs": act_inputs(case.definition, a.act),
+            }
+            for a in case.available_acts()
+        ],
         "store": store_location(repo.store.url),
         "definition_changes": [d.to_dict() for d in repo.drift(case_id)],
     }
@@ -414,8 +473,10 @@ def _refused(args: argparse.Namespace, case_id: str, act: str, exc: ActRefusedEr
         emit_json({"ok": False, "case": case_id, "error": exc.to_dict()})
     else:
         by = f" av {args.by}" if getattr(args, "by", None) else ""
-        print(f"Avvist [{exc.code}]: sak {case_id}, «{act}»{by}; ingenting ble lagret: " + "; ".join(reasons),
-              file=sys.stderr)
+        print(
+            f"Avvist [{exc.code}]: sak {case_id}, «{act}»{by}; ingenting ble lagret: " + "; ".join(reasons),
+            file=sys.stderr,
+        )
     return 1
 
 
@@ -441,13 +502,26 @@ def cmd_act(args: argparse.Namespace) -> int:
         return _refused(args, case_id, args.act, exc)
     e = case.history[-1]
     if args.json:
-        emit_json({"ok": True, "case": case.id, "event": e.to_dict(), "state": case.state,
-                   "state_label": case.state_label, "is_final": case.is_final})
+        emit_json(
+            {
+                "ok": True,
+                "case": case.id,
+                "event": e.to_dict(),
+                "state": case.state,
+                "state_label": case.state_label,
+                "is_final": case.is_final,
+            }
+        )
         return 0
-    change = (f"{case.definition.state_label(e.from_state)} → {case.state_label}" if e.from_state != e.to_state
-              else f"fortsatt {case.state_label}")
-    print(f"Sak {case.id}, hendelse nr. {e.seq} ({e.on.isoformat()}): {case.definition.act_def(e.act).label} "
-          f"av {_name(case.definition.structure, e.body, 'body')}; {change}")
+    change = (
+        f"{case.definition.state_label(e.from_state)} → {case.state_label}"
+        if e.from_state != e.to_state
+        else f"fortsatt {case.state_label}"
+    )
+    print(
+        f"Sak {case.id}, hendelse nr. {e.seq} ({e.on.isoformat()}): {case.definition.act_def(e.act).label} "
+        f"av {_name(case.definition.structure, e.body, 'body')}; {change}"
+    )
     return 0
 
 
@@ -472,11 +546,21 @@ def cmd_correct(args: argparse.Namespace) -> int:
         return _refused(args, case_id, CORRECT, exc)
     e = case.history[-1]
     if args.json:
-        emit_json({"ok": True, "case": case.id, "event": e.to_dict(), "state": case.state,
-                   "state_label": case.state_label, "is_final": case.is_final})
+        emit_json(
+            {
+                "ok": True,
+                "case": case.id,
+                "event": e.to_dict(),
+                "state": case.state,
+                "state_label": case.state_label,
+                "is_final": case.is_final,
+            }
+        )
         return 0
-    print(f"Sak {case.id}, hendelse nr. {e.seq}: retting av nr. {args.event}; "
-          f"{describe_correction(e.payload, case.definition.structure)}")
+    print(
+        f"Sak {case.id}, hendelse nr. {e.seq}: retting av nr. {args.event}; "
+        f"{describe_correction(e.payload, case.definition.structure)}"
+    )
     return 0
 
 
@@ -489,14 +573,15 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     print(f"Sak {info['id']}: «{info['title']}»")
     print(f"Struktur: {info['structure']}; prosess: {info['process']} v{info['version']}; opprettet {info['created']}")
-    print(f"Tilstand: {info['state_label']}{' (avsluttet)' if info['is_final'] else ''}; "
-          f"{info['events']} hendelser")
+    print(f"Tilstand: {info['state_label']}{' (avsluttet)' if info['is_final'] else ''}; {info['events']} hendelser")
     for note in info["definition_changes"]:
         print(f"Merk: {note['message']}")
     if info["available_acts"]:
         heading("Mulige handlinger nå")
-        table(("handling", "beskrivelse", "hvem (--by)", "oppgi"),
-              [(a["act"], a["label"], ", ".join(a["body_names"]), " ".join(a["inputs"])) for a in info["available_acts"]])
+        table(
+            ("handling", "beskrivelse", "hvem (--by)", "oppgi"),
+            [(a["act"], a["label"], ", ".join(a["body_names"]), " ".join(a["inputs"])) for a in info["available_acts"]],
+        )
     return 0
 
 
@@ -524,18 +609,31 @@ def cmd_list(args: argparse.Namespace) -> int:
             print(f"Ingen saker: {exc.message}")
         return 0
     summaries = repo.summaries()  # one query: headers with the state after their last event
-    items: list[dict[str, Any]] = [{"id": s.header.case_id, "title": s.header.title, "structure": s.header.structure,
-                                    "process": s.header.process, "state": s.state, "events": s.events,
-                                    "created": s.header.created} for s in summaries]
+    items: list[dict[str, Any]] = [
+        {
+            "id": s.header.case_id,
+            "title": s.header.title,
+            "structure": s.header.structure,
+            "process": s.header.process,
+            "state": s.state,
+            "events": s.events,
+            "created": s.header.created,
+        }
+        for s in summaries
+    ]
     if args.json:
         emit_json(items)
         return 0
     if not items:
         print(f"Ingen saker i {store_location(repo.store.url)}")
         return 0
-    table(("id", "tittel", "struktur", "prosess", "tilstand", "hendelser", "opprettet"),
-          [(i["id"], i["title"], i["structure"], i["process"], repo.state_label(s), i["events"], i["created"][:10])
-           for i, s in zip(items, summaries, strict=True)])
+    table(
+        ("id", "tittel", "struktur", "prosess", "tilstand", "hendelser", "opprettet"),
+        [
+            (i["id"], i["title"], i["structure"], i["process"], repo.state_label(s), i["events"], i["created"][:10])
+            for i, s in zip(items, summaries, strict=True)
+        ],
+    )
     return 0
 
 
@@ -546,8 +644,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
     if args.json:
         emit_json(result.to_dict())
     elif result.ok:
-        print(f"OK: hashkjeden stemmer for {result.cases} saker og {result.events} hendelser "
-              f"({store_location(repo.store.url)})")
+        print(
+            f"OK: hashkjeden stemmer for {result.cases} saker og {result.events} hendelser "
+            f"({store_location(repo.store.url)})"
+        )
     else:
         print(f"FEIL: hashkjeden er brutt i {len(result.failures)} av {result.cases} saker:")
         for f in result.failures:

@@ -29,22 +29,47 @@ def register(sub: Any) -> None:
     )
     p.add_argument("structure", nargs="?", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("process", nargs="?", metavar="PROSESS", help="prosessen (standard: strukturens egen)")
-    p.add_argument("--from", dest="ready", metavar="DATO",
-                   help="datoen saken er klar for første steg (påkrevd for en ny sak; for --case: siste hendelse)")
+    p.add_argument(
+        "--from",
+        dest="ready",
+        metavar="DATO",
+        help="datoen saken er klar for første steg (påkrevd for en ny sak; for --case: siste hendelse)",
+    )
     p.add_argument("--case", metavar="SAK", help="en lagret sak: prognose for stegene den har igjen (med --db)")
-    p.add_argument("--db", metavar="URL", help="hendelseslager for --case: filsti (SQLite) eller postgresql://… "
-                                               "(standard: $SAMHANDLING_DB, ellers samhandling.db)")
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="hendelseslager for --case: filsti (SQLite) eller postgresql://… "
+        "(standard: $SAMHANDLING_DB, ellers samhandling.db)",
+    )
     p.add_argument("--runs", default="1000", metavar="N", help="antall kjøringer (standard: 1000)")
-    p.add_argument("--seed", metavar="FRØ", help="heltall som gjør prognosen gjentakbar (standard: et tilfeldig, "
-                                                 "som skrives ut)")
+    p.add_argument(
+        "--seed", metavar="FRØ", help="heltall som gjør prognosen gjentakbar (standard: et tilfeldig, som skrives ut)"
+    )
     p.add_argument("--by", metavar="DATO", help="vis sannsynligheten for vedtak innen denne datoen")
     for _name, flag, text in _CHANCES:
-        p.add_argument(flag, dest=f"chance_{_name}", default="0", metavar="P", help=f"sjansen for {text} (0–1 eller prosent; standard 0)")
-    p.add_argument("--preparation", action="append", default=[], metavar="STEG=DAGER",
-                   help="forberedelsestid før et steg: DAGER eller LAV-HØY (jevnt fordelt); STEG er handlingen, "
-                        "stegets navn eller * for alle (kan gjentas)")
-    p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER",
-                   help="innmeldingsfrist i dager før møtet (kan gjentas)")
+        p.add_argument(
+            flag,
+            dest=f"chance_{_name}",
+            default="0",
+            metavar="P",
+            help=f"sjansen for {text} (0–1 eller prosent; standard 0)",
+        )
+    p.add_argument(
+        "--preparation",
+        action="append",
+        default=[],
+        metavar="STEG=DAGER",
+        help="forberedelsestid før et steg: DAGER eller LAV-HØY (jevnt fordelt); STEG er handlingen, "
+        "stegets navn eller * for alle (kan gjentas)",
+    )
+    p.add_argument(
+        "--deadline",
+        action="append",
+        default=[],
+        metavar="ORGAN=DAGER",
+        help="innmeldingsfrist i dager før møtet (kan gjentas)",
+    )
     p.add_argument("--same-meeting", action="store_true", help="la samme organ ta etterfølgende steg i samme møte")
     p.add_argument("--json", action="store_true", help="skriv JSON")
     add_output(p, required=False, helptext="tegn vifte og histogram til en .png- eller .svg-fil")
@@ -79,7 +104,9 @@ def _chance(text: str, flag: str) -> float:
     try:
         value = float(raw.rstrip("%").strip())
     except ValueError:
-        raise _usage(f"{flag}: «{text}» er ikke en sjanse; bruk et tall fra 0 til 1 (0.2) eller prosent (20 %)") from None
+        raise _usage(
+            f"{flag}: «{text}» er ikke en sjanse; bruk et tall fra 0 til 1 (0.2) eller prosent (20 %)"
+        ) from None
     if percent:
         value /= 100
     if not 0.0 <= value <= 1.0:
@@ -186,8 +213,9 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         write_output_with(args.output, lambda tmp: plot_forecast(result, tmp, by=by, title=title), force=args.force)
     if args.json:
         data = result.to_dict(by=by)
-        data.update({"structure": structure.id, "process": process, "case": getattr(target, "id", None),
-                     "picture": args.output})
+        data.update(
+            {"structure": structure.id, "process": process, "case": getattr(target, "id", None), "picture": args.output}
+        )
         emit_json(data)
         return 0 if result.p50 is not None else 1
     _print(result, structure.name, name, by)
@@ -217,27 +245,47 @@ def _stored_case(args: argparse.Namespace, ready: dt.date | None) -> tuple[Any, 
 def _print(result: Forecast, structure: str, name: str, by: dt.date | None) -> None:
     heading(f"Prognose for vedtak: {structure}, {name}, klar {_date_text(result.start)}")
     c = result.chances
-    print(f"{result.runs} kjøringer, frø {result.seed} (gjenta med --seed {result.seed}); sjanse for utsettelse "
-          f"{_percent(c.deferral)}, tilbakesending {_percent(c.send_back)}, eskalering {_percent(c.escalation)}, "
-          f"avlyst møte {_percent(c.cancelled)}")
+    print(
+        f"{result.runs} kjøringer, frø {result.seed} (gjenta med --seed {result.seed}); sjanse for utsettelse "
+        f"{_percent(c.deferral)}, tilbakesending {_percent(c.send_back)}, eskalering {_percent(c.escalation)}, "
+        f"avlyst møte {_percent(c.cancelled)}"
+    )
     for label, text in result.preparation:
         print(f"forberedelsestid før «{label}»: {text}")
     print()
     rows = [
-        (s.label, s.body_label, _date_text(s.projected), _date_text(s.p50), _date_text(s.p80), _date_text(s.p95),
-         _percent(s.dated))
+        (
+            s.label,
+            s.body_label,
+            _date_text(s.projected),
+            _date_text(s.p50),
+            _date_text(s.p80),
+            _date_text(s.p95),
+            _percent(s.dated),
+        )
         for s in result.steps
     ]
-    rows.append(("vedtak", "", _date_text(result.decision_projected), _date_text(result.p50),
-                 _date_text(result.p80), _date_text(result.p95), _percent(result.dated)))
+    rows.append(
+        (
+            "vedtak",
+            "",
+            _date_text(result.decision_projected),
+            _date_text(result.p50),
+            _date_text(result.p80),
+            _date_text(result.p95),
+            _percent(result.dated),
+        )
+    )
     if not result.steps:
         print("saken har ingen steg igjen på hovedveien")
     table(("steg", "organ", "projeksjon", "P50", "P80", "P95", "med dato"), rows)
     print()
     if result.send_backs or result.escalations or result.deferrals or result.cancellations:
-        print(f"i snitt per kjøring: {_number(result.deferrals)} utsettelser, {_number(result.send_backs)} "
-              f"tilbakesendinger, {_number(result.escalations)} eskaleringer, {_number(result.cancellations)} "
-              "avlyste møter")
+        print(
+            f"i snitt per kjøring: {_number(result.deferrals)} utsettelser, {_number(result.send_backs)} "
+            f"tilbakesendinger, {_number(result.escalations)} eskaleringer, {_number(result.cancellations)} "
+            "avlyste møter"
+        )
     day = by or result.decision_projected
     if day is not None:
         print(f"Sannsynlighet for vedtak innen {_date_text(day)}: {_percent(result.probability_by(day))}")

@@ -46,11 +46,17 @@ def register(sub: Any) -> None:
 
 
 def _add_routing(p: Any) -> None:
-    p.add_argument("--attr", action="append", default=[], metavar="NØKKEL=VERDI",
-                   help="en egenskap ved saken (f.eks. region=sør); relasjoner med vilkår følges bare når det "
-                   "passer (kan gjentas)")
-    p.add_argument("--case", dest="attr_case", metavar="SAK",
-                   help="bruk egenskapene til denne saken i hendelseslageret (se --db)")
+    p.add_argument(
+        "--attr",
+        action="append",
+        default=[],
+        metavar="NØKKEL=VERDI",
+        help="en egenskap ved saken (f.eks. region=sør); relasjoner med vilkår følges bare når det "
+        "passer (kan gjentas)",
+    )
+    p.add_argument(
+        "--case", dest="attr_case", metavar="SAK", help="bruk egenskapene til denne saken i hendelseslageret (se --db)"
+    )
     p.add_argument("--db", dest="attr_db", metavar="URL", help=db_help(" (brukes med --case)"))
 
 
@@ -110,23 +116,34 @@ def cmd_path(args: argparse.Namespace) -> int:
     s = load(args.structure)
     start = s.body(args.body)
     attributes = routing_attributes(args)
-    routes = (s.escalation_paths(start, attributes) if args.all
-              else [r for r in [s.escalation_path(start, attributes)] if r])
+    routes = (
+        s.escalation_paths(start, attributes) if args.all else [r for r in [s.escalation_path(start, attributes)] if r]
+    )
     if args.json:
-        emit_json({"structure": s.id, "from": start.id, "attributes": attributes,
-                   "routes": [_route_dict(s, r) for r in routes]})
+        emit_json(
+            {
+                "structure": s.id,
+                "from": start.id,
+                "attributes": attributes,
+                "routes": [_route_dict(s, r) for r in routes],
+            }
+        )
         return 0
     if attributes:
         print("Saken: " + ", ".join(f"{k} = {v}" for k, v in attributes.items()))
     if not routes:
-        print(f"{start.label} har ingen eskaleringsvei (ingen «løfter saker til» eller «rapporterer til»"
-              + (" som passer saken)" if attributes else ")"))
+        print(
+            f"{start.label} har ingen eskaleringsvei (ingen «løfter saker til» eller «rapporterer til»"
+            + (" som passer saken)" if attributes else ")")
+        )
         return 0
     for n, route in enumerate(routes, 1):
         if len(routes) > 1:
             print(f"Vei {n}{' (foretrukket)' if n == 1 else ''}: {route.describe(s)}")
-        rows = [(i, s.body(h.source).label, RELATION_LABEL[h.kind], s.body(h.target).label)
-                for i, h in enumerate(route.hops, 1)]
+        rows = [
+            (i, s.body(h.source).label, RELATION_LABEL[h.kind], s.body(h.target).label)
+            for i, h in enumerate(route.hops, 1)
+        ]
         table(("steg", "fra", "relasjon", "til"), rows)
         if route.decider is not None:
             print(f"Beslutter: {s.body(route.decider).label}")
@@ -157,9 +174,12 @@ def cmd_plot(args: argparse.Namespace) -> int:
     s = load(args.structure)
     body = s.body(args.body).id if args.body else None
     attributes = routing_attributes(args)
-    out = write_output_with(args.output, lambda tmp: plot_structure(s, tmp, highlight_from=body, attributes=attributes),
-                            force=args.force,
-                            inputs=input_files(args.structure))
+    out = write_output_with(
+        args.output,
+        lambda tmp: plot_structure(s, tmp, highlight_from=body, attributes=attributes),
+        force=args.force,
+        inputs=input_files(args.structure),
+    )
     return _written(out)
 
 
@@ -186,8 +206,12 @@ def cmd_plot_process(args: argparse.Namespace) -> int:
     definition = get_process(s, args.process)
     case = _case(args, s, definition.name) if args.case else None
     db_file = sqlite_file(resolve_db(args.db)) if args.case else None
-    out = write_output_with(args.output, lambda tmp: plot_process(definition, tmp, case=case, structure=s),
-                            force=args.force, inputs=input_files(args.structure, str(db_file) if db_file else None))
+    out = write_output_with(
+        args.output,
+        lambda tmp: plot_process(definition, tmp, case=case, structure=s),
+        force=args.force,
+        inputs=input_files(args.structure, str(db_file) if db_file else None),
+    )
     return _written(out)
 
 
@@ -203,8 +227,9 @@ def cmd_export(args: argparse.Namespace) -> int:
             raise UsageError("--from gjelder strukturen; bruk det ikke sammen med --process")
         model = process_model(get_process(s, args.process), structure=s)
     else:
-        model = structure_model(s, highlight_from=s.body(args.body).id if args.body else None,
-                                attributes=routing_attributes(args))
+        model = structure_model(
+            s, highlight_from=s.body(args.body).id if args.body else None, attributes=routing_attributes(args)
+        )
     text = render(model, args.format)
     if args.output is not None:
         return _written(write_output(args.output, text, force=args.force, inputs=input_files(args.structure)))

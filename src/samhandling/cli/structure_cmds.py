@@ -22,7 +22,9 @@ def register(sub: Any) -> None:
     p = sub.add_parser("validate", help="kontroller strukturer mot reglene sine")
     p.add_argument("structures", nargs="+", metavar="STRUKTUR", help="innebygde navn eller stier")
     p.add_argument("--json", action="store_true", help="skriv JSON")
-    p.add_argument("--on", metavar="DATO", help="kontroller medlemskap gyldige på denne datoen (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)")
+    p.add_argument(
+        "--on", metavar="DATO", help="kontroller medlemskap gyldige på denne datoen (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)"
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("demo", help="kjør demonstrasjonen (Sør-Rogaland)")
@@ -89,22 +91,44 @@ def structure_summary(s: Any) -> dict[str, Any]:
         "structure": s.id,
         "name": s.name,
         "bodies": [
-            {"id": b.id, "name": b.name, "abbreviation": b.abbreviation, "kind": b.kind.value,
-             "power": b.power.value, "decision_rule": b.decision_rule.value}
+            {
+                "id": b.id,
+                "name": b.name,
+                "abbreviation": b.abbreviation,
+                "kind": b.kind.value,
+                "power": b.power.value,
+                "decision_rule": b.decision_rule.value,
+            }
             for b in s.bodies
         ],
-        "parties": [{"id": p.id, "name": p.name, "kind": p.kind.value, "kommunenummer": p.kommunenummer}
-                    for p in s.parties],
-        "relations": [{"from": r.source, "to": r.target, "kind": r.kind.value, "label": r.label,
-                       "condition": {k: list(v) for k, v in r.condition.items()} if r.condition else None,
-                       "group": r.group}
-                      for r in s.relations()],
-        "rules": [{"id": r.id, "category": r.category, "modality": r.modality.value, "text": r.source.text}
-                  for r in s.rules],
+        "parties": [
+            {"id": p.id, "name": p.name, "kind": p.kind.value, "kommunenummer": p.kommunenummer} for p in s.parties
+        ],
+        "relations": [
+            {
+                "from": r.source,
+                "to": r.target,
+                "kind": r.kind.value,
+                "label": r.label,
+                "condition": {k: list(v) for k, v in r.condition.items()} if r.condition else None,
+                "group": r.group,
+            }
+            for r in s.relations()
+        ],
+        "rules": [
+            {"id": r.id, "category": r.category, "modality": r.modality.value, "text": r.source.text} for r in s.rules
+        ],
         "settings": {k: v.value for k, v in s.settings.items()},
         "memberships": [
-            {"body": m.body, "party": m.party, "count": m.count, "role": m.role,
-             "valid_from": m.period.valid_from, "valid_to": m.period.valid_to, **_rights_dict(m)}
+            {
+                "body": m.body,
+                "party": m.party,
+                "count": m.count,
+                "role": m.role,
+                "valid_from": m.period.valid_from,
+                "valid_to": m.period.valid_to,
+                **_rights_dict(m),
+            }
             for m in s.memberships
         ],
     }
@@ -161,9 +185,16 @@ def cmd_show(args: argparse.Namespace) -> int:
     processes = _processes(s)
     uses = reading_uses(s)
     if args.json:
-        emit_json({**structure_summary(s), "processes": processes,
-                   "readings": [{"key": k, "value": v.value, "alternatives": list(v.alternatives),
-                                 "read_by": uses.get(k) or None} for k, v in s.settings.items()]})
+        emit_json(
+            {
+                **structure_summary(s),
+                "processes": processes,
+                "readings": [
+                    {"key": k, "value": v.value, "alternatives": list(v.alternatives), "read_by": uses.get(k) or None}
+                    for k, v in s.settings.items()
+                ],
+            }
+        )
         return 0
     print(f"{s.name} ({s.id})")
     if s.description:
@@ -174,8 +205,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     table(
         ("id", "navn", "type", "myndighet", "beslutningsregel", "medlemmer"),
         [
-            (b.id, b.name if not b.abbreviation else f"{b.name} ({b.abbreviation})", BODY_KIND_LABEL[b.kind],
-             _POWER[b.power.value], _RULE[b.decision_rule.value], sum(m.count for m in s.members(b)) or "")
+            (
+                b.id,
+                b.name if not b.abbreviation else f"{b.name} ({b.abbreviation})",
+                BODY_KIND_LABEL[b.kind],
+                _POWER[b.power.value],
+                _RULE[b.decision_rule.value],
+                sum(m.count for m in s.members(b)) or "",
+            )
             for b in s.bodies
         ],
     )
@@ -183,21 +220,38 @@ def cmd_show(args: argparse.Namespace) -> int:
     _show_seats(s)
     _show_memberships(s)
     heading("Relasjoner")
-    table(("fra", "relasjon", "til", "merknad"),
-          [(s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, _relation_note(r))
-           for r in s.relations()])
+    table(
+        ("fra", "relasjon", "til", "merknad"),
+        [
+            (s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, _relation_note(r))
+            for r in s.relations()
+        ],
+    )
     if processes:
         heading("Prosesser")
-        table(("navn", "fil", "tittel"),
-              [(p["name"] or "-", p["file"] or "-", p["title"] or f"kan ikke leses: {p['error']}") for p in processes])
+        table(
+            ("navn", "fil", "tittel"),
+            [(p["name"] or "-", p["file"] or "-", p["title"] or f"kan ikke leses: {p['error']}") for p in processes],
+        )
     heading("Regler")
-    table(("id", "kategori", "modalitet", "kilde"), [(r.id, r.category, r.modality.value, _short(r.source.text))
-                                                     for r in s.rules])
+    table(
+        ("id", "kategori", "modalitet", "kilde"),
+        [(r.id, r.category, r.modality.value, _short(r.source.text)) for r in s.rules],
+    )
     if s.settings:
         heading("Innstillinger (valgte lesninger)")
-        table(("nøkkel", "verdi", "alternativer", "leses av"),
-              [(k, _value(v.value), "; ".join(map(_value, v.alternatives)) or "-",
-                uses.get(k) or "ingenting (endrer ingenting)") for k, v in s.settings.items()])
+        table(
+            ("nøkkel", "verdi", "alternativer", "leses av"),
+            [
+                (
+                    k,
+                    _value(v.value),
+                    "; ".join(map(_value, v.alternatives)) or "-",
+                    uses.get(k) or "ingenting (endrer ingenting)",
+                )
+                for k, v in s.settings.items()
+            ],
+        )
     return 0
 
 
@@ -253,16 +307,25 @@ def _show_parties(s: Any) -> None:
     from samhandling.structure.model import SIDE_LABEL
 
     heading("Parter")
-    table(("id", "navn", "side", "kommunenr.", "gyldig"),
-          [(p.id, p.name, SIDE_LABEL[p.side], p.kommunenummer or "", _period(p.period)) for p in s.parties])
+    table(
+        ("id", "navn", "side", "kommunenr.", "gyldig"),
+        [(p.id, p.name, SIDE_LABEL[p.side], p.kommunenummer or "", _period(p.period)) for p in s.parties],
+    )
 
 
 def _show_seats(s: Any) -> None:
     from samhandling.structure.model import SIDE_LABEL
 
     rows = [
-        (b.label, seat.label or "", SIDE_LABEL[seat.side], seat.role or "", seat.describe() + (" per part" if seat.per_party else ""))
-        for b in s.bodies for seat in b.seats
+        (
+            b.label,
+            seat.label or "",
+            SIDE_LABEL[seat.side],
+            seat.role or "",
+            seat.describe() + (" per part" if seat.per_party else ""),
+        )
+        for b in s.bodies
+        for seat in b.seats
     ]
     if rows:
         heading("Plasser (sammensetningsregler)")
@@ -273,8 +336,14 @@ def _show_memberships(s: Any) -> None:
     from samhandling.render.diagrams import seat_rights_label
 
     rows = [
-        (s.body(m.body).label, s.party(m.party).name, m.count, m.role or "", seat_rights_label(m) or "medlem",
-         _period(m.period))
+        (
+            s.body(m.body).label,
+            s.party(m.party).name,
+            m.count,
+            m.role or "",
+            seat_rights_label(m) or "medlem",
+            _period(m.period),
+        )
         for m in s.memberships
     ]
     if rows:
@@ -329,8 +398,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         print(f"{case.definition.title}; prosess {case.process} v{case.version}, struktur {h.structure}")
         heading("Tidslinje")
         print_timeline(repo, case.id)
-        print(f"\nSluttilstand: {case.state_label}{' (avsluttet)' if case.is_final else ''}; "
-              f"{len(case.history)} hendelser lagret")
+        print(
+            f"\nSluttilstand: {case.state_label}{' (avsluttet)' if case.is_final else ''}; "
+            f"{len(case.history)} hendelser lagret"
+        )
         heading("Kontroll av hashkjeden")
         for check, what in ((result.case_check, f"sak {case.id}"), (result.store_check, "hele lageret")):
             if check.ok:

@@ -78,7 +78,7 @@ _DB_FORMS = "en filsti, sqlite:///STI eller postgresql://BRUKER@VERT:PORT/DATABA
 
 
 def db_help(extra: str = "") -> str:
-    return (f"hendelseslager: {_DB_FORMS} (standard: $SAMHANDLING_DB, ellers samhandling.db){extra}")
+    return f"hendelseslager: {_DB_FORMS} (standard: $SAMHANDLING_DB, ellers samhandling.db){extra}"
 
 
 def resolve_db(text: str | None, *, allow_memory: bool = False, option: str = "--db") -> str:
@@ -119,7 +119,7 @@ def resolve_db(text: str | None, *, allow_memory: bool = False, option: str = "-
     if lowered.startswith("sqlite:"):
         if not lowered.startswith("sqlite:///"):
             raise bad("en SQLite-adresse skrives sqlite:///STI (tre skråstreker)")
-        path = text[len("sqlite:///"):]
+        path = text[len("sqlite:///") :]
         if path in ("", ":memory:"):
             raise bad("mangler filsti")
         _check_sqlite_path(path, bad)
@@ -153,14 +153,14 @@ def sqlite_file(url: str) -> Path | None:
     """The file of a SQLite address (None for PostgreSQL or memory)."""
     if url.startswith("memory:") or url.lower().startswith(("postgres", "postgresql")):
         return None
-    path = url[len("sqlite:///"):] if url.lower().startswith("sqlite:///") else url
+    path = url[len("sqlite:///") :] if url.lower().startswith("sqlite:///") else url
     return Path(path).expanduser()
 
 
 def store_location(url: str) -> str:
     """Where a store is, for people: a SQLite file's path, or a database address without its password."""
     if url.lower().startswith("sqlite:///"):
-        return url[len("sqlite:///"):]
+        return url[len("sqlite:///") :]
     if url.startswith("memory:"):
         return "minnet (ikke varig)"
     if url.startswith("postgresql+psycopg://"):
@@ -191,8 +191,9 @@ def open_repo(db: str | None, *, read_only: bool = False, allow_memory: bool = F
     if read_only:
         path = sqlite_file(url)
         if path is not None and not path.exists():
-            raise NotFoundError(f"hendelseslageret «{path}» finnes ikke (ingen saker er opprettet der ennå)",
-                                code="store-not-found")
+            raise NotFoundError(
+                f"hendelseslageret «{path}» finnes ikke (ingen saker er opprettet der ennå)", code="store-not-found"
+            )
     return CaseRepository(_open_store(url, read_only=read_only))
 
 
@@ -215,11 +216,13 @@ def parse_date(text: str | None, option: str) -> dt.date | None:
 
 # ---------------------------------------------------------------------------------------------- -o
 
+
 def add_output(p: argparse.ArgumentParser, *, required: bool, helptext: str) -> None:
     """``-o/--output FIL`` and ``--force``, the same on every verb that writes a file."""
     p.add_argument("-o", "--output", required=required, metavar="FIL", help=helptext)
-    p.add_argument("--force", action="store_true",
-                   help="overskriv FIL om den finnes (aldri en inndatafil eller en symbolsk lenke)")
+    p.add_argument(
+        "--force", action="store_true", help="overskriv FIL om den finnes (aldri en inndatafil eller en symbolsk lenke)"
+    )
 
 
 def input_files(*names: str | None) -> list[Path]:
@@ -250,14 +253,18 @@ def check_output(path: str, *, force: bool, inputs: Iterable[Path] = ()) -> Path
         raise UsageError("-o: tomt filnavn", code="bad-output")
     out = Path(path).expanduser()
     if out.is_symlink():
-        raise UsageError(f"-o: «{path}» er en symbolsk lenke; skriver ikke gjennom lenker (oppgi filen selv)",
-                         code="output-symlink")
+        raise UsageError(
+            f"-o: «{path}» er en symbolsk lenke; skriver ikke gjennom lenker (oppgi filen selv)", code="output-symlink"
+        )
     if out.is_dir():
         raise UsageError(f"-o: «{path}» er en mappe; oppgi et filnavn", code="bad-output")
     for source in inputs:
         if _same_file(out, source):
-            raise UsageError(f"-o: «{path}» er også inndata til kommandoen; velg et annet filnavn "
-                             "(inndata overskrives aldri, heller ikke med --force)", code="output-is-input")
+            raise UsageError(
+                f"-o: «{path}» er også inndata til kommandoen; velg et annet filnavn "
+                "(inndata overskrives aldri, heller ikke med --force)",
+                code="output-is-input",
+            )
     if out.exists() and not force:
         raise UsageError(f"-o: «{path}» finnes allerede; bruk --force for å overskrive", code="output-exists")
     if out.exists() and not out.is_file():

@@ -25,12 +25,23 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=cmd_rotation)
 
     p = sub.add_parser("due", help="vis evalueringer og gjennomganger som forfaller eller har forfalt")
-    p.add_argument("structures", nargs="*", metavar="STRUKTUR", help="innebygde navn eller stier (standard: alle innebygde)")
+    p.add_argument(
+        "structures", nargs="*", metavar="STRUKTUR", help="innebygde navn eller stier (standard: alle innebygde)"
+    )
     p.add_argument("--on", metavar="DATO", help="datoen det gjelder (standard: i dag)")
-    p.add_argument("--within", type=_days, default=30, metavar="DAGER",
-                   help="ta med det som forfaller innen så mange dager (0–36500)")
-    p.add_argument("--db", metavar="URL", help="hendelseslageret med sakenes tidsfrister (standard: $SAMHANDLING_DB "
-                   "eller samhandling.db, når det finnes)")
+    p.add_argument(
+        "--within",
+        type=_days,
+        default=30,
+        metavar="DAGER",
+        help="ta med det som forfaller innen så mange dager (0–36500)",
+    )
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help="hendelseslageret med sakenes tidsfrister (standard: $SAMHANDLING_DB "
+        "eller samhandling.db, når det finnes)",
+    )
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_due)
 
@@ -38,19 +49,30 @@ def register(sub: Any) -> None:
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("process", nargs="?", metavar="PROSESS", help="prosessen (standard: strukturens egen)")
     p.add_argument("--from", dest="ready", required=True, metavar="DATO", help="datoen saken er klar")
-    p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER",
-                   help="innmeldingsfrist i dager før møtet (kan gjentas)")
-    p.add_argument("--via", action="append", default=[], metavar="ORGAN",
-                   help="i stedet for en prosess: organene saken skal gjennom, i rekkefølge (kan gjentas)")
-    p.add_argument("--same-meeting", action="store_true",
-                   help="la samme organ ta etterfølgende steg i samme møte")
+    p.add_argument(
+        "--deadline",
+        action="append",
+        default=[],
+        metavar="ORGAN=DAGER",
+        help="innmeldingsfrist i dager før møtet (kan gjentas)",
+    )
+    p.add_argument(
+        "--via",
+        action="append",
+        default=[],
+        metavar="ORGAN",
+        help="i stedet for en prosess: organene saken skal gjennom, i rekkefølge (kan gjentas)",
+    )
+    p.add_argument("--same-meeting", action="store_true", help="la samme organ ta etterfølgende steg i samme møte")
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_schedule)
 
     p = sub.add_parser("calendar", help="skriv møteplanen og fristene som iCalendar (.ics)")
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--year", type=int, metavar="ÅR", help="bare møtene i dette året")
-    p.add_argument("--deadline", action="append", default=[], metavar="ORGAN=DAGER", help="innmeldingsfrist (kan gjentas)")
+    p.add_argument(
+        "--deadline", action="append", default=[], metavar="ORGAN=DAGER", help="innmeldingsfrist (kan gjentas)"
+    )
     p.add_argument("--db", metavar="URL", help="ta med sakenes åpne tidsfrister fra dette hendelseslageret")
     add_output(p, required=False, helptext="filen som skrives (standard: skriv til standard ut)")
     p.set_defaults(handler=cmd_calendar)
@@ -88,16 +110,31 @@ def cmd_meetings(args: argparse.Namespace) -> int:
     s = load(args.structure)
     meetings = [m for m in meeting_plan(s).meetings if args.year is None or m.date.year == args.year]
     rows = [
-        (m.date.isoformat(), s.body(m.body).label, m.host or "", m.venue or "", m.mode.label if m.mode else "",
-         ", ".join([t.label for t in m.types] + [p.label for p in m.parts]))
+        (
+            m.date.isoformat(),
+            s.body(m.body).label,
+            m.host or "",
+            m.venue or "",
+            m.mode.label if m.mode else "",
+            ", ".join([t.label for t in m.types] + [p.label for p in m.parts]),
+        )
         for m in meetings
     ]
     if args.json:
         keys = ("date", "body", "host", "venue", "mode")
-        emit_json([{**dict(zip(keys, r[:5], strict=True)), "types": [t.value for t in m.types],
-                    "parts": [{"label": p.label, "type": p.type.value if p.type else None, "minutes": p.minutes}
-                              for p in m.parts]}
-                   for r, m in zip(rows, meetings, strict=True)])
+        emit_json(
+            [
+                {
+                    **dict(zip(keys, r[:5], strict=True)),
+                    "types": [t.value for t in m.types],
+                    "parts": [
+                        {"label": p.label, "type": p.type.value if p.type else None, "minutes": p.minutes}
+                        for p in m.parts
+                    ],
+                }
+                for r, m in zip(rows, meetings, strict=True)
+            ]
+        )
         return 0
     if not rows:
         print(f"{s.name}: ingen møter i planen" + (f" for {args.year}" if args.year else ""))
@@ -116,11 +153,21 @@ def cmd_rotation(args: argparse.Namespace) -> int:
     until = _date(args.until, "--to") if args.until else add_months(since, 24)
     assignments = schedule(s, until, since=since)
     if args.json:
-        emit_json([
-            {"rotation": a.rotation, "body": a.body, "role": a.role, "start": a.start, "end": a.end,
-             "holder": a.holder, "label": a.label, "double": a.double}
-            for a in assignments
-        ])
+        emit_json(
+            [
+                {
+                    "rotation": a.rotation,
+                    "body": a.body,
+                    "role": a.role,
+                    "start": a.start,
+                    "end": a.end,
+                    "holder": a.holder,
+                    "label": a.label,
+                    "double": a.double,
+                }
+                for a in assignments
+            ]
+        )
         return 0
     if not rotations(s):
         print(f"{s.name}: ingen rulleringer er beskrevet")
@@ -128,8 +175,16 @@ def cmd_rotation(args: argparse.Namespace) -> int:
     heading(f"Rullering: {s.name} ({since.isoformat()} – {until.isoformat()})")
     table(
         ("fra", "til", "organ", "rolle", "innehaver"),
-        [(a.start.isoformat(), a.end.isoformat(), s.body(a.body).label, role_label(a.role),
-          a.label + (" (også i et annet nettverk)" if a.double else "")) for a in assignments],
+        [
+            (
+                a.start.isoformat(),
+                a.end.isoformat(),
+                s.body(a.body).label,
+                role_label(a.role),
+                a.label + (" (også i et annet nettverk)" if a.double else ""),
+            )
+            for a in assignments
+        ],
     )
     return 0
 
@@ -144,15 +199,28 @@ def cmd_due(args: argparse.Namespace) -> int:
         s = load(name)
         for item in due_items(s, on, args.within):
             ev = item.evaluation
-            rows.append({
-                "structure": s.id, "id": ev.id, "title": ev.title, "body": s.body(ev.body).label if ev.body else "",
-                "deadline": item.deadline.isoformat(), "status": item.status.value, "status_label": item.status.label,
-                "explanation": item.explanation
-                + (f" (og {item.earlier_missed} tidligere uten registrert gjennomføring)" if item.earlier_missed else ""),
-            })
+            rows.append(
+                {
+                    "structure": s.id,
+                    "id": ev.id,
+                    "title": ev.title,
+                    "body": s.body(ev.body).label if ev.body else "",
+                    "deadline": item.deadline.isoformat(),
+                    "status": item.status.value,
+                    "status_label": item.status.label,
+                    "explanation": item.explanation
+                    + (
+                        f" (og {item.earlier_missed} tidligere uten registrert gjennomføring)"
+                        if item.earlier_missed
+                        else ""
+                    ),
+                }
+            )
     from samhandling.cli.tick_cmds import case_deadline_rows
 
-    rows.extend(case_deadline_rows(args.db, on, args.within))  # the cases' own deadlines (timers), when a store is there
+    rows.extend(
+        case_deadline_rows(args.db, on, args.within)
+    )  # the cases' own deadlines (timers), when a store is there
     if args.json:
         emit_json(rows)
         return 0
@@ -160,8 +228,10 @@ def cmd_due(args: argparse.Namespace) -> int:
         print(f"ingenting forfaller eller har forfalt per {on.isoformat()}")
         return 0
     heading(f"Forfaller eller har forfalt per {on.isoformat()}")
-    table(("struktur", "hva", "organ", "frist", "status", "merknad"),
-          [(r["structure"], r["title"], r["body"], r["deadline"], r["status_label"], r["explanation"]) for r in rows])
+    table(
+        ("struktur", "hva", "organ", "frist", "status", "merknad"),
+        [(r["structure"], r["title"], r["body"], r["deadline"], r["status_label"], r["explanation"]) for r in rows],
+    )
     return 0
 
 
@@ -177,8 +247,9 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     if args.via and args.process:
         raise UsageError("oppgi enten PROSESS eller --via, ikke begge")
     if args.via:
-        timeline = project_pairs(s, [(f"behandling i {b}", b) for b in args.via], ready, deadlines=deadlines,
-                                 same_meeting=args.same_meeting)
+        timeline = project_pairs(
+            s, [(f"behandling i {b}", b) for b in args.via], ready, deadlines=deadlines, same_meeting=args.same_meeting
+        )
     else:
         timeline = project(get_process(s, args.process), ready, deadlines=deadlines, same_meeting=args.same_meeting)
     if args.json:
@@ -191,8 +262,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         print("merk: strukturen har ingen møteplan, så ingen steg venter på et møte")
     table(
         ("steg", "organ", "møte", "frist for innmelding", "merknad"),
-        [(p.label, p.body_label, p.date.isoformat() if p.date else "ingen dato",
-          p.deadline.isoformat() if p.deadline else "", p.reason or "") for p in timeline],
+        [
+            (
+                p.label,
+                p.body_label,
+                p.date.isoformat() if p.date else "ingen dato",
+                p.deadline.isoformat() if p.deadline else "",
+                p.reason or "",
+            )
+            for p in timeline
+        ],
     )
     return 0 if all(p.scheduled for p in timeline) else 1
 

@@ -151,7 +151,7 @@ def _fold_word(word: str) -> str:
         return NYNORSK_TO_BOKMAL[word]
     for old, new in _PREFIXES:
         if word.startswith(old) and len(word) > len(old) + 2:
-            word = new + word[len(old):]
+            word = new + word[len(old) :]
             break
     if word in NYNORSK_TO_BOKMAL:
         return NYNORSK_TO_BOKMAL[word]

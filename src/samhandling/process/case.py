@@ -219,7 +219,9 @@ class Case:
         raise TypeError("en sak lages med definition.new_case(...) eller definition.replay(events)")
 
     @classmethod
-    def _create(cls, case_id: str, title: str, definition: ProcessDefinition, first: Event, facts: dict[str, Any]) -> Case:
+    def _create(
+        cls, case_id: str, title: str, definition: ProcessDefinition, first: Event, facts: dict[str, Any]
+    ) -> Case:
         """The engine's constructor: a case standing in its initial state with only its ``open`` event."""
         case = object.__new__(cls)
         case._id = case_id
@@ -299,9 +301,7 @@ class Case:
 
     @property
     def progress(self) -> FrozenDict:
-        return FrozenDict(
-            {k: FrozenDict(v) if isinstance(v, dict) else tuple(v) for k, v in self._progress.items()}
-        )
+        return FrozenDict({k: FrozenDict(v) if isinstance(v, dict) else tuple(v) for k, v in self._progress.items()})
 
     @property
     def history(self) -> tuple[Event, ...]:
@@ -392,4 +392,3 @@ class Case:
 
     def __repr__(self) -> str:
         return f"<Case {self._id} {self._definition.name} v{self._definition.version}: {self._state}>"
-

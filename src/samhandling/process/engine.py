@@ -500,11 +500,13 @@ class ProcessDefinition:
             raise RuleError("en sak må ha en tittel", code="missing-title")
         today = clock.current_clock().today()
         refused = (_reserved(data) if data else None) or self._date_refusal(on, today)
-        if refused is None and attributes is not None and (
-            not isinstance(attributes, Mapping) or not all(isinstance(k, str) and k for k in attributes)
+        if (
+            refused is None
+            and attributes is not None
+            and (not isinstance(attributes, Mapping) or not all(isinstance(k, str) and k for k in attributes))
         ):
             refused = RuleError(
-                f"attributes må være en tabell {{navn: verdi}}, som {{\"region\": \"sør\"}}; fikk «{attributes}»",
+                f'attributes må være en tabell {{navn: verdi}}, som {{"region": "sør"}}; fikk «{attributes}»',
                 code="bad-attributes",
             )
         if refused is not None:
@@ -699,7 +701,9 @@ class ProcessDefinition:
     def _cleared_by(self, target: str) -> frozenset[str]:
         """The acts a send-back to ``target`` undoes: the steps from ``target`` on, and an escalation."""
         index = self.path_index(target)
-        later = self.steps()[index:] if index >= 0 else []  # a target off every path (never judged valid) clears no step
+        later = (
+            self.steps()[index:] if index >= 0 else []
+        )  # a target off every path (never judged valid) clears no step
         return frozenset({step.act for step in later} | {a.name for a in self.acts if a.kind == "escalate"})
 
     def _fact_history(self, events: Iterable[Event]) -> dict[str, list[tuple[Any, str | None]]]:
@@ -848,7 +852,9 @@ class ProcessDefinition:
             if act is not None:
                 emptied = [k for k in act.requires if k in facts and not facts[k]]
                 if emptied:
-                    out.append(CorrectionError(f"en rettelse kan ikke tømme {', '.join(emptied)}, som handlingen krever"))
+                    out.append(
+                        CorrectionError(f"en rettelse kan ikke tømme {', '.join(emptied)}, som handlingen krever")
+                    )
         record: dict[str, Any] = {"event": seq, "reason": reason}
         if new_on is not None and isinstance(new_on, dt.date):
             record["on"] = new_on.isoformat()
@@ -1003,8 +1009,11 @@ class ProcessDefinition:
                 RuleError(
                     f"datoen {day.isoformat()} er før forrige hendelse ({bound.isoformat()}); "
                     "hendelser føres i tidsrekkefølge"
-                    + (" (vedtak per part kan føres i vilkårlig rekkefølge, men ikke før steget som startet dem)"
-                       if per_party else ""),
+                    + (
+                        " (vedtak per part kan føres i vilkårlig rekkefølge, men ikke før steget som startet dem)"
+                        if per_party
+                        else ""
+                    ),
                     code="date-order",
                 )
             )
@@ -1246,9 +1255,7 @@ class ProcessDefinition:
         """``present`` resolved to party ids (a deputy given is the party it stands in for), and the refusals: not a
         list of names, an unknown party (``unknown-party``), a party without a voting seat (``no-seat-party``)."""
         if isinstance(present, (str, bytes, Mapping)) or not isinstance(present, Iterable):
-            return [
-                RuleError(f"present må være en liste med parter, ikke «{present}»", code="bad-present")
-            ], None
+            return [RuleError(f"present må være en liste med parter, ikke «{present}»", code="bad-present")], None
         voters = self.voters(body, on)
         out: dict[str, None] = {}
         for raw in present:
@@ -1484,7 +1491,9 @@ class ProcessDefinition:
         return []
 
     def _consensus_among_sides(self) -> bool:
-        return bool(self.structure.setting("consensus_among", self.settings.get("consensus_among", "parties")) == "sides")
+        return bool(
+            self.structure.setting("consensus_among", self.settings.get("consensus_among", "parties")) == "sides"
+        )
 
     def _read_positions(
         self, payload: Mapping[str, Any], sides: bool | None = None
@@ -1532,7 +1541,9 @@ class ProcessDefinition:
         if against is not None:
             if not isinstance(against, (list, tuple)):
                 return [
-                    BadAgainstError(f"against må være en liste med parter, ikke «{against}»", details={"against": str(against)})
+                    BadAgainstError(
+                        f"against må være en liste med parter, ikke «{against}»", details={"against": str(against)}
+                    )
                 ], None
             for key in against:
                 ident = (self._side_id(key) if sides else self._party_id(key)) if type(key) is str else None
@@ -1697,7 +1708,10 @@ class ProcessDefinition:
         # DecisionRule.SIDES: the municipal side and the hospital side each agree (more for than against among
         # its parties present).
         disagree: list[str] = []
-        for label, kind_of_side in (("kommunesiden", PartyKind.MUNICIPALITY), ("helseforetakssiden", PartyKind.HEALTH_TRUST)):
+        for label, kind_of_side in (
+            ("kommunesiden", PartyKind.MUNICIPALITY),
+            ("helseforetakssiden", PartyKind.HEALTH_TRUST),
+        ):
             side = [p for p in ordered if p.kind is kind_of_side]
             yes = sum(1 for p in side if counted.get(p.id) == "for")
             no = sum(1 for p in side if counted.get(p.id) == "against")
@@ -1769,6 +1783,7 @@ class ProcessDefinition:
 
 #: Payload keys ``_apply`` does not copy into ``case.data`` as facts (they are recorded elsewhere or are routing).
 _NOT_FACTS = frozenset({"party", "outcome", "to", "present"})
+
 
 class Voters(NamedTuple):
     """Who counts in a body's decisions on a day (see :meth:`ProcessDefinition.voters`)."""

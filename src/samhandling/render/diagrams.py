@@ -109,7 +109,10 @@ class GraphModel:
 
 
 def structure_model(
-    structure: Structure, *, highlight_from: str | None = None, on: dt.date | None = None,
+    structure: Structure,
+    *,
+    highlight_from: str | None = None,
+    on: dt.date | None = None,
     attributes: Mapping[str, Any] | None = None,
 ) -> GraphModel:
     """The governance graph as a neutral model; ``highlight_from`` marks that body's escalation route.
@@ -141,9 +144,7 @@ def structure_model(
     nodes = []
     for b in structure.bodies:
         members = structure.members(b, on)
-        munis = tuple(
-            p.name for p in structure.member_parties(b, on) if p.kind is PartyKind.MUNICIPALITY
-        )
+        munis = tuple(p.name for p in structure.member_parties(b, on) if p.kind is PartyKind.MUNICIPALITY)
         special = tuple(
             f"{structure.party(m.party).name} ({seat_rights_label(m)})" for m in members if seat_rights_label(m)
         )
@@ -151,7 +152,11 @@ def structure_model(
         extra = {"seats": "; ".join(special)} if special else {}
         nodes.append(
             Node(
-                id=b.id, label=name, kind=b.kind.value, level=lv[b.id], details=munis + special,
+                id=b.id,
+                label=name,
+                kind=b.kind.value,
+                level=lv[b.id],
+                details=munis + special,
                 highlighted=b.id in hl_nodes,
                 attributes={"power": b.power.value, "kind_label": BODY_KIND_LABEL[b.kind], "short": b.label, **extra},
             )
@@ -162,13 +167,18 @@ def structure_model(
         note = "; ".join(x for x in (r.label, f"hvis {condition}" if condition else "") if x) or None
         edges.append(
             Edge(
-                source=r.source, target=r.target, kind=r.kind.value, key=r.kind.value, label=RELATION_LABEL[r.kind],
-                highlighted=(r.source, r.target, r.kind.value) in hl_edges, note=note,
-                condition=condition, group=r.group or "",
+                source=r.source,
+                target=r.target,
+                kind=r.kind.value,
+                key=r.kind.value,
+                label=RELATION_LABEL[r.kind],
+                highlighted=(r.source, r.target, r.kind.value) in hl_edges,
+                note=note,
+                condition=condition,
+                group=r.group or "",
             )
         )
-    return GraphModel(id=structure.id, title=structure.name, nodes=tuple(nodes), edges=tuple(edges),
-                      subtitle=subtitle)
+    return GraphModel(id=structure.id, title=structure.name, nodes=tuple(nodes), edges=tuple(edges), subtitle=subtitle)
 
 
 class _StateLike(Protocol):
@@ -284,9 +294,17 @@ def process_model(
         if case is not None:
             status = "current" if st.name == case.state else ("done" if st.name in visited else "todo")
         marks = "".join(f" ⏱ {t.label or t.id}" for t in timers.of_state(st.name) if t.kind != "expiry")
-        nodes.append(Node(id=st.name, label=st.label + marks, kind="final" if st.final else "state", level=level,
-                          status=status, highlighted=case is not None and st.name == case.state,
-                          details=tuple(t.describe() for t in timers.of_state(st.name))))
+        nodes.append(
+            Node(
+                id=st.name,
+                label=st.label + marks,
+                kind="final" if st.final else "state",
+                level=level,
+                status=status,
+                highlighted=case is not None and st.name == case.state,
+                details=tuple(t.describe() for t in timers.of_state(st.name)),
+            )
+        )
     edges = []
     for act in definition.acts:
         bodies = act.bodies or tuple(dict.fromkeys(step_bodies.get(act.name, ())))
@@ -300,20 +318,40 @@ def process_model(
                     done = any(w[0] == src and w[1] == act.name and w[2] == dest for w in walked)
                     status = "done" if done else "todo"
                 on_main = (src, act.name) in main and dest == main[(src, act.name)]
-                edges.append(Edge(source=src, target=dest, kind="step" if on_main else "branch",
-                                  key=act.name if not suffix else f"{act.name}:{dest}", label=label + suffix,
-                                  status=status, highlighted=status == "done"))
+                edges.append(
+                    Edge(
+                        source=src,
+                        target=dest,
+                        kind="step" if on_main else "branch",
+                        key=act.name if not suffix else f"{act.name}:{dest}",
+                        label=label + suffix,
+                        status=status,
+                        highlighted=status == "done",
+                    )
+                )
     for t in timers.specs:  # an expiry moves the case by itself: a dotted edge to its state
         if t.kind == "expiry" and t.to is not None:
-            edges.append(Edge(source=t.owner[1] if t.owner[0] == "state" else _act_dest(definition, t.owner[1]),
-                              target=t.to, kind="timer", key=f"timer:{t.id}",
-                              label=f"⏱ {t.label or t.id} (etter {t.after.describe()})"))
+            edges.append(
+                Edge(
+                    source=t.owner[1] if t.owner[0] == "state" else _act_dest(definition, t.owner[1]),
+                    target=t.to,
+                    kind="timer",
+                    key=f"timer:{t.id}",
+                    label=f"⏱ {t.label or t.id} (etter {t.after.describe()})",
+                )
+            )
     subtitle = None
     if case is not None:
         now = next((s.label for s in definition.states if s.name == case.state), case.state)
         subtitle = f"Sak: {case.title}, nå: {now}"
-    return GraphModel(id=definition.name, title=definition.title, nodes=tuple(nodes), edges=tuple(edges),
-                      subtitle=subtitle, kind="process")
+    return GraphModel(
+        id=definition.name,
+        title=definition.title,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+        subtitle=subtitle,
+        kind="process",
+    )
 
 
 def _timers(definition: Any) -> ProcessTimers:
@@ -419,10 +457,15 @@ def dot_quote(text: str) -> str:
 
 def to_dot(model: GraphModel) -> str:
     """Graphviz DOT (a ``digraph``); bodies of one level share a rank."""
-    lines = [f"digraph {dot_quote(model.id)} {{", "  rankdir=TB;", f"  label={dot_quote(model.title)};",
-             '  labelloc="t";', '  fontname="DejaVu Sans";',
-             '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="DejaVu Sans"];',
-             '  edge [fontname="DejaVu Sans", fontsize=9];']
+    lines = [
+        f"digraph {dot_quote(model.id)} {{",
+        "  rankdir=TB;",
+        f"  label={dot_quote(model.title)};",
+        '  labelloc="t";',
+        '  fontname="DejaVu Sans";',
+        '  node [shape=box, style="rounded,filled", fillcolor="#f4f6f8", fontname="DejaVu Sans"];',
+        '  edge [fontname="DejaVu Sans", fontsize=9];',
+    ]
     fills = {"done": "#d9f0d3", "current": "#fff3b0", "todo": "#f4f6f8"}
     for n in model.nodes:
         label = n.label + ("\n" + ", ".join(n.details) if n.details else "")
@@ -455,14 +498,27 @@ def to_dot(model: GraphModel) -> str:
 
 
 def _node_attrs(n: Node) -> dict[str, Any]:
-    return {"label": n.label, "kind": n.kind, "level": n.level, "details": "; ".join(n.details),
-            "highlighted": n.highlighted, "status": n.status or "", **n.attributes}
+    return {
+        "label": n.label,
+        "kind": n.kind,
+        "level": n.level,
+        "details": "; ".join(n.details),
+        "highlighted": n.highlighted,
+        "status": n.status or "",
+        **n.attributes,
+    }
 
 
 def _edge_attrs(e: Edge) -> dict[str, Any]:
     extra = {k: v for k, v in (("condition", e.condition), ("group", e.group)) if v}
-    return {"kind": e.kind, "label": e.label, "highlighted": e.highlighted, "note": e.note or "",
-            "status": e.status or "", **extra}
+    return {
+        "kind": e.kind,
+        "label": e.label,
+        "highlighted": e.highlighted,
+        "note": e.note or "",
+        "status": e.status or "",
+        **extra,
+    }
 
 
 RIGHTS_LABEL = {"member": "", "deputy": "vara", "observer": "observatør"}
@@ -501,8 +557,9 @@ def to_json(model: GraphModel) -> str:
         "multigraph": True,
         "graph": {"id": model.id, "title": model.title, "subtitle": model.subtitle, "kind": model.kind},
         "nodes": [{"id": n.id, **_node_attrs(n), "details": list(n.details)} for n in model.nodes],
-        "links": [{"source": e.source, "target": e.target, "key": e.key or e.kind, **_edge_attrs(e)}
-                  for e in model.edges],
+        "links": [
+            {"source": e.source, "target": e.target, "key": e.key or e.kind, **_edge_attrs(e)} for e in model.edges
+        ],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

@@ -170,20 +170,56 @@ def _place(rows: list[list[_Box]], top: float, model: GraphModel) -> tuple[float
 def _draw_box(ax: Any, b: _Box, fill: str, edge: str, lw: float, double: bool = False) -> Any:
     from matplotlib.patches import FancyBboxPatch
 
-    patch = FancyBboxPatch((b.x - b.w / 2, b.y - b.h / 2), b.w, b.h, boxstyle="round,pad=0,rounding_size=0.08",
-                           facecolor=fill, edgecolor=edge, linewidth=lw, zorder=3)
+    patch = FancyBboxPatch(
+        (b.x - b.w / 2, b.y - b.h / 2),
+        b.w,
+        b.h,
+        boxstyle="round,pad=0,rounding_size=0.08",
+        facecolor=fill,
+        edgecolor=edge,
+        linewidth=lw,
+        zorder=3,
+    )
     ax.add_patch(patch)
     if double:
-        ax.add_patch(FancyBboxPatch((b.x - b.w / 2 + 0.05, b.y - b.h / 2 + 0.05), b.w - 0.1, b.h - 0.1,
-                                    boxstyle="round,pad=0,rounding_size=0.06", facecolor="none", edgecolor=edge,
-                                    linewidth=0.8, zorder=3))
+        ax.add_patch(
+            FancyBboxPatch(
+                (b.x - b.w / 2 + 0.05, b.y - b.h / 2 + 0.05),
+                b.w - 0.1,
+                b.h - 0.1,
+                boxstyle="round,pad=0,rounding_size=0.06",
+                facecolor="none",
+                edgecolor=edge,
+                linewidth=0.8,
+                zorder=3,
+            )
+        )
     top = b.y + b.h / 2 - 0.11
-    ax.text(b.x, top, "\n".join(b.name_lines), ha="center", va="top", fontsize=8.5, zorder=4,
-            linespacing=1.15, fontweight="bold" if b.node.highlighted else "normal")
+    ax.text(
+        b.x,
+        top,
+        "\n".join(b.name_lines),
+        ha="center",
+        va="top",
+        fontsize=8.5,
+        zorder=4,
+        linespacing=1.15,
+        fontweight="bold" if b.node.highlighted else "normal",
+    )
     if b.detail_lines:
         dy = top - LINE_H * len(b.name_lines) - 0.06
-        ax.text(b.x, dy, "\n".join(b.detail_lines), ha="center", va="top", fontsize=6.6, color="#333333",
-                zorder=4, linespacing=1.1, style="italic")
+        ax.text(
+            b.x,
+            dy,
+            "\n".join(b.detail_lines),
+            ha="center",
+            va="top",
+            fontsize=6.6,
+            color="#333333",
+            zorder=4,
+            linespacing=1.1,
+            style="italic",
+        )
     return patch
 
 
@@ -213,6 +249,7 @@ def _ports(model: GraphModel, boxes: dict[str, _Box]) -> dict[int, tuple[tuple[f
         span = boxes[node_id].w * 0.8
         for k, (_, _, i) in enumerate(items):
             offset[(node_id, side, i)] = 0.0 if n == 1 else -span / 2 + span * k / (n - 1)
+
     def at(node_id: str, side: str, i: int) -> tuple[float, float]:
         box = boxes[node_id]
         if side in ("left", "right"):
@@ -231,20 +268,43 @@ def _draw_edges(ax: Any, model: GraphModel, boxes: dict[str, _Box]) -> None:
         colour, linestyle, _, _ = RELATION_STYLE.get(e.kind, RELATION_STYLE["branch"])
         # Same row: side to side, bowed when other boxes stand in between.
         between = abs(start[1] - end[1]) < 0.01 and any(
-            min(start[0], end[0]) < b.x < max(start[0], end[0]) and abs(b.y - start[1]) < b.h / 2 for b in boxes.values()
+            min(start[0], end[0]) < b.x < max(start[0], end[0]) and abs(b.y - start[1]) < b.h / 2
+            for b in boxes.values()
         )
-        style: dict[str, Any] = dict(arrowstyle="-|>", mutation_scale=10, shrinkA=0, shrinkB=0,
-                                     connectionstyle="arc3,rad=-0.35" if between else "arc3,rad=0")
+        style: dict[str, Any] = dict(
+            arrowstyle="-|>",
+            mutation_scale=10,
+            shrinkA=0,
+            shrinkB=0,
+            connectionstyle="arc3,rad=-0.35" if between else "arc3,rad=0",
+        )
         if e.highlighted:
             ax.add_patch(FancyArrowPatch(start, end, color=HIGHLIGHT, linewidth=5, alpha=0.35, zorder=1, **style))
-        ax.add_patch(FancyArrowPatch(start, end, color=colour, linestyle=linestyle,
-                                     linewidth=1.6 if e.highlighted else 1.0, zorder=2, **style))
+        ax.add_patch(
+            FancyArrowPatch(
+                start,
+                end,
+                color=colour,
+                linestyle=linestyle,
+                linewidth=1.6 if e.highlighted else 1.0,
+                zorder=2,
+                **style,
+            )
+        )
 
 
 def _legend(ax: Any, handles: Sequence[Any], width: float, y: float) -> None:
     ncol = max(1, min(len(handles), int(width // 2.3)))
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(width / 2, y), bbox_transform=ax.transData,
-              ncol=ncol, fontsize=8, frameon=False, handlelength=3)
+    ax.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(width / 2, y),
+        bbox_transform=ax.transData,
+        ncol=ncol,
+        fontsize=8,
+        frameon=False,
+        handlelength=3,
+    )
 
 
 def _figure(plt: Any, width: float, height: float) -> tuple[Any, Any]:
@@ -296,12 +356,12 @@ def draw_model(model: GraphModel) -> Any:
     boxes = {b.node.id: b for row in rows for b in row}
     for b in boxes.values():
         fill = POWER_FILL.get(b.node.attributes.get("power", "none"), POWER_FILL["none"])
-        _draw_box(ax, b, fill, HIGHLIGHT if b.node.highlighted else "#4a4a4a",
-                                       2.6 if b.node.highlighted else 0.9)
+        _draw_box(ax, b, fill, HIGHLIGHT if b.node.highlighted else "#4a4a4a", 2.6 if b.node.highlighted else 0.9)
     _draw_edges(ax, model, boxes)
     handles: list[Any] = [
-        Line2D([], [], color=RELATION_STYLE[k][0], linestyle=_ls(RELATION_STYLE[k][1]), lw=1.4,
-               label=EDGE_KIND_LABEL[k])
+        Line2D(
+            [], [], color=RELATION_STYLE[k][0], linestyle=_ls(RELATION_STYLE[k][1]), lw=1.4, label=EDGE_KIND_LABEL[k]
+        )
         for k in kinds
     ]
     powers = dict.fromkeys(n.attributes.get("power", "none") for n in model.nodes)
@@ -313,7 +373,10 @@ def draw_model(model: GraphModel) -> Any:
 
 
 def plot_structure(
-    structure: Structure, path: str | Path, *, highlight_from: str | None = None,
+    structure: Structure,
+    path: str | Path,
+    *,
+    highlight_from: str | None = None,
     attributes: Mapping[str, Any] | None = None,
 ) -> Path:
     """Draw a structure (optionally with the escalation route from ``highlight_from``) to PNG or SVG.
@@ -339,9 +402,11 @@ def plot_process_model(model: GraphModel, path: str | Path) -> Path:
     for e in model.edges:
         sources.setdefault(e.key, set()).add(e.source)
     broad = {k for k, v in sources.items() if len(v) > 3}  # acts possible "from any state": one note, not n lines
-    notes = list(dict.fromkeys(
-        (e.label, "" if e.source == e.target else model.node(e.target).label) for e in model.edges if e.key in broad
-    ))
+    notes = list(
+        dict.fromkeys(
+            (e.label, "" if e.source == e.target else model.node(e.target).label) for e in model.edges if e.key in broad
+        )
+    )
     model = attrs.evolve(model, edges=tuple(e for e in model.edges if e.key not in broad))
     main_ids = {e.source for e in model.edges if e.kind == "step"} | {e.target for e in model.edges if e.kind == "step"}
     col_main = [n for n in sorted(model.nodes, key=lambda n: n.level) if n.id in main_ids or not model.edges]
@@ -372,8 +437,10 @@ def plot_process_model(model: GraphModel, path: str | Path) -> Path:
         b.x, b.y = x_side, want
         used.append((want, b.h))
         bottom = min(bottom, want - b.h / 2 - gap)
-    note_lines = [f"Fra alle tilstander: {label}" + (f" → {target}" if target else " (saken går tilbake)")
-                  for label, target in notes]
+    note_lines = [
+        f"Fra alle tilstander: {label}" + (f" → {target}" if target else " (saken går tilbake)")
+        for label, target in notes
+    ]
     legend_h = 0.9 + 0.2 * len(note_lines)
     width = x_side + BOX_W / 2 + 2.2
     height = -bottom + legend_h
@@ -387,8 +454,14 @@ def plot_process_model(model: GraphModel, path: str | Path) -> Path:
     for b in boxes.values():
         status = b.node.status or "todo"
         current = status == "current"
-        patches[b.node.id] = _draw_box(ax, b, STATUS_FILL[status], "#b8860b" if current else "#4a4a4a",
-                                       2.8 if current else 0.9, double=b.node.kind == "final")
+        patches[b.node.id] = _draw_box(
+            ax,
+            b,
+            STATUS_FILL[status],
+            "#b8860b" if current else "#4a4a4a",
+            2.8 if current else 0.9,
+            double=b.node.kind == "final",
+        )
         if b.node.id in loops:
             text = "\n".join(_wrap("også: " + "; ".join(loops[b.node.id]), 34))
             ax.text(b.x + b.w / 2 + 0.15, b.y, text, ha="left", va="center", fontsize=6.5, color="#555555")
@@ -400,33 +473,66 @@ def plot_process_model(model: GraphModel, path: str | Path) -> Path:
         done = e.status == "done"
         main_down = e.kind == "step" and abs(a.x - b.x) < 0.01 and b.y < a.y
         rad = 0.0 if main_down or a.x != b.x else -1.0  # a skip within the column bows out to the right
-        ax.add_patch(FancyArrowPatch((a.x, a.y), (b.x, b.y), arrowstyle="-|>", mutation_scale=11,
-                                     connectionstyle=f"arc3,rad={rad}", patchA=patches[e.source],
-                                     patchB=patches[e.target], color="#1b7837" if done else colour,
-                                     linestyle=linestyle, linewidth=2.0 if done else 1.0, zorder=2))
+        ax.add_patch(
+            FancyArrowPatch(
+                (a.x, a.y),
+                (b.x, b.y),
+                arrowstyle="-|>",
+                mutation_scale=11,
+                connectionstyle=f"arc3,rad={rad}",
+                patchA=patches[e.source],
+                patchB=patches[e.target],
+                color="#1b7837" if done else colour,
+                linestyle=linestyle,
+                linewidth=2.0 if done else 1.0,
+                zorder=2,
+            )
+        )
         lines = _wrap(e.label, 40)
         if main_down:
-            ax.text(a.x - BOX_W / 2 - 0.1 + 0.0, (a.y - a.h / 2 + b.y + b.h / 2) / 2, "\n".join(lines),
-                    ha="right", va="center", fontsize=6.8, color="#1b7837" if done else "#333333",
-                    linespacing=1.05)
+            ax.text(
+                a.x - BOX_W / 2 - 0.1 + 0.0,
+                (a.y - a.h / 2 + b.y + b.h / 2) / 2,
+                "\n".join(lines),
+                ha="right",
+                va="center",
+                fontsize=6.8,
+                color="#1b7837" if done else "#333333",
+                linespacing=1.05,
+            )
         else:
             mx, my = (a.x + b.x) / 2, (a.y + b.y) / 2
             if a.x == b.x:
                 mx += 0.5 * abs(a.y - b.y) + 0.6
-            ax.text(mx, my + 0.05, "\n".join(_wrap(e.label, 26)), ha="center", va="bottom", fontsize=6.3,
-                    color="#555555", linespacing=1.05,
-                    bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
+            ax.text(
+                mx,
+                my + 0.05,
+                "\n".join(_wrap(e.label, 26)),
+                ha="center",
+                va="bottom",
+                fontsize=6.3,
+                color="#555555",
+                linespacing=1.05,
+                bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85),
+            )
     del label_w
     if note_lines:
         ax.text(0.3, legend_h - 0.05, "\n".join(note_lines), ha="left", va="top", fontsize=7.5, color="#555555")
     with_case = any(n.status in ("done", "current") for n in model.nodes)
-    handles: list[Any] = [Patch(facecolor=STATUS_FILL[s], edgecolor="#4a4a4a", label=STATUS_LABEL[s])
-                          for s in ("done", "current", "todo")] if with_case else []
+    handles: list[Any] = (
+        [
+            Patch(facecolor=STATUS_FILL[s], edgecolor="#4a4a4a", label=STATUS_LABEL[s])
+            for s in ("done", "current", "todo")
+        ]
+        if with_case
+        else []
+    )
     if with_case:
         handles.append(Line2D([], [], color="#1b7837", lw=2, label="utført handling"))
-    handles += [Line2D([], [], color=RELATION_STYLE["step"][0], lw=1, label=EDGE_KIND_LABEL["step"]),
-                Line2D([], [], color=RELATION_STYLE["branch"][0], lw=1, linestyle="dashed",
-                       label=EDGE_KIND_LABEL["branch"])]
+    handles += [
+        Line2D([], [], color=RELATION_STYLE["step"][0], lw=1, label=EDGE_KIND_LABEL["step"]),
+        Line2D([], [], color=RELATION_STYLE["branch"][0], lw=1, linestyle="dashed", label=EDGE_KIND_LABEL["branch"]),
+    ]
     ax.legend(handles=handles, loc="lower center", ncol=3, fontsize=8, frameon=False)
     return _save(plt, fig, out)
 
@@ -440,9 +546,7 @@ def plot_process(
     return plot_process_model(process_model(definition, case=case, structure=structure), path)
 
 
-def plot_forecast(
-    result: Forecast, path: str | Path, *, title: str | None = None, by: dt.date | None = None
-) -> Path:
+def plot_forecast(result: Forecast, path: str | Path, *, title: str | None = None, by: dt.date | None = None) -> Path:
     """A PNG or SVG picture of a forecast: a fan chart of every step's dates (P5–P95, P20–P80, P50 and
     today's projection) above a histogram of the decision dates. Needs the ``plot`` extra (matplotlib)."""
     from samhandling.time.forecast import FAN_PERCENTILES, norwegian_date
@@ -470,7 +574,10 @@ def plot_forecast(
     nowhere = last + 2 * margin  # where runs without a date are drawn
 
     fig, (fan_ax, hist_ax) = plt.subplots(
-        2, 1, figsize=(10, 2.2 + 0.45 * len(rows) + 2.8), gridspec_kw={"height_ratios": [len(rows) + 1.5, 3]},
+        2,
+        1,
+        figsize=(10, 2.2 + 0.45 * len(rows) + 2.8),
+        gridspec_kw={"height_ratios": [len(rows) + 1.5, 3]},
     )
     try:
         for y, (fan, proj) in enumerate(zip(fans, projected, strict=True)):
@@ -490,15 +597,19 @@ def plot_forecast(
         fan_ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%y"))
         fan_ax.set_title(title or f"Prognose fra {norwegian_date(result.start)} ({result.runs} kjøringer)")
         fan_ax.text(
-            0.0, -0.18 if len(rows) < 4 else -0.1,
+            0.0,
+            -0.18 if len(rows) < 4 else -0.1,
             "lys: P5–P95, mørk: P20–P80, strek: P50, ×: dagens projeksjon",
-            transform=fan_ax.transAxes, fontsize=8, color="#555555",
+            transform=fan_ax.transAxes,
+            fontsize=8,
+            color="#555555",
         )
         shares = [n / result.runs * 100 for _d, n in histogram if _d is not None]
         hist_ax.bar(dated_days, shares, width=max(2.0, (right - left).days / 60), color="#7fa9d6")
         if undated:
-            hist_ax.bar([nowhere], [undated / result.runs * 100], width=max(2.0, (right - left).days / 60),
-                        color="#bbbbbb")
+            hist_ax.bar(
+                [nowhere], [undated / result.runs * 100], width=max(2.0, (right - left).days / 60), color="#bbbbbb"
+            )
             hist_ax.annotate("ingen dato", (nowhere, undated / result.runs * 100), ha="center", va="bottom", fontsize=8)
         hist_ax.set_xlim(left, right)
         hist_ax.xaxis.set_major_formatter(mdates.DateFormatter("%d.%m.%y"))
@@ -507,8 +618,12 @@ def plot_forecast(
         if by is not None:
             hist_ax.axvline(by, color="#b23b3b", linewidth=0.8, linestyle="--")
             hist_ax.annotate(
-                f"innen {norwegian_date(by)}: {result.probability_by(by) * 100:.0f} %", (by, 0), xytext=(4, 4),
-                textcoords="offset points", fontsize=8, color="#b23b3b",
+                f"innen {norwegian_date(by)}: {result.probability_by(by) * 100:.0f} %",
+                (by, 0),
+                xytext=(4, 4),
+                textcoords="offset points",
+                fontsize=8,
+                color="#b23b3b",
             )
         fig.tight_layout()
         fig.savefig(out, dpi=110)

@@ -1051,4 +1051,6 @@ def check_arms(case_id: str, arm: Sequence[Deadline], first_seq: int, last_seq: 
             dt.date.fromisoformat(d.due)
             dt.date.fromisoformat(d.fires_on)
         except (TypeError, ValueError):
-            raise deadline_error(case_id, f"fristen «{d.timer}» har ikke ISO-datoer ({d.due!r}, {d.fires_on!r})") from None
+            raise deadline_error(
+                case_id, f"fristen «{d.timer}» har ikke ISO-datoer ({d.due!r}, {d.fires_on!r})"
+            ) from None

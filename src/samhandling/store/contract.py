@@ -441,16 +441,22 @@ class EventStoreContract:
     @staticmethod
     def _deadline(timer: str, armed_seq: int, fires_on: str = "2024-01-25", **kw: Any) -> Deadline:
         due = (dt.date.fromisoformat(fires_on) - dt.timedelta(days=1)).isoformat()
-        return Deadline("sak-1", timer, armed_seq, kw.pop("kind", "reminder"), kw.pop("state", "s"), due, fires_on,
-                        **kw)
+        return Deadline(
+            "sak-1", timer, armed_seq, kw.pop("kind", "reminder"), kw.pop("state", "s"), due, fires_on, **kw
+        )
 
     def test_deadlines_are_armed_with_the_events_and_cancelled_by_leaving(self, store: EventStore) -> None:
         store.create_case(header(), [ev(1, "open")], [STRUCTURE, PROCESS], arm=[self._deadline("purring", 1)])
         assert [(d.timer, d.status) for d in store.deadlines("sak-1")] == [("purring", "open")]
         store.append("sak-1", [ev(2)], expected_seq=2, arm=[self._deadline("svar", 2, "2024-02-01")])
         assert {d.timer: d.status for d in store.deadlines("sak-1")} == {"purring": "open", "svar": "open"}
-        store.append("sak-1", [ev(3, to_state="t")], expected_seq=3, cancel=True,
-                     arm=[self._deadline("ny", 3, "2024-03-01", state="t")])
+        store.append(
+            "sak-1",
+            [ev(3, to_state="t")],
+            expected_seq=3,
+            cancel=True,
+            arm=[self._deadline("ny", 3, "2024-03-01", state="t")],
+        )
         found = {d.timer: (d.status, d.closed_seq) for d in store.deadlines("sak-1")}
         assert found == {"purring": ("cancelled", 3), "svar": ("cancelled", 3), "ny": ("open", None)}
         assert [d.timer for d in store.deadlines(status="open")] == ["ny"]
@@ -463,24 +469,39 @@ class EventStoreContract:
         assert store.header("sak-1").head_seq == 1 and store.deadlines() == []
 
     def test_fire_appends_a_chained_timer_event_once(self, store: EventStore) -> None:
-        store.create_case(header(), [ev(1, "open")], [STRUCTURE, PROCESS], arm=[self._deadline("purring", 1),
-                                                            self._deadline("senere", 1, "2030-01-01")])
+        store.create_case(
+            header(),
+            [ev(1, "open")],
+            [STRUCTURE, PROCESS],
+            arm=[self._deadline("purring", 1), self._deadline("senere", 1, "2030-01-01")],
+        )
         assert store.due_deadlines(D(2024, 1, 24)) == []
         due = store.due_deadlines(D(2024, 1, 25))
         assert [d.timer for d in due] == ["purring"]
         again = self._deadline("purring", 0, "2024-02-01")
         fired = store.fire([Firing(due[0], D(2024, 1, 25), None, (again,))])
-        assert [(e.seq, e.act, e.on, e.from_state, e.to_state) for e in fired] == [(2, "timer", D(2024, 1, 25), "s", "s")]
+        assert [(e.seq, e.act, e.on, e.from_state, e.to_state) for e in fired] == [
+            (2, "timer", D(2024, 1, 25), "s", "s")
+        ]
         assert fired[0].payload == {"timer": "purring", "kind": "reminder", "due": "2024-01-24"}
         assert store.fire([Firing(due[0], D(2024, 1, 25))]) == []  # fired already: nothing more
         assert store.due_deadlines(D(2024, 1, 25)) == []
         assert [(d.armed_seq, d.status, d.closed_seq) for d in store.deadlines("sak-1") if d.timer == "purring"] == [
-            (1, "fired", 2), (2, "open", None)]
+            (1, "fired", 2),
+            (2, "open", None),
+        ]
         assert store.verify().ok and store.header("sak-1").head_seq == 2
 
     def test_an_expiry_moves_the_case_and_cancels_the_rest(self, store: EventStore) -> None:
-        store.create_case(header(), [ev(1, "open")], [STRUCTURE, PROCESS], arm=[
-            self._deadline("utloep", 1, kind="expiry", payload={"to": "t"}), self._deadline("purring", 1, "2024-01-26")])
+        store.create_case(
+            header(),
+            [ev(1, "open")],
+            [STRUCTURE, PROCESS],
+            arm=[
+                self._deadline("utloep", 1, kind="expiry", payload={"to": "t"}),
+                self._deadline("purring", 1, "2024-01-26"),
+            ],
+        )
         due = store.due_deadlines(D(2024, 1, 26))
         by = {d.timer: d for d in due}
         fired = store.fire([Firing(by["utloep"], D(2024, 1, 25), "t"), Firing(by["purring"], D(2024, 1, 26))])

@@ -915,7 +915,9 @@ class SqlStore(EventStore):
             query = query.where(deadline_table.c.case_id == case_id)
         if status is not None:
             query = query.where(deadline_table.c.status == status)
-        query = query.order_by(deadline_table.c.fires_on, deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq)
+        query = query.order_by(
+            deadline_table.c.fires_on, deadline_table.c.case_id, deadline_table.c.timer, deadline_table.c.armed_seq
+        )
         with self._reading("lesing av frister") as conn:
             return [_deadline(r) for r in conn.execute(query)]
 
@@ -972,7 +974,9 @@ class SqlStore(EventStore):
         ph = "?" if self._sqlite else "%s"
         wanted = {f.deadline.key for f in firings}
         latest = max(f.deadline.fires_on for f in firings)
-        open_sql = f"SELECT case_id, timer, armed_seq FROM deadlines WHERE status = '{DEADLINE_OPEN}' AND fires_on <= {ph}"
+        open_sql = (
+            f"SELECT case_id, timer, armed_seq FROM deadlines WHERE status = '{DEADLINE_OPEN}' AND fires_on <= {ph}"
+        )
         if self._sqlite:
             # The write lock is the database's (BEGIN IMMEDIATE): the heads and which deadlines are still open,
             # read together in one pass over the partial index.
@@ -1016,10 +1020,12 @@ class SqlStore(EventStore):
             ev = firing_event(f, seq)
             payload = payload_text(ev.payload)
             on = ev.on.isoformat()
-            digest = content_hash(d.case_id, seq, ev.act, None, None, on, payload, ev.from_state, ev.to_state, when,
-                                  head[1])
-            rows.append((d.case_id, seq, ev.act, None, None, on, payload, ev.from_state, ev.to_state, when, head[1],
-                         digest))
+            digest = content_hash(
+                d.case_id, seq, ev.act, None, None, on, payload, ev.from_state, ev.to_state, when, head[1]
+            )
+            rows.append(
+                (d.case_id, seq, ev.act, None, None, on, payload, ev.from_state, ev.to_state, when, head[1], digest)
+            )
             heads[d.case_id] = (seq, digest)
             still_open.discard(d.key)
             marks.append((seq, d.case_id, d.timer, d.armed_seq))
@@ -1029,8 +1035,22 @@ class SqlStore(EventStore):
             arms.extend(tuple(_deadline_values(a, seq).values()) for a in f.arm)
             still_open.update((a.case_id, a.timer, seq) for a in f.arm)
             moved.append(d.case_id)
-            out.append(StoredEvent(d.case_id, seq, ev.act, None, None, ev.on, dict(ev.payload), ev.from_state,
-                                   ev.to_state, when, rows[-1][10], digest))
+            out.append(
+                StoredEvent(
+                    d.case_id,
+                    seq,
+                    ev.act,
+                    None,
+                    None,
+                    ev.on,
+                    dict(ev.payload),
+                    ev.from_state,
+                    ev.to_state,
+                    when,
+                    rows[-1][10],
+                    digest,
+                )
+            )
         if not rows:
             return out
         conn.exec_driver_sql(

@@ -312,7 +312,10 @@ class Structure:
         """Every relation (of ``kind``), in the graph's edge order: by source body, then first use of the target."""
         wanted = None if kind is None else RelationKind(kind).value
         return [
-            r for targets in self._out.values() for keyed in targets.values() for k, r in keyed.items()
+            r
+            for targets in self._out.values()
+            for keyed in targets.values()
+            for k, r in keyed.items()
             if wanted in (None, k)
         ]
 

@@ -50,9 +50,23 @@ if TYPE_CHECKING:
 E = TypeVar("E", bound=enum.Enum)
 
 TOP_LEVEL_KEYS = {
-    "structure", "name", "language", "description", "sources", "mandate", "settings", "parties",
-    "bodies", "relations", "rules", "processes", "meetings", "meeting_rules", "rotations",
-    "evaluations", "notes",
+    "structure",
+    "name",
+    "language",
+    "description",
+    "sources",
+    "mandate",
+    "settings",
+    "parties",
+    "bodies",
+    "relations",
+    "rules",
+    "processes",
+    "meetings",
+    "meeting_rules",
+    "rotations",
+    "evaluations",
+    "notes",
 }
 # Sections parsed by other modules (time, engine) from the raw marked data.
 EXTENSION_SECTIONS = ("processes", "meetings", "meeting_rules", "rotations", "evaluations")
@@ -82,10 +96,16 @@ def bundled_index() -> dict[str, Any]:
     for name in bundled_names():
         path = BUNDLED_DIR / f"{name}.yaml"
         s = load(name)
-        rows.append({
-            "name": name, "title": s.name, "bodies": len(s.bodies), "parties": len(s.parties),
-            "rules": len(s.rules), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-        })
+        rows.append(
+            {
+                "name": name,
+                "title": s.name,
+                "bodies": len(s.bodies),
+                "parties": len(s.parties),
+                "rules": len(s.rules),
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            }
+        )
     return {"format": 1, "structures": rows}
 
 
@@ -157,14 +177,37 @@ class _Map(MarkedMap):
 
 _PARTY_KEYS = {"id", "name", "kind", "side", "kommunenummer", "aliases", "valid_from", "valid_to", "note"}
 _BODY_KEYS = {
-    "id", "name", "kind", "power", "decision_rule", "abbreviation", "aliases", "level", "seats", "members",
-    "mandate", "valid_from", "valid_to", "note", "attributes",
+    "id",
+    "name",
+    "kind",
+    "power",
+    "decision_rule",
+    "abbreviation",
+    "aliases",
+    "level",
+    "seats",
+    "members",
+    "mandate",
+    "valid_from",
+    "valid_to",
+    "note",
+    "attributes",
 }
 _SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label", "when", "rights"}
 _MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when", "rights", "deputy_for"}
 _RELATION_KEYS = {"from", "to", "kind", "label", "condition", "when"}
 _RULE_KEYS = {"id", "category", "modality", "text", "gloss", "source", "check", "applies_to", "when"}
-_MANDATE_KEYS = {"title", "version", "owner", "approver", "approved_on", "approved_how", "valid_from", "review", "source"}
+_MANDATE_KEYS = {
+    "title",
+    "version",
+    "owner",
+    "approver",
+    "approved_on",
+    "approved_how",
+    "valid_from",
+    "review",
+    "source",
+}
 _SETTING_KEYS = {"value", "note", "alternatives"}
 _SOURCE_KEYS = {"file", "title", "url", "updated", "language"}
 
@@ -240,19 +283,26 @@ def _party(item: Any, where: Location) -> Party:
         written = str(raw_knr)
         raise SchemaError(
             f"kommunenummer {written} står uten anførselstegn, og YAML leser sifre uten anførselstegn som et tall "
-            f"(en ledende null kan forsvinne); skriv det i anførselstegn: kommunenummer: \"{written.zfill(4)}\"",
+            f'(en ledende null kan forsvinne); skriv det i anførselstegn: kommunenummer: "{written.zfill(4)}"',
             code="unquoted-kommunenummer",
             location=m.loc("kommunenummer"),
         )
     knr = m.str("kommunenummer")
     if knr is not None and not (len(knr) == 4 and knr.isdigit()):
         raise SchemaError(
-            f"kommunenummer skal være fire sifre i anførselstegn (f.eks. \"1108\"), fant «{knr}»",
+            f'kommunenummer skal være fire sifre i anførselstegn (f.eks. "1108"), fant «{knr}»',
             location=m.loc("kommunenummer"),
         )
     return Party(
-        id=m.req("id"), name=m.str("name") or m.req("id"), kind=kind, side=side, kommunenummer=knr,
-        aliases=m.strs("aliases"), period=m.period(), note=m.str("note"), location=m.loc(),
+        id=m.req("id"),
+        name=m.str("name") or m.req("id"),
+        kind=kind,
+        side=side,
+        kommunenummer=knr,
+        aliases=m.strs("aliases"),
+        period=m.period(),
+        note=m.str("note"),
+        location=m.loc(),
     )
 
 
@@ -260,8 +310,13 @@ def _mandate(item: Any, where: Location) -> Mandate:
     m = _Map(item, "mandatet (mandate)", where, _MANDATE_KEYS)
     review = m.raw("review")
     return Mandate(
-        title=m.str("title"), version=m.str("version"), owner=m.str("owner"), approver=m.str("approver"),
-        approved_on=m.date("approved_on"), approved_how=m.str("approved_how"), valid_from=m.date("valid_from"),
+        title=m.str("title"),
+        version=m.str("version"),
+        owner=m.str("owner"),
+        approver=m.str("approver"),
+        approved_on=m.date("approved_on"),
+        approved_how=m.str("approved_how"),
+        valid_from=m.date("valid_from"),
         review=None if review is None else (review.isoformat() if isinstance(review, dt.date) else str(review)),
         source=m.str("source"),
     )
@@ -278,8 +333,13 @@ def _seat(item: Any, where: Location, readings: Readings | None = None) -> Seat:
     if hi is not None and hi < lo:
         raise SchemaError(f"«max» ({hi}) er mindre enn «min» ({lo})", code="invalid-range", location=m.loc("max"))
     return Seat(
-        side=m.enum("side", Side), min=lo, max=hi, role=m.str("role"), per_party=m.bool("per_party"),
-        label=m.str("label"), rights=m.enum("rights", SeatRights, SeatRights.MEMBER),
+        side=m.enum("side", Side),
+        min=lo,
+        max=hi,
+        role=m.str("role"),
+        per_party=m.bool("per_party"),
+        label=m.str("label"),
+        rights=m.enum("rights", SeatRights, SeatRights.MEMBER),
     )
 
 
@@ -294,7 +354,8 @@ def _body(
     if seats_raw is not None:
         lst = _expect_list(seats_raw, "«seats»", m.loc("seats"))
         seats = [
-            _seat(s, lst.loc(i), readings) for i, s in enumerate(lst)
+            _seat(s, lst.loc(i), readings)
+            for i, s in enumerate(lst)
             if readings is None or readings.keeps(s, f"et sete i organet «{item.get('id')}»")
         ]
     members: list[tuple[MarkedDict, Location]] = []
@@ -310,15 +371,21 @@ def _body(
 
         completion = parse_completion_rule(m.raw("decision_rule"), m.loc("decision_rule"))
     body = Body(
-        id=m.req("id"), name=m.req("name"), kind=m.enum("kind", BodyKind),
+        id=m.req("id"),
+        name=m.req("name"),
+        kind=m.enum("kind", BodyKind),
         power=m.enum("power", DecisionPower, DecisionPower.NONE),
-        decision_rule=(
-            completion.kind if completion else m.enum("decision_rule", DecisionRule, DecisionRule.NONE)
-        ),
+        decision_rule=(completion.kind if completion else m.enum("decision_rule", DecisionRule, DecisionRule.NONE)),
         completion=completion,
-        abbreviation=m.str("abbreviation"), aliases=m.strs("aliases"), level=level, seats=tuple(seats),
+        abbreviation=m.str("abbreviation"),
+        aliases=m.strs("aliases"),
+        level=level,
+        seats=tuple(seats),
         mandate=_mandate(m.raw("mandate"), m.loc("mandate")) if m.has("mandate") else None,
-        period=m.period(), note=m.str("note"), attributes=dict(attributes), location=m.loc(),
+        period=m.period(),
+        note=m.str("note"),
+        attributes=dict(attributes),
+        location=m.loc(),
     )
     return body, members
 
@@ -368,13 +435,19 @@ def parse_rule(
     rule_id = m.req("id")
     if m.has("when"):
         if readings is None:
-            raise SchemaError("«when» trenger strukturens lesninger (settings) og kan ikke brukes her", location=m.loc("when"))
+            raise SchemaError(
+                "«when» trenger strukturens lesninger (settings) og kan ikke brukes her", location=m.loc("when")
+            )
         if not readings.applies(m.raw("when"), m.loc("when"), f"regel {rule_id}"):
             check = None  # the reading says the rule does not apply: kept as text, not checked
     return Rule(
-        id=rule_id, category=m.req("category"), modality=m.enum("modality", Modality),
+        id=rule_id,
+        category=m.req("category"),
+        modality=m.enum("modality", Modality),
         source=SourceRef(document=str(document), text=m.req("text"), gloss=m.str("gloss"), ref=rule_id),
-        check=check, applies_to=m.strs("applies_to"), location=m.loc(),
+        check=check,
+        applies_to=m.strs("applies_to"),
+        location=m.loc(),
     )
 
 
@@ -424,7 +497,9 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
     from samhandling.structure.graph import Structure
 
     if data is None:
-        raise SchemaError("filen er tom; forventet en struktur med «structure», «bodies» osv.", location=Location(filename))
+        raise SchemaError(
+            "filen er tom; forventet en struktur med «structure», «bodies» osv.", location=Location(filename)
+        )
     top = _Map(data, "strukturfilen", Location(filename, 1, 1), TOP_LEVEL_KEYS)
     sources = _source_table(top.raw("sources"), top.loc("sources")) if top.has("sources") else {}
 
@@ -459,7 +534,6 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
         rl = _expect_list(top.raw("rules"), "«rules»", top.loc("rules"))
         rules = [parse_rule(r, rl.loc(i), sources, readings) for i, r in enumerate(rl)]
 
-
     structure = Structure(
         id=top.req("structure"),
         name=top.str("name") or top.req("structure"),
@@ -491,8 +565,13 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
                     continue
                 structure._add_relation(
                     Relation(
-                        source=source, target=target, kind=kind, label=m.str("label"),
-                        condition=condition, location=m.loc(), group=group,
+                        source=source,
+                        target=target,
+                        kind=kind,
+                        label=m.str("label"),
+                        condition=condition,
+                        location=m.loc(),
+                        group=group,
                     )
                 )
     for body_id, spec, where in member_specs:
@@ -521,8 +600,15 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
             continue
         structure._add_membership(
             Membership(
-                body=body_id, party=party, count=count, role=m.str("role"), person=m.str("person"),
-                period=m.period(), location=m.loc(), rights=rights, deputy_for=deputy_for,
+                body=body_id,
+                party=party,
+                count=count,
+                role=m.str("role"),
+                person=m.str("person"),
+                period=m.period(),
+                location=m.loc(),
+                rights=rights,
+                deputy_for=deputy_for,
             )
         )
     structure.setting_refs = dict(readings.refs)

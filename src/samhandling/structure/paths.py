@@ -164,7 +164,11 @@ def _too_many(start: str, limit: int, what: str) -> TooManyRoutesError:
 
 
 def _simple_routes(
-    structure: Structure, start: str, kinds: Sequence[RelationKind], goal: str | None, limit: int = MAX_ROUTES,
+    structure: Structure,
+    start: str,
+    kinds: Sequence[RelationKind],
+    goal: str | None,
+    limit: int = MAX_ROUTES,
     attributes: Mapping[str, Any] | None = None,
 ) -> list[list[Hop]]:
     """Every simple route from ``start``, best first; to ``goal`` or, without one, to a dead end.

@@ -71,7 +71,8 @@ def setting_value(structure: Structure, raw: Any, where: Location) -> Any:
         key = str(raw["setting"])
         if key not in structure.settings:
             raise SchemaError(
-                f"«{{setting: {key}}}» viser til en lesning som ikke står under «settings»", code="unknown-setting",
+                f"«{{setting: {key}}}» viser til en lesning som ikke står under «settings»",
+                code="unknown-setting",
                 location=where,
             )
         return structure.settings[key].value

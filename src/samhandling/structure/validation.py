@@ -75,8 +75,13 @@ def _load_extensions() -> None:
 
 
 def rule_finding(
-    rule: Rule, code: str, message: str, body: Body | None = None, severity: Severity | None = None,
-    *, location: Location | None = None,
+    rule: Rule,
+    code: str,
+    message: str,
+    body: Body | None = None,
+    severity: Severity | None = None,
+    *,
+    location: Location | None = None,
 ) -> Finding:
     """A finding of ``rule``'s check: the rule's severity and id, its source sentence quoted after the message.
 
@@ -135,7 +140,10 @@ def _check_seats(structure: Structure, rule: Rule, params: dict[str, Any], on: d
         n = structure.seat_count(body, side, on)
         if n < lo:
             yield rule_finding(
-                rule, f"missing-{side.value}", f"{body.label} mangler {SIDE_LABEL[side]}: har {n}, krever minst {lo}", body
+                rule,
+                f"missing-{side.value}",
+                f"{body.label} mangler {SIDE_LABEL[side]}: har {n}, krever minst {lo}",
+                body,
             )
         elif hi is not None and n > int(hi):
             yield rule_finding(
@@ -168,7 +176,8 @@ def party_pool(
     if isinstance(spec, str) and spec in ("all", "municipalities"):
         kinds = (PartyKind.MUNICIPALITY,) if spec == "municipalities" else None
         return [
-            p for p in structure.parties
+            p
+            for p in structure.parties
             if (side is None or p.side is side) and (kinds is None or p.kind in kinds) and alive(p.period)
         ]
     if isinstance(spec, dict) and set(spec) == {"members_of"}:
@@ -193,15 +202,19 @@ def _check_per_party(structure: Structure, rule: Rule, params: dict[str, Any], o
     for body in target_bodies(structure, params, rule):
         members = structure.members(body, on)
         pool = party_pool(structure, params.get("parties"), side, on, body.period)
-        parties = pool if pool is not None else [
-            structure.party(m.party) for m in members if structure.party(m.party).side is side
-        ]
+        parties = (
+            pool
+            if pool is not None
+            else [structure.party(m.party) for m in members if structure.party(m.party).side is side]
+        )
         for party in dict.fromkeys(parties):
             n = sum(m.count for m in members if m.party == party.id)
             if n < lo or (hi is not None and n > int(hi)):
                 want = f"{lo}-{hi}" if hi is not None else f"minst {lo}"
                 code = "party-missing" if n == 0 else "per-party-count"
-                yield rule_finding(rule, code, f"{party.name} har {n} representanter i {body.label}, forventet {want}", body)
+                yield rule_finding(
+                    rule, code, f"{party.name} har {n} representanter i {body.label}, forventet {want}", body
+                )
 
 
 @register_check("exclusive_membership")
@@ -221,14 +234,19 @@ def _check_exclusive(structure: Structure, rule: Rule, params: dict[str, Any], o
         seated = [b for b in bodies if any(m.party == party.id for m in structure.members(b, on))]
         if len(seated) > 1:
             yield rule_finding(
-                rule, "member-of-several",
+                rule,
+                "member-of-several",
                 f"{party.name} er medlem av {len(seated)} av organene {names} ({', '.join(b.label for b in seated)}), "
                 "regelen tillater ett",
                 location=party.location,
             )
         elif not seated and coverage:
-            yield rule_finding(rule, "member-of-none", f"{party.name} er ikke medlem av noen av organene {names}",
-                               location=party.location)
+            yield rule_finding(
+                rule,
+                "member-of-none",
+                f"{party.name} er ikke medlem av noen av organene {names}",
+                location=party.location,
+            )
 
 
 @register_check("coverage")
@@ -241,8 +259,9 @@ def _check_coverage(structure: Structure, rule: Rule, params: dict[str, Any], on
     names = " / ".join(b.label for b in bodies)
     for party in pool:
         if not any(m.party == party.id for b in bodies for m in structure.members(b, on)):
-            yield rule_finding(rule, "not-covered", f"{party.name} er ikke medlem av noen av organene {names}",
-                               location=party.location)
+            yield rule_finding(
+                rule, "not-covered", f"{party.name} er ikke medlem av noen av organene {names}", location=party.location
+            )
 
 
 @register_check("power")
@@ -250,15 +269,27 @@ def _check_power(structure: Structure, rule: Rule, params: dict[str, Any], on: d
     want = DecisionPower(params["power"])
     for body in target_bodies(structure, params, rule):
         if body.power is not want:
-            yield rule_finding(rule, "decision-power", f"{body.label} har beslutningsmyndighet «{body.power}», regelen krever «{want}»", body)
+            yield rule_finding(
+                rule,
+                "decision-power",
+                f"{body.label} har beslutningsmyndighet «{body.power}», regelen krever «{want}»",
+                body,
+            )
 
 
 @register_check("decision_rule")
-def _check_decision_rule(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+def _check_decision_rule(
+    structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None
+) -> Iterable[Finding]:
     want = DecisionRule(params["rule"])
     for body in target_bodies(structure, params, rule):
         if body.decision_rule is not want:
-            yield rule_finding(rule, "decision-rule", f"{body.label} beslutter ved «{body.decision_rule}», regelen krever «{want}»", body)
+            yield rule_finding(
+                rule,
+                "decision-rule",
+                f"{body.label} beslutter ved «{body.decision_rule}», regelen krever «{want}»",
+                body,
+            )
 
 
 @register_check("relation")
@@ -278,9 +309,13 @@ def _check_relation(structure: Structure, rule: Rule, params: dict[str, Any], on
         to = params.get("to")
         if to is None:
             if not targets:
-                yield rule_finding(rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}»", body)
+                yield rule_finding(
+                    rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}»", body
+                )
         elif not structure.has_body(str(to)) or structure.body(str(to)).id not in targets:
-            yield rule_finding(rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}» til {to}", body)
+            yield rule_finding(
+                rule, f"missing-{kind.value}", f"{body.label} mangler relasjonen «{kind.value}» til {to}", body
+            )
 
 
 @register_check("count")
@@ -289,11 +324,17 @@ def _check_count(structure: Structure, rule: Rule, params: dict[str, Any], on: d
     bodies = structure.bodies_of_kind(params["body_kind"])
     lo, hi = int(params.get("min", 0)), params.get("max")
     if len(bodies) < lo or (hi is not None and len(bodies) > int(hi)):
-        yield rule_finding(rule, "body-count", f"strukturen har {len(bodies)} organer av typen {params['body_kind']}, forventet {lo}-{hi}")
+        yield rule_finding(
+            rule,
+            "body-count",
+            f"strukturen har {len(bodies)} organer av typen {params['body_kind']}, forventet {lo}-{hi}",
+        )
 
 
 @register_check("members_total")
-def _check_members_total(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+def _check_members_total(
+    structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None
+) -> Iterable[Finding]:
     """A body has ``min``..``max`` members in all (S1: «Et nettverk (7 personer)»)."""
     lo, hi = int(params.get("min", 0)), params.get("max")
     for body in target_bodies(structure, params, rule):
@@ -303,7 +344,9 @@ def _check_members_total(structure: Structure, rule: Rule, params: dict[str, Any
 
 
 @register_check("leadership_quota")
-def _check_leadership_quota(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+def _check_leadership_quota(
+    structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None
+) -> Iterable[Finding]:
     """Each side leads ``per_side`` bodies of a kind (S3: each party leads two TMGs)."""
     per_side = int(params["per_side"])
     bodies = target_bodies(structure, params, rule)
@@ -316,7 +359,11 @@ def _check_leadership_quota(structure: Structure, rule: Rule, params: dict[str, 
                 counts[side] = counts.get(side, 0) + 1
     for side in (Side(s) for s in params.get("sides", ["municipal", "hospital"])):
         if counts.get(side, 0) != per_side:
-            yield rule_finding(rule, "leadership-quota", f"{SIDE_LABEL[side]} leder {counts.get(side, 0)} grupper, forventet {per_side}")
+            yield rule_finding(
+                rule,
+                "leadership-quota",
+                f"{SIDE_LABEL[side]} leder {counts.get(side, 0)} grupper, forventet {per_side}",
+            )
 
 
 # ---------------------------------------------------------------------------- built-in checks
@@ -355,7 +402,8 @@ def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
                         )
             else:
                 n = sum(
-                    m.count for m in members
+                    m.count
+                    for m in members
                     if structure.party(m.party).side is seat.side and (seat.role is None or m.role == seat.role)
                 )
                 if not seat.admits(n):

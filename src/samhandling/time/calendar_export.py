@@ -81,24 +81,39 @@ def to_ical(
         body = structure.body(meeting.body)
         base = f"{structure.id}-{slug(body.id)}-{meeting.date.isoformat()}"
         notes = [f"Modus: {meeting.mode.label}" if meeting.mode else "", meeting.note or ""]
-        event(base, meeting.date, _summary(structure, meeting), location=meeting.venue,
-              description="\n".join(n for n in notes if n), categories=[body.label])
+        event(
+            base,
+            meeting.date,
+            _summary(structure, meeting),
+            location=meeting.venue,
+            description="\n".join(n for n in notes if n),
+            categories=[body.label],
+        )
         if meeting.body in submit and submit[meeting.body] > 0:
             days = submit[meeting.body]
-            event(f"{base}-saker", deadline_before(meeting.date, days, count),
-                  f"Frist for saker til {body.label}-møtet {meeting.date.isoformat()} ({days} {count.label} før)")
+            event(
+                f"{base}-saker",
+                deadline_before(meeting.date, days, count),
+                f"Frist for saker til {body.label}-møtet {meeting.date.isoformat()} ({days} {count.label} før)",
+            )
         if meeting.body in agenda:
             days = agenda[meeting.body]
-            event(f"{base}-sakliste", deadline_before(meeting.date, days, count),
-                  f"Sakslisten til {body.label}-møtet {meeting.date.isoformat()} sendes ut ({days} {count.label} før)")
+            event(
+                f"{base}-sakliste",
+                deadline_before(meeting.date, days, count),
+                f"Sakslisten til {body.label}-møtet {meeting.date.isoformat()} sendes ut ({days} {count.label} før)",
+            )
     kinds = {"reminder": "påminnelse", "escalation": "eskalering", "expiry": "utløp"}
     for d in case_deadlines:
         due = dt.date.fromisoformat(d.due)
         if year is not None and due.year != year:
             continue
-        event(f"sak-{slug(d.case_id)}-{slug(d.timer)}-{d.armed_seq}", due,
-              f"Frist i sak {d.case_id}: {d.timer} ({kinds.get(d.kind, d.kind)})",
-              description=f"Tilstand: {d.state}; utløses {d.fires_on} av «samhandling tick»",
-              categories=["saksfrist"])
+        event(
+            f"sak-{slug(d.case_id)}-{slug(d.timer)}-{d.armed_seq}",
+            due,
+            f"Frist i sak {d.case_id}: {d.timer} ({kinds.get(d.kind, d.kind)})",
+            description=f"Tilstand: {d.state}; utløses {d.fires_on} av «samhandling tick»",
+            categories=["saksfrist"],
+        )
     data: bytes = cal.to_ical()
     return data

@@ -112,8 +112,9 @@ def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
             mandate = (structure.body(body).mandate if body else None) or structure.mandate
             start = mandate.approved_on if mandate else None
             if start is None:
-                raise SchemaError("«from: approval», men mandatet har ingen «approved_on»", code="missing-key",
-                                  location=m.loc("from"))
+                raise SchemaError(
+                    "«from: approval», men mandatet har ingen «approved_on»", code="missing-key", location=m.loc("from")
+                )
         else:
             start = m.date("from")
     after, every = m.int("after_months"), m.int("every_months")
@@ -124,16 +125,23 @@ def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
         if parsed is None:
             raise SchemaError(
                 f"«due» skal være en dato, en måned (ÅÅÅÅ-MM) eller et år (ÅÅÅÅ), fant «{m.raw('due')}»",
-                code="invalid-date", location=m.loc("due"),
+                code="invalid-date",
+                location=m.loc("due"),
             )
         due, precision = parsed
     forms = sum(x is not None for x in (after, every, due))
     if forms != 1:
-        raise SchemaError("en evaluering skal ha nøyaktig én av «due», «after_months» og «every_months»",
-                          code="invalid-evaluation", location=m.loc())
+        raise SchemaError(
+            "en evaluering skal ha nøyaktig én av «due», «after_months» og «every_months»",
+            code="invalid-evaluation",
+            location=m.loc(),
+        )
     if (after is not None or every is not None) and start is None:
-        raise SchemaError("«after_months»/«every_months» trenger «from» (en dato eller «approval»)",
-                          code="missing-key", location=m.loc())
+        raise SchemaError(
+            "«after_months»/«every_months» trenger «from» (en dato eller «approval»)",
+            code="missing-key",
+            location=m.loc(),
+        )
     if (after is not None and after < 1) or (every is not None and every < 1):
         raise SchemaError("antall måneder skal være minst 1", code="invalid-value", location=m.loc())
     done: list[dt.date] = []
@@ -144,9 +152,20 @@ def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
             raise SchemaError(f"«done» skal være datoer, fant «{value}»", code="invalid-date", location=m.loc("done"))
         done.append(parsed_done[0])
     return Evaluation(
-        id=m.req("id"), title=m.req("title"), kind=m.str("kind", default="evaluation") or "evaluation", body=body,
-        start=start, after_months=after, every_months=every, due=due, precision=precision, done=tuple(done),
-        text=m.str("text"), source=m.str("source"), note=m.str("note"), location=m.loc(),
+        id=m.req("id"),
+        title=m.req("title"),
+        kind=m.str("kind", default="evaluation") or "evaluation",
+        body=body,
+        start=start,
+        after_months=after,
+        every_months=every,
+        due=due,
+        precision=precision,
+        done=tuple(done),
+        text=m.str("text"),
+        source=m.str("source"),
+        note=m.str("note"),
+        location=m.loc(),
     )
 
 
@@ -198,8 +217,7 @@ def due_items(structure: Structure, on: dt.date, within_days: int = 30) -> list[
                 continue
             status = _status(deadline, deadline - soon, on)
             if status is not None:
-                out.append(DueItem(ev, deadline, status,
-                                   f"{ev.after_months} måneder etter {ev.start.isoformat()}"))
+                out.append(DueItem(ev, deadline, status, f"{ev.after_months} måneder etter {ev.start.isoformat()}"))
         else:
             assert ev.start is not None and ev.every_months is not None
             missed: list[tuple[dt.date, DueStatus]] = []
@@ -213,8 +231,13 @@ def due_items(structure: Structure, on: dt.date, within_days: int = 30) -> list[
                 k += 1
             if missed:
                 deadline, status = missed[-1]
-                out.append(DueItem(
-                    ev, deadline, status,
-                    f"hver {ev.every_months}. måned fra {ev.start.isoformat()}", earlier_missed=len(missed) - 1,
-                ))
+                out.append(
+                    DueItem(
+                        ev,
+                        deadline,
+                        status,
+                        f"hver {ev.every_months}. måned fra {ev.start.isoformat()}",
+                        earlier_missed=len(missed) - 1,
+                    )
+                )
     return sorted(out, key=lambda d: d.deadline)

@@ -213,9 +213,15 @@ class StepForecast:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "act": self.act, "label": self.label, "body": self.body, "body_label": self.body_label,
-            "projected": _iso(self.projected), "p50": _iso(self.p50), "p80": _iso(self.p80),
-            "p95": _iso(self.p95), "dated": self.dated,
+            "act": self.act,
+            "label": self.label,
+            "body": self.body,
+            "body_label": self.body_label,
+            "projected": _iso(self.projected),
+            "p50": _iso(self.p50),
+            "p80": _iso(self.p80),
+            "p95": _iso(self.p95),
+            "dated": self.dated,
         }
 
 
@@ -245,7 +251,10 @@ class Chances:
 
 
 _CHANCE_LABELS = {
-    "deferral": "utsettelse", "send_back": "tilbakesending", "escalation": "eskalering", "cancelled": "avlyst møte",
+    "deferral": "utsettelse",
+    "send_back": "tilbakesending",
+    "escalation": "eskalering",
+    "cancelled": "avlyst møte",
 }
 
 
@@ -298,14 +307,22 @@ class Forecast:
 
     def to_dict(self, by: dt.date | None = None) -> dict[str, Any]:
         data: dict[str, Any] = {
-            "start": self.start.isoformat(), "runs": self.runs, "seed": self.seed, "chances": self.chances.to_dict(),
+            "start": self.start.isoformat(),
+            "runs": self.runs,
+            "seed": self.seed,
+            "chances": self.chances.to_dict(),
             "steps": [s.to_dict() for s in self.steps],
             "decision": {
-                "projected": _iso(self.decision_projected), "p50": _iso(self.p50), "p80": _iso(self.p80),
-                "p95": _iso(self.p95), "dated": self.dated,
+                "projected": _iso(self.decision_projected),
+                "p50": _iso(self.p50),
+                "p80": _iso(self.p80),
+                "p95": _iso(self.p95),
+                "dated": self.dated,
             },
             "mean_per_run": {
-                "send_backs": self.send_backs, "escalations": self.escalations, "deferrals": self.deferrals,
+                "send_backs": self.send_backs,
+                "escalations": self.escalations,
+                "deferrals": self.deferrals,
                 "cancellations": self.cancellations,
             },
             "preparation": [{"step": s, "days": d} for s, d in self.preparation],
@@ -414,18 +431,25 @@ class Forecaster:
             target_body = next(
                 (ts[0].id for b in bodies if (ts := structure.targets(b, RelationKind.ESCALATES_TO))), None
             )
-            steps.append(_Step(
-                act=act, label=label, bodies=bodies, names=names,
-                planned=tuple(plans[b] for b in planned_ids), planned_ids=planned_ids,
-                prep=prep.get(index),
-                can_send_back=index > 0 and (senders is None or bool(senders & set(bodies)) or "*" in senders),
-                escalation=target_body,
-                escalation_plan=plans.get(target_body) if target_body else None,
-                follow=follow,
-            ))
+            steps.append(
+                _Step(
+                    act=act,
+                    label=label,
+                    bodies=bodies,
+                    names=names,
+                    planned=tuple(plans[b] for b in planned_ids),
+                    planned_ids=planned_ids,
+                    prep=prep.get(index),
+                    can_send_back=index > 0 and (senders is None or bool(senders & set(bodies)) or "*" in senders),
+                    escalation=target_body,
+                    escalation_plan=plans.get(target_body) if target_body else None,
+                    follow=follow,
+                )
+            )
         leaders = {st.follow for st in steps if st.follow is not None}
-        steps = [attrs.evolve(st, leader=True) if k in leaders and len(st.planned) > 1 else st
-                 for k, st in enumerate(steps)]
+        steps = [
+            attrs.evolve(st, leader=True) if k in leaders and len(st.planned) > 1 else st for k, st in enumerate(steps)
+        ]
         self.steps: tuple[_Step, ...] = tuple(steps)
         self._prep_described = tuple((s.label, s.prep.describe()) for s in steps if s.prep is not None)
 
@@ -465,8 +489,11 @@ class Forecaster:
         return out
 
     def _preparations(
-        self, items: Sequence[tuple[str, str, tuple[str, ...]]], definition: Any,
-        preparation: Mapping[str, Any] | None, observations: Iterable[tuple[str, Any]] | None,
+        self,
+        items: Sequence[tuple[str, str, tuple[str, ...]]],
+        definition: Any,
+        preparation: Mapping[str, Any] | None,
+        observations: Iterable[tuple[str, Any]] | None,
     ) -> dict[int, Preparation]:
         """Per step index, its preparation time: the call's table, then the observations, then the process."""
         names = list(dict.fromkeys(x for act, label, _b in items for x in (act, label)))
@@ -535,17 +562,33 @@ class Forecaster:
         for i, s in enumerate(self.steps):
             ordered = sorted(per_step[i])
             dated = bisect_left(ordered, _NEVER) / runs
-            steps.append(StepForecast(
-                act=s.act, label=s.label, body=self._shown_body(s), body_label=s.names, projected=projected[i],
-                p50=_quantile(ordered, 0.5), p80=_quantile(ordered, 0.8), p95=_quantile(ordered, 0.95),
-                dated=dated, fan=tuple(_quantile(ordered, q) for q in FAN_PERCENTILES),
-            ))
+            steps.append(
+                StepForecast(
+                    act=s.act,
+                    label=s.label,
+                    body=self._shown_body(s),
+                    body_label=s.names,
+                    projected=projected[i],
+                    p50=_quantile(ordered, 0.5),
+                    p80=_quantile(ordered, 0.8),
+                    p95=_quantile(ordered, 0.95),
+                    dated=dated,
+                    fan=tuple(_quantile(ordered, q) for q in FAN_PERCENTILES),
+                )
+            )
         return Forecast(
-            start=start, runs=runs, seed=seed, chances=chances, steps=tuple(steps),
+            start=start,
+            runs=runs,
+            seed=seed,
+            chances=chances,
+            steps=tuple(steps),
             decisions=tuple(None if o >= _NEVER else dt.date.fromordinal(o) for o in decisions),
             decision_projected=None if base >= _NEVER else dt.date.fromordinal(base),
-            send_backs=totals[0] / runs, escalations=totals[1] / runs, deferrals=totals[2] / runs,
-            cancellations=totals[3] / runs, preparation=self._prep_described,
+            send_backs=totals[0] / runs,
+            escalations=totals[1] / runs,
+            deferrals=totals[2] / runs,
+            cancellations=totals[3] / runs,
+            preparation=self._prep_described,
             sorted_ordinals=tuple(sorted(decisions)),
         )
 
@@ -553,8 +596,15 @@ class Forecaster:
         return step.planned_ids[0] if step.planned_ids else (step.bodies[0] if step.bodies else "")
 
     def _walk(
-        self, begin: int, rng: random.Random, chances: Chances, totals: list[int], *, prepare: bool = True,
-        homes: dict[int, _BodyPlan], pick: bool = False,
+        self,
+        begin: int,
+        rng: random.Random,
+        chances: Chances,
+        totals: list[int],
+        *,
+        prepare: bool = True,
+        homes: dict[int, _BodyPlan],
+        pick: bool = False,
     ) -> tuple[int, list[int]]:
         """One run: the decision's date and each step's (ordinals; ``_NEVER`` for no date). ``homes`` holds the
         body (plan) that takes each leader step; with ``pick`` (the projection) a leader step gets there the body of
@@ -692,8 +742,13 @@ def forecast(
     ``structure``) will be decided, from ``start``: see the module documentation."""
     chances = Chances(deferral=deferral, send_back=send_back, escalation=escalation, cancelled=cancelled)
     forecaster = Forecaster(
-        target, structure=structure, deadlines=deadlines, day_count_setting=day_count_setting,
-        same_meeting=same_meeting, preparation=preparation, observations=observations,
+        target,
+        structure=structure,
+        deadlines=deadlines,
+        day_count_setting=day_count_setting,
+        same_meeting=same_meeting,
+        preparation=preparation,
+        observations=observations,
     )
     return forecaster.run(start, runs=runs, seed=seed, chances=chances)
 

@@ -149,8 +149,20 @@ class MeetingPlan:
 
 
 _MEETING_KEYS = {
-    "body", "date", "title", "host", "venue", "mode", "segments", "chair", "minute_taker", "agenda_sent",
-    "items", "note", "type", "parts",
+    "body",
+    "date",
+    "title",
+    "host",
+    "venue",
+    "mode",
+    "segments",
+    "chair",
+    "minute_taker",
+    "agenda_sent",
+    "items",
+    "note",
+    "type",
+    "parts",
 }
 _PART_KEYS = {"label", "type", "minutes"}
 _SEGMENT_KEYS = {"kind", "minutes", "label"}
@@ -169,8 +181,9 @@ def _part(item: Any, where: Location) -> Part:
     from samhandling.formats.maps import MarkedMap
 
     m = MarkedMap(item, "en del av møtet (parts)", where, _PART_KEYS)
-    return Part(label=m.req("label"), type=m.enum("type", MeetingType) if m.has("type") else None,
-                minutes=m.int("minutes"))
+    return Part(
+        label=m.req("label"), type=m.enum("type", MeetingType) if m.has("type") else None, minutes=m.int("minutes")
+    )
 
 
 def _types(m: Any) -> tuple[MeetingType, ...]:
@@ -188,7 +201,8 @@ def _types(m: Any) -> tuple[MeetingType, ...]:
             out.append(MeetingType(str(value)))
         except ValueError:
             raise SchemaError(
-                f"ugyldig møtetype {describe(value)}; forventet en av: {known}", code="invalid-value",
+                f"ugyldig møtetype {describe(value)}; forventet en av: {known}",
+                code="invalid-value",
                 location=m.loc("type"),
             ) from None
     return tuple(dict.fromkeys(out))
@@ -297,7 +311,10 @@ def meeting_plan(structure: Structure) -> MeetingPlan:
             where = m.loc("rules")
         if rule_list is not None:
             lst = expect_list(rule_list, "reglene i «meeting_rules»", where)
-            rules = [parse_rule(item, lst.loc(i), structure.sources, Readings(structure.settings)) for i, item in enumerate(lst)]
+            rules = [
+                parse_rule(item, lst.loc(i), structure.sources, Readings(structure.settings))
+                for i, item in enumerate(lst)
+            ]
     meetings.sort(key=lambda mt: (mt.date, mt.body))
     return MeetingPlan(meetings=tuple(meetings), rules=tuple(rules), settings=settings)
 
@@ -328,8 +345,12 @@ def meeting_findings(structure: Structure) -> list[Finding]:
 
     raw = structure.extensions.get("meetings")
     if raw is not None:
-        each(raw, "«meetings»", section_location(structure, "meetings"),
-             lambda item, where: _meeting(structure, item, where))
+        each(
+            raw,
+            "«meetings»",
+            section_location(structure, "meetings"),
+            lambda item, where: _meeting(structure, item, where),
+        )
     raw = structure.extensions.get("meeting_rules")
     if raw is not None:
         where = section_location(structure, "meeting_rules")
@@ -344,8 +365,12 @@ def meeting_findings(structure: Structure) -> list[Finding]:
                 return out
             rule_list, where = m.raw("rules"), m.loc("rules")
         if rule_list is not None:
-            each(rule_list, "reglene i «meeting_rules»", where,
-                 lambda item, at: parse_rule(item, at, structure.sources, Readings(structure.settings)))
+            each(
+                rule_list,
+                "reglene i «meeting_rules»",
+                where,
+                lambda item, at: parse_rule(item, at, structure.sources, Readings(structure.settings)),
+            )
     return out
 
 

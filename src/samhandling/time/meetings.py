@@ -46,8 +46,16 @@ if TYPE_CHECKING:
     from samhandling.structure.graph import Structure
 
 __all__ = [
-    "AgendaItem", "Meeting", "MeetingMode", "MeetingPlan", "MeetingType", "Part", "Segment", "SegmentKind",
-    "meeting_plan", "time_setting",
+    "AgendaItem",
+    "Meeting",
+    "MeetingMode",
+    "MeetingPlan",
+    "MeetingType",
+    "Part",
+    "Segment",
+    "SegmentKind",
+    "meeting_plan",
+    "time_setting",
 ]
 
 
@@ -98,13 +106,19 @@ def _check_per_year(structure: Structure, rule: Rule, params: dict[str, Any], on
         for body in target_bodies(structure, params, rule):
             n = sum(1 for m in plan.of(body.id, year) if wanted is None or m.is_type(wanted))
             if n < lo:
-                yield rule_finding(rule, "too-few-meetings", f"{body.label} har {n} {what} i {year}, krever minst {lo}", body)
+                yield rule_finding(
+                    rule, "too-few-meetings", f"{body.label} har {n} {what} i {year}, krever minst {lo}", body
+                )
             elif hi is not None and n > int(hi):
-                yield rule_finding(rule, "too-many-meetings", f"{body.label} har {n} {what} i {year}, høyst {hi} er tillatt", body)
+                yield rule_finding(
+                    rule, "too-many-meetings", f"{body.label} har {n} {what} i {year}, høyst {hi} er tillatt", body
+                )
 
 
 @register_check("submission_deadline")
-def _check_submission(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+def _check_submission(
+    structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None
+) -> Iterable[Finding]:
     days = int(params.get("days", 10))
     count = day_count(structure, params.get("day_count"))
     for body in target_bodies(structure, params, rule):
@@ -113,7 +127,8 @@ def _check_submission(structure: Structure, rule: Rule, params: dict[str, Any], 
             for item in meeting.items:
                 if item.submitted is not None and item.submitted > due:
                     f = rule_finding(
-                        rule, "item-late",
+                        rule,
+                        "item-late",
                         f"saken «{item.title}» til {body.label}-møtet {meeting.date.isoformat()} ble meldt inn "
                         f"{item.submitted.isoformat()}, fristen var {due.isoformat()} ({days} {count.label} før)",
                     )
@@ -130,11 +145,15 @@ def _check_agenda(structure: Structure, rule: Rule, params: dict[str, Any], on: 
                 continue
             due = deadline_before(meeting.date, days, count)
             if meeting.agenda_sent > due:
-                yield _where(rule_finding(
-                    rule, "agenda-late",
-                    f"sakslisten til {body.label}-møtet {meeting.date.isoformat()} ble sendt "
-                    f"{meeting.agenda_sent.isoformat()}, fristen var {due.isoformat()} ({days} {count.label} før)",
-                ), meeting)
+                yield _where(
+                    rule_finding(
+                        rule,
+                        "agenda-late",
+                        f"sakslisten til {body.label}-møtet {meeting.date.isoformat()} ble sendt "
+                        f"{meeting.agenda_sent.isoformat()}, fristen var {due.isoformat()} ({days} {count.label} før)",
+                    ),
+                    meeting,
+                )
 
 
 @register_check("host_alternation")
@@ -143,11 +162,15 @@ def _check_hosts(structure: Structure, rule: Rule, params: dict[str, Any], on: d
         meetings = [m for m in _meetings(structure, body, params, on) if m.host is not None]
         for prev, meeting in itertools.pairwise(meetings):
             if prev.host_key == meeting.host_key:
-                yield _where(rule_finding(
-                    rule, "host-repeated",
-                    f"{body.label}-møtene {prev.date.isoformat()} og {meeting.date.isoformat()} har samme vert "
-                    f"({meeting.host}); vertskapet skal veksle",
-                ), meeting)
+                yield _where(
+                    rule_finding(
+                        rule,
+                        "host-repeated",
+                        f"{body.label}-møtene {prev.date.isoformat()} og {meeting.date.isoformat()} har samme vert "
+                        f"({meeting.host}); vertskapet skal veksle",
+                    ),
+                    meeting,
+                )
 
 
 @register_check("meeting_order")
@@ -159,16 +182,22 @@ def _check_order(structure: Structure, rule: Rule, params: dict[str, Any], on: d
         a, b = plan.of(first.id, year), plan.of(then.id, year)
         if len(a) != len(b):
             yield rule_finding(
-                rule, "cycle-mismatch",
-                f"{first.label} har {len(a)} og {then.label} {len(b)} møter i {year}; syklusene går ikke opp", first,
+                rule,
+                "cycle-mismatch",
+                f"{first.label} har {len(a)} og {then.label} {len(b)} møter i {year}; syklusene går ikke opp",
+                first,
             )
         for n, (x, y) in enumerate(zip(a, b), start=1):
             if not x.date < y.date:
-                yield _where(rule_finding(
-                    rule, "meeting-order",
-                    f"syklus {n} i {year}: {first.label} møtes {x.date.isoformat()}, ikke før "
-                    f"{then.label} {y.date.isoformat()}",
-                ), y)
+                yield _where(
+                    rule_finding(
+                        rule,
+                        "meeting-order",
+                        f"syklus {n} i {year}: {first.label} møtes {x.date.isoformat()}, ikke før "
+                        f"{then.label} {y.date.isoformat()}",
+                    ),
+                    y,
+                )
 
 
 @register_check("segment_minutes")
@@ -181,18 +210,26 @@ def _check_segment(structure: Structure, rule: Rule, params: dict[str, Any], on:
                 continue
             parts = [s for s in meeting.segments if s.kind is kind]
             if not parts:
-                yield _where(rule_finding(
-                    rule, "segment-missing",
-                    f"{body.label}-møtet {meeting.date.isoformat()} mangler delen «{kind.label}»",
-                ), meeting)
+                yield _where(
+                    rule_finding(
+                        rule,
+                        "segment-missing",
+                        f"{body.label}-møtet {meeting.date.isoformat()} mangler delen «{kind.label}»",
+                    ),
+                    meeting,
+                )
                 continue
             minutes = sum(s.minutes or 0 for s in parts)
             if minutes < lo:
-                yield _where(rule_finding(
-                    rule, "segment-short",
-                    f"delen «{kind.label}» av {body.label}-møtet {meeting.date.isoformat()} varer {minutes} minutter, "
-                    f"minst {lo} kreves",
-                ), meeting)
+                yield _where(
+                    rule_finding(
+                        rule,
+                        "segment-short",
+                        f"delen «{kind.label}» av {body.label}-møtet {meeting.date.isoformat()} varer {minutes} minutter, "
+                        f"minst {lo} kreves",
+                    ),
+                    meeting,
+                )
 
 
 @register_check("chair_rotation")
@@ -210,11 +247,15 @@ def _check_chair(structure: Structure, rule: Rule, params: dict[str, Any], on: d
             if expected is None:
                 continue
             if expected != actual:
-                yield _where(rule_finding(
-                    rule, "chair-outside-rotation",
-                    f"{body.label}-møtet {meeting.date.isoformat()}: {_role_label(role)} var "
-                    f"{structure.party(actual).name}, rulleringen peker på {structure.party(expected).name}",
-                ), meeting)
+                yield _where(
+                    rule_finding(
+                        rule,
+                        "chair-outside-rotation",
+                        f"{body.label}-møtet {meeting.date.isoformat()}: {_role_label(role)} var "
+                        f"{structure.party(actual).name}, rulleringen peker på {structure.party(expected).name}",
+                    ),
+                    meeting,
+                )
 
 
 def _role_label(role: str) -> str:

@@ -92,8 +92,22 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 
 _KEYS = {
-    "id", "kind", "body", "bodies", "roles", "role", "period", "months", "start", "order", "side", "initial",
-    "alternate", "alternate_setting", "allow_double_assignment", "note",
+    "id",
+    "kind",
+    "body",
+    "bodies",
+    "roles",
+    "role",
+    "period",
+    "months",
+    "start",
+    "order",
+    "side",
+    "initial",
+    "alternate",
+    "alternate_setting",
+    "allow_double_assignment",
+    "note",
 }
 
 
@@ -118,19 +132,27 @@ def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
         if period not in PERIOD_MONTHS:
             raise SchemaError(
                 f"ugyldig «period» «{period}»; forventet en av: {', '.join(PERIOD_MONTHS)} (eller «months»)",
-                code="invalid-value", location=m.loc("period"),
+                code="invalid-value",
+                location=m.loc("period"),
             )
         months = PERIOD_MONTHS[period]
     start = m.date("start")
     if start is None:
-        raise SchemaError("rulleringen mangler «start» (første periode, ÅÅÅÅ-MM-DD)", code="missing-key", location=m.loc())
-    roles = m.strs("roles") or ((m.req("role"),) if m.has("role") else ("chair",) if kind is RotationKind.PARTY else ("leader",))
+        raise SchemaError(
+            "rulleringen mangler «start» (første periode, ÅÅÅÅ-MM-DD)", code="missing-key", location=m.loc()
+        )
+    roles = m.strs("roles") or (
+        (m.req("role"),) if m.has("role") else ("chair",) if kind is RotationKind.PARTY else ("leader",)
+    )
     alternate = m.bool("alternate", True)
     if m.has("alternate_setting"):
         key = m.req("alternate_setting")
         if key not in structure.settings:
-            raise SchemaError(f"innstillingen «{key}» finnes ikke under «settings»", code="unknown-setting",
-                              location=m.loc("alternate_setting"))
+            raise SchemaError(
+                f"innstillingen «{key}» finnes ikke under «settings»",
+                code="unknown-setting",
+                location=m.loc("alternate_setting"),
+            )
         alternate = bool(structure.setting(key))
     allow = m.bool("allow_double_assignment") if m.has("allow_double_assignment") else None
     side = m.enum("side", Side, Side.MUNICIPAL)
@@ -151,14 +173,16 @@ def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
             if party.side is not side:
                 raise SchemaError(
                     f"{party.name} er ikke på {SIDE_LABEL[side]} og kan ikke ha en tur i rulleringen «{m.req('id')}»",
-                    code="rotation-side", location=m.loc("order"),
+                    code="rotation-side",
+                    location=m.loc("order"),
                 )
         if len(set(order)) != len(order):
             raise SchemaError("en part står to ganger i «order»", code="duplicate-id", location=m.loc("order"))
         if len(order) < len(roles):
             raise SchemaError(
                 f"rulleringen har {len(order)} kandidater, men {len(roles)} roller å fylle",
-                code="rotation-too-few", location=m.loc("order") if m.has("order") else m.loc(),
+                code="rotation-too-few",
+                location=m.loc("order") if m.has("order") else m.loc(),
             )
     else:
         given: dict[str, Any] = {}
@@ -170,19 +194,32 @@ def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
                 try:
                     initial.append((body, Side(given[body])))
                 except ValueError:
-                    raise SchemaError(f"ugyldig side «{given[body]}» for {body}", code="invalid-value",
-                                      location=m.loc("initial")) from None
+                    raise SchemaError(
+                        f"ugyldig side «{given[body]}» for {body}", code="invalid-value", location=m.loc("initial")
+                    ) from None
                 continue
             leaders = [structure.party(x.party).side for x in structure.members(body, start) if x.role in roles]
             if len(set(leaders)) != 1:
                 raise SchemaError(
                     f"kan ikke se hvilken side som leder {structure.body(body).label} ved start; oppgi den under «initial»",
-                    code="rotation-initial", location=m.loc(),
+                    code="rotation-initial",
+                    location=m.loc(),
                 )
             initial.append((body, leaders[0]))
     return Rotation(
-        id=m.req("id"), kind=kind, bodies=bodies, roles=roles, months=months, start=start, order=order, side=side,
-        initial=tuple(initial), alternate=alternate, allow_double=allow, note=m.str("note"), location=m.loc(),
+        id=m.req("id"),
+        kind=kind,
+        bodies=bodies,
+        roles=roles,
+        months=months,
+        start=start,
+        order=order,
+        side=side,
+        initial=tuple(initial),
+        alternate=alternate,
+        allow_double=allow,
+        note=m.str("note"),
+        location=m.loc(),
     )
 
 
@@ -229,8 +266,11 @@ def rotation_findings(structure: Structure) -> list[Finding]:
             out.append(error_finding(exc, lst.loc(i)))
             continue
         if rot.id in seen:
-            out.append(error_finding(
-                SchemaError(f"rulleringen «{rot.id}» er definert to ganger", code="duplicate-id"), rot.location))
+            out.append(
+                error_finding(
+                    SchemaError(f"rulleringen «{rot.id}» er definert to ganger", code="duplicate-id"), rot.location
+                )
+            )
         seen[rot.id] = rot.location
     return out
 
@@ -289,8 +329,9 @@ def schedule(
             pick = free[0] if free else next(p for p in active if p not in chosen)
             chosen.append(pick)
         for role, pid in zip(rot.roles, chosen):
-            out.append(Assignment(rot.id, rot.bodies[0], role, begin, end, pid, structure.party(pid).name,
-                                  double=pid in busy))
+            out.append(
+                Assignment(rot.id, rot.bodies[0], role, begin, end, pid, structure.party(pid).name, double=pid in busy)
+            )
         queue.remove(chosen[0])
         queue.append(chosen[0])
     if since is not None:

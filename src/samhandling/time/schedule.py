@@ -53,9 +53,15 @@ class ProjectedStep:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "act": self.act, "label": self.label, "body": self.body, "body_label": self.body_label,
-            "ready": _iso(self.ready), "date": _iso(self.date), "deadline": _iso(self.deadline),
-            "host": self.meeting.host if self.meeting else None, "reason": self.reason,
+            "act": self.act,
+            "label": self.label,
+            "body": self.body,
+            "body_label": self.body_label,
+            "ready": _iso(self.ready),
+            "date": _iso(self.date),
+            "deadline": _iso(self.deadline),
+            "host": self.meeting.host if self.meeting else None,
+            "reason": self.reason,
         }
 
 
@@ -160,8 +166,16 @@ def project(
     """
     items, structure = items_of(target, structure)
     days = submission_days(structure, deadlines)
-    return _project(structure, items, ready, days, day_count(structure, day_count_setting), same_meeting,
-                    same_as=same_as_of(target), actors=actors_of(target))
+    return _project(
+        structure,
+        items,
+        ready,
+        days,
+        day_count(structure, day_count_setting),
+        same_meeting,
+        same_as=same_as_of(target),
+        actors=actors_of(target),
+    )
 
 
 def project_pairs(
@@ -172,8 +186,15 @@ def project_pairs(
 
 
 def _project(
-    structure: Structure, items: Sequence[_Item], ready: dt.date, days: dict[str, int], count: DayCount,
-    same_meeting: bool = False, *, same_as: Mapping[str, str] | None = None, actors: Mapping[str, str] | None = None,
+    structure: Structure,
+    items: Sequence[_Item],
+    ready: dt.date,
+    days: dict[str, int],
+    count: DayCount,
+    same_meeting: bool = False,
+    *,
+    same_as: Mapping[str, str] | None = None,
+    actors: Mapping[str, str] | None = None,
 ) -> list[ProjectedStep]:
     plan = meeting_plan(structure)
     out: list[ProjectedStep] = []
@@ -190,7 +211,9 @@ def _project(
         names = " / ".join(labels) if len(labels) <= 2 else f"{labels[0]} m.fl. ({len(labels)} organer)"
         first = bodies[0] if bodies else ""
         if current is None:
-            out.append(ProjectedStep(act, label, first, names, None, None, reason="venter på et tidligere steg uten dato"))
+            out.append(
+                ProjectedStep(act, label, first, names, None, None, reason="venter på et tidligere steg uten dato")
+            )
             continue
         previous = out[-1] if out else None
         if same_meeting and previous is not None and previous.meeting is not None and previous.body in bodies:
@@ -199,10 +222,17 @@ def _project(
             continue
         planned = [b for b in bodies if plan.of(b)]
         if not planned:
-            out.append(ProjectedStep(
-                act, label, first, names, current, current,
-                reason="ingen møteplan; steget regnes som gjort på klar-datoen",
-            ))
+            out.append(
+                ProjectedStep(
+                    act,
+                    label,
+                    first,
+                    names,
+                    current,
+                    current,
+                    reason="ingen møteplan; steget regnes som gjort på klar-datoen",
+                )
+            )
             continue
         options: list[tuple[Meeting, dt.date]] = []
         for body in planned:
@@ -217,17 +247,33 @@ def _project(
             bound = f"etter {after.isoformat()} " if after else ""
             rules = "; ".join(f"{structure.body(b).label}: frist {days.get(b, 0)} {count.label}" for b in planned)
             last = max(m.date for b in planned for m in plan.of(b))
-            out.append(ProjectedStep(
-                act, label, first, names, current, None,
-                reason=f"møteplanen har ikke noe møte {bound}som saken rekker (klar {current.isoformat()}; {rules}); "
-                f"siste planlagte møte er {last.isoformat()}",
-            ))
+            out.append(
+                ProjectedStep(
+                    act,
+                    label,
+                    first,
+                    names,
+                    current,
+                    None,
+                    reason=f"møteplanen har ikke noe møte {bound}som saken rekker (klar {current.isoformat()}; {rules}); "
+                    f"siste planlagte møte er {last.isoformat()}",
+                )
+            )
             current = None
             continue
         meeting, due = min(options, key=lambda o: o[0].date)
         chosen[act] = meeting.body
-        out.append(ProjectedStep(
-            act, label, meeting.body, structure.body(meeting.body).label, current, meeting.date, due, meeting,
-        ))
+        out.append(
+            ProjectedStep(
+                act,
+                label,
+                meeting.body,
+                structure.body(meeting.body).label,
+                current,
+                meeting.date,
+                due,
+                meeting,
+            )
+        )
         current = after = meeting.date
     return out
