@@ -84,3 +84,44 @@ def test_calendar_file_parses_back_with_every_meeting(capsys: pytest.CaptureFixt
     assert code == 0 and "9 hendelser" in out
     cal = icalendar.Calendar.from_ical(target.read_bytes())
     assert len(list(cal.walk("VEVENT"))) == 9
+
+
+SUBMISSION = """\
+structure: innmelding
+name: Innmeldingsfellesskap
+parties:
+  - {id: hf, name: Helseforetaket, kind: health_trust}
+  - {id: k1, name: Kommune 1, kind: municipality}
+bodies:
+  - {id: fsu, name: Fagleg samarbeidsutval, abbreviation: FSU, kind: professional_committee}
+  - {id: ssu, name: Strategisk samarbeidsutval, abbreviation: SSU, kind: strategic_committee, power: decides}
+relations:
+  - {from: fsu, to: ssu, kind: escalates_to}
+sources:
+  test: {title: Skrive for testen}
+rules:
+  - id: R1
+    category: submission_deadline
+    modality: skal
+    text: «Saker til SSU skal meldast inn seinast 10 dagar før møtet.»
+    source: test
+    check: {kind: submission_deadline, body: ssu, days: 10}
+meetings:
+  - {body: ssu, date: 2024-03-01}
+  - {body: ssu, date: 2024-06-01}
+  - {body: fsu, date: 2024-02-20}
+"""
+
+
+def test_due_lists_the_submission_deadlines_of_planned_meetings(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "innmelding.yaml"
+    path.write_text(SUBMISSION, encoding="utf-8")
+    code, out, err = run(capsys, "due", str(path), "--on", "2024-02-15", "--within", "30", "--json")
+    assert code == 0, err
+    rows = [r for r in json.loads(out) if r["id"].startswith("innmelding-")]
+    # SSU 01.03 has its deadline 20.02 (10 days before): inside the window; SSU 01.06 is outside it; FSU has no rule
+    assert [(r["body"], r["deadline"]) for r in rows] == [("SSU", "2024-02-20")]
+    code, out, _ = run(capsys, "due", str(path), "--on", "2024-02-21")
+    assert code == 0 and "frist for saker til møtet" not in out  # the deadline has passed: the meeting is not listed

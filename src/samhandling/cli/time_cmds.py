@@ -24,7 +24,9 @@ def register(sub: Any) -> None:
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_rotation)
 
-    p = sub.add_parser("due", help="vis evalueringer og gjennomganger som forfaller eller har forfalt")
+    p = sub.add_parser(
+        "due", help="vis evalueringer, innmeldingsfrister til møter og sakenes frister som forfaller eller har forfalt"
+    )
     p.add_argument(
         "structures", nargs="*", metavar="STRUKTUR", help="innebygde navn eller stier (standard: alle innebygde)"
     )
@@ -192,6 +194,7 @@ def cmd_rotation(args: argparse.Namespace) -> int:
 def cmd_due(args: argparse.Namespace) -> int:
     from samhandling.structure.loader import bundled_names, load
     from samhandling.time.evaluations import due_items
+    from samhandling.time.schedule import submission_deadlines
 
     on = _date(args.on, "--on")
     rows: list[dict[str, Any]] = []
@@ -214,6 +217,20 @@ def cmd_due(args: argparse.Namespace) -> int:
                         if item.earlier_missed
                         else ""
                     ),
+                }
+            )
+        for meeting, last, n in submission_deadlines(s, on, args.within):
+            body = s.body(meeting.body).label
+            rows.append(
+                {
+                    "structure": s.id,
+                    "id": f"innmelding-{meeting.body}-{meeting.date.isoformat()}",
+                    "title": f"frist for saker til møtet {meeting.date.strftime('%d.%m.%Y')}",
+                    "body": body,
+                    "deadline": last.isoformat(),
+                    "status": "upcoming",
+                    "status_label": "kommende",
+                    "explanation": f"saker meldes inn senest {n} dager før møtet i {body}",
                 }
             )
     from samhandling.cli.tick_cmds import case_deadline_rows

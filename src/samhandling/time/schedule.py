@@ -277,3 +277,23 @@ def _project(
         )
         current = after = meeting.date
     return out
+
+
+def submission_deadlines(
+    structure: Structure, on: dt.date, within_days: int = 30
+) -> list[tuple[Meeting, dt.date, int]]:
+    """The submission deadlines («senest N dager før») of the planned meetings that fall from ``on`` to ``within_days``
+    after it, in date order: (meeting, last day to submit, days before the meeting). Only bodies with a
+    ``submission_deadline`` rule have one; the structure's ``day_count`` says calendar or working days."""
+    days = submission_days(structure, None)
+    count = day_count(structure)
+    end = on + dt.timedelta(days=within_days)
+    out: list[tuple[Meeting, dt.date, int]] = []
+    for meeting in meeting_plan(structure).meetings:
+        n = days.get(meeting.body)
+        if n is None:
+            continue
+        last = deadline_before(meeting.date, n, count)
+        if on <= last <= end:
+            out.append((meeting, last, n))
+    return sorted(out, key=lambda item: (item[1], item[0].body))
