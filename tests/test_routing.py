@@ -257,3 +257,44 @@ def test_escalation_targets_are_exactly_the_matching_relations(
     assert got == want
     route = escalation_path(s, "fsu", attributes or {})
     assert (route.bodies[1] in want) if want else not route
+
+
+ONE_ACT = """\
+process: sak
+version: "1"
+title: Sak
+initial: ny
+states:
+  - {name: ny, label: Ny sak}
+  - {name: trekt, label: Trekt, final: true}
+acts:
+  - {name: withdraw, label: trekke saka, kind: withdraw, from: ny, to: trekt, by: {body: FSU A}}
+"""
+
+
+def test_cli_case_new_with_attr_then_path_follows_its_region(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``case new --attr region=sør`` stores the attributes; ``case show`` prints them; ``path --case`` follows them."""
+    (tmp_path / "sak.yaml").write_text(ONE_ACT, encoding="utf-8")
+    f = tmp_path / "to.yaml"
+    f.write_text(TWO_SSU + "processes:\n  - {name: sak, file: sak.yaml}\n", encoding="utf-8")
+    db = str(tmp_path / "saker.db")
+    new = ["case", "new", str(f), "sak", "--title", "Felles forløp", "--on", "2024-01-02", "--db", db]
+    for bad in (["--attr", "region"], ["--attr", "=sør"], ["--attr", "region=sør", "--attr", "region=nord"]):
+        assert main([*new, *bad]) == 2
+        err = capsys.readouterr().err
+        assert "invalid-attr" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert main(["case", "list", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []  # a refused --attr created nothing
+    assert main([*new, "--id", "sak-sor", "--attr", "region=sør", "--attr", "tema=rus"]) == 0
+    capsys.readouterr()
+    assert main([*new, "--id", "sak-nord", "--attr", "region=nord"]) == 0
+    capsys.readouterr()
+    assert main(["case", "show", "sak-sor", "--db", db]) == 0
+    assert "Egenskaper: region = sør, tema = rus" in capsys.readouterr().out
+    assert main(["case", "show", "sak-sor", "--db", db, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["attributes"] == {"region": "sør", "tema": "rus"}
+    for case_id, ssu in (("sak-sor", "ssu-sor"), ("sak-nord", "ssu-nord")):
+        assert main(["path", str(f), "--from", "FSU A", "--case", case_id, "--db", db, "--json"]) == 0
+        assert json.loads(capsys.readouterr().out)["routes"][0]["bodies"] == ["fsu-a", ssu, "pm"]

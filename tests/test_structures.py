@@ -13,7 +13,16 @@ import pytest
 
 import samhandling
 from samhandling.structure.loader import BUNDLED_DIR
-from samhandling.structure.model import BodyKind, DecisionPower, DecisionRule, Modality, PartyKind, RelationKind, Side
+from samhandling.structure.model import (
+    BodyKind,
+    DecisionPower,
+    DecisionRule,
+    Modality,
+    PartyKind,
+    RelationKind,
+    SeatRights,
+    Side,
+)
 
 SEEDS = Path("/work/shared/seeds")
 DOCS = Path(__file__).resolve().parents[1] / "docs"
@@ -274,6 +283,8 @@ def test_schema_enums_follow_the_model() -> None:
     assert defs["relation"]["properties"]["kind"]["enum"] == [k.value for k in RelationKind]
     assert defs["rule"]["properties"]["modality"]["enum"] == [m.value for m in Modality]
     assert defs["seat"]["properties"]["side"]["enum"] == [s.value for s in Side]
+    assert defs["member"]["properties"]["rights"]["enum"] == [r.value for r in SeatRights]
+    assert {"rights", "deputy_for"} <= set(defs["member"]["properties"])
     assert set(schema["properties"]) == samhandling.structure.loader.TOP_LEVEL_KEYS
 
 
@@ -295,3 +306,84 @@ def test_every_bundled_reading_is_read_by_something() -> None:
     for name in samhandling.bundled_names():
         uses = reading_uses(samhandling.load(name))
         assert all(uses.values()), (name, [k for k, v in uses.items() if not v])
+
+
+OBSERVER_PROCESS = """\
+process: sak
+version: "1"
+title: Sak
+initial: ny
+states:
+  - {name: ny, label: Ny sak}
+  - {name: vedtatt, label: Vedtatt, final: true}
+acts:
+  - {name: decide, label: vedta saken, kind: decide, from: ny, to: vedtatt, by: {body: SSU nedre Telemark},
+     guard: consensus}
+"""
+
+
+def test_telemark_observers_are_seats_that_never_count(tmp_path: Path) -> None:
+    """«Observatør» (T2) and «Observatører med talerett» (T1): KS and the ombud sit as observers and never count."""
+    from samhandling.errors import RuleError
+    from samhandling.process.loader import get_process
+
+    telemark = samhandling.load("telemark")
+    on = dt.date(2024, 1, 4)
+    for body in ("ssu-nedre", "partnerskapsmote"):
+        assert [p.id for p in telemark.observers(body, on)] == ["ks", "pasient-og-brukerombudet"]
+        assert not {"ks", "pasient-og-brukerombudet"} & {p.id for p in telemark.voting_parties(body, on)}
+    assert [p.id for p in telemark.observers("ssu-nedre", dt.date(2021, 2, 18))] == []  # seated from 19.02.2021
+    # The bundled file with a small process of our own: the observers' positions are refused, not counted.
+    text = (BUNDLED_DIR / "telemark.yaml").read_text(encoding="utf-8")
+    (tmp_path / "sak.yaml").write_text(OBSERVER_PROCESS, encoding="utf-8")
+    (tmp_path / "telemark.yaml").write_text(text + "\nprocesses:\n  - {name: sak, file: sak.yaml}\n", "utf-8")
+    case = get_process(samhandling.load(tmp_path / "telemark.yaml"), "sak").new_case("Sak", on=on)
+    members = ["porsgrunn", "skien", "bamble", "kragero", "drangedal", "nome", "sykehuset-telemark", "tillitsvalgte"]
+    agreed = dict.fromkeys(members, "for")
+    for observer in ("ks", "pasient-og-brukerombudet"):
+        with pytest.raises(RuleError) as refused:
+            case.act("decide", by="SSU nedre Telemark", on=on, positions={**agreed, observer: "mot"})
+        assert refused.value.code == "no-seat-party"
+        assert case.state == "ny" and len(case.history) == 1
+    event = case.act("decide", by="SSU nedre Telemark", on=on, positions=agreed)  # consensus without the observers
+    assert set(event.payload["positions"]) == set(members) and case.state == "vedtatt"
+
+
+def test_innlandet_fagutvalg_leader_is_an_observer_with_a_deputy() -> None:
+    """«… som observatør i Strategisk samarbeidsutvalg med møte- og talerett. Nestleder er vararepresentant.» (I2)"""
+    from samhandling.process.loader import get_process
+
+    innlandet = samhandling.load("innlandet")
+    on = dt.date(2024, 4, 10)
+    assert [p.id for p in innlandet.observers("ssu", on)] == ["fagutvalg-leder"]
+    assert [p.id for p in innlandet.deputies("ssu", on)] == ["fagutvalg-nestleder"]
+    assert innlandet.deputy_map("ssu", on) == {"fagutvalg-nestleder": "fagutvalg-leder"}
+    voters = get_process(innlandet, "fagutvalg-sak").voters("ssu", on)
+    assert not {"fagutvalg-leder", "fagutvalg-nestleder"} & (set(voters.ids) | set(voters.deputy_for))
+
+
+def test_an_observer_or_deputy_never_fills_a_seat() -> None:
+    """A GP who only observes does not satisfy «a GP seat» (format-gaps G7); only member seats fill seats."""
+    text = """
+structure: obs
+name: Observatører
+parties:
+  - {id: k1, name: Kommune 1, kind: municipality}
+  - {id: hf, name: HF, kind: health_trust}
+  - {id: lege, name: Fastlege, kind: gp}
+  - {id: lege2, name: Fastlege 2, kind: gp}
+bodies:
+  - id: pm
+    name: Møte
+    kind: partnership_meeting
+    seats: [{side: gp, min: 1, label: Fastlegerepresentant}]
+    members:
+      - {party: k1}
+      - {party: hf}
+      - {party: lege, rights: observer}
+      - {party: lege2, rights: deputy, deputy_for: lege}
+"""
+    codes = [f.code for f in samhandling.loads(text).validate()]
+    assert codes.count("seat-count") == 1
+    seated = text.replace("{party: lege, rights: observer}", "{party: lege}")
+    assert "seat-count" not in [f.code for f in samhandling.loads(seated).validate()]

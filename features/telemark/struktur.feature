@@ -24,6 +24,8 @@ Egenskap: Telemark – to strategiske samarbeidsutvalg og partnerskapsmøtet
     Og parten "Sykehuset Telemark" sitter i "SSU nedre Telemark"
     Og parten "Skien" sitter ikke i "SSU 2"
     Og organet "SSU nedre Telemark" har 14 medlemmer
+    Og parten "KS" sitter i "SSU nedre Telemark"
+    Og parten "Pasient og brukerombudet" sitter i "Partnerskapsmøtet"
 
   Scenario: Begge SSU-ene rapporterer til partnerskapsmøtet
     Så organet "SSU nedre Telemark" rapporterer til "Partnerskapsmøtet"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import stat
+from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -272,13 +273,15 @@ class CaseRepository:
         on: dt.date | None = None,
         *,
         case_id: str | None = None,
+        attributes: Mapping[str, Any] | None = None,
         **data: Any,
     ) -> Case:
-        """Open a new case of ``process`` in ``structure`` and record its first event(s) and definitions."""
+        """Open a new case of ``process`` in ``structure`` and record its first event(s) and definitions.
+        ``attributes`` (``{"region": "nedre"}``) are what the case is about, for routing; kept in the open event."""
         src = self._sources(structure, process)
         definition = src.definition
         case_id = case_id or new_case_id(definition.name)
-        case = definition.new_case(title=title, case_id=case_id, on=on, **data)
+        case = definition.new_case(title=title, case_id=case_id, on=on, attributes=attributes, **data)
         f = src.header_fields
         header = CaseHeader(
             case_id=case.id,

@@ -568,12 +568,12 @@ def body_seats(samhandling_world: World, organ: str, antall: str, hvem: str) -> 
     'organet "{organ}" har {antall:d} medlemmer',
     example='Så organet "FSU" har 16 medlemmer',
     group="Sammensetning",
-    help="Summen av alle representanter i organet.",
+    help="Summen av alle representanter med medlemsplass i organet (observatører og vara regnes ikke med).",
 )
 def body_member_total(samhandling_world: World, organ: str, antall: str) -> None:
     s = samhandling_world.structure
     body = _body(samhandling_world, organ)
-    got = sum(m.count for m in s.members(body, samhandling_world.today))
+    got = sum(m.count for m in s.members(body, samhandling_world.today) if m.votes)
     if got != int(antall):
         raise _fail(f"{body.label} har {got} medlemmer, ikke {antall}")
 

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from samhandling.cli.output import emit_json, heading, table
-from samhandling.cli.support import db_help, open_repo, parse_date, store_location
+from samhandling.cli.support import db_help, open_repo, parse_attributes, parse_date, store_location
 from samhandling.errors import ActRefusedError, NotFoundError, UsageError
 
 if TYPE_CHECKING:
@@ -42,6 +42,13 @@ def register(sub: Any) -> None:
     p.add_argument("--on", metavar="DATO", help="dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: i dag)")
     p.add_argument("--id", dest="case_id", metavar="ID", help="egen sak-id (standard: generert)")
     p.add_argument("--set", action="append", default=[], metavar="NØKKEL=VERDI", help="data til saken (kan gjentas)")
+    p.add_argument(
+        "--attr",
+        action="append",
+        default=[],
+        metavar="NØKKEL=VERDI",
+        help="sakens egenskaper for ruting, f.eks. region=nedre (kan gjentas; «path --case» følger dem)",
+    )
     common(p)
     p.set_defaults(handler=cmd_new)
 
@@ -435,6 +442,7 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
         "is_final": case.is_final,
         "events": len(case.history),
         "data": case.data,
+        "attributes": dict(case.attributes),
         "available_acts": [
             {
                 "act": a.act,
@@ -455,9 +463,12 @@ def _case_json(repo: CaseRepository, case_id: str) -> dict[str, Any]:
 
 def cmd_new(args: argparse.Namespace) -> int:
     data = parse_sets(args.set)
+    attributes = parse_attributes(args.attr) or None
     on = parse_day(args.on)
     repo = _repo(args)
-    case = repo.create(args.structure, args.process, title=args.title, on=on, case_id=args.case_id, **data)
+    case = repo.create(
+        args.structure, args.process, title=args.title, on=on, case_id=args.case_id, attributes=attributes, **data
+    )
     if args.json:
         emit_json(_case_json(repo, case.id))
         return 0
@@ -574,6 +585,8 @@ def cmd_show(args: argparse.Namespace) -> int:
     print(f"Sak {info['id']}: «{info['title']}»")
     print(f"Struktur: {info['structure']}; prosess: {info['process']} v{info['version']}; opprettet {info['created']}")
     print(f"Tilstand: {info['state_label']}{' (avsluttet)' if info['is_final'] else ''}; {info['events']} hendelser")
+    if info["attributes"]:
+        print("Egenskaper: " + ", ".join(f"{k} = {v}" for k, v in info["attributes"].items()))
     for note in info["definition_changes"]:
         print(f"Merk: {note['message']}")
     if info["available_acts"]:

@@ -8,7 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from samhandling.cli.output import emit_json, table
-from samhandling.cli.support import add_output, db_help, input_files, write_output, write_output_with
+from samhandling.cli.support import (
+    add_output,
+    db_help,
+    input_files,
+    parse_attributes,
+    write_output,
+    write_output_with,
+)
 
 
 def register(sub: Any) -> None:
@@ -78,8 +85,6 @@ def case_attributes(repo: Any, case_id: str) -> dict[str, Any]:
 
 def routing_attributes(args: argparse.Namespace) -> dict[str, Any] | None:
     """The case attributes given by ``--case`` and ``--attr`` (``--attr`` wins), or ``None`` when neither is."""
-    from samhandling.errors import UsageError
-
     if not args.attr and not args.attr_case:
         return None
     found: dict[str, Any] = {}
@@ -91,11 +96,7 @@ def routing_attributes(args: argparse.Namespace) -> dict[str, Any] | None:
             found.update(case_attributes(repo, repo.resolve(args.attr_case)))
         finally:
             repo.store.close()
-    for item in args.attr:
-        key, sep, value = item.partition("=")
-        if not sep or not key.strip() or not value.strip():
-            raise UsageError(f"--attr skal være NØKKEL=VERDI (f.eks. region=sør), fikk «{item}»", code="invalid-attr")
-        found[key.strip()] = value.strip()
+    found.update(parse_attributes(args.attr))
     return found
 
 

@@ -217,6 +217,21 @@ def parse_date(text: str | None, option: str) -> dt.date | None:
 # ---------------------------------------------------------------------------------------------- -o
 
 
+def parse_attributes(items: Iterable[str], option: str = "--attr") -> dict[str, str]:
+    """Case attributes from ``KEY=VALUE`` options (``region=nedre``): a usage error (code ``invalid-attr``) for an
+    item without ``=``, an empty key or value, or a key given twice."""
+    found: dict[str, str] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            raise UsageError(f"{option} skal være NØKKEL=VERDI (f.eks. region=sør), fikk «{item}»", code="invalid-attr")
+        if key in found:
+            raise UsageError(f"{option} {key} er oppgitt to ganger", code="invalid-attr")
+        found[key] = value
+    return found
+
+
 def add_output(p: argparse.ArgumentParser, *, required: bool, helptext: str) -> None:
     """``-o/--output FIL`` and ``--force``, the same on every verb that writes a file."""
     p.add_argument("-o", "--output", required=required, metavar="FIL", help=helptext)

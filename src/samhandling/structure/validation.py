@@ -382,9 +382,10 @@ def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
             message=f"rapporterings- og eskaleringslinjene går i ring: {chain}",
             location=first.location,
         )
-    # Seats declared on a body must be satisfied by its memberships (when it has any).
+    # Seats declared on a body must be satisfied by its member seats (when it has any); observer and deputy
+    # seats never fill a seat.
     for body in structure.bodies:
-        members = structure.members(body, on)
+        members = [m for m in structure.members(body, on) if m.votes]
         if not members:
             continue
         for seat in body.seats:
