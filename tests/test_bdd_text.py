@@ -38,6 +38,8 @@ def test_matching_ignores_case_but_keeps_the_arguments_spelling() -> None:
 
 
 def test_optional_parts_and_typed_placeholders() -> None:
+    import samhandling.bdd.steps  # noqa: F401  (registers the step phrases' placeholder types, «dato» among them)
+
     t = '"{organ}" utfører "{handling}"[ den {dato:dato}][ med[ {detaljer}]]'
     assert match_template(t, '"FSU" utfører "x"') == {"organ": "FSU", "handling": "x"}
     assert match_template(t, '"FSU" utfører "x" den 1. mars 2024 med:') == {
