@@ -23,9 +23,7 @@ import datetime as dt
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
-
-import attrs
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from samhandling import clock
 from samhandling.errors import (
@@ -37,7 +35,6 @@ from samhandling.errors import (
     DuplicatePartyError,
     FutureDateError,
     ProcessDefinitionError,
-    ReservedKeyError,
     RuleError,
     SamhandlingError,
     StateError,
@@ -45,13 +42,40 @@ from samhandling.errors import (
     UnknownPositionError,
 )
 from samhandling.formats.names import name_key
-from samhandling.location import Location
-from samhandling.process.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
+from samhandling.process.case import EMPTY, AvailableAct, Case, Event, FrozenDict, freeze
+from samhandling.process.definition import ActDef, ActorSpec, Context, PerParty, StateDef, Step
+from samhandling.process.records import (
+    NOT_FACTS,
+    as_date,
+    date_bounds,
+    date_order_break,
+    frozen_event,
+    normalise_payload,
+    recorded_at,
+    reserved_refusal,
+)
 from samhandling.process.timers import TIMER, timer_event, timer_refusals
+from samhandling.process.vocabulary import (
+    ACT_KINDS,
+    AGREEMENT_KINDS,
+    CORRECT,
+    DECIDING_KINDS,
+    GUARDS,
+    HORIZON_SETTING,
+    OUTCOME_WORDS,
+    POSITION_WORDS,
+    RULED_KINDS,
+    SCOPE_SETTING,
+    SIDE_KINDS,
+    SIDE_NAMES,
+    STRICT_DECIDING_KINDS,
+    outcome_word,
+    position_word,
+)
+from samhandling.process.voters import Voters, municipalities
 from samhandling.structure.model import (
     COUNTED_RULES,
     Body,
-    BodyKind,
     CompletionRule,
     DecisionPower,
     DecisionRule,
@@ -65,174 +89,33 @@ from samhandling.structure.paths import escalation_targets
 if TYPE_CHECKING:
     from samhandling.structure.graph import Structure
 
+__all__ = [
+    "ACT_KINDS",
+    "AGREEMENT_KINDS",
+    "CORRECT",
+    "DECIDING_KINDS",
+    "GUARDS",
+    "HORIZON_SETTING",
+    "OUTCOME_WORDS",
+    "POSITION_WORDS",
+    "PROCESS_DIR",
+    "RULED_KINDS",
+    "SCOPE_SETTING",
+    "SIDE_KINDS",
+    "STRICT_DECIDING_KINDS",
+    "ActDef",
+    "ActorSpec",
+    "Context",
+    "PerParty",
+    "ProcessDefinition",
+    "StateDef",
+    "Step",
+    "Voters",
+]
+
 PROCESS_DIR = Path(__file__).parent.parent / "data" / "processes"
 
 _T = TypeVar("_T")
-
-ACT_KINDS = (
-    "open",
-    "draft",
-    "approve",
-    "anchor",
-    "recommend",
-    "assess",
-    "decide",
-    "escalate",
-    "send_back",
-    "withdraw",
-    "political_review",
-    "implement",
-    "submit",
-    "discuss",
-    "advise",
-    "report",
-    "evaluate",
-    "record",
-)
-#: Act kinds that need a body with power to decide (``power: decides``).
-DECIDING_KINDS = frozenset({"approve", "decide", "political_review", "implement"})
-#: Act kinds whose every responsible body must hold the power to decide (checked when a definition loads).
-#: An ``approve`` sequence may include advisory bodies (FSU handles a mandate before SSU approves it).
-STRICT_DECIDING_KINDS = frozenset({"decide", "political_review"})
-#: Named guards an act may declare (a typo must not silently skip a check).
-GUARDS = frozenset({"consensus"})
-#: Act kinds that are decisions of the body performing them: judged by its decision rule (``consensus_scope``).
-RULED_KINDS = frozenset({"approve", "decide", "assess"})
-#: The process/structure setting that says which decisions of a body with a counted decision rule need positions:
-#: ``all_decisions`` (default: every approve, decide and assess act of the body) or ``guarded_acts`` (only acts with
-#: ``guard: consensus`` or ``rule:``; the narrower reading of S3-R7, «only the approval of the proposal»).
-SCOPE_SETTING = "consensus_scope"
-#: The party kinds that are parties to the cooperation agreement: the ones a body's decision counts.
-AGREEMENT_KINDS = frozenset({PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST})
-#: Act kinds that are not steps of the main path.
-SIDE_KINDS = frozenset({"escalate", "send_back", "withdraw"})
-
-#: The closed vocabulary of positions (consensus): every accepted spelling, after trimming and casefolding, and the
-#: canonical word it means. Bokmål, nynorsk and English. Anything else is refused with ``unknown-position``.
-POSITION_WORDS: dict[str, str] = {
-    # for
-    "for": "for",
-    "ja": "for",
-    "enig": "for",
-    "einig": "for",
-    "samd": "for",
-    "støtter": "for",
-    "støttar": "for",
-    "yes": "for",
-    "agree": "for",
-    # against
-    "against": "against",
-    "mot": "against",
-    "imot": "against",
-    "nei": "against",
-    "uenig": "against",
-    "ueinig": "against",
-    "usamd": "against",
-    "no": "against",
-    "disagree": "against",
-    # abstain
-    "abstain": "abstain",
-    "avstår": "abstain",
-    "blank": "abstain",
-    "nøytral": "abstain",
-}
-#: The closed vocabulary of per-party outcomes (political review): accepted spellings after trimming and
-#: casefolding, and the canonical word. Anything else is refused with ``unknown-outcome``.
-OUTCOME_WORDS: dict[str, str] = {
-    "adopted": "adopted",
-    "vedtatt": "adopted",
-    "vedteke": "adopted",
-    "godkjent": "adopted",
-    "godkjend": "adopted",
-    "ja": "adopted",
-    "yes": "adopted",
-    "rejected": "rejected",
-    "avvist": "rejected",
-    "forkastet": "rejected",
-    "forkasta": "rejected",
-    "nei": "rejected",
-    "no": "rejected",
-}
-#: The built-in act that corrects an earlier event (any state, also a closed case); no process may define it.
-CORRECT = "correct"
-#: The process setting that says how many days after today an effective date may lie (default 0: not after today).
-HORIZON_SETTING = "horizon_days"
-
-
-# ---------------------------------------------------------------------------- definition values
-
-
-@attrs.frozen(slots=True)
-class StateDef:
-    name: str
-    label: str
-    final: bool = False
-    location: Location | None = attrs.field(default=None, eq=False, repr=False)
-
-
-@attrs.frozen(slots=True)
-class ActorSpec:
-    """Who may perform an act: named bodies, a body kind, a setting, or the body of an earlier act."""
-
-    bodies: tuple[str, ...] = ()  # body ids, resolved against the structure
-    kind: BodyKind | None = None
-    same_as: str | None = None
-    in_order: bool = False  # every body approves, in this order (a sequence of approvals)
-
-
-@attrs.frozen(slots=True)
-class PerParty:
-    """An act recorded once per party (anchoring, political review) before the case moves on."""
-
-    kinds: tuple[PartyKind, ...]
-    outcome: bool = False
-    on_rejection: str | None = None  # chosen option (from a setting)
-    incomplete_code: str | None = None  # refusal code while collecting (e.g. anchoring-incomplete)
-    rejection_dest: dict[str, str | None] = attrs.field(factory=dict, eq=False, hash=False)
-    #: Whose parties: the body that performed this earlier act (e.g. the SSU that approved, for political review in
-    #: each of its municipalities); None: the acting body's.
-    parties_of: str | None = None
-
-
-@attrs.frozen(slots=True)
-class ActDef:
-    name: str
-    label: str
-    kind: str
-    bodies: tuple[str, ...]
-    sources: tuple[str, ...]
-    dest: str | None
-    actor: ActorSpec
-    requires: dict[str, str] = attrs.field(factory=dict, eq=False, hash=False)
-    guard: str | None = None
-    gateway: tuple[str, str, dict[bool, str]] | None = attrs.field(default=None, eq=False, hash=False)
-    per_party: PerParty | None = None
-    source_text: str | None = None
-    deadline: tuple[str, int, str | None] | None = None  # (payload key of the meeting date, days before, rule id)
-    due: dt.date | None = None  # a fixed due date: lateness is recorded, not refused
-    location: Location | None = attrs.field(default=None, eq=False, repr=False)
-    rule: CompletionRule | None = None  # the act's own completion rule (process YAML ``rule:``)
-
-
-@attrs.frozen(slots=True)
-class Step:
-    """One step of the main path, for schedules and diagrams."""
-
-    act: str
-    label: str
-    bodies: tuple[str, ...]
-    state: str
-    dest: str
-
-
-class Context(NamedTuple):
-    """What the conditions of the machine see when an act fires (a named tuple: immutable, cheap to build)."""
-
-    act: ActDef
-    body: str
-    on: dt.date
-    person: str | None
-    payload: dict[str, Any]
 
 
 # ---------------------------------------------------------------------------- the definition
@@ -499,7 +382,7 @@ class ProcessDefinition:
         if not isinstance(title, str) or not title.strip():
             raise RuleError("en sak må ha en tittel", code="missing-title")
         today = clock.current_clock().today()
-        refused = (_reserved(data) if data else None) or self._date_refusal(on, today)
+        refused = (reserved_refusal(data) if data else None) or self._date_refusal(on, today)
         if (
             refused is None
             and attributes is not None
@@ -519,7 +402,7 @@ class ProcessDefinition:
             facts, payload = EMPTY, FrozenDict(title=title, version=self.version)
         if attributes:
             payload = FrozenDict({**payload, "attributes": freeze(dict(attributes))})
-        first = _new_tuple(Event, (1, "open", None, None, on or today, payload, None, self.initial, _recorded_at()))
+        first = _new_tuple(Event, (1, "open", None, None, on or today, payload, None, self.initial, recorded_at()))
         return Case._create(case_id, title, self, first, dict(facts))
 
     def replay(self, events: Iterable[Event], *, case_id: str | None = None) -> Case:
@@ -536,7 +419,7 @@ class ProcessDefinition:
                 f"versjon {self.version}",
                 code="version-mismatch",
             )
-        first = _frozen_event(first)
+        first = frozen_event(first)
         case = Case._create(
             case_id or str(first.payload.get("case_id", "")) or f"{self.name}-replay",
             str(first.payload["title"]),
@@ -551,7 +434,7 @@ class ProcessDefinition:
                 raise SamhandlingError(
                     f"hendelse nr. {event.seq} viser til ukjent tilstand «{event.to_state}»", code="bad-stream"
                 )
-            event = _frozen_event(event)
+            event = frozen_event(event)
             if event.act == TIMER:  # a deadline that fired (process/timers.py): the state it records, nothing else
                 case._state = event.to_state
                 case._events.append(event)
@@ -596,7 +479,7 @@ class ProcessDefinition:
         if act_name == CORRECT:
             return self._correct(case, by, on, person, payload)
         if act_name == TIMER:  # the built-in act of a deadline firing (process/timers.py)
-            event = timer_event(case, on, payload, _recorded_at())
+            event = timer_event(case, on, payload, recorded_at())
             case._events.append(event)
             case._state = event.to_state
             return event
@@ -607,7 +490,7 @@ class ProcessDefinition:
             raise first
         assert act is not None and resolved is not None and day is not None  # set when nothing is refused
         body = resolved.id
-        payload = _normalise_payload(act, body, payload, self, party, own, positions, case._attributes)
+        payload = normalise_payload(act, body, payload, self, party, own, positions, case._attributes)
         if present is not None:
             payload["present"] = list(self._present_ids(resolved, day, present)[1] or ())
         if act.due is not None and day > act.due:
@@ -623,7 +506,7 @@ class ProcessDefinition:
             )
         events = case._events
         event = _new_tuple(
-            Event, (len(events) + 1, act_name, body, person, day, frozen, before, case._state, _recorded_at())
+            Event, (len(events) + 1, act_name, body, person, day, frozen, before, case._state, recorded_at())
         )
         self._apply(case, act, event)
         events.append(event)
@@ -668,7 +551,7 @@ class ProcessDefinition:
             case._escalated_to = payload.get("to")
         facts = case._facts
         for key, value in payload.items():
-            if key not in _NOT_FACTS:
+            if key not in NOT_FACTS:
                 facts[key] = value
 
     def _clear_after(self, case: Case, target: str) -> None:
@@ -726,7 +609,7 @@ class ProcessDefinition:
                         del facts[key]
                 continue
             for key, value in event.payload.items():
-                if key not in _NOT_FACTS:
+                if key not in NOT_FACTS:
                     facts.setdefault(key, []).append((value, event.act))
         return facts
 
@@ -772,14 +655,16 @@ class ProcessDefinition:
         """After a correction: the facts and the date bounds worked out again from the corrected history."""
         effective = self._effective(case._events)
         self._refresh_facts(case)
-        case._floor, case._latest = _date_bounds(self, effective)
+        case._floor, case._latest = date_bounds(self, effective)
 
     def correction_refusals(
         self, case: Case, by: str | None, on: dt.date | None, person: str | None, payload: dict[str, Any]
     ) -> tuple[list[ActRefusedError], dict[str, Any] | None]:
         """The refusals of a correction, and the payload it records when there are none."""
         out: list[ActRefusedError] = []
-        reserved = _reserved({k: v for k, v in payload.items() if k != "facts"})  # «facts» is the correction's own
+        reserved = reserved_refusal(
+            {k: v for k, v in payload.items() if k != "facts"}
+        )  # «facts» is the correction's own
         if reserved is not None:
             return [reserved], None
         unknown = sorted(set(payload) - {"event", "reason", "on", "facts"})
@@ -831,7 +716,7 @@ class ProcessDefinition:
                 out.append(refused)
         act = self._acts.get(target.act)
         if facts:
-            reserved = _reserved(facts)
+            reserved = reserved_refusal(facts)
             if reserved is not None:
                 out.append(reserved)
             locked = {"party", "outcome", "to", "positions", "against", "version", "title"}
@@ -863,7 +748,7 @@ class ProcessDefinition:
         if not out and new_on is not None:
             probe = Event(len(events) + 1, CORRECT, body_id, person, target.on, freeze(record), None, case._state)
             effective = self._effective([*events, probe])
-            bad = _date_order_break(self, effective)
+            bad = date_order_break(self, effective)
             if bad is not None:
                 out.append(
                     RuleError(
@@ -895,7 +780,7 @@ class ProcessDefinition:
             freeze(record),
             state,
             state,
-            _recorded_at(),
+            recorded_at(),
         )
         case._events.append(event)
         self._apply_corrections(case)
@@ -939,7 +824,7 @@ class ProcessDefinition:
         if plan is None:
             return [self._unknown_act(act_name)], None, None, None, None, None
         act = plan.act
-        reserved = _reserved(payload) if payload else None
+        reserved = reserved_refusal(payload) if payload else None
         if reserved is not None:
             return [reserved], act, None, None, None, None
         state = case._state
@@ -1265,7 +1150,7 @@ class ProcessDefinition:
             ident = voters.deputy_for.get(ident, ident)
             if ident not in voters.speak:
                 if self._seated_cluster(body, on, ident):
-                    out.update(dict.fromkeys(_municipalities(voters)))
+                    out.update(dict.fromkeys(municipalities(voters)))
                     continue
                 return [self._no_seat(body, on, ident, "er oppgitt som til stede")], None
             out[ident] = None
@@ -1348,7 +1233,7 @@ class ProcessDefinition:
     def _deadline_guard(self, act: ActDef, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
         assert act.deadline is not None
         key, days, rule_id = act.deadline
-        meeting = _as_date(payload.get(key))
+        meeting = as_date(payload.get(key))
         if meeting is None:
             return [RuleError(f"«{act.label}» krever møtedatoen ({key}=ÅÅÅÅ-MM-DD)", code="missing-input")]
         last = meeting - dt.timedelta(days=days)
@@ -1373,7 +1258,7 @@ class ProcessDefinition:
         self, case: Case, plan: _ActPlan, body_id: str, on: dt.date, payload: dict[str, Any]
     ) -> tuple[Sequence[ActRefusedError], tuple[str, str | None] | None]:
         """The per-party guard's refusals, and when there are none, what it resolved: (party id, the canonical
-        outcome or None), which ``_normalise_payload`` then need not work out again."""
+        outcome or None), which ``normalise_payload`` then need not work out again."""
         act = plan.act
         assert act.per_party is not None and plan.by_day is not None
         raw = payload.get("party")
@@ -1405,7 +1290,7 @@ class ProcessDefinition:
         outcome = None
         if plan.outcome:
             said = payload.get("outcome")
-            outcome = _outcome_word(said)
+            outcome = outcome_word(said)
             if outcome is None:
                 if said is None or said == "":
                     return [
@@ -1522,7 +1407,7 @@ class ProcessDefinition:
             for key, value in raw.items():
                 word = POSITION_WORDS.get(value) if type(value) is str else None  # a canonical spelling
                 if word is None:
-                    word = _position_word(value)
+                    word = position_word(value)
                     if word is None:
                         return [
                             UnknownPositionError(
@@ -1568,7 +1453,7 @@ class ProcessDefinition:
     @staticmethod
     def _side_id(key: object) -> str | None:
         word = name_key(str(key))
-        for side, names in _SIDE_NAMES.items():
+        for side, names in SIDE_NAMES.items():
             if word in names:
                 return side
         return None
@@ -1582,7 +1467,7 @@ class ProcessDefinition:
         present: tuple[str, ...] | None = None,
     ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
         """The decision rule's refusals, and the positions it resolved (see ``_read_positions``; a deputy's position
-        recorded as the party it stands in for), which ``_normalise_payload`` then records as they are. Only a
+        recorded as the party it stands in for), which ``normalise_payload`` then records as they are. Only a
         canonical ``against`` counts against, and only a word of the closed vocabulary is a position at all.
         ``present``: the parties present and voting (None: every party that counts)."""
         rule = rule or _CONSENSUS
@@ -1631,7 +1516,7 @@ class ProcessDefinition:
                 continue
             if ident not in voters.speak:
                 if self._seated_cluster(body, on, ident):
-                    for municipality in _municipalities(voters):
+                    for municipality in municipalities(voters):
                         if municipality not in resolved:
                             counted.setdefault(municipality, word)
                     continue
@@ -1781,19 +1666,6 @@ class ProcessDefinition:
         return out
 
 
-#: Payload keys ``_apply`` does not copy into ``case.data`` as facts (they are recorded elsewhere or are routing).
-_NOT_FACTS = frozenset({"party", "outcome", "to", "present"})
-
-
-class Voters(NamedTuple):
-    """Who counts in a body's decisions on a day (see :meth:`ProcessDefinition.voters`)."""
-
-    parties: tuple[Party, ...]
-    ids: frozenset[str]
-    speak: frozenset[str]
-    deputy_for: dict[str, str]
-
-
 #: «Not looked up yet» in ``_ActPlan.rules``.
 _UNSET: Any = object()
 
@@ -1855,75 +1727,6 @@ def _remembered(cache: dict[str, _T], name: str, look_up: Callable[[str], _T]) -
     return hit
 
 
-def _reserved(payload: Mapping[str, Any]) -> ReservedKeyError | None:
-    """``reserved-key`` when ``payload`` names a record the engine keeps itself."""
-    if not payload or RESERVED_KEYS.isdisjoint(payload):
-        return None
-    keys = sorted(k for k in payload if k in RESERVED_KEYS)
-    return ReservedKeyError(
-        f"{', '.join(keys)} er forbeholdt motoren (hvem som handlet, løfting, vedtak per part, fremdrift, tilstand) "
-        f"og kan ikke oppgis i en handling; forbeholdte navn: {', '.join(sorted(RESERVED_KEYS))}",
-        details={"keys": keys},
-    )
-
-
-def _recorded_at() -> str:
-    """The recording instant by the clock in force, in the store's format (``2024-01-10T12:00:00.000000Z``)."""
-    at = clock.current_clock().now()
-    if at.tzinfo is not _UTC:
-        at = at.astimezone(_UTC)
-    # The text ``isoformat(timespec="microseconds")`` gives, with «Z» for «+00:00».
-    # %-formatting: measured about twice as fast as an f-string with format specs or isoformat here.
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
-        at.year,
-        at.month,
-        at.day,
-        at.hour,
-        at.minute,
-        at.second,
-        at.microsecond,
-    )
-
-
-_UTC = dt.UTC
-
-
-def _frozen_event(event: Event) -> Event:
-    """``event`` with a deep-frozen payload (events from a store or a caller may carry plain dicts)."""
-    payload = event.payload
-    if type(payload) is FrozenDict:
-        return event
-    return event._replace(payload=freeze(payload))
-
-
-def _date_bounds(definition: ProcessDefinition, events: Iterable[Event]) -> tuple[dt.date, dt.date]:
-    """(floor, latest) after ``events`` (corrections applied): the latest effective date of an event that is not a
-    per-party record, and of any event."""
-    floor = latest = dt.date.min
-    for event in events:
-        act = definition._acts.get(event.act)
-        if act is None or act.per_party is None:
-            floor = max(floor, event.on)
-        latest = max(latest, event.on)
-    return floor, latest
-
-
-def _date_order_break(definition: ProcessDefinition, events: Iterable[Event]) -> Event | None:
-    """The first event of ``events`` whose effective date breaks the date order (the rule ``_judge`` applies to a
-    new act: a per-party record not before the latest other event, any other act not before any event)."""
-    floor = latest = dt.date.min
-    for event in events:
-        act = definition._acts.get(event.act)
-        per_party = act is not None and act.per_party is not None
-        if event.on < (floor if per_party else latest):
-            return event
-        if not per_party:
-            floor = max(floor, event.on)
-        latest = max(latest, event.on)
-    return None
-
-
-#: What ``_judge`` returns: (refusals, act, body, day, party, positions); act, body and day are set when nothing is
 #: refused.
 _Judgement = tuple[
     Sequence[ActRefusedError],
@@ -1950,35 +1753,6 @@ def _is_rejection(event: Any) -> bool:
     return bool(event.kwargs["ctx"].payload.get("outcome") == "rejected")
 
 
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        from samhandling.formats.dates import parse_norwegian_date
-
-        return parse_norwegian_date(value)
-    return None
-
-
-def _position_word(value: object) -> str | None:
-    """The canonical position (for, against, abstain) a word means after trimming and casefolding; None for anything
-    outside the closed vocabulary (also a non-text value: None, False, a number)."""
-    if not isinstance(value, str):
-        return None
-    return POSITION_WORDS.get(value.strip().casefold())
-
-
-def _outcome_word(value: object) -> str | None:
-    """The canonical outcome (adopted, rejected) a word means after trimming and casefolding; None otherwise."""
-    if type(value) is str:
-        word = OUTCOME_WORDS.get(value)  # a canonical spelling
-        if word is not None:
-            return word
-    if not isinstance(value, str):
-        return None
-    return OUTCOME_WORDS.get(value.strip().casefold())
-
-
 def _duplicate(first: object, again: object, ident: str) -> DuplicatePartyError:
     named = f"«{first}»" if first == again else f"«{first}» og «{again}»"
     return DuplicatePartyError(
@@ -1986,59 +1760,6 @@ def _duplicate(first: object, again: object, ident: str) -> DuplicatePartyError:
         "hver part har ett standpunkt",
         details={"party": ident, "names": [str(first), str(again)]},
     )
-
-
-#: The words that name each side when consensus is among the sides (``consensus_among: sides``).
-_SIDE_NAMES = {
-    "municipal": frozenset({"municipal", "kommunene", "kommunesiden"}),
-    "hospital": frozenset({"hospital", "helseforetaket", "helseforetakssiden"}),
-}
-
-
-def _normalise_payload(
-    act: ActDef,
-    body_id: str,
-    payload: dict[str, Any],
-    definition: ProcessDefinition,
-    party: tuple[str, str | None] | None = None,
-    own: bool = False,
-    positions: dict[str, str] | None = None,
-    attributes: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Canonical payload: party ids instead of names, outcome and positions in English words.
-
-    ``party`` is (party id, canonical outcome) when the per-party check already resolved them from this payload;
-    ``positions`` is ``{party id: word}``, what ``_read_positions`` resolved (always, when the payload has
-    positions: ``_judge`` refuses positions it cannot read).
-    ``own``: no caller holds ``payload``; it is normalised in place (the same keys in the same order as a copy).
-    """
-    out = payload if own else dict(payload)
-    if party is not None:
-        out["party"] = party[0]
-        if party[1] is not None:  # the act records an outcome (the check then always resolves one)
-            out["outcome"] = party[1]
-        if len(out) == (1 if party[1] is None else 2):
-            return out  # only the party (and its outcome), resolved: nothing more to do (no escalation, no dates)
-    for key, value in payload.items():
-        if isinstance(value, dt.date):
-            out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
-    if party is None and act.per_party is not None and "party" in out:
-        party_id = definition._party_id(out["party"])
-        assert party_id is not None  # the per-party guard refused an unknown party
-        out["party"] = party_id
-        if act.per_party.outcome:
-            out["outcome"] = _outcome_word(out.get("outcome"))
-    if act.kind == "escalate":
-        targets = escalation_targets(definition.structure, body_id, attributes)  # the acting body's own, by the case
-        wanted = out.get("to")
-        if wanted is not None:
-            out["to"] = definition.structure.body(str(wanted)).id
-        elif targets:
-            out["to"] = targets[0].id
-    if positions is not None:
-        out["positions"] = positions
-        out.pop("against", None)
-    return out
 
 
 def _rule_bodies(structure: Structure, rule: Rule) -> set[str]:
@@ -2054,8 +1775,3 @@ def _join(items: list[str]) -> str:
     if len(items) <= 1:
         return "".join(items)
     return ", ".join(items[:-1]) + " og " + items[-1]
-
-
-def _municipalities(voters: Voters) -> list[str]:
-    """The municipalities among the parties that count (what a seated cluster of municipalities stands for)."""
-    return [p.id for p in voters.parties if p.kind is PartyKind.MUNICIPALITY]
