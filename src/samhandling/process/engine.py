@@ -1727,6 +1727,7 @@ def _remembered(cache: dict[str, _T], name: str, look_up: Callable[[str], _T]) -
     return hit
 
 
+#: What ``_judge`` returns: (refusals, act, body, day, party, positions); act, body and day are set when nothing is
 #: refused.
 _Judgement = tuple[
     Sequence[ActRefusedError],
