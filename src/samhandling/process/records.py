@@ -8,10 +8,14 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from samhandling import clock
-from samhandling.errors import ReservedKeyError
-from samhandling.process.case import RESERVED_KEYS, Event, FrozenDict, freeze
+from samhandling.errors import (
+    ReservedKeyError,
+)
+from samhandling.process.case import RESERVED_KEYS, Case, Event, FrozenDict, freeze
 from samhandling.process.definition import ActDef
-from samhandling.process.vocabulary import outcome_word
+from samhandling.process.vocabulary import (
+    outcome_word,
+)
 from samhandling.structure.paths import escalation_targets
 
 if TYPE_CHECKING:
@@ -143,3 +147,109 @@ def normalise_payload(
         out["positions"] = positions
         out.pop("against", None)
     return out
+
+
+def apply(definition: ProcessDefinition, case: Case, act: ActDef, event: Event) -> None:
+    """Record what an act means in the case's facts, engine records and progress (act and replay alike)."""
+    payload = event.payload
+    name = act.name
+    body = event.body
+    if body is not None:
+        case._actors[name] = body
+    day = event.on
+    kind = act.kind
+    if act.per_party is None and day > case._floor:  # per-party records: any date order among themselves
+        case._floor = day
+    if day > case._latest:
+        case._latest = day
+    if kind == "send_back":
+        definition._clear_after(case, str(payload["to"]))
+        return
+    if act.per_party is not None:
+        progress = case._progress
+        entries = progress.get(name)
+        if entries is None:
+            entries = progress[name] = {}
+        entries[str(payload.get("party"))] = payload.get("outcome") or None  # {party id: outcome}, in order
+        if event.to_state != event.from_state:
+            # The completed record moves to the engine's per-party records.
+            del progress[name]
+            if case._per_party is None:
+                case._per_party = {name: entries}
+            else:
+                case._per_party[name] = entries
+        return
+    if act.actor.in_order:
+        entries = case._progress.setdefault(name, [])
+        entries.append(str(body))
+        if event.to_state != event.from_state:
+            del case._progress[name]
+    if kind == "escalate":
+        case._escalated_to = payload.get("to")
+    facts = case._facts
+    for key, value in payload.items():
+        if key not in NOT_FACTS:
+            facts[key] = value
+
+
+def clear_after(definition: ProcessDefinition, case: Case, target: str) -> None:
+    """Undo what a send-back to ``target`` undoes: everything the steps from ``target`` on recorded (progress,
+    per-party records, who acted, payload facts) and an escalation. A fact an earlier step recorded too gets
+    that step's value back; one given when the case was opened, its value then. (Called from ``_apply`` before
+    the send-back's own event is appended, so ``case._events`` is the history up to it.)"""
+    cleared = definition._cleared_by(target)
+    per_party = case._per_party
+    for name in cleared:
+        case._progress.pop(name, None)
+        if per_party is not None:
+            per_party.pop(name, None)
+        case._actors.pop(name, None)
+    if not per_party:
+        case._per_party = None
+    case._escalated_to = None
+    definition._refresh_facts(case, cleared)
+
+
+def refresh_facts(definition: ProcessDefinition, case: Case, cleared: frozenset[str] = frozenset()) -> None:
+    """Work the payload facts out again from the history (corrections applied), leaving out what the acts in
+    ``cleared`` recorded (a send-back under way)."""
+    facts: dict[str, Any] = {}
+    for key, writers in definition._fact_history(definition._effective(case._events)).items():
+        kept = [value for value, act in writers if act not in cleared]
+        if kept:
+            facts[key] = kept[-1]
+    case._facts = facts
+
+
+def cleared_by(definition: ProcessDefinition, target: str) -> frozenset[str]:
+    """The acts a send-back to ``target`` undoes: the steps from ``target`` on, and an escalation."""
+    index = definition.path_index(target)
+    later = (
+        definition.steps()[index:] if index >= 0 else []
+    )  # a target off every path (never judged valid) clears no step
+    return frozenset({step.act for step in later} | {a.name for a in definition.acts if a.kind == "escalate"})
+
+
+def fact_history(definition: ProcessDefinition, events: Iterable[Event]) -> dict[str, list[tuple[Any, str | None]]]:
+    """Per payload fact, the values recorded and by which act (None: given at opening), oldest first, with what
+    earlier send-backs undid taken out: the same facts ``_apply`` writes."""
+    facts: dict[str, list[tuple[Any, str | None]]] = {}
+    for event in events:
+        if event.act == "open":
+            for key, value in (event.payload.get("data") or {}).items():
+                facts.setdefault(key, []).append((value, None))
+            continue
+        act = definition._acts.get(event.act)
+        if act is None or act.per_party is not None:
+            continue
+        if act.kind == "send_back":
+            undone = definition._cleared_by(str(event.payload.get("to")))
+            for key, writers in list(facts.items()):
+                writers[:] = [(value, by) for value, by in writers if by not in undone]
+                if not writers:
+                    del facts[key]
+            continue
+        for key, value in event.payload.items():
+            if key not in NOT_FACTS:
+                facts.setdefault(key, []).append((value, event.act))
+    return facts
