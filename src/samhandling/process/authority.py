@@ -8,22 +8,11 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, TypeVar
 
-from samhandling.errors import (
-    ActRefusedError,
-    AuthorityError,
-    RuleError,
-)
+from samhandling.errors import ActRefusedError, AuthorityError, RuleError
 from samhandling.process.case import Case
 from samhandling.process.definition import ActDef
-from samhandling.process.vocabulary import (
-    DECIDING_KINDS,
-)
-from samhandling.structure.model import (
-    Body,
-    DecisionPower,
-    Party,
-    Rule,
-)
+from samhandling.process.vocabulary import DECIDING_KINDS
+from samhandling.structure.model import Body, DecisionPower, Party, Rule
 
 if TYPE_CHECKING:
     from samhandling.process.engine import ProcessDefinition

@@ -17,15 +17,8 @@ from samhandling.errors import (
     SamhandlingError,
 )
 from samhandling.process.case import Case, Event, FrozenDict, freeze
-from samhandling.process.records import (
-    date_bounds,
-    date_order_break,
-    recorded_at,
-    reserved_refusal,
-)
-from samhandling.process.vocabulary import (
-    CORRECT,
-)
+from samhandling.process.records import date_bounds, date_order_break, recorded_at, reserved_refusal
+from samhandling.process.vocabulary import CORRECT
 
 if TYPE_CHECKING:
     from samhandling.process.engine import ProcessDefinition

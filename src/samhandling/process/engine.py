@@ -47,12 +47,7 @@ from samhandling.process.authority import NO_REFUSALS
 from samhandling.process.case import EMPTY, AvailableAct, Case, Event, FrozenDict, freeze
 from samhandling.process.definition import ActDef, ActorSpec, Context, PerParty, StateDef, Step
 from samhandling.process.guards import ActPlan
-from samhandling.process.records import (
-    frozen_event,
-    normalise_payload,
-    recorded_at,
-    reserved_refusal,
-)
+from samhandling.process.records import frozen_event, normalise_payload, recorded_at, reserved_refusal
 from samhandling.process.timers import TIMER, timer_event, timer_refusals
 from samhandling.process.vocabulary import (
     ACT_KINDS,
@@ -69,11 +64,7 @@ from samhandling.process.vocabulary import (
     STRICT_DECIDING_KINDS,
 )
 from samhandling.process.voters import Voters
-from samhandling.structure.model import (
-    Body,
-    CompletionRule,
-    Party,
-)
+from samhandling.structure.model import Body, CompletionRule, Party
 from samhandling.structure.paths import escalation_targets
 
 if TYPE_CHECKING:

@@ -22,24 +22,10 @@ from samhandling.formats.names import name_key
 from samhandling.process.authority import NO_REFUSALS
 from samhandling.process.case import Case
 from samhandling.process.definition import ActDef
-from samhandling.process.records import (
-    as_date,
-)
-from samhandling.process.vocabulary import (
-    OUTCOME_WORDS,
-    POSITION_WORDS,
-    SIDE_NAMES,
-    outcome_word,
-    position_word,
-)
+from samhandling.process.records import as_date
+from samhandling.process.vocabulary import OUTCOME_WORDS, POSITION_WORDS, SIDE_NAMES, outcome_word, position_word
 from samhandling.process.voters import CONSENSUS_RULE, municipalities
-from samhandling.structure.model import (
-    Body,
-    CompletionRule,
-    DecisionRule,
-    PartyKind,
-    RelationKind,
-)
+from samhandling.structure.model import Body, CompletionRule, DecisionRule, PartyKind, RelationKind
 from samhandling.structure.paths import escalation_targets
 
 if TYPE_CHECKING:

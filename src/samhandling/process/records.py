@@ -8,14 +8,10 @@ from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from samhandling import clock
-from samhandling.errors import (
-    ReservedKeyError,
-)
+from samhandling.errors import ReservedKeyError
 from samhandling.process.case import RESERVED_KEYS, Case, Event, FrozenDict, freeze
 from samhandling.process.definition import ActDef
-from samhandling.process.vocabulary import (
-    outcome_word,
-)
+from samhandling.process.vocabulary import outcome_word
 from samhandling.structure.paths import escalation_targets
 
 if TYPE_CHECKING:

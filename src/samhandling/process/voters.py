@@ -7,24 +7,11 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, NamedTuple
 
-from samhandling.errors import (
-    ActRefusedError,
-    RuleError,
-)
+from samhandling.errors import ActRefusedError, RuleError
 from samhandling.process.case import Case
 from samhandling.process.definition import ActDef
-from samhandling.process.vocabulary import (
-    AGREEMENT_KINDS,
-    RULED_KINDS,
-)
-from samhandling.structure.model import (
-    COUNTED_RULES,
-    Body,
-    CompletionRule,
-    DecisionRule,
-    Party,
-    PartyKind,
-)
+from samhandling.process.vocabulary import AGREEMENT_KINDS, RULED_KINDS
+from samhandling.structure.model import COUNTED_RULES, Body, CompletionRule, DecisionRule, Party, PartyKind
 
 if TYPE_CHECKING:
     from samhandling.process.engine import ProcessDefinition
