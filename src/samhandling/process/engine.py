@@ -10,6 +10,11 @@ Cases are plain :class:`~samhandling.process.case.Case` objects: the machine fir
 through ``machine.events[act].trigger(case, ctx=...)`` without ``add_model``, so a
 case costs a few hundred bytes and the machine is never copied.
 
+This module holds the compiled :class:`ProcessDefinition` (compile, queries, cases, the judging pass) and
+re-exports the public names of the modules it is made of: ``definition`` (the values), ``vocabulary`` (act
+kinds, position and outcome words), ``authority``, ``guards``, ``voters``, ``records`` (what an event and
+a case's facts record) and ``corrections``.
+
 Refusals are decided before the machine fires, so a refused act changes nothing:
 :class:`~samhandling.errors.StateError` (not possible in this state),
 :class:`~samhandling.errors.AuthorityError` (wrong body, advisory body deciding,
@@ -21,218 +26,75 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
-
-import attrs
+from typing import TYPE_CHECKING, Any
 
 from samhandling import clock
 from samhandling.errors import (
     ActRefusedError,
     AuthorityError,
-    BadAgainstError,
     BadDateError,
-    CorrectionError,
-    DuplicatePartyError,
     FutureDateError,
     ProcessDefinitionError,
-    ReservedKeyError,
     RuleError,
     SamhandlingError,
     StateError,
-    UnknownOutcomeError,
-    UnknownPositionError,
 )
-from samhandling.formats.names import name_key
-from samhandling.location import Location
-from samhandling.process.case import EMPTY, RESERVED_KEYS, AvailableAct, Case, Event, FrozenDict, freeze
+from samhandling.process import authority, corrections, guards, records
+from samhandling.process import voters as voting
+from samhandling.process.authority import NO_REFUSALS
+from samhandling.process.case import EMPTY, AvailableAct, Case, Event, FrozenDict, freeze
+from samhandling.process.definition import ActDef, ActorSpec, Context, PerParty, StateDef, Step
+from samhandling.process.guards import ActPlan
+from samhandling.process.records import frozen_event, normalise_payload, recorded_at, reserved_refusal
 from samhandling.process.timers import TIMER, timer_event, timer_refusals
-from samhandling.structure.model import (
-    COUNTED_RULES,
-    Body,
-    BodyKind,
-    CompletionRule,
-    DecisionPower,
-    DecisionRule,
-    Party,
-    PartyKind,
-    RelationKind,
-    Rule,
+from samhandling.process.vocabulary import (
+    ACT_KINDS,
+    AGREEMENT_KINDS,
+    CORRECT,
+    DECIDING_KINDS,
+    GUARDS,
+    HORIZON_SETTING,
+    OUTCOME_WORDS,
+    POSITION_WORDS,
+    RULED_KINDS,
+    SCOPE_SETTING,
+    SIDE_KINDS,
+    STRICT_DECIDING_KINDS,
 )
+from samhandling.process.voters import Voters
+from samhandling.structure.model import Body, CompletionRule, Party
 from samhandling.structure.paths import escalation_targets
 
 if TYPE_CHECKING:
     from samhandling.structure.graph import Structure
 
+__all__ = [
+    "ACT_KINDS",
+    "AGREEMENT_KINDS",
+    "CORRECT",
+    "DECIDING_KINDS",
+    "GUARDS",
+    "HORIZON_SETTING",
+    "OUTCOME_WORDS",
+    "POSITION_WORDS",
+    "PROCESS_DIR",
+    "RULED_KINDS",
+    "SCOPE_SETTING",
+    "SIDE_KINDS",
+    "STRICT_DECIDING_KINDS",
+    "ActDef",
+    "ActorSpec",
+    "Context",
+    "PerParty",
+    "ProcessDefinition",
+    "StateDef",
+    "Step",
+    "Voters",
+]
+
 PROCESS_DIR = Path(__file__).parent.parent / "data" / "processes"
-
-_T = TypeVar("_T")
-
-ACT_KINDS = (
-    "open",
-    "draft",
-    "approve",
-    "anchor",
-    "recommend",
-    "assess",
-    "decide",
-    "escalate",
-    "send_back",
-    "withdraw",
-    "political_review",
-    "implement",
-    "submit",
-    "discuss",
-    "advise",
-    "report",
-    "evaluate",
-    "record",
-)
-#: Act kinds that need a body with power to decide (``power: decides``).
-DECIDING_KINDS = frozenset({"approve", "decide", "political_review", "implement"})
-#: Act kinds whose every responsible body must hold the power to decide (checked when a definition loads).
-#: An ``approve`` sequence may include advisory bodies (FSU handles a mandate before SSU approves it).
-STRICT_DECIDING_KINDS = frozenset({"decide", "political_review"})
-#: Named guards an act may declare (a typo must not silently skip a check).
-GUARDS = frozenset({"consensus"})
-#: Act kinds that are decisions of the body performing them: judged by its decision rule (``consensus_scope``).
-RULED_KINDS = frozenset({"approve", "decide", "assess"})
-#: The process/structure setting that says which decisions of a body with a counted decision rule need positions:
-#: ``all_decisions`` (default: every approve, decide and assess act of the body) or ``guarded_acts`` (only acts with
-#: ``guard: consensus`` or ``rule:``; the narrower reading of S3-R7, «only the approval of the proposal»).
-SCOPE_SETTING = "consensus_scope"
-#: The party kinds that are parties to the cooperation agreement: the ones a body's decision counts.
-AGREEMENT_KINDS = frozenset({PartyKind.MUNICIPALITY, PartyKind.HEALTH_TRUST})
-#: Act kinds that are not steps of the main path.
-SIDE_KINDS = frozenset({"escalate", "send_back", "withdraw"})
-
-#: The closed vocabulary of positions (consensus): every accepted spelling, after trimming and casefolding, and the
-#: canonical word it means. Bokmål, nynorsk and English. Anything else is refused with ``unknown-position``.
-POSITION_WORDS: dict[str, str] = {
-    # for
-    "for": "for",
-    "ja": "for",
-    "enig": "for",
-    "einig": "for",
-    "samd": "for",
-    "støtter": "for",
-    "støttar": "for",
-    "yes": "for",
-    "agree": "for",
-    # against
-    "against": "against",
-    "mot": "against",
-    "imot": "against",
-    "nei": "against",
-    "uenig": "against",
-    "ueinig": "against",
-    "usamd": "against",
-    "no": "against",
-    "disagree": "against",
-    # abstain
-    "abstain": "abstain",
-    "avstår": "abstain",
-    "blank": "abstain",
-    "nøytral": "abstain",
-}
-#: The closed vocabulary of per-party outcomes (political review): accepted spellings after trimming and
-#: casefolding, and the canonical word. Anything else is refused with ``unknown-outcome``.
-OUTCOME_WORDS: dict[str, str] = {
-    "adopted": "adopted",
-    "vedtatt": "adopted",
-    "vedteke": "adopted",
-    "godkjent": "adopted",
-    "godkjend": "adopted",
-    "ja": "adopted",
-    "yes": "adopted",
-    "rejected": "rejected",
-    "avvist": "rejected",
-    "forkastet": "rejected",
-    "forkasta": "rejected",
-    "nei": "rejected",
-    "no": "rejected",
-}
-#: The built-in act that corrects an earlier event (any state, also a closed case); no process may define it.
-CORRECT = "correct"
-#: The process setting that says how many days after today an effective date may lie (default 0: not after today).
-HORIZON_SETTING = "horizon_days"
-
-
-# ---------------------------------------------------------------------------- definition values
-
-
-@attrs.frozen(slots=True)
-class StateDef:
-    name: str
-    label: str
-    final: bool = False
-    location: Location | None = attrs.field(default=None, eq=False, repr=False)
-
-
-@attrs.frozen(slots=True)
-class ActorSpec:
-    """Who may perform an act: named bodies, a body kind, a setting, or the body of an earlier act."""
-
-    bodies: tuple[str, ...] = ()  # body ids, resolved against the structure
-    kind: BodyKind | None = None
-    same_as: str | None = None
-    in_order: bool = False  # every body approves, in this order (a sequence of approvals)
-
-
-@attrs.frozen(slots=True)
-class PerParty:
-    """An act recorded once per party (anchoring, political review) before the case moves on."""
-
-    kinds: tuple[PartyKind, ...]
-    outcome: bool = False
-    on_rejection: str | None = None  # chosen option (from a setting)
-    incomplete_code: str | None = None  # refusal code while collecting (e.g. anchoring-incomplete)
-    rejection_dest: dict[str, str | None] = attrs.field(factory=dict, eq=False, hash=False)
-    #: Whose parties: the body that performed this earlier act (e.g. the SSU that approved, for political review in
-    #: each of its municipalities); None: the acting body's.
-    parties_of: str | None = None
-
-
-@attrs.frozen(slots=True)
-class ActDef:
-    name: str
-    label: str
-    kind: str
-    bodies: tuple[str, ...]
-    sources: tuple[str, ...]
-    dest: str | None
-    actor: ActorSpec
-    requires: dict[str, str] = attrs.field(factory=dict, eq=False, hash=False)
-    guard: str | None = None
-    gateway: tuple[str, str, dict[bool, str]] | None = attrs.field(default=None, eq=False, hash=False)
-    per_party: PerParty | None = None
-    source_text: str | None = None
-    deadline: tuple[str, int, str | None] | None = None  # (payload key of the meeting date, days before, rule id)
-    due: dt.date | None = None  # a fixed due date: lateness is recorded, not refused
-    location: Location | None = attrs.field(default=None, eq=False, repr=False)
-    rule: CompletionRule | None = None  # the act's own completion rule (process YAML ``rule:``)
-
-
-@attrs.frozen(slots=True)
-class Step:
-    """One step of the main path, for schedules and diagrams."""
-
-    act: str
-    label: str
-    bodies: tuple[str, ...]
-    state: str
-    dest: str
-
-
-class Context(NamedTuple):
-    """What the conditions of the machine see when an act fires (a named tuple: immutable, cheap to build)."""
-
-    act: ActDef
-    body: str
-    on: dt.date
-    person: str | None
-    payload: dict[str, Any]
 
 
 # ---------------------------------------------------------------------------- the definition
@@ -307,7 +169,7 @@ class ProcessDefinition:
         self._party_refs: dict[str, Party] = {}
         self._rule_texts: dict[tuple[str, str], str] = {}
         self.machine = self._compile()
-        self._plans = {a.name: _ActPlan(self, a) for a in acts}
+        self._plans = {a.name: ActPlan(self, a) for a in acts}
         # act name -> the trigger of its machine event (``self.machine.events[name].trigger``), looked up once.
         self._triggers = {a.name: self.machine.events[a.name].trigger for a in acts}
 
@@ -317,6 +179,54 @@ class ProcessDefinition:
 
     def __repr__(self) -> str:
         return f"<ProcessDefinition {self.name} v{self.version}: {len(self.states)} tilstander, {len(self.acts)} handlinger>"
+
+    # ------------------------------------------------------------------ the concepts of their own modules
+    # Functions of the definition (first parameter ``definition``), bound here as methods: ``self._guards(...)``
+    # calls ``guards.guards(self, ...)`` with no extra frame, so the hot path costs what it did in one module.
+
+    # records: process/records.py
+    _apply = records.apply
+    _clear_after = records.clear_after
+    _refresh_facts = records.refresh_facts
+    _cleared_by = records.cleared_by
+    _fact_history = records.fact_history
+
+    # corrections: process/corrections.py
+    _effective = corrections.effective
+    _apply_corrections = corrections.apply_corrections
+    correction_refusals = corrections.correction_refusals
+    _correct = corrections.correct
+
+    # authority: process/authority.py
+    _body = authority.find_body
+    _party = authority.find_party
+    _actor_bodies = authority.actor_bodies
+    _authority = authority.authority
+    _rule_text = authority.rule_text
+
+    # voters: process/voters.py
+    _required_parties = voting.required_parties
+    _collection_body = voting.collection_body
+    _required = voting.required
+    voters = voting.voters
+    _rule_for = voting.rule_for
+    _present_ids = voting.present_ids
+    _seated_cluster = voting.seated_cluster
+    _no_seat = voting.no_seat
+
+    # guards: process/guards.py
+    _guards = guards.guards
+    _deadline_guard = guards.deadline_guard
+    _per_party_check = guards.per_party_check
+    _pending_collection = guards.pending_collection
+    _escalation_guard = guards.escalation_guard
+    _consensus_among_sides = guards.consensus_among_sides
+    _read_positions = guards.read_positions
+    _party_id = guards.party_id
+    _side_id = staticmethod(guards.side_id)
+    _decision_guard = guards.decision_guard
+    _no_majority = guards.no_majority
+    _consensus_result = staticmethod(guards.consensus_result)
 
     # ------------------------------------------------------------------ compile
 
@@ -499,7 +409,7 @@ class ProcessDefinition:
         if not isinstance(title, str) or not title.strip():
             raise RuleError("en sak må ha en tittel", code="missing-title")
         today = clock.current_clock().today()
-        refused = (_reserved(data) if data else None) or self._date_refusal(on, today)
+        refused = (reserved_refusal(data) if data else None) or self._date_refusal(on, today)
         if (
             refused is None
             and attributes is not None
@@ -519,7 +429,7 @@ class ProcessDefinition:
             facts, payload = EMPTY, FrozenDict(title=title, version=self.version)
         if attributes:
             payload = FrozenDict({**payload, "attributes": freeze(dict(attributes))})
-        first = _new_tuple(Event, (1, "open", None, None, on or today, payload, None, self.initial, _recorded_at()))
+        first = _new_tuple(Event, (1, "open", None, None, on or today, payload, None, self.initial, recorded_at()))
         return Case._create(case_id, title, self, first, dict(facts))
 
     def replay(self, events: Iterable[Event], *, case_id: str | None = None) -> Case:
@@ -536,7 +446,7 @@ class ProcessDefinition:
                 f"versjon {self.version}",
                 code="version-mismatch",
             )
-        first = _frozen_event(first)
+        first = frozen_event(first)
         case = Case._create(
             case_id or str(first.payload.get("case_id", "")) or f"{self.name}-replay",
             str(first.payload["title"]),
@@ -551,7 +461,7 @@ class ProcessDefinition:
                 raise SamhandlingError(
                     f"hendelse nr. {event.seq} viser til ukjent tilstand «{event.to_state}»", code="bad-stream"
                 )
-            event = _frozen_event(event)
+            event = frozen_event(event)
             if event.act == TIMER:  # a deadline that fired (process/timers.py): the state it records, nothing else
                 case._state = event.to_state
                 case._events.append(event)
@@ -596,7 +506,7 @@ class ProcessDefinition:
         if act_name == CORRECT:
             return self._correct(case, by, on, person, payload)
         if act_name == TIMER:  # the built-in act of a deadline firing (process/timers.py)
-            event = timer_event(case, on, payload, _recorded_at())
+            event = timer_event(case, on, payload, recorded_at())
             case._events.append(event)
             case._state = event.to_state
             return event
@@ -607,7 +517,7 @@ class ProcessDefinition:
             raise first
         assert act is not None and resolved is not None and day is not None  # set when nothing is refused
         body = resolved.id
-        payload = _normalise_payload(act, body, payload, self, party, own, positions, case._attributes)
+        payload = normalise_payload(act, body, payload, self, party, own, positions, case._attributes)
         if present is not None:
             payload["present"] = list(self._present_ids(resolved, day, present)[1] or ())
         if act.due is not None and day > act.due:
@@ -623,284 +533,13 @@ class ProcessDefinition:
             )
         events = case._events
         event = _new_tuple(
-            Event, (len(events) + 1, act_name, body, person, day, frozen, before, case._state, _recorded_at())
+            Event, (len(events) + 1, act_name, body, person, day, frozen, before, case._state, recorded_at())
         )
         self._apply(case, act, event)
         events.append(event)
         return event
 
-    def _apply(self, case: Case, act: ActDef, event: Event) -> None:
-        """Record what an act means in the case's facts, engine records and progress (act and replay alike)."""
-        payload = event.payload
-        name = act.name
-        body = event.body
-        if body is not None:
-            case._actors[name] = body
-        day = event.on
-        kind = act.kind
-        if act.per_party is None and day > case._floor:  # per-party records: any date order among themselves
-            case._floor = day
-        if day > case._latest:
-            case._latest = day
-        if kind == "send_back":
-            self._clear_after(case, str(payload["to"]))
-            return
-        if act.per_party is not None:
-            progress = case._progress
-            entries = progress.get(name)
-            if entries is None:
-                entries = progress[name] = {}
-            entries[str(payload.get("party"))] = payload.get("outcome") or None  # {party id: outcome}, in order
-            if event.to_state != event.from_state:
-                # The completed record moves to the engine's per-party records.
-                del progress[name]
-                if case._per_party is None:
-                    case._per_party = {name: entries}
-                else:
-                    case._per_party[name] = entries
-            return
-        if act.actor.in_order:
-            entries = case._progress.setdefault(name, [])
-            entries.append(str(body))
-            if event.to_state != event.from_state:
-                del case._progress[name]
-        if kind == "escalate":
-            case._escalated_to = payload.get("to")
-        facts = case._facts
-        for key, value in payload.items():
-            if key not in _NOT_FACTS:
-                facts[key] = value
-
-    def _clear_after(self, case: Case, target: str) -> None:
-        """Undo what a send-back to ``target`` undoes: everything the steps from ``target`` on recorded (progress,
-        per-party records, who acted, payload facts) and an escalation. A fact an earlier step recorded too gets
-        that step's value back; one given when the case was opened, its value then. (Called from ``_apply`` before
-        the send-back's own event is appended, so ``case._events`` is the history up to it.)"""
-        cleared = self._cleared_by(target)
-        per_party = case._per_party
-        for name in cleared:
-            case._progress.pop(name, None)
-            if per_party is not None:
-                per_party.pop(name, None)
-            case._actors.pop(name, None)
-        if not per_party:
-            case._per_party = None
-        case._escalated_to = None
-        self._refresh_facts(case, cleared)
-
-    def _refresh_facts(self, case: Case, cleared: frozenset[str] = frozenset()) -> None:
-        """Work the payload facts out again from the history (corrections applied), leaving out what the acts in
-        ``cleared`` recorded (a send-back under way)."""
-        facts: dict[str, Any] = {}
-        for key, writers in self._fact_history(self._effective(case._events)).items():
-            kept = [value for value, act in writers if act not in cleared]
-            if kept:
-                facts[key] = kept[-1]
-        case._facts = facts
-
-    def _cleared_by(self, target: str) -> frozenset[str]:
-        """The acts a send-back to ``target`` undoes: the steps from ``target`` on, and an escalation."""
-        index = self.path_index(target)
-        later = (
-            self.steps()[index:] if index >= 0 else []
-        )  # a target off every path (never judged valid) clears no step
-        return frozenset({step.act for step in later} | {a.name for a in self.acts if a.kind == "escalate"})
-
-    def _fact_history(self, events: Iterable[Event]) -> dict[str, list[tuple[Any, str | None]]]:
-        """Per payload fact, the values recorded and by which act (None: given at opening), oldest first, with what
-        earlier send-backs undid taken out: the same facts ``_apply`` writes."""
-        facts: dict[str, list[tuple[Any, str | None]]] = {}
-        for event in events:
-            if event.act == "open":
-                for key, value in (event.payload.get("data") or {}).items():
-                    facts.setdefault(key, []).append((value, None))
-                continue
-            act = self._acts.get(event.act)
-            if act is None or act.per_party is not None:
-                continue
-            if act.kind == "send_back":
-                undone = self._cleared_by(str(event.payload.get("to")))
-                for key, writers in list(facts.items()):
-                    writers[:] = [(value, by) for value, by in writers if by not in undone]
-                    if not writers:
-                        del facts[key]
-                continue
-            for key, value in event.payload.items():
-                if key not in _NOT_FACTS:
-                    facts.setdefault(key, []).append((value, event.act))
-        return facts
-
     # ------------------------------------------------------------------ corrections
-
-    def _effective(self, events: Sequence[Event]) -> list[Event]:
-        """``events`` with their corrections applied and the corrections left out (the latest correction of an
-        event wins for each thing it corrects)."""
-        out = list(events)
-        index = {e.seq: i for i, e in enumerate(out)}
-        corrected = False
-        for event in events:
-            if event.act != CORRECT:
-                continue
-            corrected = True
-            p = event.payload
-            i = index.get(p.get("event"))  # type: ignore[arg-type]
-            if i is None:
-                continue
-            target = out[i]
-            on = target.on
-            if p.get("on") is not None:
-                on = dt.date.fromisoformat(str(p["on"]))
-            new_facts = p.get("facts") or {}
-            payload = target.payload
-            if new_facts:
-                if target.act == "open":
-                    payload = FrozenDict({**payload, "data": FrozenDict({**(payload.get("data") or {}), **new_facts})})
-                else:
-                    payload = FrozenDict({**payload, **new_facts})
-            act = self._acts.get(target.act)
-            if act is not None and act.due is not None and on != target.on:
-                rest = {k: v for k, v in payload.items() if k != "overdue_days"}
-                if on > act.due:
-                    rest["overdue_days"] = (on - act.due).days
-                payload = FrozenDict(rest)
-            out[i] = target._replace(on=on, payload=payload)
-        if not corrected:
-            return out
-        return [e for e in out if e.act != CORRECT]
-
-    def _apply_corrections(self, case: Case) -> None:
-        """After a correction: the facts and the date bounds worked out again from the corrected history."""
-        effective = self._effective(case._events)
-        self._refresh_facts(case)
-        case._floor, case._latest = _date_bounds(self, effective)
-
-    def correction_refusals(
-        self, case: Case, by: str | None, on: dt.date | None, person: str | None, payload: dict[str, Any]
-    ) -> tuple[list[ActRefusedError], dict[str, Any] | None]:
-        """The refusals of a correction, and the payload it records when there are none."""
-        out: list[ActRefusedError] = []
-        reserved = _reserved({k: v for k, v in payload.items() if k != "facts"})  # «facts» is the correction's own
-        if reserved is not None:
-            return [reserved], None
-        unknown = sorted(set(payload) - {"event", "reason", "on", "facts"})
-        if unknown:
-            return [
-                CorrectionError(
-                    f"en rettelse kan bare ha event, reason, on og facts; ikke {', '.join(unknown)}",
-                    details={"unknown": unknown},
-                )
-            ], None
-        body_id: str | None = None
-        if by is not None:
-            try:
-                body_id = self._body(by).id
-            except SamhandlingError as exc:
-                return [AuthorityError(exc.message, code="unknown-body")], None
-        if person is not None and body_id is None:
-            return [CorrectionError("en person kan bare rette på vegne av et organ (by=<organ>)")], None
-        seq = payload.get("event")
-        events = case._events
-        if type(seq) is not int or not 1 <= seq <= len(events) or events[seq - 1].act == CORRECT:
-            return [
-                CorrectionError(
-                    f"en rettelse må vise til en hendelse i saken (event=1..{len(events)}, ikke en rettelse); "
-                    f"fikk {seq!r}"
-                )
-            ], None
-        target = events[seq - 1]
-        reason = payload.get("reason")
-        if not isinstance(reason, str) or not reason.strip():
-            out.append(CorrectionError("en rettelse krever en begrunnelse (reason)", code="missing-input"))
-        new_on = on if on is not None else payload.get("on")
-        if on is not None and payload.get("on") is not None and str(payload["on"]) != on.isoformat():
-            out.append(CorrectionError("en rettelse har to ulike datoer (on)"))
-        if isinstance(new_on, str):
-            try:
-                new_on = dt.date.fromisoformat(new_on)
-            except ValueError:
-                return [*out, BadDateError(f"«{new_on}» er ingen dato; skriv ÅÅÅÅ-MM-DD")], None
-        facts = payload.get("facts")
-        if facts is not None and not isinstance(facts, Mapping):
-            out.append(CorrectionError("facts må være en tabell {felt: verdi}"))
-            facts = None
-        if new_on is None and not facts:
-            out.append(CorrectionError("en rettelse må rette datoen (on) eller fakta (facts)"))
-        if new_on is not None:
-            refused = self._date_refusal(new_on, clock.today())
-            if refused is not None:
-                out.append(refused)
-        act = self._acts.get(target.act)
-        if facts:
-            reserved = _reserved(facts)
-            if reserved is not None:
-                out.append(reserved)
-            locked = {"party", "outcome", "to", "positions", "against", "version", "title"}
-            if act is not None:
-                if act.gateway is not None:
-                    locked.add(act.gateway[0])
-                if act.deadline is not None:
-                    locked.add(act.deadline[0])
-            fixed = sorted(k for k in facts if k in locked)
-            if fixed:
-                out.append(
-                    CorrectionError(
-                        f"en rettelse kan ikke endre {', '.join(fixed)}: det avgjorde hva saken kunne gjøre; "
-                        "send saken tilbake i stedet",
-                        details={"keys": fixed},
-                    )
-                )
-            if act is not None:
-                emptied = [k for k in act.requires if k in facts and not facts[k]]
-                if emptied:
-                    out.append(
-                        CorrectionError(f"en rettelse kan ikke tømme {', '.join(emptied)}, som handlingen krever")
-                    )
-        record: dict[str, Any] = {"event": seq, "reason": reason}
-        if new_on is not None and isinstance(new_on, dt.date):
-            record["on"] = new_on.isoformat()
-        if facts:
-            record["facts"] = dict(facts)
-        if not out and new_on is not None:
-            probe = Event(len(events) + 1, CORRECT, body_id, person, target.on, freeze(record), None, case._state)
-            effective = self._effective([*events, probe])
-            bad = _date_order_break(self, effective)
-            if bad is not None:
-                out.append(
-                    RuleError(
-                        f"rettelsen av hendelse nr. {seq} til {new_on.isoformat()} bryter tidsrekkefølgen: "
-                        f"hendelse nr. {bad.seq} ({bad.act}, {bad.on.isoformat()}) ville da komme før en hendelse "
-                        "den kommer etter",
-                        code="date-order",
-                    )
-                )
-        return out, (None if out else record)
-
-    def _correct(
-        self, case: Case, by: str | None, on: dt.date | None, person: str | None, payload: dict[str, Any]
-    ) -> Event:
-        refusals, record = self.correction_refusals(case, by, on, person, payload)
-        if refusals:
-            first = refusals[0]
-            first.details["reasons"] = [r.message for r in refusals]
-            raise first
-        assert record is not None
-        body = None if by is None else self._body(by).id
-        state = case._state
-        event = Event(
-            len(case._events) + 1,
-            CORRECT,
-            body,
-            person,
-            clock.today(),
-            freeze(record),
-            state,
-            state,
-            _recorded_at(),
-        )
-        case._events.append(event)
-        self._apply_corrections(case)
-        return event
-
     # ------------------------------------------------------------------ refusals
 
     def refusals(
@@ -939,7 +578,7 @@ class ProcessDefinition:
         if plan is None:
             return [self._unknown_act(act_name)], None, None, None, None, None
         act = plan.act
-        reserved = _reserved(payload) if payload else None
+        reserved = reserved_refusal(payload) if payload else None
         if reserved is not None:
             return [reserved], act, None, None, None, None
         state = case._state
@@ -1034,14 +673,14 @@ class ProcessDefinition:
             if plan.guarded or rule is not None:
                 guards, positions = self._guards(case, act, body, day, payload, rule, present_ids)
             else:
-                guards = _NO_REFUSALS
+                guards = NO_REFUSALS
         if positions is None and rule is None and ("positions" in payload or "against" in payload):
             # Positions recorded by an act without the consensus guard (an escalation's disagreement): read alike.
             unread, positions = self._read_positions(payload)
             guards = [*guards, *unread]
         if guards:
             out = list(guards) if out is None else out + list(guards)
-        return (_NO_REFUSALS if out is None else out), act, body, day, party, positions
+        return (NO_REFUSALS if out is None else out), act, body, day, party, positions
 
     def _date_refusal(self, on: object, today: dt.date) -> ActRefusedError | None:
         """``bad-date`` when ``on`` is not a date, ``future-date`` when it lies after today plus the horizon."""
@@ -1062,16 +701,6 @@ class ProcessDefinition:
             )
         return None
 
-    def _body(self, name: str) -> Body:
-        """``structure.body(name)``, remembered per name string (raises as it does)."""
-        if type(name) is not str:
-            return self.structure.body(name)
-        return _remembered(self._body_refs, name, self.structure.body)
-
-    def _party(self, name: str) -> Party:
-        """``structure.party(name)`` for a string, remembered per string (raises as it does)."""
-        return _remembered(self._party_refs, name, self.structure.party)
-
     def _unknown_act(self, name: str) -> StateError:
         import difflib
 
@@ -1081,683 +710,6 @@ class ProcessDefinition:
 
     def _acts_from(self, state: str) -> list[ActDef]:
         return [a for a in self.acts if state in a.sources]
-
-    def _actor_bodies(self, case: Case, act: ActDef) -> tuple[str, ...]:
-        """The bodies that may perform ``act`` on this case now."""
-        escalated = case._escalated_to  # the engine's record, never a payload fact
-        if escalated and act.kind in DECIDING_KINDS and case._state in self._escalated_states:
-            return (escalated,)
-        if act.actor.same_as:
-            actor = case._actors.get(act.actor.same_as)
-            return (actor,) if actor else self._static_bodies(act)
-        return act.bodies
-
-    def _authority(
-        self, case: Case, act: ActDef, body: Body, on: dt.date | None, person: str | None
-    ) -> Sequence[ActRefusedError]:
-        """The authority check (the one place it is made): the body may act on this case now, in its turn, and a
-        named person holds a seat in it."""
-        allowed = self._actor_bodies(case, act)
-        structure = self.structure
-        body_id = body.id
-        if act.actor.in_order:
-            done = case._progress.get(act.name) or ()
-            if body_id in done:
-                return [
-                    RuleError(f"{body.label} har allerede gjort «{act.label}» i denne saken", code="already-recorded")
-                ]
-            sequence = act.actor.bodies
-            if body_id in sequence:
-                turn = next((b for b in sequence if b not in done), body_id)
-                if turn != body_id:
-                    return [
-                        AuthorityError(
-                            f"«{act.label}» skjer i rekkefølge: {structure.body(turn).label} må behandle saken før "
-                            f"{body.label}",
-                            code="out-of-order",
-                        )
-                    ]
-        if body_id not in allowed:
-            names = ", ".join(structure.body(b).label for b in allowed)
-            if act.kind in DECIDING_KINDS and body.power is not DecisionPower.DECIDES:
-                rule = self._rule_text(body, "decision_power")
-                return [
-                    AuthorityError(
-                        f"{body.label} er et {'rådgivende organ' if body.power is DecisionPower.ADVISES else 'organ'} "
-                        f"uten beslutningsmyndighet og kan ikke «{act.label}»; det gjør {names}{rule}",
-                        code="advisory-body",
-                        details={"body": body.id, "allowed": list(allowed)},
-                    )
-                ]
-            return [
-                AuthorityError(
-                    f"{body.label} kan ikke «{act.label}» i denne saken; det gjør {names}",
-                    code="wrong-body",
-                    details={"body": body.id, "allowed": list(allowed)},
-                )
-            ]
-        if person is not None:
-            named = [m for m in structure.members(body) if m.person]
-            if named and not structure.has_seat(body, person, on):
-                when = f" den {on.isoformat()}" if on else ""
-                return [
-                    AuthorityError(
-                        f"{person} har ikke sete i {body.label}{when}",
-                        code="no-seat",
-                        details={"person": person, "body": body.id},
-                    )
-                ]
-        return _NO_REFUSALS
-
-    def _rule_text(self, body: Body, category: str) -> str:
-        key = (body.id, category)
-        hit = self._rule_texts.get(key)
-        if hit is None:
-            hit = ""
-            for rule in self.structure.rules:
-                if rule.category == category and body.id in _rule_bodies(self.structure, rule):
-                    hit = f" (regel {rule.id}: «{rule.source.text}»)"
-                    break
-            self._rule_texts[key] = hit
-        return hit
-
-    def _required_parties(self, act: ActDef, body_id: str | None, on: dt.date | None) -> list[Party]:
-        return list(self._required(act, body_id, on)[0])
-
-    def _collection_body(self, case: Case, act: ActDef, acting: str | None) -> str | None:
-        """The body whose parties a per-party act collects: the body of the act named by ``parties_of`` when that
-        act has been performed, otherwise the acting body."""
-        pp = act.per_party
-        if pp is not None and pp.parties_of is not None:
-            ref = case._actors.get(pp.parties_of)
-            if ref is not None:
-                return ref
-        return acting
-
-    def _required(
-        self, act: ActDef, body_id: str | None, on: dt.date | None
-    ) -> tuple[tuple[Party, ...], frozenset[str]]:
-        """The parties a per-party act needs on a day, and their ids (cached per act, body and day): the parties of
-        the act's kinds among those who count in ``body_id`` that day (:meth:`voters`), or among every party of the
-        structure valid that day when no body is known."""
-        by_day = self._parties_cache.get(act.name)
-        key = (body_id, on)
-        hit = None if by_day is None else by_day.get(key)
-        if hit is None:
-            assert act.per_party is not None and by_day is not None
-            kinds = set(act.per_party.kinds)
-            if body_id is None:
-                pool: Iterable[Party] = self.structure.parties
-            else:
-                voters = self.voters(body_id, on)
-                pool = [*voters.parties, *(self._party(i) for i in voters.speak if i not in voters.ids)]
-            parties = tuple(p for p in pool if p.kind in kinds and p.period.contains(on))
-            if len(by_day) >= 4096:
-                by_day.clear()
-            hit = by_day[key] = (parties, frozenset(p.id for p in parties))
-        return hit
-
-    def voters(self, body: Body | str, on: dt.date | None) -> Voters:
-        """Who counts in ``body``'s decisions on ``on`` (cached per body and day).
-
-        ``parties``: the parties to the agreement (municipalities and health trusts) holding a member seat in the
-        body that day. A body seated through a cluster of municipalities (``kind: cluster``), or with no member
-        seat of a municipality or health trust at all, decides for the whole cooperation: then every municipality
-        and health trust of the structure valid that day counts. ``speak``: the ids whose positions are accepted
-        (those counted, every other party with a member seat, and the deputies); ``deputy_for``: deputy party id ->
-        the party it stands in for (a deputy's position counts as that party's, never beside it)."""
-        body_id = body if isinstance(body, str) else body.id
-        key = (body_id, on)
-        hit = self._voters_cache.get(key)
-        if hit is not None:
-            return hit
-        structure = self.structure
-        voting = structure.voting_parties(body_id, on)
-        own = [p for p in voting if p.kind in AGREEMENT_KINDS and p.period.contains(on)]
-        if not own or any(p.kind is PartyKind.CLUSTER for p in voting):
-            seated = {p.id for p in own}
-            own = [p for p in structure.parties if p.kind in AGREEMENT_KINDS and p.period.contains(on)]
-            own += [p for p in voting if p.id in seated and p not in own]
-        ids = frozenset(p.id for p in own)
-        deputy_for = {d: principal for d, principal in structure.deputy_map(body_id, on).items() if principal in ids}
-        speak = ids | {p.id for p in voting if p.kind is not PartyKind.CLUSTER} | deputy_for.keys()
-        if len(self._voters_cache) >= 4096:
-            self._voters_cache.clear()
-        hit = self._voters_cache[key] = Voters(tuple(own), ids, frozenset(speak), deputy_for)
-        return hit
-
-    def _rule_for(self, act: ActDef, body: Body) -> CompletionRule | None:
-        """The completion rule ``act`` by ``body`` is judged by, or None when no positions are counted: the act's own
-        ``rule:``; for ``guard: consensus``, the body's decision rule (consensus when it has none counted); for an
-        approve, decide or assess act of a body with a counted decision rule, that rule (unless the setting
-        ``consensus_scope`` is ``guarded_acts``). Per-party acts are never counted."""
-        if act.rule is not None:
-            return act.rule
-        if act.per_party is not None:
-            return None
-        body_id = body.id
-        if body_id in self._body_rules:
-            body_rule = self._body_rules[body_id]
-        else:
-            body_rule = body.completion or (
-                CompletionRule(kind=body.decision_rule) if body.decision_rule in COUNTED_RULES else None
-            )
-            self._body_rules[body_id] = body_rule
-        if act.guard == "consensus":
-            return body_rule or _CONSENSUS
-        if body_rule is not None and self.all_decisions_counted and act.kind in RULED_KINDS:
-            return body_rule
-        return None
-
-    def _present_ids(
-        self, body: Body, on: dt.date, present: Iterable[str]
-    ) -> tuple[list[ActRefusedError], tuple[str, ...] | None]:
-        """``present`` resolved to party ids (a deputy given is the party it stands in for), and the refusals: not a
-        list of names, an unknown party (``unknown-party``), a party without a voting seat (``no-seat-party``)."""
-        if isinstance(present, (str, bytes, Mapping)) or not isinstance(present, Iterable):
-            return [RuleError(f"present må være en liste med parter, ikke «{present}»", code="bad-present")], None
-        voters = self.voters(body, on)
-        out: dict[str, None] = {}
-        for raw in present:
-            ident = self._party_id(raw) if type(raw) is str else None
-            if ident is None:
-                return [RuleError(f"ukjent part «{raw}» blant de til stede (present)", code="unknown-party")], None
-            ident = voters.deputy_for.get(ident, ident)
-            if ident not in voters.speak:
-                if self._seated_cluster(body, on, ident):
-                    out.update(dict.fromkeys(_municipalities(voters)))
-                    continue
-                return [self._no_seat(body, on, ident, "er oppgitt som til stede")], None
-            out[ident] = None
-        return [], tuple(out)
-
-    def _seated_cluster(self, body: Body, on: dt.date, ident: str) -> bool:
-        """Whether ``ident`` is a cluster of municipalities with a member seat in ``body`` that day (Sogn og Fjordane's
-        «Kommunane»). The structure does not say which municipalities a cluster represents, so its position and its
-        presence stand for every municipality that counts in the body (see :meth:`voters`)."""
-        party = self._party(ident)
-        return party.kind is PartyKind.CLUSTER and any(p.id == ident for p in self.structure.voting_parties(body, on))
-
-    def _no_seat(self, body: Body, on: dt.date, ident: str, what: str) -> RuleError:
-        name = self._party(ident).name
-        return RuleError(
-            f"{name} {what}, men har ikke stemmerett (medlemssete) i {body.label} den {on.isoformat()}",
-            code="no-seat-party",
-            details={"party": ident, "body": body.id, "on": on.isoformat()},
-        )
-
-    def _guards(
-        self,
-        case: Case,
-        act: ActDef,
-        body: Body,
-        on: dt.date,
-        payload: dict[str, Any],
-        rule: CompletionRule | None = None,
-        present: tuple[str, ...] | None = None,
-    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
-        """Every guard's refusals, and the positions the consensus guard resolved (see ``_consensus_guard``)."""
-        out: list[ActRefusedError] = []
-        positions = None
-        missing = [label for key, label in act.requires.items() if not payload.get(key)]
-        if missing:
-            out.append(
-                RuleError(
-                    f"«{act.label}» krever {_join(missing)}",
-                    code="missing-input",
-                    details={"missing": [k for k in act.requires if not payload.get(k)]},
-                )
-            )
-        if act.gateway is not None:
-            key, label, _ = act.gateway
-            if not isinstance(payload.get(key), bool):
-                out.append(
-                    RuleError(f"«{act.label}» må avgjøre {label} ({key}=true eller false)", code="missing-decision")
-                )
-        if act.per_party is not None:
-            out.extend(self._per_party_check(case, self._plans[act.name], body.id, on, payload)[0])
-        if act.kind == "escalate":
-            out.extend(self._escalation_guard(body, payload, case._attributes))
-        if act.kind == "send_back":
-            target = payload.get("to")
-            here = self.path_index(case._state)
-            if (
-                not isinstance(target, str)
-                or target not in self._states
-                or not (0 <= self.path_index(str(target)) < here)
-            ):
-                earlier = [s.state for s in self.steps() if 0 <= self.path_index(s.state) < here]
-                out.append(
-                    RuleError(
-                        f"en sak kan bare sendes tilbake til et tidligere steg; «{target}» er ikke det "
-                        f"(mulige: {', '.join(dict.fromkeys(earlier)) or 'ingen'})",
-                        code="invalid-target",
-                    )
-                )
-            if not payload.get("reason"):
-                out.append(RuleError("å sende saken tilbake krever en begrunnelse (reason)", code="missing-input"))
-        if act.kind == "withdraw" and not payload.get("reason"):
-            out.append(RuleError("å trekke saken krever en begrunnelse (reason)", code="missing-input"))
-        if rule is not None:
-            refused, positions = self._decision_guard(body, on, payload, rule, present)
-            out.extend(refused)
-        if act.deadline is not None:
-            out.extend(self._deadline_guard(act, on, payload))
-        return out, positions
-
-    def _deadline_guard(self, act: ActDef, on: dt.date, payload: dict[str, Any]) -> list[ActRefusedError]:
-        assert act.deadline is not None
-        key, days, rule_id = act.deadline
-        meeting = _as_date(payload.get(key))
-        if meeting is None:
-            return [RuleError(f"«{act.label}» krever møtedatoen ({key}=ÅÅÅÅ-MM-DD)", code="missing-input")]
-        last = meeting - dt.timedelta(days=days)
-        if on > last:
-            rule = ""
-            if rule_id:
-                try:
-                    rule = f" (regel {rule_id}: «{self.structure.rule(rule_id).source.text}»)"
-                except KeyError:
-                    rule = f" (regel {rule_id})"
-            return [
-                RuleError(
-                    f"for sent: saker til møtet {meeting.isoformat()} må meldes inn senest {last.isoformat()} "
-                    f"({days} dager før), men dette er {on.isoformat()}{rule}",
-                    code="late-item",
-                    details={"meeting": meeting.isoformat(), "last": last.isoformat()},
-                )
-            ]
-        return []
-
-    def _per_party_check(
-        self, case: Case, plan: _ActPlan, body_id: str, on: dt.date, payload: dict[str, Any]
-    ) -> tuple[Sequence[ActRefusedError], tuple[str, str | None] | None]:
-        """The per-party guard's refusals, and when there are none, what it resolved: (party id, the canonical
-        outcome or None), which ``_normalise_payload`` then need not work out again."""
-        act = plan.act
-        assert act.per_party is not None and plan.by_day is not None
-        raw = payload.get("party")
-        if not raw:
-            return [
-                RuleError(f"«{act.label}» registreres for én part om gangen: oppgi party=<part>", code="missing-input")
-            ], None
-        party = self._party_refs.get(raw) if type(raw) is str else None
-        if party is None:
-            try:
-                party = self._party(str(raw))
-            except SamhandlingError as exc:
-                return [RuleError(exc.message, code="unknown-party")], None
-        party_id = party.id
-        parties_of = act.per_party.parties_of
-        ref = body_id if parties_of is None else (case._actors.get(parties_of) or body_id)
-        hit = plan.by_day.get((ref, on))
-        required = (hit if hit is not None else self._required(act, ref, on))[1]
-        if party_id not in required:
-            return [
-                RuleError(
-                    f"{party.name} er ikke en av partene som skal registreres for «{act.label}»", code="wrong-party"
-                )
-            ], None
-        name = plan.name
-        entries = case._progress.get(name)
-        if entries and party_id in entries:
-            return [RuleError(f"«{act.label}» er allerede registrert for {party.name}", code="already-recorded")], None
-        outcome = None
-        if plan.outcome:
-            said = payload.get("outcome")
-            outcome = _outcome_word(said)
-            if outcome is None:
-                if said is None or said == "":
-                    return [
-                        RuleError(
-                            f"«{act.label}» krever utfall: outcome=vedtatt eller avvist (adopted/rejected)",
-                            code="missing-input",
-                        )
-                    ], None
-                return [
-                    UnknownOutcomeError(
-                        f"ukjent utfall «{said}» for «{act.label}»; godtatt: {', '.join(OUTCOME_WORDS)}",
-                        details={"word": str(said), "accepted": list(OUTCOME_WORDS)},
-                    )
-                ], None
-        return _NO_REFUSALS, (party_id, outcome)
-
-    def _pending_collection(self, case: Case, act: ActDef) -> RuleError | None:
-        """When ``act`` waits for a per-party act that is still being collected in this state (anchoring in every
-        municipality and the hospital before the work starts), say which parties are missing."""
-        for other in self.acts:
-            pp = other.per_party
-            if pp is None or case._state not in other.sources or other.dest not in act.sources:
-                continue
-            day = case._latest
-            recorded = case._progress.get(other.name) or {}
-            acting = case._actors.get(other.name) or next(iter(self._static_bodies(other)), None)
-            ref = self._collection_body(case, other, acting)
-            missing = [p.name for p in self._required_parties(other, ref, day) if p.id not in recorded]
-            if not missing:
-                continue
-            source = f" («{other.source_text.split(' — ')[0]}»)" if other.source_text else ""
-            return RuleError(
-                f"«{act.label}» kan ikke skje før «{other.label}» er registrert for alle parter{source}; "
-                f"mangler {len(missing)}: {_join(missing)}",
-                code=pp.incomplete_code or f"{other.name}-incomplete",
-                details={"waiting_for": other.name, "missing": missing},
-            )
-        return None
-
-    def _escalation_guard(
-        self, body: Body, payload: dict[str, Any], attributes: Mapping[str, Any] | None = None
-    ) -> list[ActRefusedError]:
-        targets = escalation_targets(self.structure, body, attributes)
-        if not targets and self.structure.targets(body, RelationKind.ESCALATES_TO):
-            about = ", ".join(f"{k}={v}" for k, v in (attributes or {}).items()) or "ingen"
-            return [
-                RuleError(
-                    f"ingen av {body.label}s «løfter saker til»-relasjoner gjelder denne saken (sakens egenskaper: "
-                    f"{about}); saken kan ikke løftes",
-                    code="no-escalation-target",
-                    details={"attributes": dict(attributes or {})},
-                )
-            ]
-        if not targets:
-            return [
-                RuleError(
-                    f"{body.label} har ingen «løfter saker til»-relasjon i strukturen; saken kan ikke løftes",
-                    code="no-escalation-target",
-                )
-            ]
-        wanted = payload.get("to")
-        if wanted is not None:
-            # The target comes from the graph: an explicit «to» must be one of the body's escalates_to targets.
-            try:
-                wanted_id: str | None = self.structure.body(str(wanted)).id
-            except SamhandlingError:
-                wanted_id = None
-            if wanted_id not in {t.id for t in targets}:
-                return [
-                    RuleError(
-                        f"{body.label} kan ikke løfte saken til «{wanted}»; saker løftes til "
-                        f"{_join([t.label for t in targets])}",
-                        code="invalid-target",
-                    )
-                ]
-        if not payload.get("reason"):
-            return [
-                RuleError(
-                    "å løfte en sak krever en begrunnelse (reason): uenigheten av prinsipiell karakter",
-                    code="missing-input",
-                )
-            ]
-        return []
-
-    def _consensus_among_sides(self) -> bool:
-        return bool(
-            self.structure.setting("consensus_among", self.settings.get("consensus_among", "parties")) == "sides"
-        )
-
-    def _read_positions(
-        self, payload: Mapping[str, Any], sides: bool | None = None
-    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
-        """What ``positions`` and ``against`` say, each party (or side, when consensus is among the sides) resolved
-        to its id and each word to its canonical position: ``{id: for|against|abstain}`` in the order given; None
-        when neither is given. Refused: ``positions`` not a mapping, a word outside :data:`POSITION_WORDS`
-        (``unknown-position``), an unknown party, one party named twice in any spelling (``duplicate-party``),
-        ``against`` not a list of known parties (``bad-against``). The one reading of positions (the consensus
-        guard and the recorded payload both use it)."""
-        raw = payload.get("positions")
-        against = payload.get("against")
-        if raw is None and against is None:
-            return [], None
-        if sides is None:
-            sides = self._consensus_among_sides()
-        out: dict[str, str] = {}
-        spelled: dict[str, object] = {}  # id -> how it was first named
-        if raw is not None:
-            if not isinstance(raw, Mapping):
-                return [
-                    RuleError(
-                        f"positions må være en tabell {{part: for|mot|avstår}}, ikke «{raw}»", code="bad-positions"
-                    )
-                ], None
-            for key, value in raw.items():
-                word = POSITION_WORDS.get(value) if type(value) is str else None  # a canonical spelling
-                if word is None:
-                    word = _position_word(value)
-                    if word is None:
-                        return [
-                            UnknownPositionError(
-                                f"ukjent standpunkt «{value}» for «{key}»; godtatt: {', '.join(POSITION_WORDS)}",
-                                details={"word": str(value), "accepted": list(POSITION_WORDS)},
-                            )
-                        ], None
-                ident = self._side_id(key) if sides else self._party_id(key)
-                if ident is None:
-                    what = "side" if sides else "part"
-                    return [RuleError(f"ukjent {what} «{key}» i standpunktene", code="unknown-party")], None
-                if ident in out:
-                    return [_duplicate(spelled[ident], key, ident)], None
-                out[ident] = word
-                spelled[ident] = key
-        if against is not None:
-            if not isinstance(against, (list, tuple)):
-                return [
-                    BadAgainstError(
-                        f"against må være en liste med parter, ikke «{against}»", details={"against": str(against)}
-                    )
-                ], None
-            for key in against:
-                ident = (self._side_id(key) if sides else self._party_id(key)) if type(key) is str else None
-                if ident is None:
-                    return [BadAgainstError(f"against nevner «{key}», som ikke er en kjent part")], None
-                if ident in out:
-                    return [_duplicate(spelled[ident], key, ident)], None
-                out[ident] = "against"
-                spelled[ident] = key
-        return [], out
-
-    def _party_id(self, key: object) -> str | None:
-        """The id of the party ``key`` names (id, name or alias), or None."""
-        party = self._party_refs.get(key) if type(key) is str else None
-        if party is None:
-            try:
-                party = self._party(str(key))
-            except SamhandlingError:
-                return None
-        return str(party.id)
-
-    @staticmethod
-    def _side_id(key: object) -> str | None:
-        word = name_key(str(key))
-        for side, names in _SIDE_NAMES.items():
-            if word in names:
-                return side
-        return None
-
-    def _decision_guard(
-        self,
-        body: Body,
-        on: dt.date,
-        payload: Mapping[str, Any],
-        rule: CompletionRule | None = None,
-        present: tuple[str, ...] | None = None,
-    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
-        """The decision rule's refusals, and the positions it resolved (see ``_read_positions``; a deputy's position
-        recorded as the party it stands in for), which ``_normalise_payload`` then records as they are. Only a
-        canonical ``against`` counts against, and only a word of the closed vocabulary is a position at all.
-        ``present``: the parties present and voting (None: every party that counts)."""
-        rule = rule or _CONSENSUS
-        kind = rule.kind
-        sides = kind is DecisionRule.CONSENSUS and self._consensus_among_sides()
-        refused, resolved = self._read_positions(payload, sides)
-        if refused:
-            return refused, None
-        rule_text = self._rule_text(body, "decision_rule")
-        if resolved is None:
-            return [
-                RuleError(
-                    f"«{body.label}» avgjør etter regelen {_RULE_LABEL[kind]}: hver parts standpunkt må registreres "
-                    "(positions={part: for|mot|avstår})",
-                    code="positions-missing",
-                )
-            ], None
-        if sides:  # positions per side (the setting consensus_among: sides)
-            labels = {"municipal": "kommunene", "hospital": "helseforetaket"}
-            missing = [label for side, label in labels.items() if side not in resolved]
-            against = [label for side, label in labels.items() if resolved.get(side) == "against"]
-            return self._consensus_result(body, rule_text, against, missing, resolved)
-        voters = self.voters(body, on)
-        ids = voters.ids
-        if (
-            present is None
-            and kind is DecisionRule.CONSENSUS
-            and not rule.veto
-            and rule.quorum is None
-            and resolved.keys() <= ids
-        ):  # the common case: consensus of every party that counts, no deputy, no seat to check
-            if "against" in resolved.values():
-                against = [p.name for p in voters.parties if resolved.get(p.id) == "against"]
-                return self._consensus_result(body, rule_text, against, [], resolved)
-            if len(resolved) < len(ids):
-                missing = [p.name for p in voters.parties if p.id not in resolved]
-                return self._consensus_result(body, rule_text, [], missing, resolved)
-            return [], resolved
-        counted: dict[str, str] = {}
-        for ident, word in resolved.items():
-            principal = voters.deputy_for.get(ident)
-            if principal is not None:
-                if principal in resolved or principal in counted:
-                    return [_duplicate(self._party(ident).name, self._party(principal).name, principal)], None
-                counted[principal] = word
-                continue
-            if ident not in voters.speak:
-                if self._seated_cluster(body, on, ident):
-                    for municipality in _municipalities(voters):
-                        if municipality not in resolved:
-                            counted.setdefault(municipality, word)
-                    continue
-                return [self._no_seat(body, on, ident, "har gitt standpunkt")], None
-            counted[ident] = word
-        here = ids if present is None else frozenset(i for i in present if i in ids)
-        names = {p.id: p.name for p in voters.parties}
-        absent = [names[i] for i in counted if i in ids and i not in here]
-        if absent:
-            return [
-                RuleError(
-                    f"{_join(absent)} er ikke til stede (present), men har gitt standpunkt i {body.label}",
-                    code="not-present",
-                    details={"absent": absent},
-                )
-            ], None
-        if rule.quorum is not None:
-            need = rule.quorum if isinstance(rule.quorum, int) else -(-len(ids) * rule.quorum[0] // rule.quorum[1])
-            if len(here) < need:
-                return [
-                    RuleError(
-                        f"{body.label} er ikke beslutningsdyktig: {len(here)} av {len(ids)} parter til stede, "
-                        f"regelen krever minst {need}{rule_text}",
-                        code="no-quorum",
-                        details={"present": len(here), "needed": need, "voting": len(ids)},
-                    )
-                ], None
-        if rule.veto:
-            vetoing = [self._party_id(v) for v in rule.veto]
-            vetoed = [self._party(v).name for v in vetoing if v is not None and counted.get(v) == "against"]
-            if vetoed:
-                return [
-                    RuleError(
-                        f"{_join(vetoed)} har vetorett i {body.label} og er imot{rule_text}",
-                        code="vetoed",
-                        details={"against": vetoed},
-                    )
-                ], None
-        ordered = [p for p in voters.parties if p.id in here]
-        if kind is DecisionRule.CONSENSUS:
-            missing = [p.name for p in ordered if p.id not in counted]
-            against = [p.name for p in ordered if counted.get(p.id) == "against"]
-            return self._consensus_result(body, rule_text, against, missing, counted)
-        if kind is DecisionRule.UNANIMITY:
-            missing = [p.name for p in voters.parties if p.id not in counted or p.id not in here]
-            against = [p.name for p in voters.parties if counted.get(p.id) in ("against", "abstain")]
-            if against:
-                return [
-                    RuleError(
-                        f"{body.label} er ikke enstemmig: {_join(against)} stemmer ikke for{rule_text}",
-                        code="no-consensus",
-                        details={"against": against},
-                    )
-                ], None
-            return self._consensus_result(body, rule_text, [], missing, counted)
-        fors = [p for p in ordered if counted.get(p.id) == "for"]
-        not_for = [p.name for p in ordered if counted.get(p.id) != "for"]
-        if kind is DecisionRule.K_OF_N:
-            k = rule.k or 1
-            if len(fors) < k:
-                count = f"{len(fors)} for, regelen krever {k} av {len(ids)}"
-                return [self._no_majority(body, count, not_for, rule_text)], None
-            return [], counted
-        if kind is DecisionRule.MAJORITY:
-            num, den = rule.share
-            n = len(ordered)
-            simple = (num, den) == (1, 2)
-            ok = n > 0 and (len(fors) * den > num * n if simple else len(fors) * den >= num * n)
-            if not ok:
-                wanted = "mer enn halvparten" if simple else f"minst {num}/{den}"
-                count = f"{len(fors)} av {n} til stede for, regelen krever {wanted}"
-                return [self._no_majority(body, count, not_for, rule_text)], None
-            return [], counted
-        # DecisionRule.SIDES: the municipal side and the hospital side each agree (more for than against among
-        # its parties present).
-        disagree: list[str] = []
-        for label, kind_of_side in (
-            ("kommunesiden", PartyKind.MUNICIPALITY),
-            ("helseforetakssiden", PartyKind.HEALTH_TRUST),
-        ):
-            side = [p for p in ordered if p.kind is kind_of_side]
-            yes = sum(1 for p in side if counted.get(p.id) == "for")
-            no = sum(1 for p in side if counted.get(p.id) == "against")
-            if not side or yes <= no:
-                disagree.append(label)
-        if disagree:
-            return [
-                RuleError(
-                    f"{body.label} har ikke enighet mellom sidene: {_join(disagree)} er ikke enig{rule_text}",
-                    code="no-consensus",
-                    details={"sides": disagree},
-                )
-            ], None
-        return [], counted
-
-    def _no_majority(self, body: Body, count: str, not_for: list[str], rule_text: str) -> RuleError:
-        return RuleError(
-            f"{body.label} har ikke flertall: {count}"
-            + (f"; ikke for: {_join(not_for)}" if not_for else "")
-            + rule_text,
-            code="no-majority",
-            details={"not_for": not_for},
-        )
-
-    @staticmethod
-    def _consensus_result(
-        body: Body, rule_text: str, against: list[str], missing: list[str], resolved: dict[str, str]
-    ) -> tuple[list[ActRefusedError], dict[str, str] | None]:
-        if against:
-            return [
-                RuleError(
-                    f"{body.label} har ikke konsensus: {_join(against)} er imot{rule_text}",
-                    code="no-consensus",
-                    details={"against": against},
-                )
-            ], None
-        if missing:
-            return [
-                RuleError(
-                    f"{body.label} har ikke konsensus før alle parter har tatt standpunkt; mangler "
-                    f"{_join(missing)}{rule_text}",
-                    code="positions-missing",
-                    details={"missing": missing},
-                )
-            ], None
-        return [], resolved
 
     # ------------------------------------------------------------------ what next
 
@@ -1781,147 +733,8 @@ class ProcessDefinition:
         return out
 
 
-#: Payload keys ``_apply`` does not copy into ``case.data`` as facts (they are recorded elsewhere or are routing).
-_NOT_FACTS = frozenset({"party", "outcome", "to", "present"})
-
-
-class Voters(NamedTuple):
-    """Who counts in a body's decisions on a day (see :meth:`ProcessDefinition.voters`)."""
-
-    parties: tuple[Party, ...]
-    ids: frozenset[str]
-    speak: frozenset[str]
-    deputy_for: dict[str, str]
-
-
-#: «Not looked up yet» in ``_ActPlan.rules``.
+#: «Not looked up yet» in ``ActPlan.rules``.
 _UNSET: Any = object()
-
-#: The rule ``guard: consensus`` means for a body without a counted decision rule.
-_CONSENSUS = CompletionRule(kind=DecisionRule.CONSENSUS)
-
-_RULE_LABEL = {
-    DecisionRule.CONSENSUS: "konsensus",
-    DecisionRule.UNANIMITY: "enstemmighet",
-    DecisionRule.K_OF_N: "k av n",
-    DecisionRule.MAJORITY: "flertall",
-    DecisionRule.SIDES: "enighet mellom sidene",
-    DecisionRule.LEADER: "lederen avgjør",
-    DecisionRule.NONE: "ingen",
-}
-
-#: What ``_judge`` and the guards return when nothing is refused (shared: never mutated).
-_NO_REFUSALS: tuple[ActRefusedError, ...] = ()
-
-
-class _ActPlan:
-    """What ``_judge`` needs to know about an act, worked out once when the definition compiles."""
-
-    __slots__ = ("act", "by_day", "guarded", "name", "outcome", "per_party_only", "rules", "sources")
-
-    def __init__(self, definition: ProcessDefinition, act: ActDef) -> None:
-        self.act = act
-        self.sources = frozenset(act.sources)
-        other_guards = (
-            bool(act.requires)
-            or act.gateway is not None
-            or act.kind in ("escalate", "send_back", "withdraw")
-            or act.guard == "consensus"
-            or act.rule is not None
-            or act.deadline is not None
-        )
-        # Which of _guards' checks apply: none, only the per-party one, or several (then _guards runs them all).
-        self.per_party_only = act.per_party is not None and not other_guards
-        self.guarded = act.per_party is not None or other_guards
-        # For _per_party_check: the act's name, its parties by day (the definition's cache) and whether it records
-        # an outcome.
-        self.name = act.name
-        self.by_day = definition._parties_cache.get(act.name)
-        self.outcome = act.per_party is not None and act.per_party.outcome
-        # body id -> the completion rule the act by that body is judged by (``_rule_for``; the structure and the
-        # definition do not change), or None.
-        self.rules: dict[str, Any] = {}
-
-
-def _remembered(cache: dict[str, _T], name: str, look_up: Callable[[str], _T]) -> _T:
-    """``look_up(name)``, remembered in ``cache`` (bounded at 4 096 names; a failed look-up raises and is not kept).
-    Safe because a structure does not change after loading and strings are immutable."""
-    hit = cache.get(name)
-    if hit is None:
-        hit = look_up(name)
-        if len(cache) >= 4096:
-            cache.clear()
-        cache[name] = hit
-    return hit
-
-
-def _reserved(payload: Mapping[str, Any]) -> ReservedKeyError | None:
-    """``reserved-key`` when ``payload`` names a record the engine keeps itself."""
-    if not payload or RESERVED_KEYS.isdisjoint(payload):
-        return None
-    keys = sorted(k for k in payload if k in RESERVED_KEYS)
-    return ReservedKeyError(
-        f"{', '.join(keys)} er forbeholdt motoren (hvem som handlet, løfting, vedtak per part, fremdrift, tilstand) "
-        f"og kan ikke oppgis i en handling; forbeholdte navn: {', '.join(sorted(RESERVED_KEYS))}",
-        details={"keys": keys},
-    )
-
-
-def _recorded_at() -> str:
-    """The recording instant by the clock in force, in the store's format (``2024-01-10T12:00:00.000000Z``)."""
-    at = clock.current_clock().now()
-    if at.tzinfo is not _UTC:
-        at = at.astimezone(_UTC)
-    # The text ``isoformat(timespec="microseconds")`` gives, with «Z» for «+00:00».
-    # %-formatting: measured about twice as fast as an f-string with format specs or isoformat here.
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
-        at.year,
-        at.month,
-        at.day,
-        at.hour,
-        at.minute,
-        at.second,
-        at.microsecond,
-    )
-
-
-_UTC = dt.UTC
-
-
-def _frozen_event(event: Event) -> Event:
-    """``event`` with a deep-frozen payload (events from a store or a caller may carry plain dicts)."""
-    payload = event.payload
-    if type(payload) is FrozenDict:
-        return event
-    return event._replace(payload=freeze(payload))
-
-
-def _date_bounds(definition: ProcessDefinition, events: Iterable[Event]) -> tuple[dt.date, dt.date]:
-    """(floor, latest) after ``events`` (corrections applied): the latest effective date of an event that is not a
-    per-party record, and of any event."""
-    floor = latest = dt.date.min
-    for event in events:
-        act = definition._acts.get(event.act)
-        if act is None or act.per_party is None:
-            floor = max(floor, event.on)
-        latest = max(latest, event.on)
-    return floor, latest
-
-
-def _date_order_break(definition: ProcessDefinition, events: Iterable[Event]) -> Event | None:
-    """The first event of ``events`` whose effective date breaks the date order (the rule ``_judge`` applies to a
-    new act: a per-party record not before the latest other event, any other act not before any event)."""
-    floor = latest = dt.date.min
-    for event in events:
-        act = definition._acts.get(event.act)
-        per_party = act is not None and act.per_party is not None
-        if event.on < (floor if per_party else latest):
-            return event
-        if not per_party:
-            floor = max(floor, event.on)
-        latest = max(latest, event.on)
-    return None
-
 
 #: What ``_judge`` returns: (refusals, act, body, day, party, positions); act, body and day are set when nothing is
 #: refused.
@@ -1948,114 +761,3 @@ def _payload_is(key: str, value: Any) -> Any:
 
 def _is_rejection(event: Any) -> bool:
     return bool(event.kwargs["ctx"].payload.get("outcome") == "rejected")
-
-
-def _as_date(value: object) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        from samhandling.formats.dates import parse_norwegian_date
-
-        return parse_norwegian_date(value)
-    return None
-
-
-def _position_word(value: object) -> str | None:
-    """The canonical position (for, against, abstain) a word means after trimming and casefolding; None for anything
-    outside the closed vocabulary (also a non-text value: None, False, a number)."""
-    if not isinstance(value, str):
-        return None
-    return POSITION_WORDS.get(value.strip().casefold())
-
-
-def _outcome_word(value: object) -> str | None:
-    """The canonical outcome (adopted, rejected) a word means after trimming and casefolding; None otherwise."""
-    if type(value) is str:
-        word = OUTCOME_WORDS.get(value)  # a canonical spelling
-        if word is not None:
-            return word
-    if not isinstance(value, str):
-        return None
-    return OUTCOME_WORDS.get(value.strip().casefold())
-
-
-def _duplicate(first: object, again: object, ident: str) -> DuplicatePartyError:
-    named = f"«{first}»" if first == again else f"«{first}» og «{again}»"
-    return DuplicatePartyError(
-        f"{named} er samme part ({ident}), nevnt to ganger i standpunktene (positions/against); "
-        "hver part har ett standpunkt",
-        details={"party": ident, "names": [str(first), str(again)]},
-    )
-
-
-#: The words that name each side when consensus is among the sides (``consensus_among: sides``).
-_SIDE_NAMES = {
-    "municipal": frozenset({"municipal", "kommunene", "kommunesiden"}),
-    "hospital": frozenset({"hospital", "helseforetaket", "helseforetakssiden"}),
-}
-
-
-def _normalise_payload(
-    act: ActDef,
-    body_id: str,
-    payload: dict[str, Any],
-    definition: ProcessDefinition,
-    party: tuple[str, str | None] | None = None,
-    own: bool = False,
-    positions: dict[str, str] | None = None,
-    attributes: Mapping[str, Any] | None = None,
-) -> dict[str, Any]:
-    """Canonical payload: party ids instead of names, outcome and positions in English words.
-
-    ``party`` is (party id, canonical outcome) when the per-party check already resolved them from this payload;
-    ``positions`` is ``{party id: word}``, what ``_read_positions`` resolved (always, when the payload has
-    positions: ``_judge`` refuses positions it cannot read).
-    ``own``: no caller holds ``payload``; it is normalised in place (the same keys in the same order as a copy).
-    """
-    out = payload if own else dict(payload)
-    if party is not None:
-        out["party"] = party[0]
-        if party[1] is not None:  # the act records an outcome (the check then always resolves one)
-            out["outcome"] = party[1]
-        if len(out) == (1 if party[1] is None else 2):
-            return out  # only the party (and its outcome), resolved: nothing more to do (no escalation, no dates)
-    for key, value in payload.items():
-        if isinstance(value, dt.date):
-            out[key] = value.isoformat()  # payloads are JSON: the store hashes and keeps them as text
-    if party is None and act.per_party is not None and "party" in out:
-        party_id = definition._party_id(out["party"])
-        assert party_id is not None  # the per-party guard refused an unknown party
-        out["party"] = party_id
-        if act.per_party.outcome:
-            out["outcome"] = _outcome_word(out.get("outcome"))
-    if act.kind == "escalate":
-        targets = escalation_targets(definition.structure, body_id, attributes)  # the acting body's own, by the case
-        wanted = out.get("to")
-        if wanted is not None:
-            out["to"] = definition.structure.body(str(wanted)).id
-        elif targets:
-            out["to"] = targets[0].id
-    if positions is not None:
-        out["positions"] = positions
-        out.pop("against", None)
-    return out
-
-
-def _rule_bodies(structure: Structure, rule: Rule) -> set[str]:
-    from samhandling.structure.validation import target_bodies
-
-    if not rule.check:
-        return set()
-    return {b.id for b in target_bodies(structure, dict(rule.check), rule)}
-
-
-def _join(items: list[str]) -> str:
-    items = [str(i) for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " og " + items[-1]
-
-
-def _municipalities(voters: Voters) -> list[str]:
-    """The municipalities among the parties that count (what a seated cluster of municipalities stands for)."""
-    return [p.id for p in voters.parties if p.kind is PartyKind.MUNICIPALITY]
