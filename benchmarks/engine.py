@@ -24,10 +24,10 @@ with ``open``. Four contenders, measured in the same run:
 
 Timing: the N cases are split into ROUNDS chunks and the contenders take turns chunk by chunk (so a
 busy neighbour on the machine slows all of them alike); the table shows the median chunk. (a) and
-(d) run back to back in every round, in alternating order. The drive target is judged on the
-fastest round of each, as ``timeit`` advises (on a shared machine other work only ever adds time, so
-the fastest round is the best estimate of what the code itself costs); the median of the per-round
-(a)/(d) ratios and their range are printed beside it, so a noisy run shows as one. The garbage
+(d) run back to back in every round, in alternating order. The drive target (issue 15: at most 1.3x) is
+judged on the median of the per-round (a)/(d) ratios; their range and the ratio of the fastest rounds (what
+``timeit`` would report) are printed beside it, so a noisy run shows as one. The deterministic view is
+``benchmarks/engine_ops.py`` (instructions per act), which ``tests/test_engine_budget.py`` holds to a budget. The garbage
 collector is off while timing (as in ``timeit``). Memory: ``tracemalloc`` over a batch, divided by
 the batch size. Targets are reported, not asserted: the script exits 0.
 """
@@ -62,7 +62,7 @@ HISTORY_BATCH = 2000  # cases kept alive with their full history for the memory 
 
 TARGET_CREATE_US = 5.0
 TARGET_CASE_BYTES = 1024
-TARGET_DRIVE_RATIO = 1.5
+TARGET_DRIVE_RATIO = 1.3  # issue 15: the median of the paired rounds
 
 
 # ---------------------------------------------------------------------------- the chain
@@ -515,10 +515,10 @@ def main(argv: list[str] | None = None) -> int:
             "B",
         ),
         (
-            "drive time at most 1.5x the bare shared Machine (fastest rounds)",
-            drive_ratio,
+            "drive time at most 1.3x the bare shared Machine (median of the paired rounds)",
+            paired_median,
             TARGET_DRIVE_RATIO,
-            drive_ratio <= TARGET_DRIVE_RATIO,
+            paired_median <= TARGET_DRIVE_RATIO,
             "x",
         ),
     ]
