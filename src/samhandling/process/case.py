@@ -345,6 +345,12 @@ class Case:
         secretariat); see :meth:`correct`. Every other act needs a body."""
         if present is not None:
             return self._definition.perform(self, act, by=by, on=on, person=person, payload=payload, present=present)
+        if person is None:
+            short = self._definition._short.get(act)  # the act's short path (process/shortpath.py), if it has one
+            if short is not None:
+                event = short(self, by, on, payload)  # None: not plainly allowed, nothing changed
+                if event is not None:
+                    return event
         return self._definition._perform(self, act, by, on, person, payload, True)  # payload: a fresh dict
 
     def correct(

@@ -48,6 +48,7 @@ from samhandling.process.case import EMPTY, AvailableAct, Case, Event, FrozenDic
 from samhandling.process.definition import ActDef, ActorSpec, Context, PerParty, StateDef, Step
 from samhandling.process.guards import ActPlan
 from samhandling.process.records import frozen_event, normalise_payload, recorded_at, reserved_refusal
+from samhandling.process.shortpath import ShortPath, compile_short_path
 from samhandling.process.timers import TIMER, timer_event, timer_refusals
 from samhandling.process.vocabulary import (
     ACT_KINDS,
@@ -172,6 +173,12 @@ class ProcessDefinition:
         self._plans = {a.name: ActPlan(self, a) for a in acts}
         # act name -> the trigger of its machine event (``self.machine.events[name].trigger``), looked up once.
         self._triggers = {a.name: self.machine.events[a.name].trigger for a in acts}
+        # act name -> its short path (process/shortpath.py), which ``Case.act`` runs first.
+        self._short: dict[str, ShortPath] = {}
+        for plan in self._plans.values():
+            short = compile_short_path(self, plan)
+            if short is not None:
+                self._short[plan.name] = short
 
     @property
     def structure(self) -> Structure:
@@ -261,48 +268,44 @@ class ProcessDefinition:
                 dest = pp.rejection_dest.get(pp.on_rejection)
                 if pp.on_rejection != "continue":
                     out.append({**base, "dest": dest, "conditions": [_is_rejection]})
-            out.append({**base, "dest": act.dest, "conditions": [self._parties_complete(act)]})
+            out.append({**base, "dest": act.dest, "conditions": [_go]})
             out.append({**base, "dest": None})  # recorded, not yet complete: an internal transition
             return out
         if act.actor.in_order:
             return [
-                {**base, "dest": act.dest, "conditions": [self._completes]},
+                {**base, "dest": act.dest, "conditions": [_go]},
                 {**base, "dest": None},
             ]
         if act.kind == "send_back":
             return [{**base, "dest": s.name, "conditions": [_payload_is("to", s.name)]} for s in self.states]
         return [{**base, "dest": act.dest}]
 
-    def _parties_complete(self, act: ActDef) -> Any:
-        """The condition of a per-party act: ``_completes`` for that act, with its name and its cache of parties
-        by day looked up once."""
-        name = act.name
-        by_day = self._parties_cache[name]
-        parties_of = act.per_party.parties_of if act.per_party is not None else None
-
-        def condition(event: Any) -> bool:
-            ctx: Context = event.kwargs["ctx"]
-            case: Case = event.model
-            recorded = case._progress.get(name)  # {party id: outcome or None}
-            ref = ctx.body if parties_of is None else (case._actors.get(parties_of) or ctx.body)
-            hit = by_day.get((ref, ctx.on))
-            required = (hit if hit is not None else self._required(act, ref, ctx.on))[1]
+    def _goes(self, case: Case, act: ActDef, body: str, day: dt.date, payload: Mapping[str, Any]) -> bool:
+        """Whether ``act`` by ``body`` completes what it is part of (the ``go`` its Machine condition reads): for a
+        per-party act, whether with this record every party the act needs has acted; for a sequence of approvals,
+        whether with this one every body in the sequence has acted; True for any other act."""
+        if act.per_party is not None:
+            recorded = case._progress.get(act.name)  # {party id: outcome or None}
+            parties_of = act.per_party.parties_of
+            ref = body if parties_of is None else (case._actors.get(parties_of) or body)
+            required = self._required(act, ref, day)[1]
             if len(required) > (len(recorded) if recorded else 0) + 1:  # fewer parties have acted than required
                 return False
             rest = required - recorded.keys() if recorded else required
-            return rest <= {ctx.payload.get("party")}
+            return rest <= {payload.get("party")}
+        if act.actor.in_order:
+            done = case._progress.get(act.name, ())
+            return all(other == body or other in done for other in self._actor_bodies(case, act))
+        return True
 
-        return condition
-
-    def _completes(self, event: Any) -> bool:
-        """Condition of a sequence of approvals: with this one recorded, every body in the sequence has acted.
-        (Per-party acts use :meth:`_parties_complete`.)"""
-        case: Case = event.model
-        ctx: Context = event.kwargs["ctx"]
-        act = ctx.act
-        done = case._progress.get(act.name, ())
-        body = ctx.body
-        return all(other == body or other in done for other in self._actor_bodies(case, act))
+    def _not_fired(self, case: Case, act: ActDef, before: str) -> None:
+        """Raise when the Machine did not fire an act the checks allowed (never expected: the checks mirror every
+        condition)."""
+        case._state = before
+        raise RuleError(
+            f"handlingen «{act.label}» kunne ikke gjennomføres i tilstanden {self.state_label(before)}",
+            code="no-transition",
+        )
 
     # ------------------------------------------------------------------ queries
 
@@ -524,13 +527,9 @@ class ProcessDefinition:
             payload["overdue_days"] = (day - act.due).days
         frozen = freeze(payload)
         before = case._state
-        fired = self._triggers[act_name](case, ctx=_new_tuple(Context, (act, body, day, person, frozen)))
-        if not fired:  # pragma: no cover - refusals() mirrors every condition
-            case._state = before
-            raise RuleError(
-                f"handlingen «{act.label}» kunne ikke gjennomføres i tilstanden {self.state_label(before)}",
-                code="no-transition",
-            )
+        go = self._goes(case, act, body, day, frozen)
+        if not self._triggers[act_name](case, ctx=_new_tuple(Context, (act, body, day, person, frozen)), go=go):
+            self._not_fired(case, act, before)  # pragma: no cover - refusals() mirrors every condition
         events = case._events
         event = _new_tuple(
             Event, (len(events) + 1, act_name, body, person, day, frozen, before, case._state, recorded_at())
@@ -757,6 +756,12 @@ def _payload_is(key: str, value: Any) -> Any:
         return bool(event.kwargs["ctx"].payload.get(key) == value)
 
     return condition
+
+
+def _go(event: Any) -> bool:
+    """The Machine condition of an act that completes only with its last record (per-party acts, sequences of
+    approvals): the engine works out whether this one completes (``_goes``, or the short path) and says so."""
+    return bool(event.kwargs["go"])
 
 
 def _is_rejection(event: Any) -> bool:
