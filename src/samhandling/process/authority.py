@@ -74,7 +74,6 @@ def authority(
     """The authority check (the one place it is made): the body may act on this case now, in its turn, and a
     named person holds a seat in it."""
     allowed = definition._actor_bodies(case, act)
-    structure = definition.structure
     body_id = body.id
     if act.actor.in_order:
         done = case._progress.get(act.name) or ()
@@ -86,12 +85,13 @@ def authority(
             if turn != body_id:
                 return [
                     AuthorityError(
-                        f"«{act.label}» skjer i rekkefølge: {structure.body(turn).label} må behandle saken før "
+                        f"«{act.label}» skjer i rekkefølge: {definition.structure.body(turn).label} må behandle saken før "
                         f"{body.label}",
                         code="out-of-order",
                     )
                 ]
     if body_id not in allowed:
+        structure = definition.structure
         names = ", ".join(structure.body(b).label for b in allowed)
         if act.kind in DECIDING_KINDS and body.power is not DecisionPower.DECIDES:
             rule = definition._rule_text(body, "decision_power")
@@ -111,6 +111,7 @@ def authority(
             )
         ]
     if person is not None:
+        structure = definition.structure
         named = [m for m in structure.members(body) if m.person]
         if named and not structure.has_seat(body, person, on):
             when = f" den {on.isoformat()}" if on else ""

@@ -38,20 +38,31 @@ def recorded_at() -> str:
     at = clock.current_clock().now()
     if at.tzinfo is not UTC:
         at = at.astimezone(UTC)
+    second = _SECOND[0]  # one read: another thread may replace it meanwhile
+    if second[0] <= at < second[1]:  # the same second as the last instant written: only the microseconds differ
+        return "%s%06dZ" % (second[2], at.microsecond)  # noqa: UP031
+    start = at.replace(microsecond=0)
     # The text ``isoformat(timespec="microseconds")`` gives, with «Z» for «+00:00».
     # %-formatting: measured about twice as fast as an f-string with format specs or isoformat here.
-    return "%04d-%02d-%02dT%02d:%02d:%02d.%06dZ" % (  # noqa: UP031
+    text = "%04d-%02d-%02dT%02d:%02d:%02d." % (  # noqa: UP031
         at.year,
         at.month,
         at.day,
         at.hour,
         at.minute,
         at.second,
-        at.microsecond,
     )
+    _SECOND[0] = (start, start + _ONE_SECOND, text)
+    return "%s%06dZ" % (text, at.microsecond)  # noqa: UP031
 
 
 UTC = dt.UTC
+_ONE_SECOND = dt.timedelta(seconds=1)
+#: The last second ``recorded_at`` wrote: (its start, the next second's start, its text up to the microseconds), in
+#: UTC; an instant outside it (another second, a clock set back) is written in full and becomes the last.
+_SECOND: list[tuple[dt.datetime, dt.datetime, str]] = [
+    (dt.datetime.max.replace(tzinfo=UTC), dt.datetime.min.replace(tzinfo=UTC), "")
+]
 
 
 def frozen_event(event: Event) -> Event:

@@ -93,7 +93,7 @@ def _per_party(definition: ProcessDefinition, plan: ActPlan, sources: frozenset[
     parties_of = act.per_party.parties_of
     with_outcome = plan.outcome
     size = 2 if with_outcome else 1  # the payload: party (and outcome), nothing else
-    due = act.due
+    due = act.due or dt.date.max
     body_refs = definition._body_refs
     party_refs = definition._party_refs
     find_body = definition._body
@@ -108,7 +108,7 @@ def _per_party(definition: ProcessDefinition, plan: ActPlan, sources: frozenset[
         latest = case._latest
         if on < case._floor or (on > latest and not _dated(definition, on)):
             return None
-        if due is not None and on > due:
+        if on > due:  # lateness is recorded by the general pass
             return None
         if type(by) is not str:
             return None
@@ -183,7 +183,7 @@ def _decision(definition: ProcessDefinition, plan: ActPlan, sources: frozenset[s
     in_order = act.actor.in_order
     sequence = act.bodies  # a sequence of approvals: every body in it acts (``_completes``)
     rules = plan.rules
-    due = act.due
+    due = act.due or dt.date.max
     body_refs = definition._body_refs
     find_body = definition._body
     authority = definition._authority
@@ -198,7 +198,7 @@ def _decision(definition: ProcessDefinition, plan: ActPlan, sources: frozenset[s
         latest = case._latest
         if on != latest and (on < latest or not _dated(definition, on)):
             return None
-        if due is not None and on > due:
+        if on > due:  # lateness is recorded by the general pass
             return None
         if type(by) is not str or (payload and not RESERVED_KEYS.isdisjoint(payload)):
             return None
