@@ -1,0 +1,146 @@
+"""What recording alone costs: the floor under the engine's drive ratio (informational, no target).
+
+Run::
+
+    .venv/bin/python benchmarks/engine_floor.py              # 10 000 cases in 20 paired rounds
+    .venv/bin/python benchmarks/engine_floor.py --cases 2000
+
+Three contenders drive the same Sør-Rogaland chain as ``engine.py`` (40 acts per case), in paired rounds:
+
+(d) the bare shared Machine, exactly as in ``engine.py``;
+(f) the recording floor: the engine's own compiled Machine fired per act with the same ``ctx`` and ``go`` the engine
+    passes, and per act one ``Event`` appended to the case's history with a frozen payload and ``recorded_at`` from
+    the clock, and nothing else: no check of any kind (state, authority, dates, parties, positions), no facts;
+(a) the engine (``case.act``).
+
+The medians of the paired (f)/(d) and (a)/(d) ratios show how much of the engine's cost is the record every act must
+leave (the event, its frozen payload, the recording instant, the history kept per case), and how much is the checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import engine as bench  # the benchmark's chain and bare Machine
+
+import samhandling
+from samhandling.process.case import EMPTY, Event, FrozenDict
+from samhandling.process.definition import Context
+from samhandling.process.engine import ProcessDefinition
+from samhandling.process.loader import get_process
+from samhandling.process.records import recorded_at
+
+ROUNDS = 20
+
+
+class FloorCase:
+    """What the floor records per case: the state (the Machine's model attribute) and the events."""
+
+    __slots__ = ("_state", "events")
+
+    def __init__(self, state: str) -> None:
+        self._state = state
+        self.events: list[Event] = []
+
+
+def floor_plan(definition: ProcessDefinition, steps: list[tuple[str, str, dict[str, Any]]]) -> list[tuple[Any, ...]]:
+    """Per act: (name, trigger, act, body id, payload as recorded, go)."""
+    seq = bench.bare_sequence(steps)
+    structure = definition.structure
+    plan = []
+    for (name, by, payload), (_name, kwargs) in zip(steps, seq, strict=True):
+        recorded = dict(payload)
+        if "party" in recorded:
+            recorded["party"] = structure.party(recorded["party"]).id
+        plan.append(
+            (
+                name,
+                definition.machine.events[name].trigger,
+                definition.act_def(name),
+                structure.body(by).id,
+                recorded,
+                kwargs["go"],
+            )
+        )
+    return plan
+
+
+def run_floor(cases: list[Any], plan: list[tuple[Any, ...]]) -> None:
+    new = tuple.__new__
+    day = bench.DAY
+    for i, case in enumerate(cases):
+        events = case.events
+        for name, trigger, act, body, payload, go in plan:
+            frozen = FrozenDict(payload) if payload else EMPTY
+            before = case._state
+            trigger(case, ctx=new(Context, (act, body, day, None, frozen)), go=go)
+            events.append(
+                new(Event, (len(events) + 1, name, body, None, day, frozen, before, case._state, recorded_at()))
+            )
+        cases[i] = None
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--cases", type=int, default=10000, help="number of cases (default 10000)")
+    args = parser.parse_args(argv)
+    n = max(args.cases, ROUNDS * 10)
+    chunk = n // ROUNDS
+
+    structure = samhandling.load(bench.STRUCTURE)
+    definition = get_process(structure, bench.PROCESS)
+    steps = bench.chain(definition)
+    seq = bench.bare_sequence(steps)
+    machine = bench.shared_machine(definition)
+    plan = floor_plan(definition, steps)
+
+    check = FloorCase(definition.initial)
+    run_floor([check], plan)
+    if check._state != "implementert":
+        print(f"FEIL: gulvet endte i {check._state}", file=sys.stderr)
+        return 1
+
+    def a() -> float:
+        cases = bench.run_samhandling_create(definition, chunk)
+        return bench.timed(lambda: bench.run_samhandling_drive(cases, steps))[0]
+
+    def d() -> float:
+        cases = bench.run_shared_create(definition.initial, chunk)
+        return bench.timed(lambda: bench.run_shared_drive(machine, cases, seq))[0]
+
+    def f() -> float:
+        cases = [FloorCase(definition.initial) for _ in range(chunk)]
+        return bench.timed(lambda: run_floor(cases, plan))[0]
+
+    times: dict[str, list[float]] = {"a": [], "d": [], "f": []}
+    order = ["a", "d", "f"]
+    runs = {"a": a, "d": d, "f": f}
+    for r in range(ROUNDS):
+        for key in order[r % 3 :] + order[: r % 3]:
+            times[key].append(runs[key]())
+    gc.collect()
+    per_act = {k: statistics.median(v) / chunk / len(steps) * 1e6 for k, v in times.items()}
+    fd = statistics.median(x / y for x, y in zip(times["f"], times["d"], strict=True))
+    ad = statistics.median(x / y for x, y in zip(times["a"], times["d"], strict=True))
+    print(f"Gulvet under motoren: {bench.STRUCTURE}/{bench.PROCESS}, {len(steps)} handlinger per sak")
+    print(f"N = {n} saker, {ROUNDS} runder (parvis), {time.strftime('%Y-%m-%d')}")
+    print(f"  (d) bare shared Machine        {per_act['d']:6.2f} µs per act")
+    print(f"  (f) recording floor, no checks {per_act['f']:6.2f} µs per act   (f)/(d) paired median {fd:.2f}x")
+    print(f"  (a) samhandling                {per_act['a']:6.2f} µs per act   (a)/(d) paired median {ad:.2f}x")
+    print(
+        f"  the record alone: {per_act['f'] - per_act['d']:.2f} µs per act; "
+        f"the checks on top: {per_act['a'] - per_act['f']:.2f} µs per act"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
