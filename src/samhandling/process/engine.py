@@ -15,6 +15,10 @@ re-exports the public names of the modules it is made of: ``definition`` (the va
 kinds, position and outcome words), ``authority``, ``guards``, ``voters``, ``records`` (what an event and
 a case's facts record) and ``corrections``.
 
+``Case.act`` first runs the act's short path (``shortpath``, compiled here once per act), which records an act that
+is plainly allowed without the general judging pass and otherwise declines, changing nothing; then ``_perform`` judges
+the act in full.
+
 Refusals are decided before the machine fires, so a refused act changes nothing:
 :class:`~samhandling.errors.StateError` (not possible in this state),
 :class:`~samhandling.errors.AuthorityError` (wrong body, advisory body deciding,
