@@ -17,12 +17,14 @@ import random
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 
 import samhandling
 from samhandling.clock import FixedClock, use_clock
 from samhandling.errors import SamhandlingError
 from samhandling.process.case import Case, Event
+from samhandling.process.definition import ActDef, ActorSpec, PerParty
 from samhandling.process.engine import ProcessDefinition
 from samhandling.process.loader import get_process, process_names
 from samhandling.process.vocabulary import SIDE_KINDS
@@ -349,3 +351,37 @@ def test_a_decision_remembered_by_the_short_path_is_judged_again_for_other_posit
         assert no_seat.value.code == "no-seat-party" and "k4" in no_seat.value.message
         event = case.act("approve", by="SSU", on=later, positions={k: v for k, v in seated.items() if k != "k4"})
         assert event.to_state == "godkjent"
+
+
+def test_the_short_path_knows_every_field_an_act_can_have() -> None:
+    """The short path runs only the checks it knows an act can need (``compile_short_path``). A new field on an act,
+    an actor or a per-party act (a new check in ``guards``) must be taught to it, or the acts that use the field must
+    take the general pass: this list changes only together with ``process/shortpath.py``. (A new check inside
+    ``authority()`` or ``decision_guard()`` needs nothing: the short path asks those functions.)"""
+    assert [f.name for f in attrs.fields(ActDef)] == [
+        "name",
+        "label",
+        "kind",
+        "bodies",
+        "sources",
+        "dest",
+        "actor",
+        "requires",
+        "guard",
+        "gateway",
+        "per_party",
+        "source_text",
+        "deadline",
+        "due",
+        "location",
+        "rule",
+    ]
+    assert [f.name for f in attrs.fields(ActorSpec)] == ["bodies", "kind", "same_as", "in_order"]
+    assert [f.name for f in attrs.fields(PerParty)] == [
+        "kinds",
+        "outcome",
+        "on_rejection",
+        "incomplete_code",
+        "rejection_dest",
+        "parties_of",
+    ]

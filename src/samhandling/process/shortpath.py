@@ -14,6 +14,11 @@ judging pass, which words every refusal. So every rule and every refusal message
 and ``guards``; ``tests/test_engine_shortpath.py`` checks that both paths record the same events, facts and
 progress on random acts, and ``benchmarks/engine_ops.py`` counts what the short path saves.
 
+For whoever adds a check: a check inside ``authority()`` or ``decision_guard()`` runs here too (the short path asks
+them); a new guard in ``guards()`` keyed on a new field of an act must either be taught to ``compile_short_path`` or
+send the acts that use it to the general pass (``test_the_short_path_knows_every_field_an_act_can_have`` fails until
+then); a new check in ``_judge`` itself must be mirrored here as a reason to decline.
+
 The recorded event is what the general pass records (the same payload, canonical and deep-frozen, the same
 ``recorded_at`` from the clock, the act fired through the shared Machine with the same ``ctx`` and ``go``).
 """
