@@ -206,4 +206,40 @@ def due_items(structure: Structure, on: dt.date, within_days: int = 30) -> list[
                         earlier_missed=len(missed) - 1,
                     )
                 )
+    out.extend(renewal_items(structure, on, within_days))
     return sorted(out, key=lambda d: d.deadline)
+
+
+def renewal_items(structure: Structure, on: dt.date, within_days: int = 30) -> list[DueItem]:
+    """Documents (``documents:``) whose period ends within ``within_days`` of ``on`` or has ended, while no newer
+    version is recorded (a document with ``replaces:`` naming it, or a later strategy or action plan): each needs a
+    new version. The item's «evaluation» has ``kind: renewal`` and the document's id, title and adopting body."""
+    from samhandling.structure.documents import documents, newer_versions
+
+    docs = documents(structure)
+    soon = dt.timedelta(days=within_days)
+    out: list[DueItem] = []
+    for doc in docs:
+        end = doc.period.valid_to
+        if end is None or newer_versions(docs, doc):
+            continue
+        status = _status(end, end - soon, on)
+        if status is None:
+            continue
+        why = f"{doc.label} gjelder {doc.period.describe()}"
+        if doc.period.to_precision is not Precision.DAY:
+            why += f" (til og med {end.isoformat()})"
+        why += f"; ingen nyere versjon (replaces: {doc.id}) er registrert"
+        renewal = Evaluation(
+            id=doc.id,
+            title=f"ny versjon av {doc.title}",
+            kind="renewal",
+            body=doc.adopted_by or doc.reviewed_by,
+            due=end,
+            precision=doc.period.to_precision,
+            text=doc.text,
+            source=doc.source,
+            location=doc.location,
+        )
+        out.append(DueItem(renewal, end, status, why))
+    return out
