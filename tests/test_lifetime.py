@@ -110,7 +110,9 @@ def test_a_membership_dated_outside_the_lifetime_is_an_error() -> None:
 
 
 def test_a_relation_between_bodies_that_never_exist_together_is_an_error() -> None:
-    s = _load(BASE.replace("  - {from: radet, to: FSU, kind: reports_to}", "  - {from: radet, to: SSU, kind: reports_to}"))
+    s = _load(
+        BASE.replace("  - {from: radet, to: FSU, kind: reports_to}", "  - {from: radet, to: SSU, kind: reports_to}")
+    )
     # Fagrådet ends 2022-06-30, SSU begins 2021-12: they overlap, nothing to report.
     assert _codes(s) == []
     ended = _load(
@@ -168,7 +170,9 @@ def test_established_in_force_on_and_ends_after() -> None:
     s = _load(BASE + rules)
     got = {(f.rule, f.code) for f in s.validate() if f.rule in ("E", "F", "A")}
     assert got == {("F", "body-not-in-force")}
-    moved = _load(BASE.replace("valid_from: 2021-12", "valid_from: 2022-01").replace("2022-06-30", "2021-06-30") + rules)
+    moved = _load(
+        BASE.replace("valid_from: 2021-12", "valid_from: 2022-01").replace("2022-06-30", "2021-06-30") + rules
+    )
     got = {(f.rule, f.code) for f in moved.validate() if f.rule in ("E", "F", "A")}
     assert got == {("E", "established-date"), ("F", "body-not-in-force"), ("A", "ended-too-early")}
 
