@@ -182,8 +182,20 @@ def _bundled(name: str) -> dict[str, object]:
     return data
 
 
+class _Dumper(yaml.SafeDumper):
+    """Quotes strings of digits (kommunenummer «0926»), which the structure reader would take as numbers."""
+
+
+_Dumper.add_representer(
+    str,
+    lambda dumper, value: dumper.represent_scalar(
+        "tag:yaml.org,2002:str", value, style='"' if value.isdigit() else None
+    ),
+)
+
+
 def _dumped(data: dict[str, object]) -> Structure:
-    return samhandling.loads(yaml.dump(data, allow_unicode=True, sort_keys=False), "bundled.yaml")
+    return samhandling.loads(yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False), "bundled.yaml")
 
 
 def test_bundled_action_plan_falls_due_until_a_newer_one() -> None:
@@ -223,3 +235,17 @@ def test_bundled_agreements_of_sor_rogaland_are_reviewed_by_fsu() -> None:
     agreements = [d for d in documents(s) if d.kind in (DocumentKind.AGREEMENT, DocumentKind.SUB_AGREEMENT)]
     assert len(agreements) == 6 and {d.reviewed_by for d in agreements} == {"fsu"}
     assert not [f for f in s.validate() if f.rule == "S3-R12"]
+
+
+def test_bundled_board_decision_of_knutepunkt_sorlandet_is_a_record() -> None:
+    """S1-R1: «Vedtaket 5.10.06», the board's decision, adopted by Styret KnS (which decides) that day."""
+    s = samhandling.load("knutepunkt-sorlandet")
+    (decision,) = [d for d in documents(s) if d.kind is DocumentKind.DECISION]
+    assert (decision.adopted_on, decision.adopted_by) == (D(2006, 10, 5), "styret")
+    assert not [f for f in s.validate() if f.rule == "S1-R1"]
+    data = copy.deepcopy(_bundled("knutepunkt-sorlandet"))
+    bodies = data["bodies"]
+    assert isinstance(bodies, list)
+    next(b for b in bodies if b["id"] == "styret")["valid_from"] = "2007"
+    found = [f for f in _dumped(data).validate() if f.rule == "S1-R1"]
+    assert [f.code for f in found] == ["adopter-not-in-force"] and "Styret KnS" in found[0].message

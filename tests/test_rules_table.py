@@ -263,6 +263,7 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S0-R9": ("faggruppe-sogn", drop_relation("faggruppe", "reports_to", "radmannsgruppa"), "missing-reports_to"),
     "S0-R11": ("faggruppe-sogn", drop_relation("radmannsgruppa", "approves", "faggruppe"), "missing-approves"),
     # S1 Knutepunkt Sørlandet
+    "S1-R1": ("knutepunkt-sorlandet", set_document("vedtaket-2006", adopted_by="forstudie"), "adopter-cannot-decide"),
     "S1-R2": ("knutepunkt-sorlandet", drop_relation("styret", "commissions", "forstudie"), "missing-commissions"),
     "S1-R2-power": ("knutepunkt-sorlandet", set_body("styret", power="advises"), "decision-power"),
     "S1-R4": ("knutepunkt-sorlandet", drop_relation("forstudie", "reports_to", "styret"), "missing-reports_to"),
