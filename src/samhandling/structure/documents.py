@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from samhandling.errors import SchemaError
-from samhandling.formats.dates import Precision, describe_partial_date, parse_partial_date
+from samhandling.formats.dates import Precision, describe_partial_date
 from samhandling.location import Location
+from samhandling.structure.loader import read_partial_date, read_period
 from samhandling.structure.model import ALWAYS, Body, DecisionPower, Period
 from samhandling.structure.sections import cached_section, resolve_body, section_location, with_settings
 
@@ -125,25 +126,12 @@ _KEYS = {
 _REVISION_KEYS = {"on", "by", "note"}
 
 
-def _date(m: Any, key: str) -> tuple[dt.date, Precision] | None:
-    if not m.has(key):
-        return None
-    found = parse_partial_date(m.raw(key))
-    if found is None:
-        raise SchemaError(
-            f"«{key}» skal være en dato, en måned (ÅÅÅÅ-MM) eller et år (ÅÅÅÅ), fant «{m.raw(key)}»",
-            code="invalid-date",
-            location=m.loc(key),
-        )
-    return found
-
-
 def _revision(structure: Structure, item: Any, where: Location) -> Revision:
     from samhandling.formats.maps import MarkedMap
 
     item = with_settings(structure, item, ("by",))
     m = MarkedMap(item, "en revisjon (revisions)", where, _REVISION_KEYS)
-    on = _date(m, "on")
+    on = read_partial_date(m, "on")
     if on is None:
         raise SchemaError("en revisjon mangler «on» (datoen)", code="missing-key", location=m.loc())
     return Revision(
@@ -156,24 +144,12 @@ def _revision(structure: Structure, item: Any, where: Location) -> Revision:
 
 
 def _document(structure: Structure, item: Any, where: Location) -> Document:
-    from samhandling.formats.dates import end_of
     from samhandling.formats.maps import MarkedMap, expect_list
 
     item = with_settings(structure, item, ("adopted_by", "reviewed_by"))
     m = MarkedMap(item, "et dokument (documents)", where, _KEYS)
-    adopted = _date(m, "adopted_on")
-    first, last = _date(m, "valid_from"), _date(m, "valid_to")
-    period = ALWAYS
-    if first is not None or last is not None:
-        start, start_precision = first if first is not None else (None, Precision.DAY)
-        end, end_precision = (end_of(last[1], last[0]), last[1]) if last is not None else (None, Precision.DAY)
-        if start is not None and end is not None and end < start:
-            raise SchemaError(
-                f"«valid_to» ({end.isoformat()}) er før «valid_from» ({start.isoformat()})",
-                code="invalid-period",
-                location=m.loc("valid_to"),
-            )
-        period = Period(start, end, start_precision, end_precision)
+    adopted = read_partial_date(m, "adopted_on")
+    period = read_period(m)
     revisions: list[Revision] = []
     if m.has("revisions"):
         lst = expect_list(m.raw("revisions"), "«revisions»", m.loc("revisions"))

@@ -159,37 +159,44 @@ def _loc(container: Any, key: Any = None, fallback: Location | None = None) -> L
     return fallback or Location("<tekst>")
 
 
+def read_partial_date(m: MarkedMap, key: str) -> tuple[dt.date, Precision] | None:
+    """``m[key]`` as a date that may be only a month (``2021-12``, «desember 2021») or a year (``2024``), with its
+    precision; ``None`` when missing; ``invalid-date`` (located) when it is none of these."""
+    if not m.has(key):
+        return None
+    found = parse_partial_date(m.raw(key))
+    if found is None:
+        raise SchemaError(
+            f"«{key}» skal være en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ), en måned (ÅÅÅÅ-MM) eller et år (ÅÅÅÅ), "
+            f"fant {_kind(m.raw(key))}",
+            code="invalid-date",
+            location=m.loc(key),
+        )
+    return found
+
+
+def read_period(m: MarkedMap) -> Period:
+    """``valid_from``/``valid_to`` of a mapping (a party, a membership, a body, a document); a month or a year is read
+    at its widest (first day from, last day to); ``invalid-period`` when the end is before the start."""
+    first, last = read_partial_date(m, "valid_from"), read_partial_date(m, "valid_to")
+    if first is None and last is None:
+        return ALWAYS
+    start, from_precision = first if first is not None else (None, Precision.DAY)
+    end, to_precision = (end_of(last[1], last[0]), last[1]) if last is not None else (None, Precision.DAY)
+    if start is not None and end is not None and end < start:
+        raise SchemaError(
+            f"«valid_to» ({end.isoformat()}) er før «valid_from» ({start.isoformat()})",
+            code="invalid-period",
+            location=m.loc("valid_to"),
+        )
+    return Period(start, end, from_precision, to_precision)
+
+
 class _Map(MarkedMap):
     """A :class:`MarkedMap` that also reads a validity period (``valid_from``/``valid_to``)."""
 
-    def partial(self, key: str) -> tuple[dt.date, Precision] | None:
-        """A date that may be only a month (``2021-12``, «desember 2021») or a year (``2024``), with its precision."""
-        if not self.has(key):
-            return None
-        found = parse_partial_date(self.raw(key))
-        if found is None:
-            raise SchemaError(
-                f"«{key}» skal være en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ), en måned (ÅÅÅÅ-MM) eller et år (ÅÅÅÅ), "
-                f"fant {_kind(self.raw(key))}",
-                code="invalid-date",
-                location=self.loc(key),
-            )
-        return found
-
     def period(self) -> Period:
-        """``valid_from``/``valid_to``; a month or a year is read at its widest (first day from, last day to)."""
-        first, last = self.partial("valid_from"), self.partial("valid_to")
-        if first is None and last is None:
-            return ALWAYS
-        start, from_precision = first if first is not None else (None, Precision.DAY)
-        end, to_precision = (end_of(last[1], last[0]), last[1]) if last is not None else (None, Precision.DAY)
-        if start is not None and end is not None and end < start:
-            raise SchemaError(
-                f"«valid_to» ({end.isoformat()}) er før «valid_from» ({start.isoformat()})",
-                code="invalid-period",
-                location=self.loc("valid_to"),
-            )
-        return Period(start, end, from_precision, to_precision)
+        return read_period(self)
 
 
 # ---------------------------------------------------------------------------- sections
