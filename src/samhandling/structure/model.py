@@ -248,12 +248,6 @@ class Period:
             or (self.valid_from is not None and other.valid_to is not None and self.valid_from > other.valid_to)
         )
 
-    def within(self, other: Period) -> bool:
-        """Whether every day of this period lies in ``other`` (an open end is outside a closed one)."""
-        if other.valid_from is not None and (self.valid_from is None or self.valid_from < other.valid_from):
-            return False
-        return not (other.valid_to is not None and (self.valid_to is None or self.valid_to > other.valid_to))
-
     def describe(self) -> str:
         """The period in Norwegian, as precisely as the document gave it: «fra desember 2021», «til 2024-06-30»,
         «2023–2024»; empty when both ends are open."""
