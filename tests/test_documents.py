@@ -142,6 +142,8 @@ def test_the_document_check_reports_with_the_rule() -> None:
     assert [
         f.code for f in lifetime_findings(_load(BASE.replace("value: SSU, alternatives: [FSU]", "value: FSU")))
     ] == ["adopter-cannot-decide"]
+    unknown = _load(BASE + RULES.replace("reviewed_by: FSU}", "reviewed_by: AU}")).validate()
+    assert [(f.rule, f.code) for f in unknown if f.rule] == [("R-avtale", "invalid-check")]
     gone = BASE.split("documents:")[0] + RULES
     assert {(f.rule, f.code) for f in _load(gone).validate() if f.rule} == {
         ("R-avtale", "document-missing"),

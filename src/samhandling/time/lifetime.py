@@ -216,6 +216,8 @@ def _check_document(structure: Structure, rule: Rule, params: dict[str, Any], on
         yield rule_finding(rule, problem.code, problem.message, problem.body, location=problem.location)
     reviewer = params.get("reviewed_by")
     if reviewer is not None:
+        if not structure.has_body(str(reviewer)):
+            raise ValueError(f"«reviewed_by» viser til {reviewer!r}, som ikke er et organ i strukturen")
         want = structure.body(str(reviewer))
         for doc in chosen:
             if doc.reviewed_by != want.id:
