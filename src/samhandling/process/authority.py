@@ -110,7 +110,7 @@ def authority(
                 details={"body": body.id, "allowed": list(allowed)},
             )
         ]
-    if len(allowed) > 1 and act.kind in DECIDING_KINDS:  # several bodies of a kind: the graph routes the case
+    if len(allowed) > 1 and act.kind in DECIDING_KINDS and not act.actor.in_order:  # the graph routes the case
         misrouted = routing_refusal(definition, case, act, body, allowed, on)
         if misrouted:
             return misrouted
@@ -168,9 +168,8 @@ def routing_refusal(
 ) -> Sequence[ActRefusedError]:
     """``wrong-route``: a deciding act that several bodies may perform (``by: {body_kind: ...}``) is performed by
     another body than the one the graph routes the case to (:func:`routed_bodies`); the refusal names that body.
-    ``body-not-in-force`` when every body the case is routed to has ended (or not begun) on the act's date."""
-    if act.actor.in_order:
-        return NO_REFUSALS
+    ``body-not-in-force`` when every body the case is routed to has ended (or not begun) on the act's date. (An
+    ``in_order`` sequence names its bodies one by one: ``authority`` does not ask.)"""
     picked = routed_bodies(definition, case, allowed)
     if not picked or body.id in picked:
         return NO_REFUSALS
