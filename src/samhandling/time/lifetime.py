@@ -27,6 +27,8 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from samhandling.formats.dates import Precision, describe_partial_date, parse_partial_date
 from samhandling.location import Location
 from samhandling.structure.documents import Document, DocumentKind, document_problems, documents
@@ -171,7 +173,7 @@ def _check_lifetime(structure: Structure, rule: Rule, params: dict[str, Any], on
                 )
     after = params.get("ends_after")
     if after is not None:
-        earlier = target_bodies(structure, dict(after), Rule(rule.id, rule.category, rule.modality, rule.source))
+        earlier = target_bodies(structure, dict(after), attrs.evolve(rule, applies_to=()))  # only what it names
         starts = [b.period.valid_from for b in earlier if b.period.valid_from is not None]
         if starts:
             latest = max(starts)
