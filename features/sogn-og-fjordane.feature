@@ -55,6 +55,16 @@ Egenskap: Sogn og Fjordane helsefellesskap – sak frå FSU til SSU og møteplan
     Så handlingen avvises med koden "missing-input"
     Og begrunnelsen nevner "begrunnelse"
 
+  Scenario: Organa finst frå desember 2021, då helsefellesskapet vart etablert
+    Gitt dagens dato er 2021-10-01
+    Og en ny sak "Sak frå før helsefellesskapet"
+    Når "FSU" forsøker å utføre "recommend" den 2021-11-30
+    Så handlingen avvises med koden "body-not-in-force"
+    Og begrunnelsen nevner "desember 2021"
+    Og saken er uendret
+    Når "FSU" utfører "recommend" den 2021-12-01
+    Så saken er i tilstanden "Tilrådd av FSU"
+
   Scenario: Møteplanen for 2024 har fire møte i FSU og SSU og eitt partnarskapsmøte
     Så "FSU" har 4 møter i 2024
     Og "SSU" har 4 møter i 2024

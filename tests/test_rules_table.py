@@ -237,6 +237,21 @@ def set_meeting(body: str, on: dt.date, **values: Any) -> Callable[[Data], None]
     return edit
 
 
+def set_document(doc_id: str, **values: Any) -> Callable[[Data], None]:
+    def edit(d: Data) -> None:
+        next(doc for doc in d["documents"] if doc["id"] == doc_id).update(values)
+
+    return edit
+
+
+def both(*edits: Callable[[Data], None]) -> Callable[[Data], None]:
+    def edit(d: Data) -> None:
+        for one in edits:
+            one(d)
+
+    return edit
+
+
 D = dt.date
 FOLLO = "Forvaltningsnettverk Folloregionen"
 
@@ -248,6 +263,7 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S0-R9": ("faggruppe-sogn", drop_relation("faggruppe", "reports_to", "radmannsgruppa"), "missing-reports_to"),
     "S0-R11": ("faggruppe-sogn", drop_relation("radmannsgruppa", "approves", "faggruppe"), "missing-approves"),
     # S1 Knutepunkt Sørlandet
+    "S1-R1": ("knutepunkt-sorlandet", set_document("vedtaket-2006", adopted_by="forstudie"), "adopter-cannot-decide"),
     "S1-R2": ("knutepunkt-sorlandet", drop_relation("styret", "commissions", "forstudie"), "missing-commissions"),
     "S1-R2-power": ("knutepunkt-sorlandet", set_body("styret", power="advises"), "decision-power"),
     "S1-R4": ("knutepunkt-sorlandet", drop_relation("forstudie", "reports_to", "styret"), "missing-reports_to"),
@@ -344,12 +360,25 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S3-R24-gp": ("sor-rogaland", drop_members("tmg-kroniske", "fastleger"), "missing-gp"),
     "S3-R24-user": ("sor-rogaland", drop_members("tmg-kroniske", "brukere"), "missing-user"),
     "S3-R26": ("sor-rogaland", drop_body("fagrad-11"), "body-count"),
+    # S3-R25/S3-R12 (rules-life): a wound-down fagråd still meeting; a sub-agreement no longer reviewed by FSU
+    "S3-R25": (
+        "sor-rogaland",
+        both(
+            set_body("fagrad-9", valid_to=D(2023, 6, 30)),
+            add("meetings", {"body": "fagrad-9", "date": D(2024, 3, 1)}),
+        ),
+        "meeting-outside-lifetime",
+    ),
+    "S3-R12": ("sor-rogaland", set_document("delavtale-9", reviewed_by=None), "reviewer-missing"),
     # S4 Sogn og Fjordane
     "S4-R2": ("sogn-og-fjordane", set_member("ssu", "kommunane", count=4), "parity"),
     "S4-R3-gp": ("sogn-og-fjordane", drop_members("fsu", "fastlegar"), "missing-gp"),
     "S4-R3-user": ("sogn-og-fjordane", drop_members("ssu", "brukarar"), "missing-user"),
     "S4-R9-SSU": ("sogn-og-fjordane", drop_meeting("SSU", D(2024, 10, 3)), "too-few-meetings"),
     "S4-R9-vert": ("sogn-og-fjordane", set_meeting("FSU", D(2024, 5, 16), host="Kommunane"), "host-repeated"),
+    # S4-R6/S4-R7 (rules-life): an SSU meeting before the establishment; the strategy adopted by the advisory FSU
+    "S4-R6": ("sogn-og-fjordane", add("meetings", {"body": "SSU", "date": D(2021, 6, 10)}), "meeting-outside-lifetime"),
+    "S4-R7": ("sogn-og-fjordane", set_document("strategidokument", adopted_by="FSU"), "adopter-cannot-decide"),
     "S4-R9-rekkjefolgje": (
         "sogn-og-fjordane",
         set_meeting("SSU", D(2024, 5, 30), date=D(2024, 5, 10)),

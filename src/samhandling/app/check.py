@@ -190,12 +190,14 @@ def reading_findings(structure: Structure) -> list[Finding]:
 
 def check_loaded(structure: Structure, on: dt.date | None = None) -> list[Finding]:
     """Every finding of a loaded structure: its rules and built-in checks, processes, rotations and meetings."""
+    from samhandling.time.lifetime import lifetime_findings
     from samhandling.time.meeting_plan import meeting_findings
     from samhandling.time.rotation import rotation_findings
 
     found: list[Finding] = []
     found.extend(meeting_findings(structure))
     found.extend(rotation_findings(structure))
+    found.extend(lifetime_findings(structure))
     found.extend(structure.validate(on=on))
     found.extend(process_findings(structure))
     found.extend(reading_findings(structure))

@@ -1,11 +1,15 @@
-"""Dates as the governance documents write them: 2024-02-14, 30.08.24, 5.10.06, 30. mars 2012."""
+"""Dates as the governance documents write them: 2024-02-14, 30.08.24, 5.10.06, 30. mars 2012; and partial dates
+(only a year, «2025», or a month, «desember 2021» / ``2021-12``) with their precision."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import enum
 import re
+from typing import Any
 
-__all__ = ["parse_norwegian_date"]
+__all__ = ["Precision", "describe_partial_date", "end_of", "parse_norwegian_date", "parse_partial_date"]
 
 _MONTHS = {
     "januar": 1,
@@ -49,3 +53,55 @@ def parse_norwegian_date(text: str, pivot: int = 70) -> dt.date | None:
         return dt.date(year, month, day)
     except ValueError:
         return None
+
+
+class Precision(enum.StrEnum):
+    """How much of a date a document gives: the day, only the month, or only the year."""
+
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
+_WORD_MONTH = re.compile(r"^\s*([a-zæøå]+)\s+(\d{4})\s*$", re.IGNORECASE)
+_MONTH_NAMES = {number: name for name, number in _MONTHS.items()}
+
+
+def end_of(precision: Precision, day: dt.date) -> dt.date:
+    """The last day of the period a partial date names (the day itself at day precision)."""
+    if precision is Precision.YEAR:
+        return dt.date(day.year, 12, 31)
+    if precision is Precision.MONTH:
+        return dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def parse_partial_date(value: Any) -> tuple[dt.date, Precision] | None:
+    """``2025`` (a year), ``2025-05`` or «desember 2021» (a month), ``2025-05-31`` or ``31.05.2025`` (a day).
+
+    A partial date is returned as the first day of its year or month, with its precision (see :func:`end_of`
+    for the last)."""
+    if isinstance(value, dt.date):
+        return value, Precision.DAY
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return dt.date(value, 1, 1), Precision.YEAR
+    text = str(value)
+    if m := _YEAR.match(text):
+        return dt.date(int(m[1]), 1, 1), Precision.YEAR
+    if (m := _MONTH.match(text)) and 1 <= int(m[2]) <= 12:
+        return dt.date(int(m[1]), int(m[2]), 1), Precision.MONTH
+    if (m := _WORD_MONTH.match(text)) and m[1].casefold() in _MONTHS:
+        return dt.date(int(m[2]), _MONTHS[m[1].casefold()], 1), Precision.MONTH
+    day = parse_norwegian_date(text)
+    return None if day is None else (day, Precision.DAY)
+
+
+def describe_partial_date(day: dt.date, precision: Precision) -> str:
+    """A date as precisely as it is known, in Norwegian: «2022-11-30», «desember 2021», «2024»."""
+    if precision is Precision.YEAR:
+        return str(day.year)
+    if precision is Precision.MONTH:
+        return f"{_MONTH_NAMES[day.month]} {day.year}"
+    return day.isoformat()

@@ -12,7 +12,7 @@ from samhandling.errors import ActRefusedError, AuthorityError, RuleError
 from samhandling.process.case import Case
 from samhandling.process.definition import ActDef
 from samhandling.process.vocabulary import DECIDING_KINDS
-from samhandling.structure.model import Body, DecisionPower, Party, Rule
+from samhandling.structure.model import ALWAYS, Body, DecisionPower, Party, Rule
 
 if TYPE_CHECKING:
     from samhandling.process.engine import ProcessDefinition
@@ -110,6 +110,14 @@ def authority(
                 details={"body": body.id, "allowed": list(allowed)},
             )
         ]
+    if len(allowed) > 1 and act.kind in DECIDING_KINDS and not act.actor.in_order:  # the graph routes the case
+        misrouted = routing_refusal(definition, case, act, body, allowed, on)
+        if misrouted:
+            return misrouted
+    if body.period is not ALWAYS or act.kind == "escalate":
+        ended = lifetime_refusal(definition, case, act, body, on)
+        if ended:
+            return ended
     if person is not None:
         structure = definition.structure
         named = [m for m in structure.members(body) if m.person]
@@ -136,3 +144,92 @@ def rule_text(definition: ProcessDefinition, body: Body, category: str) -> str:
                 break
         definition._rule_texts[key] = hit
     return hit
+
+
+def routed_bodies(definition: ProcessDefinition, case: Case, allowed: Sequence[str]) -> tuple[str, ...]:
+    """Of the ``allowed`` bodies, those the graph routes this case to: the ``escalates_to`` targets, by the case's
+    attributes (:func:`~samhandling.structure.paths.escalation_targets`), of the bodies that acted on it before.
+    Empty when the graph picks none of them (then any allowed body may act)."""
+    from samhandling.structure.paths import escalation_targets
+
+    structure = definition.structure
+    attributes = case._attributes or None
+    picked: list[str] = []
+    for earlier in dict.fromkeys(case._actors.values()):
+        if earlier in allowed:
+            continue
+        for target in escalation_targets(structure, earlier, attributes):
+            if target.id in allowed and target.id not in picked:
+                picked.append(target.id)
+    return tuple(picked)
+
+
+def routing_refusal(
+    definition: ProcessDefinition, case: Case, act: ActDef, body: Body, allowed: Sequence[str], on: dt.date | None
+) -> Sequence[ActRefusedError]:
+    """``wrong-route``: a deciding act that several bodies may perform (``by: {body_kind: ...}``) is performed by
+    another body than the one the graph routes the case to (:func:`routed_bodies`); the refusal names that body.
+    ``body-not-in-force`` when every body the case is routed to has ended (or not begun) on the act's date. (An
+    ``in_order`` sequence names its bodies one by one: ``authority`` does not ask.)"""
+    picked = routed_bodies(definition, case, allowed)
+    if not picked or body.id in picked:
+        return NO_REFUSALS
+    structure = definition.structure
+    about = ", ".join(f"{k} = {v}" for k, v in case._attributes.items())
+    about = f" ({about})" if about else ""
+    if on is None:
+        from samhandling import clock
+
+        on = clock.current_clock().today()
+    alive = [b for b in picked if structure.body(b).period.contains(on)]
+    if not alive:
+        ended = " og ".join(f"{structure.body(b).label} (finnes {structure.body(b).period.describe()})" for b in picked)
+        return [
+            AuthorityError(
+                f"strukturen sender saken{about} til {ended}, som ikke finnes {on.isoformat()}; "
+                f"{body.label} kan ikke «{act.label}» i stedet",
+                code="body-not-in-force",
+                details={"body": picked[0], "on": on.isoformat(), "routed_to": list(picked)},
+            )
+        ]
+    names = " eller ".join(structure.body(b).label for b in alive)
+    return [
+        AuthorityError(
+            f"{body.label} kan ikke «{act.label}» i denne saken: strukturen sender saken{about} til {names}, "
+            "som skal avgjøre den",
+            code="wrong-route",
+            details={"body": body.id, "routed_to": alive, "attributes": dict(case._attributes)},
+        )
+    ]
+
+
+def lifetime_refusal(
+    definition: ProcessDefinition, case: Case, act: ActDef, body: Body, on: dt.date | None
+) -> Sequence[ActRefusedError]:
+    """``body-not-in-force``: the acting body, or the body an escalation goes to, does not exist on the act's date
+    (``valid_from``/``valid_to`` on the body; a body wound down cannot act, nor receive a case)."""
+    from samhandling import clock
+    from samhandling.structure.paths import escalation_targets
+
+    day = on if on is not None else clock.current_clock().today()
+    if not body.period.contains(day):
+        return [
+            AuthorityError(
+                f"{body.label} finnes ikke {day.isoformat()} (organet finnes {body.period.describe()}) og kan ikke "
+                f"«{act.label}»",
+                code="body-not-in-force",
+                details={"body": body.id, "on": day.isoformat()},
+            )
+        ]
+    if act.kind == "escalate":
+        targets = escalation_targets(definition.structure, body, case._attributes)
+        if targets and not any(t.period.contains(day) for t in targets):
+            names = " og ".join(f"{t.label} (finnes {t.period.describe()})" for t in targets)
+            return [
+                AuthorityError(
+                    f"saken kan ikke løftes {day.isoformat()}: {names} finnes ikke den dagen",
+                    code="body-not-in-force",
+                    details={"body": targets[0].id, "on": day.isoformat()},
+                )
+            ]
+    return NO_REFUSALS

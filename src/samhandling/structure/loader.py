@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from samhandling.errors import NotFoundError, SchemaError
+from samhandling.formats.dates import Precision, end_of, parse_partial_date
 from samhandling.formats.dates import parse_norwegian_date as parse_norwegian_date  # re-exported
 from samhandling.formats.maps import MarkedMap
 from samhandling.formats.maps import describe as _kind
@@ -66,10 +67,11 @@ TOP_LEVEL_KEYS = {
     "meeting_rules",
     "rotations",
     "evaluations",
+    "documents",
     "notes",
 }
-# Sections parsed by other modules (time, engine) from the raw marked data.
-EXTENSION_SECTIONS = ("processes", "meetings", "meeting_rules", "rotations", "evaluations")
+# Sections parsed by other modules (time, engine, structure.documents) from the raw marked data.
+EXTENSION_SECTIONS = ("processes", "meetings", "meeting_rules", "rotations", "evaluations", "documents")
 
 BUNDLED_DIR = Path(__file__).parent.parent / "data" / "structures"
 
@@ -157,20 +159,44 @@ def _loc(container: Any, key: Any = None, fallback: Location | None = None) -> L
     return fallback or Location("<tekst>")
 
 
+def read_partial_date(m: MarkedMap, key: str) -> tuple[dt.date, Precision] | None:
+    """``m[key]`` as a date that may be only a month (``2021-12``, «desember 2021») or a year (``2024``), with its
+    precision; ``None`` when missing; ``invalid-date`` (located) when it is none of these."""
+    if not m.has(key):
+        return None
+    found = parse_partial_date(m.raw(key))
+    if found is None:
+        raise SchemaError(
+            f"«{key}» skal være en dato (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ), en måned (ÅÅÅÅ-MM) eller et år (ÅÅÅÅ), "
+            f"fant {_kind(m.raw(key))}",
+            code="invalid-date",
+            location=m.loc(key),
+        )
+    return found
+
+
+def read_period(m: MarkedMap) -> Period:
+    """``valid_from``/``valid_to`` of a mapping (a party, a membership, a body, a document); a month or a year is read
+    at its widest (first day from, last day to); ``invalid-period`` when the end is before the start."""
+    first, last = read_partial_date(m, "valid_from"), read_partial_date(m, "valid_to")
+    if first is None and last is None:
+        return ALWAYS
+    start, from_precision = first if first is not None else (None, Precision.DAY)
+    end, to_precision = (end_of(last[1], last[0]), last[1]) if last is not None else (None, Precision.DAY)
+    if start is not None and end is not None and end < start:
+        raise SchemaError(
+            f"«valid_to» ({end.isoformat()}) er før «valid_from» ({start.isoformat()})",
+            code="invalid-period",
+            location=m.loc("valid_to"),
+        )
+    return Period(start, end, from_precision, to_precision)
+
+
 class _Map(MarkedMap):
     """A :class:`MarkedMap` that also reads a validity period (``valid_from``/``valid_to``)."""
 
     def period(self) -> Period:
-        start, end = self.date("valid_from"), self.date("valid_to")
-        if start is None and end is None:
-            return ALWAYS
-        if start is not None and end is not None and end < start:
-            raise SchemaError(
-                f"«valid_to» ({end.isoformat()}) er før «valid_from» ({start.isoformat()})",
-                code="invalid-period",
-                location=self.loc("valid_to"),
-            )
-        return Period(start, end)
+        return read_period(self)
 
 
 # ---------------------------------------------------------------------------- sections

@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from samhandling.formats.dates import Precision, describe_partial_date
 from samhandling.location import Location
 
 
@@ -221,10 +222,17 @@ def _valid_period(instance: Any, attribute: Any, value: dt.date | None) -> None:
 
 @attrs.frozen(slots=True)
 class Period:
-    """A validity period; open-ended where a bound is ``None``. ``valid_to`` is inclusive."""
+    """A validity period; open-ended where a bound is ``None``. ``valid_to`` is inclusive.
+
+    A bound the document gives only as a month or a year (``valid_from: 2021-12``, «etablert i desember 2021») is
+    kept at its widest: ``valid_from`` the first day of that month or year, ``valid_to`` the last, with the
+    precision recorded (``from_precision``/``to_precision``) so that messages say what the document said.
+    """
 
     valid_from: dt.date | None = None
     valid_to: dt.date | None = attrs.field(default=None, validator=_valid_period)
+    from_precision: Precision = Precision.DAY
+    to_precision: Precision = Precision.DAY
 
     def contains(self, day: dt.date | None) -> bool:
         if day is None:
@@ -232,6 +240,24 @@ class Period:
         if self.valid_from is not None and day < self.valid_from:
             return False
         return not (self.valid_to is not None and day > self.valid_to)
+
+    def overlaps(self, other: Period) -> bool:
+        """Whether the two periods share at least one day."""
+        return not (
+            (self.valid_to is not None and other.valid_from is not None and self.valid_to < other.valid_from)
+            or (self.valid_from is not None and other.valid_to is not None and self.valid_from > other.valid_to)
+        )
+
+    def describe(self) -> str:
+        """The period in Norwegian, as precisely as the document gave it: «fra desember 2021», «til 2024-06-30»,
+        «2023–2024»; empty when both ends are open."""
+        start = describe_partial_date(self.valid_from, self.from_precision) if self.valid_from else None
+        end = describe_partial_date(self.valid_to, self.to_precision) if self.valid_to else None
+        if start and end:
+            return f"{start}–{end}"
+        if start:
+            return f"fra {start}"
+        return f"til {end}" if end else ""
 
 
 ALWAYS = Period()

@@ -65,7 +65,7 @@ def check_kinds() -> list[str]:
 #: Modules of higher layers that register check kinds and rule sources of their own (the meeting rules). They are
 #: named here, never imported by name: this module is below them (docs/architecture.md, "Plug-ins"). Each is
 #: imported once, before the first check runs or the kinds are listed; add a module name to plug in more checks.
-EXTENSION_MODULES: list[str] = ["samhandling.time.meetings"]
+EXTENSION_MODULES: list[str] = ["samhandling.time.meetings", "samhandling.time.lifetime"]
 
 
 def _load_extensions() -> None:

@@ -13,23 +13,19 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-import re
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from samhandling.errors import SchemaError
+from samhandling.formats.dates import Precision as Precision  # re-exported (moved to formats.dates)
+from samhandling.formats.dates import end_of as end_of  # re-exported
+from samhandling.formats.dates import parse_partial_date as parse_partial_date  # re-exported
 from samhandling.location import Location
 from samhandling.structure.sections import cached_section, resolve_body, section_location
 
 if TYPE_CHECKING:
     from samhandling.structure.graph import Structure
-
-
-class Precision(enum.StrEnum):
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
 
 
 class DueStatus(enum.StrEnum):
@@ -69,36 +65,6 @@ class DueItem:
 
 
 _KEYS = {"id", "title", "kind", "body", "from", "after_months", "every_months", "due", "done", "text", "source", "note"}
-_YEAR = re.compile(r"^\s*(\d{4})\s*$")
-_MONTH = re.compile(r"^\s*(\d{4})-(\d{1,2})\s*$")
-
-
-def end_of(precision: Precision, day: dt.date) -> dt.date:
-    """The last day of the period a partial date names (the day itself at day precision)."""
-    if precision is Precision.YEAR:
-        return dt.date(day.year, 12, 31)
-    if precision is Precision.MONTH:
-        from samhandling.time.rotation import add_months
-
-        return add_months(dt.date(day.year, day.month, 1), 1) - dt.timedelta(days=1)
-    return day
-
-
-def parse_partial_date(value: Any) -> tuple[dt.date, Precision] | None:
-    """``2025`` (a year), ``2025-05`` (a month), ``2025-05-31`` or ``31.05.2025`` (a day)."""
-    from samhandling.formats.dates import parse_norwegian_date
-
-    if isinstance(value, dt.date):
-        return value, Precision.DAY
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        return dt.date(value, 1, 1), Precision.YEAR
-    text = str(value)
-    if m := _YEAR.match(text):
-        return dt.date(int(m[1]), 1, 1), Precision.YEAR
-    if (m := _MONTH.match(text)) and 1 <= int(m[2]) <= 12:
-        return dt.date(int(m[1]), int(m[2]), 1), Precision.MONTH
-    day = parse_norwegian_date(text)
-    return None if day is None else (day, Precision.DAY)
 
 
 def _evaluation(structure: Structure, item: Any, where: Location) -> Evaluation:
@@ -240,4 +206,40 @@ def due_items(structure: Structure, on: dt.date, within_days: int = 30) -> list[
                         earlier_missed=len(missed) - 1,
                     )
                 )
+    out.extend(renewal_items(structure, on, within_days))
     return sorted(out, key=lambda d: d.deadline)
+
+
+def renewal_items(structure: Structure, on: dt.date, within_days: int = 30) -> list[DueItem]:
+    """Documents (``documents:``) whose period ends within ``within_days`` of ``on`` or has ended, while no newer
+    version is recorded (a document with ``replaces:`` naming it, or a later strategy or action plan): each needs a
+    new version. The item's «evaluation» has ``kind: renewal`` and the document's id, title and adopting body."""
+    from samhandling.structure.documents import documents, newer_versions
+
+    docs = documents(structure)
+    soon = dt.timedelta(days=within_days)
+    out: list[DueItem] = []
+    for doc in docs:
+        end = doc.period.valid_to
+        if end is None or newer_versions(docs, doc):
+            continue
+        status = _status(end, end - soon, on)
+        if status is None:
+            continue
+        why = f"{doc.label} gjelder {doc.period.describe()}"
+        if doc.period.to_precision is not Precision.DAY:
+            why += f" (til og med {end.isoformat()})"
+        why += f"; ingen nyere versjon (replaces: {doc.id}) er registrert"
+        renewal = Evaluation(
+            id=doc.id,
+            title=f"ny versjon av {doc.title}",
+            kind="renewal",
+            body=doc.adopted_by or doc.reviewed_by,
+            due=end,
+            precision=doc.period.to_precision,
+            text=doc.text,
+            source=doc.source,
+            location=doc.location,
+        )
+        out.append(DueItem(renewal, end, status, why))
+    return out
