@@ -114,7 +114,7 @@ def test_duplicated_body_id() -> None:
 
 
 def test_per_party_count_out_of_range() -> None:
-    text, findings = variant("faggruppe-sogn", "{party: vik, count: 1}", "{party: vik, count: 3}")
+    text, findings = variant("faggruppe-sogn", "{party: vik, count: 1,", "{party: vik, count: 3,")
     per_party = with_code(findings, "per-party-count")
     assert [f.rule for f in per_party] == ["S0-R1"]
     assert "Vik har 3" in per_party[0].message
@@ -190,8 +190,8 @@ def test_seats_range_ahus_hospital_side() -> None:
 def test_leadership_quota() -> None:
     _, findings = variant(
         "sor-rogaland",
-        "      - {party: kommuneklynger, count: 1, role: leder}",
-        "      - {party: helse-stavanger, count: 1, role: leder}",
+        "      - {party: kommuneklynger, count: 1, role: leder,",
+        "      - {party: helse-stavanger, count: 1, role: leder,",
         after="id: tmg-psykisk-rus",
     )
     quota = with_code(findings, "leadership-quota")
@@ -303,3 +303,173 @@ def test_validation_changes_nothing() -> None:
     s.validate()
     s.validate()
     assert (len(s.bodies), len(s.memberships), len(s.relations())) == before
+
+
+# ---------------------------------------------------------------------------- titles and priority groups (issue 12)
+
+GROUPS = """
+structure: grupper
+sources:
+  X: {file: x.txt}
+parties:
+  - {id: k, name: Kommunen, kind: municipality}
+  - {id: hf, name: HF, kind: health_trust}
+bodies:
+  - {id: ssu, name: SSU, kind: strategic_committee, power: decides, members: [{party: k}, {party: hf}]}
+  - {id: tmg-born, name: TMG born, kind: service_model_group, valid_to: 2022-12-31}
+  - {id: tmg-eldre, name: TMG eldre, kind: service_model_group}
+rules:
+  - {id: P, category: priority_groups, modality: MODALITY, source: X, text: bør prioritere,
+     check: {kind: priority_groups}}
+priority_groups:
+  plan: Planen
+  source: X
+  groups:
+    - {id: born, name: barn og unge, bodies: [TMG born]}
+    - {id: eldre, name: skrøpelige eldre, bodies: [tmg-eldre]}
+    - id: rus
+      name: rus
+      items: [{title: Konferanse om rus, date: 2024-06-12, source: X}]
+    - {id: kroniske, name: flere kroniske lidelser}
+"""
+
+
+def test_priority_groups_served_by_a_body_or_an_item() -> None:
+    import datetime as dt
+
+    text = GROUPS.replace("MODALITY", "bør")
+    s = samhandling.loads(text)
+    unserved = with_code(s.validate(), "priority-group-unserved")
+    assert [f.rule for f in unserved] == ["P"] and "«flere kroniske lidelser»" in unserved[0].message
+    assert unserved[0].severity is Severity.WARNING  # bør
+    assert unserved[0].location is not None and unserved[0].location.line == line_of(text, "{id: kroniske")
+    # The body serving the children's group was wound down at the end of 2022; the conference is in June 2024.
+    on_2024 = {
+        f.message.split("«")[1].split("»")[0]
+        for f in with_code(s.validate(on=dt.date(2024, 1, 1)), "priority-group-unserved")
+    }
+    assert on_2024 == {"barn og unge", "rus", "flere kroniske lidelser"}
+    # A plan item (not only a body) serves a group; «groups» checks only those named.
+    served = text.replace(
+        "{id: kroniske, name: flere kroniske lidelser}", "{id: kroniske, name: k, items: [{title: Tiltak}]}"
+    )
+    assert with_code(samhandling.loads(served).validate(), "priority-group-unserved") == []
+    only = text.replace("check: {kind: priority_groups}", "check: {kind: priority_groups, groups: [born, eldre]}")
+    assert with_code(samhandling.loads(only).validate(), "priority-group-unserved") == []
+    skal = samhandling.loads(GROUPS.replace("MODALITY", "skal")).validate()
+    assert [f.severity for f in with_code(skal, "priority-group-unserved")] == [Severity.ERROR]
+    # No section at all: the rule has nothing to check against.
+    none = text.split("priority_groups:\n  plan")[0]
+    assert [f.code for f in samhandling.loads(none).validate() if f.rule == "P"] == ["priority-groups-missing"]
+    unknown = text.replace("groups: [born, eldre]", "").replace(
+        "check: {kind: priority_groups}", "check: {kind: priority_groups, groups: [ukjent]}"
+    )
+    assert [f.code for f in samhandling.loads(unknown).validate() if f.rule == "P"] == ["invalid-check"]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "code", "needle"),
+    [
+        ("bodies: [TMG born]", "bodies: [TMG ukjent]", "unknown-body", "TMG ukjent"),
+        (
+            "{title: Konferanse om rus, date: 2024-06-12, source: X}",
+            "{title: K, source: Y}",
+            "unknown-source",
+            "source: Y",
+        ),
+        (
+            "{id: eldre, name: skrøpelige eldre, bodies: [tmg-eldre]}",
+            "{id: born, name: igjen}",
+            "duplicate-id",
+            "{id: born, name: igjen",
+        ),
+        (
+            "{id: kroniske, name: flere kroniske lidelser}",
+            "{id: kroniske, members: [k]}",
+            "unknown-key",
+            "members: [k]",
+        ),
+    ],
+)
+def test_priority_groups_section_errors_are_located(old: str, new: str, code: str, needle: str) -> None:
+    """A broken section is one located error finding, whether or not a rule checks it; loading still works."""
+    text = GROUPS.replace("MODALITY", "bør").replace(old, new)
+    for variant_text in (
+        text,
+        text.replace("check: {kind: priority_groups}", "check: {kind: count, body_kind: council}"),
+    ):
+        found = with_code(samhandling.loads(variant_text).validate(), code)
+        assert len(found) == 1 and found[0].severity is Severity.ERROR, found
+        assert found[0].location is not None and found[0].location.line == line_of(variant_text, needle)
+
+
+TITLES = """
+structure: titler
+sources:
+  X: {file: x.txt}
+parties:
+  - {id: k, name: Kommunen, kind: municipality}
+  - {id: hf, name: HF, kind: health_trust}
+  - {id: brukar, name: Brukarane, kind: user_representatives}
+bodies:
+  - id: tmg
+    name: TMG
+    kind: service_model_group
+    members:
+      - {party: hf, role: leder, title: Klinikkdirektør}
+      - {party: k, count: 2, title: rådgiver}
+      - {party: brukar}
+      - {party: k, role: leder, rights: observer}
+  - id: tmg2
+    name: TMG 2
+    kind: service_model_group
+    members:
+      - {party: k, role: leder, title: kommunalsjef/kommunaldirektør}
+rules:
+  - id: T
+    category: leadership
+    modality: skal
+    source: X
+    text: ledes av klinikkdirektører og kommunalsjefer
+    check:
+      kind: role_titles
+      body_kind: service_model_group
+      role: leder
+      titles: {hospital: [klinikkdirektør, avdelingssjef], municipal: [kommunaldirektør, kommunalsjef]}
+"""
+
+
+def test_role_titles_per_side_for_the_leader() -> None:
+    """Each side's leader has one of its side's titles; case and «/»-alternatives fold; observers are not asked."""
+    assert [f for f in samhandling.loads(TITLES).validate() if f.rule] == []
+    swapped = TITLES.replace(
+        "{party: hf, role: leder, title: Klinikkdirektør}", "{party: hf, role: leder, title: kommunalsjef}"
+    )
+    found = [f for f in samhandling.loads(swapped).validate() if f.rule == "T"]
+    assert [f.code for f in found] == ["title-not-allowed"] and found[0].severity is Severity.ERROR
+    assert "Leder fra HF i TMG har tittelen «kommunalsjef»" in found[0].message
+    assert "klinikkdirektør, avdelingssjef" in found[0].message
+    assert found[0].location is not None and found[0].location.line == line_of(swapped, "{party: hf, role: leder")
+    # One alternative outside the list is enough to refuse («kommunalsjef/rådgiver» may be a rådgiver).
+    half = TITLES.replace("kommunalsjef/kommunaldirektør", "kommunalsjef/rådgiver")
+    assert [f.code for f in samhandling.loads(half).validate() if f.rule == "T"] == ["title-not-allowed"]
+    missing = TITLES.replace("{party: k, role: leder, title: kommunalsjef/kommunaldirektør}", "{party: k, role: leder}")
+    found = [f for f in samhandling.loads(missing).validate() if f.rule == "T"]
+    assert [f.code for f in found] == ["title-missing"] and "TMG 2" in found[0].message
+
+
+def test_role_titles_for_every_representative() -> None:
+    """Without «role» every member seat of the side is asked (S0-R2); bør is a warning; bad «titles» is invalid."""
+    every = TITLES.replace(
+        "      role: leder\n      titles: {hospital: [klinikkdirektør, avdelingssjef], municipal: [kommunaldirektør, kommunalsjef]}",
+        "      side: municipal\n      titles: [leiar innan helse og omsorg, kommunalsjef, kommunaldirektør]",
+    ).replace("modality: skal", "modality: bør")
+    found = [f for f in samhandling.loads(every).validate() if f.rule == "T"]
+    # The municipality's two advisers (one membership) are refused; the hospital and user seats are not asked.
+    assert [(f.code, f.severity) for f in found] == [("title-not-allowed", Severity.WARNING)]
+    assert "Representanten fra Kommunen i TMG har tittelen «rådgiver»" in found[0].message
+    nynorsk = every.replace("title: rådgiver", "title: Leder innen helse og omsorg")  # bokmål of the nynorsk title
+    assert [f for f in samhandling.loads(nynorsk).validate() if f.rule == "T"] == []
+    for bad in ("titles: []", "titles: {kommune: [x]}", "titles: leder"):
+        text = every.replace("titles: [leiar innan helse og omsorg, kommunalsjef, kommunaldirektør]", bad)
+        assert [f.code for f in samhandling.loads(text).validate() if f.rule == "T"] == ["invalid-check"], bad

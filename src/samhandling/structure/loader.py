@@ -61,6 +61,7 @@ TOP_LEVEL_KEYS = {
     "bodies",
     "relations",
     "rules",
+    "priority_groups",
     "processes",
     "meetings",
     "meeting_rules",
@@ -69,7 +70,7 @@ TOP_LEVEL_KEYS = {
     "notes",
 }
 # Sections parsed by other modules (time, engine) from the raw marked data.
-EXTENSION_SECTIONS = ("processes", "meetings", "meeting_rules", "rotations", "evaluations")
+EXTENSION_SECTIONS = ("processes", "meetings", "meeting_rules", "rotations", "evaluations", "priority_groups")
 
 BUNDLED_DIR = Path(__file__).parent.parent / "data" / "structures"
 
@@ -194,7 +195,7 @@ _BODY_KEYS = {
     "attributes",
 }
 _SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label", "when", "rights"}
-_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when", "rights", "deputy_for"}
+_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when", "rights", "deputy_for", "title"}
 _RELATION_KEYS = {"from", "to", "kind", "label", "condition", "when"}
 _RULE_KEYS = {"id", "category", "modality", "text", "gloss", "source", "check", "applies_to", "when"}
 _MANDATE_KEYS = {
@@ -609,6 +610,7 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
                 location=m.loc(),
                 rights=rights,
                 deputy_for=deputy_for,
+                title=m.str("title"),
             )
         )
     structure.setting_refs = dict(readings.refs)

@@ -323,6 +323,9 @@ class Membership:
     rights: SeatRights = SeatRights.MEMBER
     #: For a deputy seat: the id of the party it stands in for (YAML ``deputy_for:``).
     deputy_for: str | None = None
+    #: The holder's title in their own organisation («klinikkdirektør», «kommunalsjef»), which ``role_titles``
+    #: rules check; ``role`` is the function in this body («leder»). YAML ``title:``.
+    title: str | None = None
 
     @property
     def votes(self) -> bool:
