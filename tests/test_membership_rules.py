@@ -160,3 +160,24 @@ def test_observers_and_deputies_never_count() -> None:
     as_members = SEATS.replace("{party: b, role: leder, rights: observer}", "{party: b, role: leder}")
     got = {(f.rule or f.code) for f in loads(as_members).validate() if f.rule or f.code == "seat-count"}
     assert got == {"parity", "seats", "total", "quota", "exclusive", "pool", "seat-count"}, got
+
+
+def test_the_composition_steps_count_member_seats_only(tmp_path: Path) -> None:
+    """The steps «har like mange representanter fra kommunene og helseforetaket» and «har N representanter fra
+    "PART"» do not count B's observer seat nor HF's deputies."""
+    from samhandling.bdd.steps import body_parity, body_seats
+    from samhandling.bdd.world import World
+
+    path = tmp_path / "seter.yaml"
+    path.write_text(SEATS, encoding="utf-8")
+    world = World(tmp_path)
+    world.use_structure(str(path))
+    body_parity(world, "Utvalet")
+    body_seats(world, "Utvalet", "0", "Kommune B")
+    body_seats(world, "Utvalet", "1", "helseforetakssiden")
+    body_seats(world, "Utvalet", "0", "HF vara")
+    path.write_text(SEATS.replace("{party: b, role: leder, rights: observer}", "{party: b, role: leder}"), "utf-8")
+    world.use_structure(str(path))
+    with pytest.raises(AssertionError, match="2 fra kommunesiden og 1 fra helseforetakssiden"):
+        body_parity(world, "Utvalet")
+    world.close()
