@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 import samhandling
@@ -473,3 +476,17 @@ def test_role_titles_for_every_representative() -> None:
     for bad in ("titles: []", "titles: {kommune: [x]}", "titles: leder"):
         text = every.replace("titles: [leiar innan helse og omsorg, kommunalsjef, kommunaldirektør]", bad)
         assert [f.code for f in samhandling.loads(text).validate() if f.rule == "T"] == ["invalid-check"], bad
+
+
+def test_show_lists_the_title_of_a_seat(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from samhandling.cli import main
+
+    path = tmp_path / "titler.yaml"
+    path.write_text(TITLES, encoding="utf-8")
+    assert main(["show", str(path), "--json"]) == 0
+    seats = json.loads(capsys.readouterr().out)["memberships"]
+    assert [(m["party"], m["role"], m["title"]) for m in seats if m["body"] == "tmg2"] == [
+        ("k", "leder", "kommunalsjef/kommunaldirektør")
+    ]
+    assert main(["show", str(path)]) == 0
+    assert "leder, Klinikkdirektør" in capsys.readouterr().out

@@ -125,6 +125,7 @@ def structure_summary(s: Any) -> dict[str, Any]:
                 "party": m.party,
                 "count": m.count,
                 "role": m.role,
+                "title": m.title,
                 "valid_from": m.period.valid_from,
                 "valid_to": m.period.valid_to,
                 **_rights_dict(m),
@@ -340,7 +341,7 @@ def _show_memberships(s: Any) -> None:
             s.body(m.body).label,
             s.party(m.party).name,
             m.count,
-            m.role or "",
+            ", ".join(x for x in (m.role, m.title) if x),
             seat_rights_label(m) or "medlem",
             _period(m.period),
         )
@@ -348,7 +349,7 @@ def _show_memberships(s: Any) -> None:
     ]
     if rows:
         heading("Medlemskap")
-        table(("organ", "part", "antall", "rolle", "rettigheter", "gyldig"), rows)
+        table(("organ", "part", "antall", "rolle, tittel", "rettigheter", "gyldig"), rows)
 
 
 def _short(text: str, width: int = 70) -> str:
