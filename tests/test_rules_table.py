@@ -378,6 +378,26 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S3-R17-hf": ("sor-rogaland", drop_members("tmg-skropelige-eldre", "helse-stavanger"), "missing-hospital"),
     "S1-R10": ("knutepunkt-sorlandet", drop_members("nettverk", "lillesand"), "not-covered"),
     "S4-R4": ("sogn-og-fjordane", unserve_group("psykisk-rus"), "priority-group-unserved"),
+    # Economy: who pays (costs)
+    "S0-R7": ("faggruppe-sogn", set_body("faggruppe", costs={"participation": "radmannsgruppa"}), "costs-mismatch"),
+    "S0-R8": (
+        "faggruppe-sogn",
+        add(
+            "bodies",
+            {
+                "id": "prosjekt",
+                "name": "Eit større prosjekt",
+                "kind": "project",
+                "costs": {"participation": "each_party", "scale": "large", "funding": "own"},
+            },
+        ),
+        "costs-mismatch",
+    ),
+    "S1-R6": (
+        "knutepunkt-sorlandet",
+        set_body("forstudie", costs={"work": "kristiansand", "funding": "existing_budget"}),
+        "costs-mismatch",
+    ),
 }
 
 

@@ -490,3 +490,93 @@ def test_show_lists_the_title_of_a_seat(tmp_path: Path, capsys: pytest.CaptureFi
     ]
     assert main(["show", str(path)]) == 0
     assert "leder, Klinikkdirektør" in capsys.readouterr().out
+
+
+COSTS = """
+structure: kostnader
+sources:
+  X: {file: x.txt}
+parties:
+  - {id: a, name: Kommune A, kind: municipality}
+  - {id: b, name: Kommune B, kind: municipality}
+bodies:
+  - id: styret
+    name: Styret
+    kind: board
+    power: decides
+  - id: gruppa
+    name: Gruppa
+    kind: professional_group
+    costs: {participation: each_party}
+  - id: stort
+    name: Stort prosjekt
+    kind: project
+    costs: {participation: each_party, scale: large, funding: external}
+  - id: lite
+    name: Lite prosjekt
+    kind: project
+    costs: {participation: each_party, scale: small, funding: own}
+  - id: studien
+    name: Studien
+    kind: project
+    costs: {work: Styret, funding: existing_budget}
+rules:
+  - {id: C1, category: economy, modality: descriptive, source: X, text: kvar part dekkjer sitt,
+     check: {kind: costs, body: gruppa, body_kind: project, participation: each_party}}
+  - {id: C2, category: economy, modality: bør, source: X, text: større prosjekt eksternt,
+     check: {kind: costs, body_kind: project, scale: large, funding: external}}
+  - {id: C3, category: economy, modality: descriptive, source: X, text: styret betaler,
+     check: {kind: costs, body: studien, work: styret, funding: existing_budget}}
+"""
+
+
+def found_costs(text: str) -> list[tuple[str | None, str, str]]:
+    return sorted(
+        (f.rule, f.code, f.severity.value) for f in samhandling.loads(text).validate() if f.code.startswith("costs")
+    )
+
+
+def test_costs_who_pays_and_from_what() -> None:
+    """Who pays for taking part and for the work, and from what means (S0-R7, S1-R6, S0-R8)."""
+    # The study names no participation payer: C1 asks every project, so the study is «costs-missing».
+    assert found_costs(COSTS) == [("C1", "costs-missing", "error")]
+    clean = COSTS.replace("costs: {work: Styret,", "costs: {participation: each_party, work: Styret,")
+    assert found_costs(clean) == []
+    # A municipality paying for the others, a large project on its own money, the study paid by Kommune A.
+    broken = (
+        clean.replace("costs: {participation: each_party}", "costs: {participation: Kommune A}")
+        .replace("each_party, scale: large, funding: external", "each_party, scale: large, funding: own")
+        .replace("work: Styret", "work: a")
+    )
+    assert found_costs(broken) == [
+        ("C1", "costs-mismatch", "error"),
+        ("C2", "costs-mismatch", "warning"),
+        ("C3", "costs-mismatch", "error"),
+    ]
+    messages = " ".join(f.message for f in samhandling.loads(broken).validate() if f.code == "costs-mismatch")
+    assert "Deltakingskostnadene for Gruppa: Kommune A; regelen: hver part selv" in messages
+    assert "Finansieringen for Stort prosjekt: partenes egne midler; regelen: eksterne midler" in messages
+    assert "Kostnadene ved arbeidet for Studien: Kommune A; regelen: Styret" in messages
+    # Only large projects are asked for external funding: the small one on its own money is fine.
+    assert "Lite prosjekt" not in messages
+    # A payer that is neither each_party, a body nor a party is an error of the data; a bad rule is invalid.
+    unknown = clean.replace("work: Styret", "work: Fylket")
+    assert [f.code for f in samhandling.loads(unknown).validate() if f.code == "unknown-payer"] == ["unknown-payer"]
+    for bad in ("work: fylket", "funding: gratis", "scale: stor"):
+        text = clean.replace("work: styret, funding: existing_budget", bad)
+        assert [f.code for f in samhandling.loads(text).validate() if f.rule == "C3"] == ["invalid-check"], bad
+
+
+def test_costs_are_read_with_located_errors() -> None:
+    from samhandling.errors import SchemaError
+
+    for old, new, needle in (
+        ("funding: own}", "funding: gratis}", "funding: gratis"),
+        ("costs: {participation: each_party}", "costs: {participation: each_party, payer: a}", "payer: a"),
+    ):
+        text = COSTS.replace(old, new)
+        with pytest.raises(SchemaError) as err:
+            samhandling.loads(text)
+        assert err.value.location is not None and err.value.location.line == line_of(text, needle)
+    s = samhandling.loads(COSTS)
+    assert s.body("stort").costs is not None and s.body("stort").costs.funding.value == "external"

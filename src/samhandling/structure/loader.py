@@ -26,8 +26,10 @@ from samhandling.structure.model import (
     DEFAULT_SIDE,
     Body,
     BodyKind,
+    Costs,
     DecisionPower,
     DecisionRule,
+    Funding,
     Mandate,
     Membership,
     Modality,
@@ -37,6 +39,7 @@ from samhandling.structure.model import (
     Relation,
     RelationKind,
     Rule,
+    Scale,
     Seat,
     SeatRights,
     Setting,
@@ -193,7 +196,9 @@ _BODY_KEYS = {
     "valid_to",
     "note",
     "attributes",
+    "costs",
 }
+_COSTS_KEYS = {"participation", "work", "funding", "scale", "note"}
 _SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label", "when", "rights"}
 _MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when", "rights", "deputy_for", "title"}
 _RELATION_KEYS = {"from", "to", "kind", "label", "condition", "when"}
@@ -344,6 +349,17 @@ def _seat(item: Any, where: Location, readings: Readings | None = None) -> Seat:
     )
 
 
+def _costs(item: Any, where: Location) -> Costs:
+    m = _Map(item, "kostnadene (costs)", where, _COSTS_KEYS)
+    return Costs(
+        participation=m.str("participation"),
+        work=m.str("work"),
+        funding=m.enum("funding", Funding) if m.has("funding") else None,
+        scale=m.enum("scale", Scale) if m.has("scale") else None,
+        note=m.str("note"),
+    )
+
+
 def _body(
     item: Any, where: Location, readings: Readings | None = None
 ) -> tuple[Body, list[tuple[MarkedDict, Location]]]:
@@ -378,6 +394,7 @@ def _body(
         power=m.enum("power", DecisionPower, DecisionPower.NONE),
         decision_rule=(completion.kind if completion else m.enum("decision_rule", DecisionRule, DecisionRule.NONE)),
         completion=completion,
+        costs=_costs(m.raw("costs"), m.loc("costs")) if m.has("costs") else None,
         abbreviation=m.str("abbreviation"),
         aliases=m.strs("aliases"),
         level=level,

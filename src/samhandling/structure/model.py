@@ -338,6 +338,37 @@ class Membership:
             raise ValueError("count must not be negative")
 
 
+#: ``costs.participation``/``costs.work``: every party covers its own share («Kommunane dekkjer sjølve kostnader»).
+EACH_PARTY = "each_party"
+
+
+class Funding(enum.StrEnum):
+    """Where the money for a body's work comes from (``costs.funding``)."""
+
+    EXISTING_BUDGET = "existing_budget"  # «innen eksisterende rammer»
+    EXTERNAL = "external"  # «eksterne midlar»
+    OWN = "own"  # the parties' own budgets
+
+
+class Scale(enum.StrEnum):
+    """How large a piece of work is (``costs.scale``): «Større prosjekt»."""
+
+    LARGE = "large"
+    SMALL = "small"
+
+
+@attrs.frozen(slots=True)
+class Costs:
+    """Who pays for a body (YAML ``costs:``): ``participation`` (the cost of taking part) and ``work`` (the work
+    itself) are ``each_party`` or a party or body name; ``funding`` the means; ``scale`` the size of the work."""
+
+    participation: str | None = None
+    work: str | None = None
+    funding: Funding | None = None
+    scale: Scale | None = None
+    note: str | None = None
+
+
 @attrs.frozen(slots=True)
 class Body:
     """A governance body: a committee, group, network, council, board, ..."""
@@ -358,6 +389,8 @@ class Body:
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
     #: The mapping form of ``decision_rule:`` (k of n, majority share, veto, quorum); None for the plain word.
     completion: CompletionRule | None = None
+    #: Who pays for taking part and for the work (YAML ``costs:``); None when the file does not say.
+    costs: Costs | None = None
 
     def names(self) -> tuple[str, ...]:
         names = [self.id, self.name, *self.aliases]

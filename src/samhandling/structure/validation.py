@@ -18,16 +18,19 @@ from samhandling.errors import LoadError
 from samhandling.location import Location
 from samhandling.structure.findings import Finding, error_finding
 from samhandling.structure.model import (
+    EACH_PARTY,
     SIDE_LABEL,
     Body,
     BodyKind,
     DecisionPower,
     DecisionRule,
+    Funding,
     Party,
     PartyKind,
     Period,
     RelationKind,
     Rule,
+    Scale,
     Severity,
     Side,
 )
@@ -468,6 +471,80 @@ def _check_priority_groups(
             )
 
 
+_COST_WHAT = {"participation": "deltakingskostnadene", "work": "kostnadene ved arbeidet", "funding": "finansieringen"}
+_FUNDING_LABEL = {
+    Funding.EXISTING_BUDGET: "innen eksisterende rammer",
+    Funding.EXTERNAL: "eksterne midler",
+    Funding.OWN: "partenes egne midler",
+}
+
+
+def payer_id(structure: Structure, name: str) -> str | None:
+    """``each_party``, or the id of the body or party a ``costs`` payer names; ``None`` when it names neither."""
+    from samhandling.errors import AmbiguousNameError, UnknownPartyError
+
+    if name == EACH_PARTY:
+        return EACH_PARTY
+    if structure.has_body(name):
+        return structure.body(name).id
+    try:
+        return structure.party(name).id
+    except (UnknownPartyError, AmbiguousNameError):
+        return None
+
+
+def _payer_label(structure: Structure, payer: str) -> str:
+    if payer == EACH_PARTY:
+        return "hver part selv"
+    found = payer_id(structure, payer)
+    if found is not None and structure.has_body(found):
+        return structure.body(found).label
+    return structure.party(found).name if found is not None else payer
+
+
+@register_check("costs")
+def _check_costs(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """Who pays, as the rule says: ``participation`` and ``work`` (``each_party`` or a party or body name) and
+    ``funding`` (``existing_budget``, ``external``, ``own``) of each body's ``costs``; with ``scale`` only bodies of
+    that scale are asked (S0-R8: «Større prosjekt»). S0-R7: «Kommunane dekkjer sjølve kostnader med deltaking …»."""
+    wanted = {k: params[k] for k in ("participation", "work", "funding") if k in params}
+    if not wanted:
+        raise ValueError("«costs» trenger minst én av participation, work og funding")
+    if "funding" in wanted:
+        wanted["funding"] = Funding(wanted["funding"])
+    for key in ("participation", "work"):
+        if key in wanted and payer_id(structure, str(wanted[key])) is None:
+            raise ValueError(f"«{key}: {wanted[key]}» er verken each_party, et organ eller en part")
+    scale = Scale(params["scale"]) if "scale" in params else None
+    for body in target_bodies(structure, params, rule):
+        costs = body.costs
+        if scale is not None and (costs is None or costs.scale is not scale):
+            continue
+        for key, want in wanted.items():
+            have = getattr(costs, key) if costs is not None else None
+            if key == "funding":
+                want_text = _FUNDING_LABEL[want]
+                same = have is want
+            else:
+                want_text = _payer_label(structure, str(want))
+                same = have is not None and payer_id(structure, have) == payer_id(structure, str(want))
+            if have is None:
+                yield rule_finding(
+                    rule,
+                    "costs-missing",
+                    f"{body.label} sier ikke noe om {_COST_WHAT[key]} (costs.{key}); regelen: {want_text}",
+                    body,
+                )
+            elif not same:
+                got = _FUNDING_LABEL[have] if key == "funding" else _payer_label(structure, have)
+                yield rule_finding(
+                    rule,
+                    "costs-mismatch",
+                    f"{_COST_WHAT[key][:1].upper()}{_COST_WHAT[key][1:]} for {body.label}: {got}; regelen: {want_text}",
+                    body,
+                )
+
+
 # ---------------------------------------------------------------------------- built-in checks
 
 
@@ -479,6 +556,17 @@ def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
         priority_groups(structure)
     except LoadError as exc:
         yield error_finding(exc, Location(structure.filename))
+    # Whoever a body's costs name as payer must exist.
+    for body in structure.bodies:
+        for key in ("participation", "work"):
+            payer = getattr(body.costs, key) if body.costs is not None else None
+            if payer is not None and payer_id(structure, payer) is None:
+                yield Finding(
+                    code="unknown-payer",
+                    severity=Severity.ERROR,
+                    message=f"{body.label}: «costs.{key}: {payer}» er verken each_party, et organ eller en part",
+                    location=body.location,
+                )
     # Reporting and escalation lines must not go round in circles.
     from samhandling.structure.paths import upward_cycles
 
