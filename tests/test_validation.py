@@ -580,3 +580,26 @@ def test_costs_are_read_with_located_errors() -> None:
         assert err.value.location is not None and err.value.location.line == line_of(text, needle)
     s = samhandling.loads(COSTS)
     assert s.body("stort").costs is not None and s.body("stort").costs.funding.value == "external"
+
+
+def test_sor_rogaland_tmgs_serve_the_four_priority_groups() -> None:
+    from samhandling.structure.priorities import priority_groups
+
+    s = samhandling.load("sor-rogaland")
+    groups = priority_groups(s)
+    assert groups is not None
+    assert {g.id: g.bodies for g in groups.groups} == {
+        "barn-unge": ("tmg-barn-unge",),
+        "psykisk-rus": ("tmg-psykisk-rus",),
+        "skropelige-eldre": ("tmg-skropelige-eldre",),
+        "kroniske": ("tmg-kroniske",),
+    }
+    assert [f for f in s.validate() if f.rule == "S3-TMG-grupper"] == []
+    text, findings = variant(
+        "sor-rogaland",
+        "{id: kroniske, name: personer med flere kroniske lidelser, bodies: [tmg-kroniske]}",
+        "{id: kroniske, name: personer med flere kroniske lidelser}",
+    )
+    found = [f for f in findings if f.rule == "S3-TMG-grupper"]
+    assert [(f.code, f.severity) for f in found] == [("priority-group-unserved", Severity.ERROR)]
+    assert found[0].location is not None and found[0].location.line == line_of(text, "{id: kroniske")
