@@ -181,3 +181,14 @@ def test_the_composition_steps_count_member_seats_only(tmp_path: Path) -> None:
     with pytest.raises(AssertionError, match="2 fra kommunesiden og 1 fra helseforetakssiden"):
         body_parity(world, "Utvalet")
     world.close()
+
+
+def test_show_counts_member_seats_only(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """«medlemmer» in `show` is the member seats: Utvalet has A and HF, not B's observer seat nor HF's two deputies."""
+    from samhandling.cli import main
+
+    path = tmp_path / "seter.yaml"
+    path.write_text(SEATS, encoding="utf-8")
+    assert main(["show", str(path)]) == 0
+    row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("u "))
+    assert row.split()[-1] == "2", row

@@ -212,7 +212,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 BODY_KIND_LABEL[b.kind],
                 _POWER[b.power.value],
                 _RULE[b.decision_rule.value],
-                sum(m.count for m in s.members(b)) or "",
+                sum(m.count for m in s.member_seats(b)) or "",
             )
             for b in s.bodies
         ],
