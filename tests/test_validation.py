@@ -39,7 +39,7 @@ def with_code(findings: list[Finding], code: str) -> list[Finding]:
     return [f for f in findings if f.code == code]
 
 
-SOR_FSU_HF = "- {party: helse-stavanger, count: {setting: committee_side_size}, role: klinikksjef/avdelingssjef}"
+SOR_FSU_HF = "- {party: helse-stavanger, count: {setting: committee_side_size}, title: klinikksjef/avdelingssjef}"
 SOR_RELATIONS = "relations:\n"
 
 
@@ -603,3 +603,12 @@ def test_sor_rogaland_tmgs_serve_the_four_priority_groups() -> None:
     found = [f for f in findings if f.rule == "S3-TMG-grupper"]
     assert [(f.code, f.severity) for f in found] == [("priority-group-unserved", Severity.ERROR)]
     assert found[0].location is not None and found[0].location.line == line_of(text, "{id: kroniske")
+
+
+def test_sor_rogaland_fsu_titles_are_those_of_the_page() -> None:
+    """S3-R9: «kommuneklusterne (kommunaldirektør/kommunalsjef) og helseforetaket (klinikksjef/avdelingssjef)»."""
+    assert [f for f in samhandling.load("sor-rogaland").validate() if f.rule == "S3-R9-titles"] == []
+    text, findings = variant("sor-rogaland", SOR_FSU_HF, SOR_FSU_HF.replace("klinikksjef/avdelingssjef", "rådgiver"))
+    found = [f for f in findings if f.rule == "S3-R9-titles"]
+    assert [(f.code, f.severity) for f in found] == [("title-not-allowed", Severity.ERROR)]
+    assert found[0].location is not None and found[0].location.line == line_of(text, "title: rådgiver")
