@@ -612,3 +612,32 @@ def test_sor_rogaland_fsu_titles_are_those_of_the_page() -> None:
     found = [f for f in findings if f.rule == "S3-R9-titles"]
     assert [(f.code, f.severity) for f in found] == [("title-not-allowed", Severity.ERROR)]
     assert found[0].location is not None and found[0].location.line == line_of(text, "title: rådgiver")
+
+
+def test_show_lists_costs_and_priority_groups(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from samhandling.cli import main
+
+    path = tmp_path / "grupper.yaml"
+    path.write_text(
+        GROUPS.replace("MODALITY", "bør").replace(
+            "kind: strategic_committee, power: decides,",
+            "kind: strategic_committee, power: decides, costs: {participation: each_party, funding: own},",
+        ),
+        encoding="utf-8",
+    )
+    assert main(["show", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    groups = {g["id"]: g for g in data["priority_groups"]["groups"]}
+    assert groups["born"]["bodies"] == ["tmg-born"] and groups["kroniske"]["bodies"] == []
+    assert groups["rus"]["items"] == [{"title": "Konferanse om rus", "date": "2024-06-12", "source": "X"}]
+    ssu = next(b for b in data["bodies"] if b["id"] == "ssu")
+    assert ssu["costs"] == {"participation": "each_party", "work": None, "funding": "own", "scale": None}
+    assert main(["show", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "Prioriterte grupper (Planen)" in out and "Konferanse om rus (2024-06-12)" in out
+    assert next(line for line in out.splitlines() if line.startswith("flere kroniske lidelser")).split()[-1] == "ingen"
+    assert "hver part selv" in out and "partenes egne midler" in out
+    # A section that cannot be read does not stop `show`: it says why.
+    path.write_text(GROUPS.replace("MODALITY", "bør").replace("bodies: [TMG born]", "bodies: [TMG ukjent]"), "utf-8")
+    assert main(["show", str(path)]) == 0
+    assert "kan ikke leses: [unknown-body]" in capsys.readouterr().out

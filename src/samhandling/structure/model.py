@@ -350,6 +350,13 @@ class Funding(enum.StrEnum):
     OWN = "own"  # the parties' own budgets
 
 
+FUNDING_LABEL: dict[Funding, str] = {
+    Funding.EXISTING_BUDGET: "innen eksisterende rammer",
+    Funding.EXTERNAL: "eksterne midler",
+    Funding.OWN: "partenes egne midler",
+}
+
+
 class Scale(enum.StrEnum):
     """How large a piece of work is (``costs.scale``): «Større prosjekt»."""
 

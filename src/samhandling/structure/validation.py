@@ -19,6 +19,7 @@ from samhandling.location import Location
 from samhandling.structure.findings import Finding, error_finding
 from samhandling.structure.model import (
     EACH_PARTY,
+    FUNDING_LABEL,
     SIDE_LABEL,
     Body,
     BodyKind,
@@ -472,11 +473,6 @@ def _check_priority_groups(
 
 
 _COST_WHAT = {"participation": "deltakingskostnadene", "work": "kostnadene ved arbeidet", "funding": "finansieringen"}
-_FUNDING_LABEL = {
-    Funding.EXISTING_BUDGET: "innen eksisterende rammer",
-    Funding.EXTERNAL: "eksterne midler",
-    Funding.OWN: "partenes egne midler",
-}
 
 
 def payer_id(structure: Structure, name: str) -> str | None:
@@ -523,7 +519,7 @@ def _check_costs(structure: Structure, rule: Rule, params: dict[str, Any], on: d
         for key, want in wanted.items():
             have = getattr(costs, key) if costs is not None else None
             if key == "funding":
-                want_text = _FUNDING_LABEL[want]
+                want_text = FUNDING_LABEL[want]
                 same = have is want
             else:
                 want_text = _payer_label(structure, str(want))
@@ -536,7 +532,7 @@ def _check_costs(structure: Structure, rule: Rule, params: dict[str, Any], on: d
                     body,
                 )
             elif not same:
-                got = _FUNDING_LABEL[have] if key == "funding" else _payer_label(structure, have)
+                got = FUNDING_LABEL[have] if key == "funding" else _payer_label(structure, have)
                 yield rule_finding(
                     rule,
                     "costs-mismatch",
