@@ -252,6 +252,17 @@ def both(*edits: Callable[[Data], None]) -> Callable[[Data], None]:
     return edit
 
 
+def unserve_group(group_id: str) -> Callable[[Data], None]:
+    """Takes away every body and plan item that serves a priority group."""
+
+    def edit(d: Data) -> None:
+        group = next(g for g in d["priority_groups"]["groups"] if g["id"] == group_id)
+        assert group.pop("items", None) or group.pop("bodies", None), group_id
+        group.pop("bodies", None)
+
+    return edit
+
+
 D = dt.date
 FOLLO = "Forvaltningsnettverk Folloregionen"
 
@@ -383,6 +394,38 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
         "sogn-og-fjordane",
         set_meeting("SSU", D(2024, 5, 30), date=D(2024, 5, 10)),
         "meeting-order",
+    ),
+    # Issue 12 item 11, wave 3 (rules-struct): titles, priority groups, both levels, coverage, no decision power
+    "S0-R2": ("faggruppe-sogn", set_member("faggruppe", "vik", title="rådgjevar"), "title-not-allowed"),
+    "S3-R22": (
+        "sor-rogaland",
+        set_member("tmg-barn-unge", "helse-stavanger", "leder", title="rådgiver"),
+        "title-not-allowed",
+    ),
+    "S3-R5": ("sor-rogaland", set_body("partnerskapsmote", power="decides"), "decision-power"),
+    "S3-R17": ("sor-rogaland", drop_members("tmg-barn-unge", "kommuneklynger"), "missing-municipal"),
+    "S3-R17-hf": ("sor-rogaland", drop_members("tmg-skropelige-eldre", "helse-stavanger"), "missing-hospital"),
+    "S1-R10": ("knutepunkt-sorlandet", drop_members("nettverk", "lillesand"), "not-covered"),
+    "S4-R4": ("sogn-og-fjordane", unserve_group("psykisk-rus"), "priority-group-unserved"),
+    # Economy: who pays (costs)
+    "S0-R7": ("faggruppe-sogn", set_body("faggruppe", costs={"participation": "radmannsgruppa"}), "costs-mismatch"),
+    "S0-R8": (
+        "faggruppe-sogn",
+        add(
+            "bodies",
+            {
+                "id": "prosjekt",
+                "name": "Eit større prosjekt",
+                "kind": "project",
+                "costs": {"participation": "each_party", "scale": "large", "funding": "own"},
+            },
+        ),
+        "costs-mismatch",
+    ),
+    "S1-R6": (
+        "knutepunkt-sorlandet",
+        set_body("forstudie", costs={"work": "kristiansand", "funding": "existing_budget"}),
+        "costs-mismatch",
     ),
 }
 
@@ -530,3 +573,27 @@ def test_prestudy_report_must_cover_the_specialist_service_and_the_workforce() -
         "deliver_report", by="forstudien", on=D(2007, 3, 1), specialist_cooperation="kapittel 4", workforce="kapittel 5"
     )
     assert case.state == "rapport_levert"
+
+
+def test_partnership_meeting_cannot_decide() -> None:
+    """S3-R5: «Partnerskapsmøte skal ha felles dialog …»: a body for dialogue (power none), so the engine refuses
+    a decision by it, quoting the rule, and changes nothing; SSU decides."""
+    from samhandling import AuthorityError
+    from test_engine_support import all_for, assert_refused, drive_to, new_sor_case, next_day
+
+    case = drive_to(new_sor_case(), "anbefalt")
+    err = assert_refused(
+        case,
+        "approve_proposal",
+        AuthorityError,
+        "advisory-body",
+        by="Partnerskapsmøte",
+        on=next_day(case),
+        positions=all_for(case.definition.structure),
+    )
+    assert err.message.startswith("Partnerskapsmøte er et organ uten beslutningsmyndighet")
+    assert "regel S3-R5" in err.message and (err.details["body"], err.details["allowed"]) == (
+        "partnerskapsmote",
+        ["ssu"],
+    )
+    assert case.state == "anbefalt"

@@ -103,10 +103,12 @@ def test_sogn_og_fjordane() -> None:
     assert [b.id for b in s.targets(fsu, RelationKind.ESCALATES_TO)] == ["ssu"]
     assert s.party("Helse Førde").kind is PartyKind.HEALTH_TRUST
     assert s.parties_of_side(Side.GP) and s.parties_of_side(Side.USER)
-    notes = not_read("sogn-og-fjordane")  # facts nothing reads live in «notes» (issue 12 item 8)
-    assert len(notes["priority_groups"]["value"]) == 4
-    assert any("skrøpelege eldre" in g for g in notes["priority_groups"]["value"])
-    assert "priority_groups" not in s.settings
+    from samhandling.structure.priorities import priority_groups
+
+    groups = priority_groups(s)  # the plan's four priority groups are data that S4-R4 checks
+    assert groups is not None and len(groups.groups) == 4
+    assert any("skrøpelege eldre" in g.name for g in groups.groups)
+    assert "priority_groups" not in s.settings and "priority_groups" not in not_read("sogn-og-fjordane")
     assert s.rule("S4-R4").modality is Modality.BOR
     assert s.rule("S4-R2").modality is Modality.SKAL
     assert all(

@@ -547,15 +547,16 @@ def _count_from(world: World, body: Body, who: str, on: dt.date | None) -> int:
     if side is not None:
         return s.seat_count(body, side, on)
     party = s.party(who)
-    return sum(m.count for m in s.members(body, on) if m.party == party.id)
+    return sum(m.count for m in s.member_seats(body, on) if m.party == party.id)
 
 
 @phrase(
     'organet "{organ}" har {antall:d} representanter fra "{hvem}"',
     example='Så organet "FSU" har 2 representanter fra "brukerrepresentanter"',
     group="Sammensetning",
-    help="Antall plasser en side («kommunesiden», «helseforetakssiden», «fastleger», «brukere», "
-    "«praksiskonsulent») eller en navngitt part har i organet (på dagens dato når den er satt).",
+    help="Antall medlemsplasser en side («kommunesiden», «helseforetakssiden», «fastleger», «brukere», "
+    "«praksiskonsulent») eller en navngitt part har i organet (på dagens dato når den er satt); observatører og "
+    "vara regnes ikke med.",
 )
 def body_seats(samhandling_world: World, organ: str, antall: str, hvem: str) -> None:
     body = _body(samhandling_world, organ)
@@ -582,14 +583,14 @@ def body_member_total(samhandling_world: World, organ: str, antall: str) -> None
     'organet "{organ}" har like mange representanter fra kommunene og helseforetaket[ {uten_leder:utenleder}]',
     example='Så organet "FSU" har like mange representanter fra kommunene og helseforetaket',
     group="Sammensetning",
-    help="Paritet mellom kommunesiden og helseforetakssiden; legg til «når lederen ikke regnes med» der "
-    "lederen kommer i tillegg (tjenestemodellgruppene).",
+    help="Paritet mellom kommunesiden og helseforetakssiden (medlemsplasser; observatører og vara regnes ikke med); "
+    "legg til «når lederen ikke regnes med» der lederen kommer i tillegg (tjenestemodellgruppene).",
 )
 def body_parity(samhandling_world: World, organ: str, uten_leder: str | None = None) -> None:
     s = samhandling_world.structure
     body = _body(samhandling_world, organ)
     counts = {Side.MUNICIPAL: 0, Side.HOSPITAL: 0}
-    for m in s.members(body, samhandling_world.today):
+    for m in s.member_seats(body, samhandling_world.today):
         if uten_leder and m.role and name_key(m.role) in {"leder", "leiar"}:
             continue
         side = s.party(m.party).side

@@ -98,6 +98,7 @@ def structure_summary(s: Any) -> dict[str, Any]:
                 "kind": b.kind.value,
                 "power": b.power.value,
                 "decision_rule": b.decision_rule.value,
+                "costs": _costs_dict(b.costs),
             }
             for b in s.bodies
         ],
@@ -125,6 +126,7 @@ def structure_summary(s: Any) -> dict[str, Any]:
                 "party": m.party,
                 "count": m.count,
                 "role": m.role,
+                "title": m.title,
                 "valid_from": m.period.valid_from,
                 "valid_to": m.period.valid_to,
                 **_rights_dict(m),
@@ -145,6 +147,90 @@ def _relation_note(r: Any) -> str:
         end, kind = r.group.split(":", 1)
         parts.append(f"{'til' if end == 'to' else 'fra'} alle av typen «{BODY_KIND_LABEL[BodyKind(kind)]}»")
     return "; ".join(p for p in parts if p)
+
+
+def _costs_dict(costs: Any) -> dict[str, Any] | None:
+    """A body's ``costs`` (who pays, from what) as plain values; None when the file does not say."""
+    if costs is None:
+        return None
+    return {
+        "participation": costs.participation,
+        "work": costs.work,
+        "funding": costs.funding.value if costs.funding else None,
+        "scale": costs.scale.value if costs.scale else None,
+    }
+
+
+def _priorities(s: Any) -> dict[str, Any] | None:
+    """The ``priority_groups`` section as plain values (or the error that stops it being read); None without one."""
+    from samhandling.errors import SamhandlingError
+    from samhandling.structure.priorities import priority_groups
+
+    try:
+        section = priority_groups(s)
+    except SamhandlingError as exc:
+        return {"error": f"[{exc.code}] {exc.message}"}
+    if section is None:
+        return None
+    return {
+        "plan": section.plan,
+        "source": section.source,
+        "groups": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "bodies": list(g.bodies),
+                "items": [
+                    {"title": i.title, "date": i.date.isoformat() if i.date else None, "source": i.source}
+                    for i in g.items
+                ],
+            }
+            for g in section.groups
+        ],
+    }
+
+
+def _show_costs_and_priorities(s: Any) -> None:
+    from samhandling.structure.model import EACH_PARTY, FUNDING_LABEL
+
+    def payer(name: str | None) -> str:
+        return "" if name is None else ("hver part selv" if name == EACH_PARTY else name)
+
+    rows = [
+        (
+            b.label,
+            payer(b.costs.participation),
+            payer(b.costs.work),
+            FUNDING_LABEL[b.costs.funding] if b.costs.funding else "",
+            {"large": "større", "small": "mindre"}[b.costs.scale.value] if b.costs.scale else "",
+        )
+        for b in s.bodies
+        if b.costs is not None
+    ]
+    if rows:
+        heading("Kostnader")
+        table(("organ", "deltaking", "arbeidet", "finansiering", "omfang"), rows)
+    section = _priorities(s)
+    if section is None:
+        return
+    heading("Prioriterte grupper" + (f" ({section['plan']})" if section.get("plan") else ""))
+    if "error" in section:
+        print(f"kan ikke leses: {section['error']}")
+        return
+    table(
+        ("gruppe", "tjenes av"),
+        [
+            (
+                g["name"],
+                "; ".join(
+                    [s.body(b).label for b in g["bodies"]]
+                    + [f"{i['title']} ({i['date']})" if i["date"] else i["title"] for i in g["items"]]
+                )
+                or "ingen",
+            )
+            for g in section["groups"]
+        ],
+    )
 
 
 def _rights_dict(m: Any) -> dict[str, Any]:
@@ -188,6 +274,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         emit_json(
             {
                 **structure_summary(s),
+                "priority_groups": _priorities(s),
                 "processes": processes,
                 "readings": [
                     {"key": k, "value": v.value, "alternatives": list(v.alternatives), "read_by": uses.get(k) or None}
@@ -211,7 +298,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 BODY_KIND_LABEL[b.kind],
                 _POWER[b.power.value],
                 _RULE[b.decision_rule.value],
-                sum(m.count for m in s.members(b)) or "",
+                sum(m.count for m in s.member_seats(b)) or "",
             )
             for b in s.bodies
         ],
@@ -219,6 +306,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     _show_parties(s)
     _show_seats(s)
     _show_memberships(s)
+    _show_costs_and_priorities(s)
     heading("Relasjoner")
     table(
         ("fra", "relasjon", "til", "merknad"),
@@ -340,7 +428,7 @@ def _show_memberships(s: Any) -> None:
             s.body(m.body).label,
             s.party(m.party).name,
             m.count,
-            m.role or "",
+            ", ".join(x for x in (m.role, m.title) if x),
             seat_rights_label(m) or "medlem",
             _period(m.period),
         )
@@ -348,7 +436,7 @@ def _show_memberships(s: Any) -> None:
     ]
     if rows:
         heading("Medlemskap")
-        table(("organ", "part", "antall", "rolle", "rettigheter", "gyldig"), rows)
+        table(("organ", "part", "antall", "rolle, tittel", "rettigheter", "gyldig"), rows)
 
 
 def _short(text: str, width: int = 70) -> str:

@@ -243,6 +243,11 @@ class Structure:
         body_id = self.body(body).id
         return [m for m in self.memberships if m.body == body_id and m.period.contains(on)]
 
+    def member_seats(self, body: str | Body, on: dt.date | None = None) -> list[Membership]:
+        """The member seats (``rights: member``) of a body on a date: what composition rules count. Observer and
+        deputy seats never count (a deputy standing in counts as the party it stands in for, in decisions only)."""
+        return [m for m in self.members(body, on) if m.votes]
+
     def member_parties(self, body: str | Body, on: dt.date | None = None) -> list[Party]:
         seen: dict[str, Party] = {}
         for m in self.members(body, on):
@@ -284,8 +289,9 @@ class Structure:
         return [self._bodies[i] for i in ids]
 
     def seat_count(self, body: str | Body, side: Side | str, on: dt.date | None = None) -> int:
+        """How many member seats of ``side`` a body has on a date (observer and deputy seats are not counted)."""
         side = Side(side)
-        return sum(m.count for m in self.members(body, on) if self._parties[m.party].side is side)
+        return sum(m.count for m in self.member_seats(body, on) if self._parties[m.party].side is side)
 
     def has_seat(self, body: str | Body, person: str, on: dt.date | None = None) -> bool:
         """Whether a named person holds a seat in a body on a date."""

@@ -27,8 +27,10 @@ from samhandling.structure.model import (
     DEFAULT_SIDE,
     Body,
     BodyKind,
+    Costs,
     DecisionPower,
     DecisionRule,
+    Funding,
     Mandate,
     Membership,
     Modality,
@@ -38,6 +40,7 @@ from samhandling.structure.model import (
     Relation,
     RelationKind,
     Rule,
+    Scale,
     Seat,
     SeatRights,
     Setting,
@@ -62,6 +65,7 @@ TOP_LEVEL_KEYS = {
     "bodies",
     "relations",
     "rules",
+    "priority_groups",
     "processes",
     "meetings",
     "meeting_rules",
@@ -70,8 +74,16 @@ TOP_LEVEL_KEYS = {
     "documents",
     "notes",
 }
-# Sections parsed by other modules (time, engine, structure.documents) from the raw marked data.
-EXTENSION_SECTIONS = ("processes", "meetings", "meeting_rules", "rotations", "evaluations", "documents")
+# Sections parsed by other modules (time, engine, structure.documents, structure.priorities) from the raw marked data.
+EXTENSION_SECTIONS = (
+    "processes",
+    "meetings",
+    "meeting_rules",
+    "rotations",
+    "evaluations",
+    "documents",
+    "priority_groups",
+)
 
 BUNDLED_DIR = Path(__file__).parent.parent / "data" / "structures"
 
@@ -218,9 +230,11 @@ _BODY_KEYS = {
     "valid_to",
     "note",
     "attributes",
+    "costs",
 }
+_COSTS_KEYS = {"participation", "work", "funding", "scale", "note"}
 _SEAT_KEYS = {"side", "min", "max", "count", "role", "per_party", "label", "when", "rights"}
-_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when", "rights", "deputy_for"}
+_MEMBER_KEYS = {"party", "count", "role", "person", "valid_from", "valid_to", "when", "rights", "deputy_for", "title"}
 _RELATION_KEYS = {"from", "to", "kind", "label", "condition", "when"}
 _RULE_KEYS = {"id", "category", "modality", "text", "gloss", "source", "check", "applies_to", "when"}
 _MANDATE_KEYS = {
@@ -369,6 +383,17 @@ def _seat(item: Any, where: Location, readings: Readings | None = None) -> Seat:
     )
 
 
+def _costs(item: Any, where: Location) -> Costs:
+    m = _Map(item, "kostnadene (costs)", where, _COSTS_KEYS)
+    return Costs(
+        participation=m.str("participation"),
+        work=m.str("work"),
+        funding=m.enum("funding", Funding) if m.has("funding") else None,
+        scale=m.enum("scale", Scale) if m.has("scale") else None,
+        note=m.str("note"),
+    )
+
+
 def _body(
     item: Any, where: Location, readings: Readings | None = None
 ) -> tuple[Body, list[tuple[MarkedDict, Location]]]:
@@ -403,6 +428,7 @@ def _body(
         power=m.enum("power", DecisionPower, DecisionPower.NONE),
         decision_rule=(completion.kind if completion else m.enum("decision_rule", DecisionRule, DecisionRule.NONE)),
         completion=completion,
+        costs=_costs(m.raw("costs"), m.loc("costs")) if m.has("costs") else None,
         abbreviation=m.str("abbreviation"),
         aliases=m.strs("aliases"),
         level=level,
@@ -635,6 +661,7 @@ def build_structure(data: Any, *, filename: str, path: Path | None) -> Structure
                 location=m.loc(),
                 rights=rights,
                 deputy_for=deputy_for,
+                title=m.str("title"),
             )
         )
     structure.setting_refs = dict(readings.refs)

@@ -349,6 +349,9 @@ class Membership:
     rights: SeatRights = SeatRights.MEMBER
     #: For a deputy seat: the id of the party it stands in for (YAML ``deputy_for:``).
     deputy_for: str | None = None
+    #: The holder's title in their own organisation («klinikkdirektør», «kommunalsjef»), which ``role_titles``
+    #: rules check; ``role`` is the function in this body («leder»). YAML ``title:``.
+    title: str | None = None
 
     @property
     def votes(self) -> bool:
@@ -359,6 +362,44 @@ class Membership:
     def _check_count(self, attribute: Any, value: int) -> None:
         if value < 0:
             raise ValueError("count must not be negative")
+
+
+#: ``costs.participation``/``costs.work``: every party covers its own share («Kommunane dekkjer sjølve kostnader»).
+EACH_PARTY = "each_party"
+
+
+class Funding(enum.StrEnum):
+    """Where the money for a body's work comes from (``costs.funding``)."""
+
+    EXISTING_BUDGET = "existing_budget"  # «innen eksisterende rammer»
+    EXTERNAL = "external"  # «eksterne midlar»
+    OWN = "own"  # the parties' own budgets
+
+
+FUNDING_LABEL: dict[Funding, str] = {
+    Funding.EXISTING_BUDGET: "innen eksisterende rammer",
+    Funding.EXTERNAL: "eksterne midler",
+    Funding.OWN: "partenes egne midler",
+}
+
+
+class Scale(enum.StrEnum):
+    """How large a piece of work is (``costs.scale``): «Større prosjekt»."""
+
+    LARGE = "large"
+    SMALL = "small"
+
+
+@attrs.frozen(slots=True)
+class Costs:
+    """Who pays for a body (YAML ``costs:``): ``participation`` (the cost of taking part) and ``work`` (the work
+    itself) are ``each_party`` or a party or body name; ``funding`` the means; ``scale`` the size of the work."""
+
+    participation: str | None = None
+    work: str | None = None
+    funding: Funding | None = None
+    scale: Scale | None = None
+    note: str | None = None
 
 
 @attrs.frozen(slots=True)
@@ -381,6 +422,8 @@ class Body:
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
     #: The mapping form of ``decision_rule:`` (k of n, majority share, veto, quorum); None for the plain word.
     completion: CompletionRule | None = None
+    #: Who pays for taking part and for the work (YAML ``costs:``); None when the file does not say.
+    costs: Costs | None = None
 
     def names(self) -> tuple[str, ...]:
         names = [self.id, self.name, *self.aliases]

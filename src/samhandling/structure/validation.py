@@ -18,16 +18,20 @@ from samhandling.errors import LoadError
 from samhandling.location import Location
 from samhandling.structure.findings import Finding, error_finding
 from samhandling.structure.model import (
+    EACH_PARTY,
+    FUNDING_LABEL,
     SIDE_LABEL,
     Body,
     BodyKind,
     DecisionPower,
     DecisionRule,
+    Funding,
     Party,
     PartyKind,
     Period,
     RelationKind,
     Rule,
+    Scale,
     Severity,
     Side,
 )
@@ -121,7 +125,7 @@ def _check_parity(structure: Structure, rule: Rule, params: dict[str, Any], on: 
         counts = {
             side: sum(
                 m.count
-                for m in structure.members(body, on)
+                for m in structure.member_seats(body, on)
                 if structure.party(m.party).side is side and (m.role not in excluded)
             )
             for side in sides
@@ -181,7 +185,7 @@ def party_pool(
             if (side is None or p.side is side) and (kinds is None or p.kind in kinds) and alive(p.period)
         ]
     if isinstance(spec, dict) and set(spec) == {"members_of"}:
-        seated = [m for m in structure.members(str(spec["members_of"])) if alive(m.period)]
+        seated = [m for m in structure.member_seats(str(spec["members_of"])) if alive(m.period)]
         parties = [structure.party(m.party) for m in seated]
         return [p for p in dict.fromkeys(parties) if (side is None or p.side is side) and alive(p.period)]
     if isinstance(spec, (list, tuple)):
@@ -200,7 +204,7 @@ def _check_per_party(structure: Structure, rule: Rule, params: dict[str, Any], o
     side = Side(params.get("side", "municipal"))
     lo, hi = int(params.get("min", 1)), params.get("max")
     for body in target_bodies(structure, params, rule):
-        members = structure.members(body, on)
+        members = structure.member_seats(body, on)
         pool = party_pool(structure, params.get("parties"), side, on, body.period)
         parties = (
             pool
@@ -231,7 +235,7 @@ def _check_exclusive(structure: Structure, rule: Rule, params: dict[str, Any], o
     coverage = bool(params.get("coverage", True))
     names = " / ".join(b.label for b in bodies)
     for party in pool:
-        seated = [b for b in bodies if any(m.party == party.id for m in structure.members(b, on))]
+        seated = [b for b in bodies if any(m.party == party.id for m in structure.member_seats(b, on))]
         if len(seated) > 1:
             yield rule_finding(
                 rule,
@@ -258,7 +262,7 @@ def _check_coverage(structure: Structure, rule: Rule, params: dict[str, Any], on
     pool = party_pool(structure, params.get("parties", "municipalities"), None, on) or []
     names = " / ".join(b.label for b in bodies)
     for party in pool:
-        if not any(m.party == party.id for b in bodies for m in structure.members(b, on)):
+        if not any(m.party == party.id for b in bodies for m in structure.member_seats(b, on)):
             yield rule_finding(
                 rule, "not-covered", f"{party.name} er ikke medlem av noen av organene {names}", location=party.location
             )
@@ -338,7 +342,7 @@ def _check_members_total(
     """A body has ``min``..``max`` members in all (S1: «Et nettverk (7 personer)»)."""
     lo, hi = int(params.get("min", 0)), params.get("max")
     for body in target_bodies(structure, params, rule):
-        n = sum(m.count for m in structure.members(body, on))
+        n = sum(m.count for m in structure.member_seats(body, on))
         if n < lo or (hi is not None and n > int(hi)):
             yield rule_finding(rule, "member-count", f"{body.label} har {n} medlemmer, forventet {lo}-{hi}", body)
 
@@ -353,7 +357,7 @@ def _check_leadership_quota(
     role = params.get("role", "leder")
     counts: dict[Side, int] = {}
     for body in bodies:
-        for m in structure.members(body, on):
+        for m in structure.member_seats(body, on):
             if m.role == role:
                 side = structure.party(m.party).side
                 counts[side] = counts.get(side, 0) + 1
@@ -366,10 +370,199 @@ def _check_leadership_quota(
             )
 
 
+def accepted_titles(spec: Any) -> dict[Side | None, tuple[str, ...]]:
+    """A ``role_titles`` rule's ``titles``: a list (every side: key ``None``) or a mapping side → list."""
+
+    def names(value: Any, what: str) -> tuple[str, ...]:
+        if not isinstance(value, (list, tuple)) or not value or not all(isinstance(v, str) and v for v in value):
+            raise ValueError(f"«{what}» skal være en ikke-tom liste av titler, fant {value!r}")
+        return tuple(value)
+
+    if isinstance(spec, dict):
+        if not spec:
+            raise ValueError("«titles» er tom")
+        return {Side(str(side)): names(value, f"titles.{side}") for side, value in spec.items()}
+    return {None: names(spec, "titles")}
+
+
+def title_accepted(title: str, accepted: Iterable[str]) -> bool:
+    """Whether ``title`` is one of ``accepted``, or every one of its «/»-separated alternatives is
+    («klinikkdirektør/avdelingssjef»); compared by name key (case, spacing, nynorsk/bokmål do not matter)."""
+    from samhandling.formats.names import name_key
+
+    keys = {name_key(a) for a in accepted}
+    if name_key(title) in keys:
+        return True
+    parts = [p for p in (name_key(x) for x in title.split("/")) if p]
+    return bool(parts) and all(p in keys for p in parts)
+
+
+@register_check("role_titles")
+def _check_role_titles(
+    structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None
+) -> Iterable[Finding]:
+    """The holders of member seats (only those with ``role``, when given: the leader) have an accepted title.
+
+    ``titles`` is a list (for every side, or only ``side`` when given) or a mapping side → list (each side its own
+    titles; seats of other sides are not checked). S3: TMG leaders are «klinikkdirektører/avdelingssjefer» on the
+    hospital side and «kommunaldirektører/kommunalsjefer» on the municipal side.
+    """
+    accepted = accepted_titles(params.get("titles"))
+    role = params.get("role")
+    only = Side(params["side"]) if "side" in params else None
+    for body in target_bodies(structure, params, rule):
+        for m in structure.member_seats(body, on):
+            if role is not None and m.role != role:
+                continue
+            party = structure.party(m.party)
+            if None in accepted:
+                if only is not None and party.side is not only:
+                    continue
+                titles = accepted[None]
+            elif party.side in accepted:
+                titles = accepted[party.side]
+            else:
+                continue
+            who = f"{role} fra {party.name}" if role else f"representanten fra {party.name}"
+            who = who[:1].upper() + who[1:]
+            wanted = ", ".join(titles)
+            if not m.title:
+                yield rule_finding(
+                    rule,
+                    "title-missing",
+                    f"{who} i {body.label} har ingen tittel (title); regelen krever en av: {wanted}",
+                    body,
+                    location=m.location,
+                )
+            elif not title_accepted(m.title, titles):
+                yield rule_finding(
+                    rule,
+                    "title-not-allowed",
+                    f"{who} i {body.label} har tittelen «{m.title}»; regelen krever en av: {wanted}",
+                    body,
+                    location=m.location,
+                )
+
+
+@register_check("priority_groups")
+def _check_priority_groups(
+    structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None
+) -> Iterable[Finding]:
+    """Each priority group (the ``priority_groups`` section; ``groups`` picks some by id) is served by a body that
+    exists on the date or by a plan item (not one dated after it): S4-R4, «bør prioritere …»."""
+    from samhandling.structure.priorities import priority_groups
+
+    section = priority_groups(structure)
+    if section is None:
+        yield rule_finding(
+            rule, "priority-groups-missing", "strukturen har ingen prioriterte grupper («priority_groups»)"
+        )
+        return
+    wanted = params.get("groups")
+    groups = section.groups if wanted is None else tuple(section.group(str(g)) for g in wanted)
+    for group in groups:
+        bodies = [b for b in group.bodies if structure.body(b).period.contains(on)]
+        items = [i for i in group.items if on is None or i.date is None or i.date <= on]
+        if not bodies and not items:
+            yield rule_finding(
+                rule,
+                "priority-group-unserved",
+                f"Den prioriterte gruppen «{group.name}» har verken organ eller tiltak som tjener den",
+                location=group.location,
+            )
+
+
+_COST_WHAT = {"participation": "deltakingskostnadene", "work": "kostnadene ved arbeidet", "funding": "finansieringen"}
+
+
+def payer_id(structure: Structure, name: str) -> str | None:
+    """``each_party``, or the id of the body or party a ``costs`` payer names; ``None`` when it names neither."""
+    from samhandling.errors import AmbiguousNameError, UnknownPartyError
+
+    if name == EACH_PARTY:
+        return EACH_PARTY
+    if structure.has_body(name):
+        return structure.body(name).id
+    try:
+        return structure.party(name).id
+    except (UnknownPartyError, AmbiguousNameError):
+        return None
+
+
+def _payer_label(structure: Structure, payer: str) -> str:
+    if payer == EACH_PARTY:
+        return "hver part selv"
+    found = payer_id(structure, payer)
+    if found is not None and structure.has_body(found):
+        return structure.body(found).label
+    return structure.party(found).name if found is not None else payer
+
+
+@register_check("costs")
+def _check_costs(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
+    """Who pays, as the rule says: ``participation`` and ``work`` (``each_party`` or a party or body name) and
+    ``funding`` (``existing_budget``, ``external``, ``own``) of each body's ``costs``; with ``scale`` only bodies of
+    that scale are asked (S0-R8: «Større prosjekt»). S0-R7: «Kommunane dekkjer sjølve kostnader med deltaking …»."""
+    wanted = {k: params[k] for k in ("participation", "work", "funding") if k in params}
+    if not wanted:
+        raise ValueError("«costs» trenger minst én av participation, work og funding")
+    if "funding" in wanted:
+        wanted["funding"] = Funding(wanted["funding"])
+    for key in ("participation", "work"):
+        if key in wanted and payer_id(structure, str(wanted[key])) is None:
+            raise ValueError(f"«{key}: {wanted[key]}» er verken each_party, et organ eller en part")
+    scale = Scale(params["scale"]) if "scale" in params else None
+    for body in target_bodies(structure, params, rule):
+        costs = body.costs
+        if scale is not None and (costs is None or costs.scale is not scale):
+            continue
+        for key, want in wanted.items():
+            have = getattr(costs, key) if costs is not None else None
+            if key == "funding":
+                want_text = FUNDING_LABEL[want]
+                same = have is want
+            else:
+                want_text = _payer_label(structure, str(want))
+                same = have is not None and payer_id(structure, have) == payer_id(structure, str(want))
+            if have is None:
+                yield rule_finding(
+                    rule,
+                    "costs-missing",
+                    f"{body.label} sier ikke noe om {_COST_WHAT[key]} (costs.{key}); regelen: {want_text}",
+                    body,
+                )
+            elif not same:
+                got = FUNDING_LABEL[have] if key == "funding" else _payer_label(structure, have)
+                yield rule_finding(
+                    rule,
+                    "costs-mismatch",
+                    f"{_COST_WHAT[key][:1].upper()}{_COST_WHAT[key][1:]} for {body.label}: {got}; regelen: {want_text}",
+                    body,
+                )
+
+
 # ---------------------------------------------------------------------------- built-in checks
 
 
 def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
+    # A priority_groups section that cannot be read is reported whether or not a rule checks it.
+    from samhandling.structure.priorities import priority_groups
+
+    try:
+        priority_groups(structure)
+    except LoadError as exc:
+        yield error_finding(exc, Location(structure.filename))
+    # Whoever a body's costs name as payer must exist.
+    for body in structure.bodies:
+        for key in ("participation", "work"):
+            payer = getattr(body.costs, key) if body.costs is not None else None
+            if payer is not None and payer_id(structure, payer) is None:
+                yield Finding(
+                    code="unknown-payer",
+                    severity=Severity.ERROR,
+                    message=f"{body.label}: «costs.{key}: {payer}» er verken each_party, et organ eller en part",
+                    location=body.location,
+                )
     # Reporting and escalation lines must not go round in circles.
     from samhandling.structure.paths import upward_cycles
 
@@ -385,7 +578,7 @@ def _builtin(structure: Structure, on: dt.date | None) -> Iterable[Finding]:
     # Seats declared on a body must be satisfied by its member seats (when it has any); observer and deputy
     # seats never fill a seat.
     for body in structure.bodies:
-        members = [m for m in structure.members(body, on) if m.votes]
+        members = structure.member_seats(body, on)
         if not members:
             continue
         for seat in body.seats:
