@@ -410,3 +410,28 @@ ROTATIONS
     with pytest.raises(SamhandlingError) as err:
         case.act("elect", by="gruppa", on=D(2026, 2, 1), leader="Bby")
     assert err.value.code == "no-rotation"
+
+
+def test_a_schema_5_store_reads_its_meetings_and_gets_the_duty_columns_on_its_first_write(tmp_path: Path) -> None:
+    import sqlite3
+
+    from samhandling.store.sql import LATEST
+
+    db = tmp_path / "gammel.db"
+    with use_clock(FixedClock(D(2013, 12, 31))):
+        svc = MeetingService(CaseRepository(open_store(str(db))))
+        m = svc.create(SOGN, "faggruppe", D(2013, 6, 4))
+        svc.repo.store.close()
+        conn = sqlite3.connect(db)  # back to schema 5: as a store written before step 6
+        with conn:
+            conn.execute("ALTER TABLE meetings DROP COLUMN convened_by")
+            conn.execute("ALTER TABLE meetings DROP COLUMN minute_taker")
+            conn.execute("DELETE FROM schema_version WHERE version >= 6")
+        conn.close()
+        old = MeetingService(CaseRepository(open_store(str(db))))
+        assert old.get(m.meeting_id).convened_by is None  # read without the columns
+        assert old.repo.store.schema_version() == 5
+        old.send_notice(m.meeting_id, D(2013, 5, 20), by="Balestrand")
+        assert old.repo.store.schema_version() == LATEST
+        assert old.get(m.meeting_id).convened_by == "balestrand"
+        old.repo.store.close()

@@ -334,9 +334,12 @@ def _step5_deadlines(conn: Connection) -> None:
 
 
 def _step6_meeting_duties(conn: Connection) -> None:
-    # Who sent a meeting's notice and who wrote its minutes (S0-R5: the leader does both), party ids.
+    # Who sent a meeting's notice and who wrote its minutes (S0-R5: the leader does both), party ids. A column
+    # already there (a store whose version rows were rewound by hand) is left as it is.
+    have = {c["name"] for c in sa.inspect(conn).get_columns("meetings")}
     for column in ("convened_by", "minute_taker"):
-        conn.exec_driver_sql(f"ALTER TABLE meetings ADD COLUMN {column} VARCHAR(200)")
+        if column not in have:
+            conn.exec_driver_sql(f"ALTER TABLE meetings ADD COLUMN {column} VARCHAR(200)")
 
 
 #: The schema's history: (version, description, step). Append new steps; never edit old ones.
