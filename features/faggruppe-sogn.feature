@@ -62,3 +62,25 @@ Egenskap: Faggruppe innan helse og omsorg i Sogn – råd til rådmannsgruppa
     Så leder i "Faggruppa" den 2012-06-01 er "Aurland"
     Og leder i "Faggruppa" den 2013-06-01 er "Balestrand"
     Og leder i "Faggruppa" den 2019-06-01 er "Aurland"
+
+  Scenario: Faggruppa vel sjølv leiar frå kommunen som har tur
+    «Faggruppa vel sjølv leiar.» (S0-R3) og leiarvervet går på omgang (S0-R4): frå 30.03.2013 er det
+    Balestrand sin tur.
+    Gitt prosessen "leiarval"
+    Og dagens dato er 2013-04-02
+    Og en ny sak "Leiarval 2013"
+    Når "rådmannsgruppa" forsøker å utføre "velje leiar" med:
+      | leader     |
+      | Balestrand |
+    Så handlingen avvises med koden "wrong-body"
+    Når "Faggruppa" forsøker å utføre "velje leiar" med:
+      | leader |
+      | Vik    |
+    Så handlingen avvises med koden "not-their-turn"
+    Og begrunnelsen nevner "Balestrand"
+    Og saken er uendret
+    Når "Faggruppa" utfører "velje leiar" med:
+      | leader     |
+      | Balestrand |
+    Så saken er i tilstanden "Leiar er vald"
+    Og saken er avsluttet

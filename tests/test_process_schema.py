@@ -39,7 +39,7 @@ def test_schema_is_valid_draft_2020_12() -> None:
     jsonschema.Draft202012Validator.check_schema(_schema())
 
 
-def test_there_are_six_bundled_processes() -> None:
+def test_there_are_seven_bundled_processes() -> None:
     assert {p.stem for p in BUNDLED} == {
         "tjenestemodell",
         "faggruppesak",
@@ -47,6 +47,7 @@ def test_there_are_six_bundled_processes() -> None:
         "fsu-ssu-sak",
         "nettverkssak",
         "fagutvalg-sak",
+        "leiarval",
     }
 
 

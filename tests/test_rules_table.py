@@ -273,6 +273,16 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
     "S0-R6": ("faggruppe-sogn", drop_relation("faggruppe", "member_of", "forum"), "missing-member_of"),
     "S0-R9": ("faggruppe-sogn", drop_relation("faggruppe", "reports_to", "radmannsgruppa"), "missing-reports_to"),
     "S0-R11": ("faggruppe-sogn", drop_relation("radmannsgruppa", "approves", "faggruppe"), "missing-approves"),
+    "S0-R5-innkalling": (
+        "faggruppe-sogn",
+        add("meetings", {"body": "faggruppe", "date": D(2013, 6, 4), "convened_by": "Vik"}),  # Balestrand leads
+        "duty-outside-rotation",
+    ),
+    "S0-R5-referat": (
+        "faggruppe-sogn",
+        add("meetings", {"body": "faggruppe", "date": D(2013, 6, 4), "minute_taker": "Vik"}),
+        "duty-outside-rotation",
+    ),
     # S1 Knutepunkt Sørlandet
     "S1-R1": ("knutepunkt-sorlandet", set_document("vedtaket-2006", adopted_by="forstudie"), "adopter-cannot-decide"),
     "S1-R2": ("knutepunkt-sorlandet", drop_relation("styret", "commissions", "forstudie"), "missing-commissions"),
@@ -328,6 +338,14 @@ MUTATIONS: dict[str, tuple[str, Callable[[Data], None], str]] = {
         "ahus-forvaltningsnettverk",
         add("meetings", {"body": FOLLO, "date": D(2024, 3, 12), "agenda_sent": D(2024, 3, 8)}),
         "agenda-late",
+    ),
+    "S2-R3-tid": (
+        "ahus-forvaltningsnettverk",
+        add(
+            "meetings",
+            {"body": FOLLO, "date": D(2025, 3, 10), "present": ["Ahus", "Ås", "Nesodden", "Enebakk", "Nordre Follo"]},
+        ),
+        "member-absent",  # Frogn
     ),
     "S2-R8-follo": (
         "ahus-forvaltningsnettverk",

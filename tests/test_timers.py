@@ -351,13 +351,13 @@ def test_a_schema_4_store_with_cases_gets_the_deadlines_table_on_its_first_write
     conn = sqlite3.connect(db)  # back to schema 4: as a store written before deadlines existed
     with conn:
         conn.execute("DROP TABLE deadlines")
-        conn.execute("DELETE FROM schema_version WHERE version = 5")
+        conn.execute("DELETE FROM schema_version WHERE version >= 5")
     conn.close()
     repo = CaseRepository(open_store(str(db)))
     assert isinstance(repo.store, SqlStore) and repo.store.schema_version() == 4
     assert repo.deadlines() == [] and repo.tick(D(2024, 6, 1)) == []  # reading never writes
     assert repo.store.schema_version() == 4
     repo.act("gammel", "send", by="FSU", on=D(2024, 1, 10))
-    assert repo.store.schema_version() == LATEST == 5
+    assert repo.store.schema_version() == LATEST >= 5
     assert {d.timer for d in repo.deadlines("gammel", "open")} == {"svar", "moete", "utloept"}
     assert repo.store.verify().ok

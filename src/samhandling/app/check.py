@@ -7,6 +7,10 @@ every finding of a file with its line, and a file that cannot be read at all doe
 
 The result for one file is a :class:`FileCheck`: its findings in the one format
 ``FILE:LINE:COL: feil|advarsel [code] message`` and whether the file could be read (exit 2 in the CLI when not).
+
+Given the meeting records of a store (``samhandling validate --db``), the meeting rules also judge what those
+records say: who attended and stood in (``attendance``, S2-R3), who sent the notice and wrote the minutes
+(``chair_rotation`` with ``duty``, S0-R5). A record is laid over the planned meeting of its body and date.
 """
 
 from __future__ import annotations
@@ -23,7 +27,11 @@ from samhandling.structure.findings import Finding, error_finding, has_errors
 from samhandling.structure.model import Severity
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from samhandling.meetings.model import MeetingRecord
     from samhandling.structure.graph import Structure
+    from samhandling.time.meeting_plan import Meeting
 
 _ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
@@ -188,17 +196,42 @@ def reading_findings(structure: Structure) -> list[Finding]:
     ]
 
 
-def check_loaded(structure: Structure, on: dt.date | None = None) -> list[Finding]:
-    """Every finding of a loaded structure: its rules and built-in checks, processes, rotations and meetings."""
+def plan_meeting(record: MeetingRecord) -> Meeting:
+    """A store's meeting record as the meeting rules read a meeting: its body and date, who attended (members
+    present, deputies standing in; not recorded before the meeting is opened), who convened and wrote the minutes."""
+    from samhandling.meetings.model import Presence
+    from samhandling.time.meeting_plan import Meeting
+
+    recorded = bool(record.attendance)
+    return Meeting(
+        body=record.body,
+        date=record.date,
+        title=record.title or None,
+        minute_taker=record.minute_taker,
+        convened_by=record.convened_by,
+        present=tuple(a.party for a in record.attendance if a.presence is Presence.MEMBER) if recorded else None,
+        deputies=tuple(
+            (a.person or "", a.for_party or a.party) for a in record.attendance if a.presence is Presence.DEPUTY
+        ),
+    )
+
+
+def check_loaded(
+    structure: Structure, on: dt.date | None = None, records: Iterable[MeetingRecord] = ()
+) -> list[Finding]:
+    """Every finding of a loaded structure: its rules and built-in checks, processes, rotations and meetings (the
+    file's, and ``records``: meeting records of a store, of this structure)."""
     from samhandling.time.lifetime import lifetime_findings
     from samhandling.time.meeting_plan import meeting_findings
+    from samhandling.time.meetings import recorded_meetings
     from samhandling.time.rotation import rotation_findings
 
     found: list[Finding] = []
     found.extend(meeting_findings(structure))
     found.extend(rotation_findings(structure))
     found.extend(lifetime_findings(structure))
-    found.extend(structure.validate(on=on))
+    with recorded_meetings(structure, [plan_meeting(r) for r in records]):
+        found.extend(structure.validate(on=on))
     found.extend(process_findings(structure))
     found.extend(reading_findings(structure))
     # A broken meeting is reported where it is; the structure's own check names only the first one again.
@@ -215,8 +248,28 @@ def check_loaded(structure: Structure, on: dt.date | None = None) -> list[Findin
     )
 
 
-def check_structure(name_or_path: str | Path, on: dt.date | None = None) -> FileCheck:
+def records_of(structure: Structure, records: Iterable[MeetingRecord], opened: dict[str, str]) -> list[MeetingRecord]:
+    """The meeting records made under ``structure`` (compared by the id of the structure each was created under;
+    ``opened`` caches that id per name, and a record whose structure cannot be opened any more is left out)."""
+    from samhandling.structure.loader import load
+
+    out = []
+    for record in records:
+        if record.structure not in opened:
+            try:
+                opened[record.structure] = load(record.structure).id
+            except (LoadError, NotFoundError):
+                opened[record.structure] = ""
+        if opened[record.structure] == structure.id:
+            out.append(record)
+    return out
+
+
+def check_structure(
+    name_or_path: str | Path, on: dt.date | None = None, records: Iterable[MeetingRecord] = ()
+) -> FileCheck:
     """Load a structure (a bundled name or a path) and check everything it names; never raises on bad input.
+    ``records``: meeting records of a store (any structure's: those made under this one are judged too).
 
     A file that cannot be read (missing, not YAML, not a structure) gives one finding and ``readable=False``.
     """
@@ -229,6 +282,10 @@ def check_structure(name_or_path: str | Path, on: dt.date | None = None) -> File
         return FileCheck(
             name=name, filename=name, structure=None, findings=(error_finding(exc, Location(name)),), readable=False
         )
+    mine = records_of(structure, records, {}) if records else []
     return FileCheck(
-        name=name, filename=structure.filename, structure=structure.id, findings=tuple(check_loaded(structure, on))
+        name=name,
+        filename=structure.filename,
+        structure=structure.id,
+        findings=tuple(check_loaded(structure, on, mine)),
     )

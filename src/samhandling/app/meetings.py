@@ -49,6 +49,8 @@ def _record(row: Mapping[str, Any]) -> MeetingRecord:
         status=MeetingStatus(row["status"]),
         notice_sent=dt.date.fromisoformat(row["notice_sent"]) if row["notice_sent"] else None,
         attendance=tuple(AttendanceEntry.from_dict(a) for a in row["attendance"]),
+        convened_by=row.get("convened_by"),
+        minute_taker=row.get("minute_taker"),
         items=tuple(
             AgendaItem(
                 meeting_id=i["meeting_id"],
@@ -300,11 +302,16 @@ class MeetingService:
             )
         return item
 
-    def send_notice(self, meeting_id: str, on: dt.date) -> str | None:
-        """Record the innkalling's date; returns the Norwegian warning when it breaks the deadline rules."""
+    def send_notice(self, meeting_id: str, on: dt.date, *, by: str | None = None) -> str | None:
+        """Record the innkalling's date (and ``by``: the party that sent it, checked by ``chair_rotation`` rules
+        with ``duty: notice``, S0-R5); returns the Norwegian warning when it breaks the deadline rules."""
         meeting = self.get(meeting_id)
-        problem = notice_problem(self.structure_of(meeting), meeting.body, meeting.date, on)
-        self.records.update_meeting(meeting_id, notice_sent=on.isoformat())
+        structure = self.structure_of(meeting)
+        changes: dict[str, Any] = {"notice_sent": on.isoformat()}
+        if by is not None:
+            changes["convened_by"] = structure.party(by).id  # unknown-party for a name no party has
+        problem = notice_problem(structure, meeting.body, meeting.date, on)
+        self.records.update_meeting(meeting_id, **changes)
         return problem
 
     # -- the meeting ----------------------------------------------------------------------------------------
@@ -340,14 +347,22 @@ class MeetingService:
         return self.get(meeting_id)
 
     def record_minutes(
-        self, meeting_id: str, decisions: Sequence[DecisionInput], *, close: bool = False
+        self,
+        meeting_id: str,
+        decisions: Sequence[DecisionInput],
+        *,
+        close: bool = False,
+        minute_taker: str | None = None,
     ) -> MeetingRecord:
         """Every decision as its case's act, in ONE transaction; nothing is stored when any is refused.
+        ``minute_taker``: the party that wrote the minutes (checked by ``chair_rotation`` rules with
+        ``duty: minutes``, S0-R5), recorded in the same transaction.
 
         Raises :class:`MinutesRefusedError` (``minutes-refused``) listing every refusal of every decision.
         """
         meeting = self.get(meeting_id)
         self._open_for_changes(meeting)
+        writer = None if minute_taker is None else self.structure_of(meeting).party(minute_taker).id
         present = meeting.present_voting if meeting.attendance else None
         refusals: list[dict[str, Any]] = []
         cases: dict[str, tuple[Case, int]] = {}
@@ -430,5 +445,7 @@ class MeetingService:
             appends.append((cid, new, before + 1, arm, cancel))
         rows = [(meeting.body, item.year, item.number, dec.to_dict()) for item, dec in results]
         changes: dict[str, Any] = {"status": MeetingStatus.CLOSED.value} if close else {}
+        if writer is not None:
+            changes["minute_taker"] = writer
         self.records.record_minutes(meeting_id, appends, rows, changes)
         return self.get(meeting_id)

@@ -78,6 +78,7 @@ def register(sub: Any) -> None:
 
     p = one("notice", "registrer at innkallingen er sendt (kontrolleres mot fristreglene)")
     p.add_argument("--on", metavar="DATO", help="datoen innkallingen ble sendt (standard: i dag)")
+    p.add_argument("--by", metavar="PART", help="parten som sendte innkallingen (kontrolleres mot rulleringen)")
     common(p)
     p.set_defaults(handler=cmd_notice)
 
@@ -90,7 +91,11 @@ def register(sub: Any) -> None:
         help="parter til stede på egen medlemsplass (kan gjentas)",
     )
     p.add_argument(
-        "--deputy", action="append", default=[], metavar="NAVN=PART", help="en vara som møter for en part (kan gjentas)"
+        "--deputy",
+        action="append",
+        default=[],
+        metavar="NAVN=PART",
+        help="en stedfortreder (vara) som møter for en part (kan gjentas; én per part)",
     )
     p.add_argument("--observer", action="append", default=[], metavar="PART", help="observatør (kan gjentas)")
     common(p)
@@ -101,6 +106,7 @@ def register(sub: Any) -> None:
         "file", metavar="FIL", help="vedtakene (YAML eller CSV: saksnummer, handling, standpunkter, utfall, vedtak)"
     )
     p.add_argument("--close", action="store_true", help="lukk møtet når protokollen er ført")
+    p.add_argument("--referent", metavar="PART", help="parten som skrev referatet (kontrolleres mot rulleringen)")
     common(p)
     p.set_defaults(handler=cmd_minutes)
 
@@ -255,7 +261,7 @@ def cmd_notice(args: argparse.Namespace) -> int:
 
     svc = _service(args)
     day = parse_date(args.on, "--on") or clock.today()
-    problem = svc.send_notice(args.meeting, day)
+    problem = svc.send_notice(args.meeting, day, by=args.by)
     if args.json:
         emit_json({"meeting": args.meeting, "notice_sent": day.isoformat(), "warning": problem})
     else:
@@ -282,7 +288,7 @@ def cmd_minutes(args: argparse.Namespace) -> int:
     from samhandling.meetings.minutes import parse_decisions
 
     decisions = parse_decisions(read_definition_text(args.file, "vedtaksfilen"), args.file)
-    m = _service(args).record_minutes(args.meeting, decisions, close=args.close)
+    m = _service(args).record_minutes(args.meeting, decisions, close=args.close, minute_taker=args.referent)
     done = [i for i in m.agenda if i.decision is not None]
     return _say(args, m, f"Protokollen til {m.meeting_id} er ført: {len(done)} vedtak")
 
@@ -300,7 +306,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         return 0
     print(f"{m.title} ({m.kind.label}, {m.status.label})")
     if m.notice_sent:
-        print(f"Innkalling sendt {m.notice_sent.isoformat()}")
+        print(f"Innkalling sendt {m.notice_sent.isoformat()}" + (f" av {m.convened_by}" if m.convened_by else ""))
+    if m.minute_taker:
+        print(f"Referent: {m.minute_taker}")
     table(
         ["saksnr.", "tittel", "sak", "vedtak"],
         [

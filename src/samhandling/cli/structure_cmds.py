@@ -25,6 +25,13 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--on", metavar="DATO", help="kontroller medlemskap gyldige på denne datoen (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)"
     )
+    p.add_argument(
+        "--db",
+        metavar="URL",
+        help=db_help(
+            "; kontroller også møtene som er ført der (oppmøte, stedfortredere, innkalling og referat) mot møtereglene"
+        ),
+    )
     p.set_defaults(handler=cmd_validate)
 
     p = sub.add_parser("demo", help="kjør demonstrasjonen (Sør-Rogaland)")
@@ -453,10 +460,16 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from samhandling.cli.support import parse_date
 
     on = parse_date(args.on, "--on")
+    records: list[Any] = []
+    if args.db is not None:
+        from samhandling.app.meetings import MeetingService
+        from samhandling.cli.support import open_repo
+
+        records = MeetingService(open_repo(args.db, read_only=True)).meetings()
     worst = 0
     report: list[dict[str, Any]] = []
     for name in args.structures:
-        result = check_structure(name, on)
+        result = check_structure(name, on, records)
         worst = max(worst, result.exit_code)
         if args.json:
             report.append(result.to_dict())

@@ -172,6 +172,8 @@ class MeetingRecord:
     notice_sent: dt.date | None = None  # the innkalling's date
     attendance: tuple[AttendanceEntry, ...] = ()
     items: tuple[AgendaItem, ...] = ()
+    convened_by: str | None = None  # the party that sent the innkalling (S0-R5: the leader)
+    minute_taker: str | None = None  # the party that wrote the minutes (S0-R5: the leader)
 
     @property
     def agenda(self) -> tuple[AgendaItem, ...]:
@@ -208,5 +210,7 @@ class MeetingRecord:
             "status": self.status.value,
             "notice_sent": self.notice_sent.isoformat() if self.notice_sent else None,
             "attendance": [a.to_dict() for a in self.attendance],
+            "convened_by": self.convened_by,
+            "minute_taker": self.minute_taker,
             "items": [i.to_dict() for i in sorted(self.items, key=lambda i: i.number)],
         }

@@ -6,7 +6,8 @@ methods (``_guards``, ``_per_party_check``, ...); ``ActPlan`` is what the judgin
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+import importlib
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from samhandling.errors import (
@@ -31,6 +32,34 @@ from samhandling.structure.paths import escalation_targets
 if TYPE_CHECKING:
     from samhandling.process.engine import ProcessDefinition
 
+#: A named guard besides ``consensus``: the refusals of an act by ``body`` on a day with ``payload``.
+NamedGuard = Callable[["ProcessDefinition", Case, ActDef, Body, dt.date, Mapping[str, Any]], list[ActRefusedError]]
+_NAMED_GUARDS: dict[str, NamedGuard] = {}
+#: The modules of higher layers that implement a named guard of ``vocabulary.GUARDS`` (they know what it judges: the
+#: rotation's turn is time's). Named here, never imported by name (docs/architecture.md, "Plug-ins"); each is
+#: imported the first time an act with its guard is judged, and registers the guard with :func:`register_guard`.
+GUARD_MODULES: dict[str, str] = {"rotation_turn": "samhandling.time.election"}
+
+
+def register_guard(name: str) -> Callable[[NamedGuard], NamedGuard]:
+    """Register the function judging the named guard ``name`` (one of ``vocabulary.GUARDS``)."""
+
+    def decorate(fn: NamedGuard) -> NamedGuard:
+        _NAMED_GUARDS[name] = fn
+        return fn
+
+    return decorate
+
+
+def named_guard(name: str) -> NamedGuard:
+    """The function judging the named guard ``name``, its module imported the first time."""
+    fn = _NAMED_GUARDS.get(name)
+    if fn is None:
+        importlib.import_module(GUARD_MODULES[name])
+        fn = _NAMED_GUARDS[name]
+    return fn
+
+
 _RULE_LABEL = {
     DecisionRule.CONSENSUS: "konsensus",
     DecisionRule.UNANIMITY: "enstemmighet",
@@ -54,7 +83,7 @@ class ActPlan:
             bool(act.requires)
             or act.gateway is not None
             or act.kind in ("escalate", "send_back", "withdraw")
-            or act.guard == "consensus"
+            or act.guard is not None
             or act.rule is not None
             or act.deadline is not None
         )
@@ -142,6 +171,8 @@ def guards(
         out.extend(refused)
     if act.deadline is not None:
         out.extend(definition._deadline_guard(act, on, payload))
+    if act.guard is not None and act.guard != "consensus":
+        out.extend(named_guard(act.guard)(definition, case, act, body, on, payload))
     return out, positions
 
 

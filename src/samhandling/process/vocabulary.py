@@ -31,7 +31,9 @@ DECIDING_KINDS = frozenset({"approve", "decide", "political_review", "implement"
 #: An ``approve`` sequence may include advisory bodies (FSU handles a mandate before SSU approves it).
 STRICT_DECIDING_KINDS = frozenset({"decide", "political_review"})
 #: Named guards an act may declare (a typo must not silently skip a check).
-GUARDS = frozenset({"consensus"})
+#: ``rotation_turn``: the party named in the payload's ``leader`` is the one whose turn it is by the acting body's
+#: rotation (judged by :mod:`samhandling.time.election`, S0-R3 with S0-R4).
+GUARDS = frozenset({"consensus", "rotation_turn"})
 #: Act kinds that are decisions of the body performing them: judged by its decision rule (``consensus_scope``).
 RULED_KINDS = frozenset({"approve", "decide", "assess"})
 #: The process/structure setting that says which decisions of a body with a counted decision rule need positions:

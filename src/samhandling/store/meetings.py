@@ -1,6 +1,7 @@
 """Meeting records in the SQL store: meetings, agenda items with their case numbers, the number counters.
 
-Three tables (schema step 4 of :data:`samhandling.store.sql.MIGRATIONS`): ``meetings`` (one row a meeting; parts
+Three tables (schema step 4 of :data:`samhandling.store.sql.MIGRATIONS`; step 6 added who convened a meeting and
+who wrote its minutes): ``meetings`` (one row a meeting; parts
 and attendance as canonical JSON), ``meeting_items`` (keyed by body, year and number, so a case number can never be
 given twice; a removed item keeps its row and its number) and ``case_number_counters`` (the last number given per
 body and year, moved under the write lock, so a number is never reused, also after its item is removed).
@@ -43,6 +44,8 @@ meetings = sa.Table(
     sa.Column("notice_sent", sa.String(10)),
     sa.Column("attendance", sa.Text, nullable=False),
     sa.Column("created", sa.String(40), nullable=False),
+    sa.Column("convened_by", sa.String(200)),  # schema step 6: who sent the notice (a party id)
+    sa.Column("minute_taker", sa.String(200)),  # schema step 6: who wrote the minutes (a party id)
 )
 
 items = sa.Table(
@@ -71,6 +74,9 @@ counters = sa.Table(
 _JSON_COLUMNS = ("parts", "attendance")
 #: The schema version that created the meeting tables.
 MEETINGS_SCHEMA = 4
+#: The schema version that added ``convened_by`` and ``minute_taker`` to ``meetings``.
+DUTIES_SCHEMA = 6
+_DUTY_COLUMNS = ("convened_by", "minute_taker")
 
 
 def meeting_not_found(meeting_id: str) -> NotFoundError:
@@ -88,9 +94,6 @@ class MeetingStore:
         self.store = store
 
     # -- plumbing -------------------------------------------------------------------------------------------
-
-    def _tables_exist(self) -> bool:
-        return self.store.schema_version() >= MEETINGS_SCHEMA
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[Connection]:
@@ -148,9 +151,12 @@ class MeetingStore:
 
     def meetings(self, *, body: str | None = None, meeting_id: str | None = None) -> list[dict[str, Any]]:
         """Meetings (by date), each with its ``items`` in number order."""
-        if not self._tables_exist():
+        version = self.store.schema_version()
+        if version < MEETINGS_SCHEMA:
             return []
-        query = sa.select(meetings).order_by(meetings.c.date, meetings.c.body, meetings.c.meeting_id)
+        # A store not yet upgraded (opened read-only) has no duty columns: they read as not recorded.
+        columns = [c for c in meetings.c if version >= DUTIES_SCHEMA or c.name not in _DUTY_COLUMNS]
+        query = sa.select(*columns).order_by(meetings.c.date, meetings.c.body, meetings.c.meeting_id)
         if body is not None:
             query = query.where(meetings.c.body == body)
         if meeting_id is not None:
@@ -176,6 +182,8 @@ class MeetingStore:
         for row in rows:
             for key in _JSON_COLUMNS:
                 row[key] = json.loads(row[key])
+            for key in _DUTY_COLUMNS:
+                row.setdefault(key, None)
             row["items"] = by_meeting[row["meeting_id"]]
         return rows
 

@@ -333,6 +333,15 @@ def _step5_deadlines(conn: Connection) -> None:
     conn.exec_driver_sql("CREATE INDEX deadlines_open ON deadlines (fires_on) WHERE status = 'open'")
 
 
+def _step6_meeting_duties(conn: Connection) -> None:
+    # Who sent a meeting's notice and who wrote its minutes (S0-R5: the leader does both), party ids. A column
+    # already there (a store whose version rows were rewound by hand) is left as it is.
+    have = {c["name"] for c in sa.inspect(conn).get_columns("meetings")}
+    for column in ("convened_by", "minute_taker"):
+        if column not in have:
+            conn.exec_driver_sql(f"ALTER TABLE meetings ADD COLUMN {column} VARCHAR(200)")
+
+
 #: The schema's history: (version, description, step). Append new steps; never edit old ones.
 MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (1, "cases og events med hashkjede", _step1_initial),
@@ -340,6 +349,7 @@ MIGRATIONS: tuple[tuple[int, str, Callable[[Connection], None]], ...] = (
     (3, "lagerformat 2: meta, definitions, definisjonshasher i cases", _step3_format2),
     (4, "møter: meetings, meeting_items, case_number_counters", _step4_meetings),
     (5, "frister (deadlines): tidsfrister som utløses av «tick»", _step5_deadlines),
+    (6, "møter: hvem som kalte inn og skrev referatet (convened_by, minute_taker)", _step6_meeting_duties),
 )
 LATEST = MIGRATIONS[-1][0]
 

@@ -2,7 +2,8 @@
 
 Parsed from the structure sections ``meetings`` and ``meeting_rules`` (format in
 ``docs/time.md``), lazily and once per structure. A meeting may also record what
-happened: when the agenda was sent, which items were submitted when, who chaired.
+happened: when the agenda was sent, which items were submitted when, who chaired, who sent the
+notice and wrote the minutes, who attended and who stood in for whom.
 """
 
 from __future__ import annotations
@@ -112,6 +113,16 @@ class Meeting:
     location: Location | None = attrs.field(default=None, eq=False, repr=False)
     types: tuple[MeetingType, ...] = ()
     parts: tuple[Part, ...] = ()
+    #: Who sent the notice (innkalling): a party id (YAML ``convened_by``).
+    convened_by: str | None = None
+    #: The member parties present (ids; YAML ``present``); None when attendance is not recorded.
+    present: tuple[str, ...] | None = None
+    #: Who stood in for whom: (the deputy's name, the party id) (YAML ``deputies: {NAME: PARTY}``).
+    deputies: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def attendance_recorded(self) -> bool:
+        return self.present is not None or bool(self.deputies)
 
     def is_type(self, wanted: MeetingType | str) -> bool:
         """Whether the meeting is of type ``wanted`` (a meeting without a type counts as ordinary), or has a part
@@ -163,6 +174,9 @@ _MEETING_KEYS = {
     "note",
     "type",
     "parts",
+    "convened_by",
+    "present",
+    "deputies",
 }
 _PART_KEYS = {"label", "type", "minutes"}
 _SEGMENT_KEYS = {"kind", "minutes", "label"}
@@ -243,8 +257,11 @@ def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
             code="invalid-date",
             location=m.loc("agenda_sent"),
         )
+    body = resolve_body(structure, m.req("body"), m.loc("body"))
+    convened_by = m.str("convened_by")
+    present, deputies = _attendance(structure, m, body, day)
     return Meeting(
-        body=resolve_body(structure, m.req("body"), m.loc("body")),
+        body=body,
         date=day,
         title=m.str("title"),
         host=m.str("host"),
@@ -259,7 +276,37 @@ def _meeting(structure: Structure, item: Any, where: Location) -> Meeting:
         location=m.loc(),
         types=_types(m),
         parts=tuple(parts),
+        convened_by=None if convened_by is None else resolve_party(structure, convened_by, m.loc("convened_by")),
+        present=present,
+        deputies=deputies,
     )
+
+
+def _attendance(
+    structure: Structure, m: Any, body: str, day: dt.date
+) -> tuple[tuple[str, ...] | None, tuple[tuple[str, str], ...]]:
+    """``present: [PARTY, ...]`` and ``deputies: {NAME: PARTY}``, read by the rules of the meeting records
+    (:func:`samhandling.time.attendance.resolve_attendance`): a located ``not-a-member``, ``deputy-twice`` or
+    ``unknown-party`` refusal."""
+    from samhandling.errors import AmbiguousNameError, MeetingError, NotFoundError
+    from samhandling.formats.maps import expect_list, expect_map
+    from samhandling.time.attendance import resolve_attendance
+
+    if not m.has("present") and not m.has("deputies"):
+        return None, ()
+    names = [str(p) for p in expect_list(m.raw("present"), "«present»", m.loc("present"))] if m.has("present") else []
+    pairs: list[tuple[str, str]] = []
+    if m.has("deputies"):
+        table = expect_map(m.raw("deputies"), "«deputies» (stedfortreder: part)", m.loc("deputies"))
+        pairs = [(str(person), str(party)) for person, party in table.items()]
+    try:
+        here, stood_in = resolve_attendance(structure, body, day, names, pairs)
+    except (MeetingError, NotFoundError, AmbiguousNameError) as exc:
+        where = (
+            m.loc("deputies") if exc.code == "deputy-twice" else m.loc("present" if m.has("present") else "deputies")
+        )
+        raise SchemaError(exc.message, code=exc.code, location=where) from None
+    return tuple(here), tuple((person, pid) for pid, person in stood_in.items())
 
 
 def _settings(raw: Any, where: Location) -> dict[str, Any]:

@@ -9,16 +9,25 @@ Registers these check kinds with :func:`samhandling.structure.validation.registe
 ``host_alternation``   consecutive meetings of a body have different hosts
 ``meeting_order``      in each cycle ``first`` meets before ``then``
 ``segment_minutes``    a meeting's ``segment`` (joint part) lasts at least ``min`` minutes
-``chair_rotation``     the recorded chair is the one the rotation names for that date
+``chair_rotation``     the recorded chair is the one the rotation names for that date; with ``duty`` (``notice``,
+                       ``minutes``, ``chair``) the one who sent the notice, wrote the minutes or chaired is the
+                       holder of the rotation's ``role`` (S0-R5: the leader convenes and writes the minutes)
+``attendance``         every member party was at each meeting whose attendance is recorded, itself or by a deputy
+                       standing in (``deputies: false``: a stand-in does not count) (S2-R3, S2-R4)
 
-When validation is given a date (``--on``), the checks look at that date's year only.
+When validation is given a date (``--on``), the checks look at that date's year only. The meetings checked are the
+structure file's ``meetings:`` and, inside :func:`recorded_meetings`, the meetings recorded in a store (what
+``samhandling validate --db`` adds): a recorded meeting on a planned meeting's body and date is that meeting, with
+what the record says about who attended, convened and wrote the minutes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import itertools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -55,8 +64,27 @@ __all__ = [
     "Segment",
     "SegmentKind",
     "meeting_plan",
+    "recorded_meetings",
     "time_setting",
 ]
+
+#: Meetings recorded outside the structure file (the store's meeting records, as plan meetings): (structure id,
+#: meetings), or None.
+_RECORDED: contextvars.ContextVar[tuple[str, tuple[Meeting, ...]] | None] = contextvars.ContextVar(
+    "recorded", default=None
+)
+
+
+@contextlib.contextmanager
+def recorded_meetings(structure: Structure, meetings: Sequence[Meeting]) -> Iterator[None]:
+    """Inside the block, the meeting checks of ``structure`` also see ``meetings`` (records from a store, turned
+    into :class:`Meeting` values: ``present``, ``deputies``, ``convened_by``, ``minute_taker``). A record on the
+    body and date of a planned meeting stands for it, its recorded fields over the plan's."""
+    token = _RECORDED.set((structure.id, tuple(meetings)))
+    try:
+        yield
+    finally:
+        _RECORDED.reset(token)
 
 
 @register_rule_source
@@ -75,7 +103,30 @@ def _years(plan: MeetingPlan, params: dict[str, Any], on: dt.date | None) -> lis
 def _meetings(structure: Structure, body: Body, params: dict[str, Any], on: dt.date | None) -> list[Meeting]:
     plan = meeting_plan(structure)
     years = set(_years(plan, params, on))
-    return [m for m in plan.of(body.id) if m.date.year in years]
+    planned = plan.of(body.id)
+    extra = _RECORDED.get()
+    recorded = [m for m in extra[1] if m.body == body.id] if extra is not None and extra[0] == structure.id else []
+    if recorded:
+        years |= {m.date.year for m in recorded} if on is None and "year" not in params else set()
+        planned = _merge(planned, recorded)
+    return [m for m in planned if m.date.year in years]
+
+
+_RECORDED_FIELDS = ("chair", "minute_taker", "convened_by", "present", "deputies")
+
+
+def _merge(planned: list[Meeting], recorded: list[Meeting]) -> list[Meeting]:
+    """The planned meetings with the records of the same date laid over them, and the records without a plan."""
+    by_date = {m.date: m for m in recorded}
+    out: list[Meeting] = []
+    for meeting in planned:
+        record = by_date.pop(meeting.date, None)
+        if record is not None:
+            changes = {f: getattr(record, f) for f in _RECORDED_FIELDS if getattr(record, f) not in (None, ())}
+            meeting = attrs.evolve(meeting, **changes)
+        out.append(meeting)
+    out.extend(by_date.values())
+    return sorted(out, key=lambda m: m.date)
 
 
 def _where(finding: Finding, meeting: Meeting, location: Location | None = None) -> Finding:
@@ -232,27 +283,73 @@ def _check_segment(structure: Structure, rule: Rule, params: dict[str, Any], on:
                 )
 
 
+#: A meeting's duties a rotation can name the holder of: the meeting field recording who did it.
+DUTY_FIELD = {"chair": "chair", "minutes": "minute_taker", "notice": "convened_by"}
+DUTY_LABEL = {"chair": "møteleder", "minutes": "referatet", "notice": "innkallingen"}
+
+
 @register_check("chair_rotation")
 def _check_chair(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
-    from samhandling.time.rotation import holder
+    """The recorded chair (or minute-taker: ``role: minute_taker``) is the rotation's holder on the meeting's date;
+    with ``duty`` (``notice``, ``minutes``, ``chair``) the party recorded as having done that duty is the holder of
+    the rotation's ``role`` (``leader``: S0-R5), else ``duty-outside-rotation`` naming who should have done it."""
+    from samhandling.time.rotation import holder, role_label
 
     rotation_id = str(params["rotation"])
     role = str(params.get("role", "chair"))
+    duty = params.get("duty")
+    if duty is not None and str(duty) not in DUTY_FIELD:
+        raise ValueError(f"duty skal være en av {', '.join(DUTY_FIELD)}, ikke «{duty}»")
+    field = DUTY_FIELD[str(duty)] if duty is not None else ("chair" if role == "chair" else "minute_taker")
     for body in target_bodies(structure, params, rule):
         for meeting in _meetings(structure, body, params, on):
-            actual = meeting.chair if role == "chair" else meeting.minute_taker
+            actual = getattr(meeting, field)
             if actual is None:
                 continue
             expected = holder(structure, rotation_id, role, meeting.date)
-            if expected is None:
+            if expected is None or expected == actual:
                 continue
-            if expected != actual:
+            if duty is None:
+                finding = rule_finding(
+                    rule,
+                    "chair-outside-rotation",
+                    f"{body.label}-møtet {meeting.date.isoformat()}: {_role_label(role)} var "
+                    f"{structure.party(actual).name}, rulleringen peker på {structure.party(expected).name}",
+                )
+            else:
+                finding = rule_finding(
+                    rule,
+                    "duty-outside-rotation",
+                    f"{body.label}-møtet {meeting.date.isoformat()}: {DUTY_LABEL[str(duty)]} var ved "
+                    f"{structure.party(actual).name}, men {structure.party(expected).name} skulle ha gjort det "
+                    f"({role_label(role)} etter rulleringen {rotation_id})",
+                )
+            yield _where(finding, meeting)
+
+
+@register_check("attendance")
+def _check_attendance(
+    structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None
+) -> Iterable[Finding]:
+    """Every member party of the body on the meeting's date was at each meeting whose attendance is recorded: on
+    its own seat, or (unless ``deputies: false``) by a deputy standing in; else ``member-absent`` naming the party
+    and the meeting."""
+    from samhandling.time.attendance import absent_members
+
+    deputies_count = bool(params.get("deputies", True))
+    for body in target_bodies(structure, params, rule):
+        for meeting in _meetings(structure, body, params, on):
+            if not meeting.attendance_recorded:
+                continue
+            stood_in = [pid for _, pid in meeting.deputies] if deputies_count else []
+            for pid in absent_members(structure, body.id, meeting.date, meeting.present or (), stood_in):
+                how = "verken selv eller ved stedfortreder" if deputies_count else "på eget sete"
                 yield _where(
                     rule_finding(
                         rule,
-                        "chair-outside-rotation",
-                        f"{body.label}-møtet {meeting.date.isoformat()}: {_role_label(role)} var "
-                        f"{structure.party(actual).name}, rulleringen peker på {structure.party(expected).name}",
+                        "member-absent",
+                        f"{structure.party(pid).name} var ikke til stede ({how}) på {body.label}-møtet "
+                        f"{meeting.date.isoformat()}",
                     ),
                     meeting,
                 )
