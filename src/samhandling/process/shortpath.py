@@ -57,10 +57,12 @@ _DECIDED_LIMIT = 4096
 
 def compile_short_path(definition: ProcessDefinition, plan: ActPlan) -> ShortPath | None:
     """The short path of ``plan``'s act, or None when the act always takes the general pass (escalation, send-back,
-    withdrawal, a deadline guard, per-party acts with other guards)."""
+    withdrawal, a deadline guard, a named guard, per-party acts with other guards)."""
     act = plan.act
     if act.kind in ("escalate", "send_back", "withdraw") or act.deadline is not None:
         return None
+    if act.guard is not None and act.guard != "consensus":
+        return None  # a named guard (``guards.named_guard``, e.g. ``rotation_turn``) is asked by the general pass only
     # States the short path accepts: the act's sources, less the final ones (the case is closed) and, for a deciding
     # act, the states an escalation leads to (who decides there is the body the case was lifted to).
     sources = plan.sources - definition.final_states
