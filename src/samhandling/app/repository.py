@@ -396,6 +396,14 @@ class CaseRepository:
         """Every case with its current state, in a constant number of queries (for ``case list``)."""
         return self.store.summaries()
 
+    def closed_histories(self, definition: ProcessDefinition) -> list[list[StoredEvent]]:
+        """The events of every stored case of ``definition``'s process (any version) that has reached one of its
+        final states, oldest case first: what a forecast fits preparation times from (two queries per 900)."""
+        final = set(definition.final_states)
+        ids = [s.case_id for s in self.store.summaries() if s.header.process == definition.name and s.state in final]
+        found = self.store.cases_rows(ids)
+        return [[r.as_event() for r in found[cid][1]] for cid in ids if cid in found]
+
     def state_label(self, summary: CaseSummary) -> str:
         """The state's label in the definition the case was created under (the raw name if it cannot be read)."""
         if summary.state is None:

@@ -276,6 +276,8 @@ class _FiringWrites:
         when = utc_now()  # one recording instant for the batch, as an append of many events has
         moved: set[str] = set()
         status = DEADLINE_OPEN  # what the deadlines a firing arms start as
+        texts: dict[tuple[str, str, str], str] = {}  # the payload text of a deadline with no payload of its own
+        days: dict[dt.date, str] = {}
         for f in sorted(firings, key=firing_order):
             d = f.deadline
             cid = d.case_id
@@ -286,8 +288,15 @@ class _FiringWrites:
             still_open.discard(key)
             seq = head[0] + 1
             data = {**d.payload, "timer": d.timer, "kind": d.kind, "due": d.due}
-            payload = payload_text(data)
-            day = f.on.isoformat()
+            tkd = (d.timer, d.kind, d.due)
+            known = None if d.payload else texts.get(tkd)
+            if known is None:
+                known = payload_text(data)
+                if not d.payload:
+                    texts[tkd] = known
+            payload = known
+            if (day := days.get(f.on)) is None:
+                day = days[f.on] = f.on.isoformat()
             to_state = f.to_state or d.state
             digest = content_hash(cid, seq, _TIMER_ACT, None, None, day, payload, d.state, to_state, when, head[1])
             w.rows.append((cid, seq, _TIMER_ACT, None, None, day, payload, d.state, to_state, when, head[1], digest))
