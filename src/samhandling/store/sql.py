@@ -278,6 +278,7 @@ class _FiringWrites:
         status = DEADLINE_OPEN  # what the deadlines a firing arms start as
         texts: dict[tuple[str, str, str], str] = {}  # the payload text of a deadline with no payload of its own
         days: dict[dt.date, str] = {}
+        add_row, add_event, make_event, new_heads = w.rows.append, w.events.append, StoredEvent._make, w.heads
         for f in sorted(firings, key=firing_order):
             d = f.deadline
             cid = d.case_id
@@ -299,13 +300,11 @@ class _FiringWrites:
                 day = days[f.on] = f.on.isoformat()
             to_state = f.to_state or d.state
             digest = content_hash(cid, seq, _TIMER_ACT, None, None, day, payload, d.state, to_state, when, head[1])
-            w.rows.append((cid, seq, _TIMER_ACT, None, None, day, payload, d.state, to_state, when, head[1], digest))
-            w.events.append(
-                StoredEvent._make(
-                    (cid, seq, _TIMER_ACT, None, None, f.on, data, d.state, to_state, when, head[1], digest)
-                )
+            add_row((cid, seq, _TIMER_ACT, None, None, day, payload, d.state, to_state, when, head[1], digest))
+            add_event(
+                make_event((cid, seq, _TIMER_ACT, None, None, f.on, data, d.state, to_state, when, head[1], digest))
             )
-            heads[cid] = w.heads[cid] = (seq, digest)
+            heads[cid] = new_heads[cid] = (seq, digest)
             if f.again is not None:  # a repeating reminder: its row moves on to the next period, still open
                 w.moves.append((f.again.due, f.again.fires_on, key))
             else:
