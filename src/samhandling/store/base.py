@@ -1020,16 +1020,17 @@ class Firing:
 
     ``to_state`` None: the case stays where it is (reminder, escalation); else it moves there (expiry) and every
     other open deadline of the case is cancelled. ``arm``: deadlines armed by the firing (their ``armed_seq`` is
-    set to the firing event's seq by the store). ``again``: a repeating reminder's next period: instead of being
-    marked fired, the deadline's own row moves on to ``again.due`` / ``again.fires_on`` and stays open, with its
-    key (one row per armed reminder, not one per period; each period that fired is a ``timer`` event).
+    set to the firing event's seq by the store). ``again``: a repeating reminder's next period, ``(due,
+    fires_on)`` as ISO dates: instead of being marked fired, the deadline's own row moves on to them and stays
+    open, with its key (one row per armed reminder, not one per period; each period that fired is a ``timer``
+    event).
     """
 
     deadline: Deadline
     on: dt.date
     to_state: str | None = None
     arm: tuple[Deadline, ...] = ()
-    again: Deadline | None = None
+    again: tuple[str, str] | None = None
 
 
 class TimerEvent(NamedTuple):

@@ -138,7 +138,7 @@ class MemoryStore(EventStore):
                 self._rows[d.case_id] = [*self._rows.get(d.case_id, []), *rows]
                 self._headers[d.case_id] = attrs.evolve(header, head_seq=seq, head_hash=rows[-1].hash)
                 if f.again is not None:
-                    self._deadlines[d.key] = attrs.evolve(d, due=f.again.due, fires_on=f.again.fires_on)
+                    self._deadlines[d.key] = attrs.evolve(d, due=f.again[0], fires_on=f.again[1])
                 else:
                     self._deadlines[d.key] = attrs.evolve(d, status=DEADLINE_FIRED, closed_seq=seq)
                 if f.to_state is not None and f.to_state != d.state:

@@ -306,7 +306,7 @@ class _FiringWrites:
             )
             heads[cid] = new_heads[cid] = (seq, digest)
             if f.again is not None:  # a repeating reminder: its row moves on to the next period, still open
-                w.moves.append((f.again.due, f.again.fires_on, key))
+                w.moves.append((f.again[0], f.again[1], key))
             else:
                 w.marks.append((seq, key))
             for a in f.arm:

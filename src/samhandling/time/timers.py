@@ -191,8 +191,7 @@ def firings(
             period = periods.get((d.timer, d.due))
             if period is None:
                 period = periods[(d.timer, d.due)] = _next_period(definition, spec.every, fromiso(d.due), on)
-            again = Deadline(d.case_id, d.timer, d.armed_seq, d.kind, d.state, period[0], period[1], d.payload)
-            out.append(Firing(d, fires_on, again=again))
+            out.append(Firing(d, fires_on, None, (), period))
         elif spec.kind == "expiry" and spec.to is not None:
             if d.case_id in moved:
                 continue
