@@ -1255,12 +1255,11 @@ class SqlStore(EventStore):
             for start in range(0, len(wanted), 900):
                 chunk = tuple(wanted[start : start + 900])
                 marks = ", ".join([ph] * len(chunk))
-                for r in conn.exec_driver_sql(
-                    f"SELECT {', '.join(_CASE_KEYS)} FROM cases WHERE case_id IN ({marks})", chunk
-                ):
+                heads = f"SELECT {', '.join(_CASE_KEYS)} FROM cases WHERE case_id IN ({marks})"
+                for r in conn.exec_driver_sql(heads, chunk).fetchall():
                     found[r[0]] = (CaseHeader(*r), [])
                 sql = f"SELECT {', '.join(_ROW_KEYS)} FROM events WHERE case_id IN ({marks}) ORDER BY case_id, seq"
-                for r in conn.exec_driver_sql(sql, chunk):
+                for r in conn.exec_driver_sql(sql, chunk).fetchall():
                     if (entry := found.get(r[0])) is not None:
                         entry[1].append(Row(*r))
         return found

@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from samhandling.errors import ProcessDefinitionError
+from samhandling.errors import ActRefusedError, ProcessDefinitionError
 from samhandling.process.timers import BLACKOUT_SETTING, TIMER, Duration, TimerSpec, armed_by, timers_of
 from samhandling.store.base import Deadline, Firing
 from samhandling.time.deadlines import Blackout, add_working_days, parse_blackouts
@@ -216,8 +216,6 @@ def _next_period(definition: ProcessDefinition, every: Duration, due: dt.date, o
 def judged_firing(definition: ProcessDefinition, deadline: Deadline, case: Case) -> Firing:
     """``deadline`` fired through the engine on the replayed ``case``: the ``timer`` act is performed (checked
     against the process's timer and the case's state), and what its event arms is armed, as after any act."""
-    from samhandling.errors import ActRefusedError
-
     if case.state != deadline.state:
         raise ActRefusedError(
             f"sak «{case.id}»: tidsfristen «{deadline.timer}» hører til tilstanden «{deadline.state}», men saken "
@@ -226,7 +224,8 @@ def judged_firing(definition: ProcessDefinition, deadline: Deadline, case: Case)
             details={"case": case.id, "timer": deadline.timer},
         )
     fires_on = dt.date.fromisoformat(deadline.fires_on)
+    opened = case.history[0].on  # before the act: the history is copied on every read
     event = case.act(TIMER, by=None, on=fires_on, **deadline.event_payload())
-    arms, _cancel = arm(definition, case.id, [event], case.history[0].on, getattr(case, "attributes", None))
+    arms, _cancel = arm(definition, case.id, [event], opened, getattr(case, "attributes", None))
     moved = event.to_state if event.to_state != event.from_state else None
     return Firing(deadline, fires_on, moved, tuple(arms))
