@@ -267,11 +267,17 @@ class _FiringWrites:
 
     @classmethod
     def of(
-        cls, firings: Sequence[Firing], heads: dict[str, tuple[int, str]], still_open: set[tuple[str, str, int]]
+        cls,
+        firings: Sequence[Firing],
+        heads: dict[str, tuple[int, str]],
+        still_open: set[tuple[str, str, int]],
+        in_order: bool = False,
     ) -> _FiringWrites:
         """Each firing whose deadline is in ``still_open`` (and whose case has a head) becomes event head + 1,
         hash-chained on from the head in Python; ``heads`` is moved on as it goes. A case an expiry moved fires
-        nothing more in the batch (its other deadlines are cancelled)."""
+        nothing more in the batch (its other deadlines are cancelled). Firings are taken in
+        :func:`firing_order` unless ``in_order`` says the order does not matter (one firing per case, and no
+        locks taken in that order)."""
         w = cls()
         when = utc_now()  # one recording instant for the batch, as an append of many events has
         moved: set[str] = set()
@@ -279,7 +285,7 @@ class _FiringWrites:
         texts: dict[tuple[str, str, str], str] = {}  # the payload text of a deadline with no payload of its own
         days: dict[dt.date, str] = {}
         add_row, add_event, make_event, new_heads = w.rows.append, w.events.append, StoredEvent._make, w.heads
-        for f in sorted(firings, key=firing_order):
+        for f in firings if in_order else sorted(firings, key=firing_order):
             d = f.deadline
             cid = d.case_id
             key = (cid, d.timer, d.armed_seq)
@@ -1112,12 +1118,14 @@ class SqlStore(EventStore):
         heads: dict[str, tuple[int, str]] = {}
         rowids: dict[tuple[str, str, int], int] = {}
         case_rowids: dict[str, int] = {}
-        for r in found:
-            d = Deadline(r[2], r[3], r[4], r[5], r[6], r[7], r[8], {} if r[9] == "{}" else load_payload(r[9]))
-            rowids[(r[2], r[3], r[4])] = r[0]
-            case_rowids[r[2]] = r[1]
-            heads[r[2]] = (r[10], r[11])
-            groups.setdefault((r[12], r[13]), []).append(d)
+        for rowid, case_rowid, cid, timer, seq, kind, state, due, fires_on, payload, h_seq, h_hash, s, p in found:
+            d = Deadline(cid, timer, seq, kind, state, due, fires_on, {} if payload == "{}" else load_payload(payload))
+            rowids[(cid, timer, seq)] = rowid
+            case_rowids[cid] = case_rowid
+            heads[cid] = (h_seq, h_hash)
+            if (group := groups.get((s, p))) is None:
+                group = groups[(s, p)] = []
+            group.append(d)
         for group in groups.values():
             group.sort(key=_deadline_key)
         self._local.writing = conn  # what plan reads (definitions, expiring cases) it reads in this transaction
@@ -1125,7 +1133,9 @@ class SqlStore(EventStore):
             firings = plan(groups)
         finally:
             self._local.writing = None
-        w = _FiringWrites.of(firings, heads, set(rowids))
+        # One due deadline per case (the usual tick): a firing per case at most (a second one for the same deadline
+        # is skipped), so no order to keep; SQLite's lock is the whole database's.
+        w = _FiringWrites.of(firings, heads, set(rowids), in_order=len(found) == len(heads))
         if not w.rows:
             return []
         if w.marks:
