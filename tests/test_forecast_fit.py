@@ -116,6 +116,20 @@ def test_a_fitted_forecast_equals_the_same_fixed_preparation(filled: tuple[Path,
     assert [s.p50 for s in bare.steps] == [D(2024, 3, 10), D(2024, 3, 25)]
 
 
+def test_fit_reads_every_back_end_alike(store_url: str, tmp_path: Path) -> None:
+    """The same closed cases in memory, SQLite and PostgreSQL give the same fit (cases read in one query each)."""
+    structure = _write(tmp_path / "def")
+    repo = CaseRepository(open_store(store_url))
+    for i, month in enumerate(MONTHS[:5]):
+        meeting = month.replace(day=10)
+        _closed(repo, structure, i, meeting - dt.timedelta(days=3 + i), meeting, month.replace(day=25))
+    definition = repo.definition(str(structure), "to-steg")
+    fit = fit_from_cases(definition, repo.closed_histories(definition))
+    assert fit.cases == 5 and [s.fitted for s in fit.steps] == [True, True]
+    assert sorted(d for step, d in fit.observations if step == "tilrå") == [3, 4, 5, 6, 7]
+    assert sorted(set(fit.observations) - {("tilrå", d) for d in range(3, 8)}) == [("vedta", 15)]
+
+
 def test_bad_minimum_is_refused() -> None:
     from samhandling.errors import ScheduleError
 
