@@ -297,7 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--open", type=int, default=100_000, help="open deadlines in the store")
     parser.add_argument("--due", type=int, default=1_000, help="of which due (one per case)")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", choices=sorted(SETUPS), action="append", help="run only this set-up (repeatable)")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as tmp:
