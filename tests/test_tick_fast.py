@@ -101,3 +101,17 @@ def test_plan_firings_needs_no_store_for_reminders(store_url: str, tmp_path: Pat
     (firing,) = repo.plan_firings(groups, D(2024, 1, 25))
     assert firing.to_state is None and firing.arm == ()
     assert firing.again == ("2024-01-31", "2024-02-01")
+
+
+def test_an_expiry_planned_without_its_case_is_refused(tmp_path: Path, fixed: object) -> None:
+    from samhandling.errors import SamhandlingError
+    from samhandling.time.timers import firing
+
+    repo = _case("memory://", tmp_path / "def")
+    due = {d.timer: d for d in repo.store.due_deadlines(D(2024, 2, 1))}
+    definition = repo.definition_for("sak-1")
+    with pytest.raises(SamhandlingError) as info:
+        firing(definition, due["frist"], D(2024, 2, 1))
+    assert info.value.code == "timer-needs-case"
+    judged = firing(definition, due["frist"], D(2024, 2, 1), repo.load("sak-1"))
+    assert judged.to_state == "hoering" and {a.timer for a in judged.arm} == {"utloept", "moete"}

@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from samhandling.errors import ActRefusedError, ProcessDefinitionError
+from samhandling.errors import ActRefusedError, ProcessDefinitionError, SamhandlingError
 from samhandling.process.timers import BLACKOUT_SETTING, TIMER, Duration, TimerSpec, armed_by, timers_of
 from samhandling.store.base import Deadline, Firing
 from samhandling.time.deadlines import Blackout, add_working_days, parse_blackouts
@@ -197,7 +197,11 @@ def firings(
                 continue
             case = (cases or {}).get(d.case_id)
             if case is None:
-                raise ValueError(f"an expiry ({d.timer}) is judged by the engine: pass the replayed case")
+                raise SamhandlingError(
+                    f"sak «{d.case_id}»: utløpet «{d.timer}» vurderes av motoren og trenger saken gjenspilt "
+                    "(cases={sak-id: sak})",
+                    code="timer-needs-case",
+                )
             out.append(judged_firing(definition, d, case))
             moved.add(d.case_id)
         else:
