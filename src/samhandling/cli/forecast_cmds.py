@@ -196,10 +196,12 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     fit_min = _whole(args.fit_min, "--fit-min", 1) if args.fit_min is not None else None
     if args.output:
         check_output(args.output, force=args.force)
+    repo = None
     if args.case:
         if args.structure or args.process:
             raise _usage("oppgi enten STRUKTUR og PROSESS eller --case, ikke begge")
-        target, name, ready = _stored_case(args, ready)
+        repo = _repo(args)
+        target, name, ready = _stored_case(repo, args.case, ready)
         structure = target.definition.structure
         process = target.definition.name
     else:
@@ -221,7 +223,7 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     fit = None
     try:
         if args.fit:
-            fit = _fit(args, getattr(target, "definition", target), deadlines, fit_min)
+            fit = _fit(repo or _repo(args), getattr(target, "definition", target), deadlines, fit_min)
         forecaster = Forecaster(
             target,
             deadlines=deadlines,
@@ -260,29 +262,24 @@ def _repo(args: argparse.Namespace) -> Any:
     from samhandling.app.repository import CaseRepository
     from samhandling.store import default_url, open_store
 
-    cached = getattr(args, "_repo", None)
-    if cached is not None:
-        return cached
     url = args.db or default_url()
     if "://" not in url or url.startswith("sqlite:///"):  # a SQLite file: reading never creates one
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
             raise _usage(f"hendelseslageret {path} finnes ikke (oppgi --db eller $SAMHANDLING_DB)")
-    args._repo = CaseRepository(open_store(url))
-    return args._repo
+    return CaseRepository(open_store(url))
 
 
-def _fit(args: argparse.Namespace, definition: Any, deadlines: dict[str, int], fit_min: int | None) -> Any:
+def _fit(repo: Any, definition: Any, deadlines: dict[str, int], fit_min: int | None) -> Any:
     """Preparation times fitted from the store's closed cases of the process (``--fit``)."""
     from samhandling.time.forecast import MIN_FIT_CASES, fit_from_cases
 
-    histories = _repo(args).closed_histories(definition)
+    histories = repo.closed_histories(definition)
     return fit_from_cases(definition, histories, deadlines=deadlines, min_cases=fit_min or MIN_FIT_CASES)
 
 
-def _stored_case(args: argparse.Namespace, ready: dt.date | None) -> tuple[Any, str, dt.date]:
-    repo = _repo(args)
-    case = repo.load(repo.resolve(args.case))
+def _stored_case(repo: Any, case_id: str, ready: dt.date | None) -> tuple[Any, str, dt.date]:
+    case = repo.load(repo.resolve(case_id))
     if ready is None:
         ready = max(e.on for e in case.events)
     return case, f"sak {case.id} «{case.title}» ({case.state_label})", ready
