@@ -115,3 +115,17 @@ def test_an_expiry_planned_without_its_case_is_refused(tmp_path: Path, fixed: ob
     assert info.value.code == "timer-needs-case"
     judged = firing(definition, due["frist"], D(2024, 2, 1), repo.load("sak-1"))
     assert judged.to_state == "hoering" and {a.timer for a in judged.arm} == {"utloept", "moete"}
+
+
+def test_of_two_expiries_due_together_the_first_moves_the_case(store_url: str, tmp_path: Path, fixed: object) -> None:
+    text = BOTH.replace(
+        "      - {id: frist, kind: expiry, after: P3W, to: hoering}\n",
+        "      - {id: frist, kind: expiry, after: P3W, to: hoering}\n"
+        "      - {id: sluttfrist, kind: expiry, after: P4W, to: avsluttet}\n",
+    )
+    repo = _case(store_url, tmp_path / "def", text)
+    fired = repo.tick(D(2024, 2, 15))
+    assert [(e.payload["timer"], e.to_state) for e in fired] == [("purring", "ny"), ("frist", "hoering")]
+    found = {d.timer: d.status for d in repo.deadlines("sak-1") if d.armed_seq == 1}
+    assert found == {"purring": "cancelled", "frist": "fired", "sluttfrist": "cancelled"}
+    assert repo.load("sak-1").state == "hoering" and repo.store.verify().ok

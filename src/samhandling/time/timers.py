@@ -181,6 +181,8 @@ def firings(
     moved: set[str] = set()
     out: list[Firing] = []
     for d in ordered:
+        if moved and d.case_id in moved:
+            continue  # an expiry moved the case: its other deadlines are cancelled with the move, not fired
         fires_on = days.get(d.fires_on)
         if fires_on is None:
             fires_on = days[d.fires_on] = fromiso(d.fires_on)
@@ -193,8 +195,6 @@ def firings(
                 period = periods[(d.timer, d.due)] = _next_period(definition, spec.every, fromiso(d.due), on)
             out.append(Firing(d, fires_on, None, (), period))
         elif spec.kind == "expiry" and spec.to is not None:
-            if d.case_id in moved:
-                continue
             case = (cases or {}).get(d.case_id)
             if case is None:
                 raise SamhandlingError(
@@ -202,8 +202,10 @@ def firings(
                     "(cases={sak-id: sak})",
                     code="timer-needs-case",
                 )
-            out.append(judged_firing(definition, d, case))
-            moved.add(d.case_id)
+            judged = judged_firing(definition, d, case)
+            out.append(judged)
+            if judged.to_state is not None:
+                moved.add(d.case_id)
         else:
             out.append(Firing(d, fires_on))
     return out
