@@ -52,10 +52,17 @@ def test_ten_working_day_reminder_fires_once_on_the_eleventh(store_url: str, tmp
     assert repo.tick(D(2024, 1, 25)) == []
     assert len(repo.history(case.id)) == 2
     assert repo.store.verify().ok
-    # The case stays where it was, replays, and the reminder is armed again a week later.
+    # The case stays where it was, replays, and the reminder moves on a week (the same row: one per armed
+    # reminder, its periods that fired are the timer events).
     assert repo.load(case.id).state == "ny"
-    again = repo.deadlines(case.id, "open")
-    assert [(d.armed_seq, d.due) for d in again] == [(2, "2024-01-31")]
+    assert [(d.armed_seq, d.status, d.due, d.fires_on) for d in repo.deadlines(case.id)] == [
+        (1, "open", "2024-01-31", "2024-02-01")
+    ]
+    assert repo.tick(D(2024, 1, 31)) == []
+    second = repo.tick(D(2024, 2, 1))
+    assert [(e.seq, e.payload["due"]) for e in second] == [(3, "2024-01-31")]
+    assert [(d.armed_seq, d.due) for d in repo.deadlines(case.id, "open")] == [(1, "2024-02-07")]
+    assert repo.store.verify().ok
 
 
 def test_cli_tick_end_to_end(tmp_path: Path) -> None:

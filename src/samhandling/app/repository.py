@@ -350,22 +350,36 @@ class CaseRepository:
     def tick(self, on: dt.date | None = None) -> list[StoredEvent]:
         """Fire every open deadline due by ``on`` (default: today by the clock): each becomes a hash-chained
         ``timer`` event, marked fired in the same transaction. Running it again adds nothing; two ticks at once
-        fire each deadline once. Returns the events written."""
+        fire each deadline once. Returns the events written.
+
+        Reminders and escalations are planned from the process alone (no replay); an expiry, which moves the
+        case, is judged by the engine on the case replayed from its events (all such cases read in one query).
+        """
         from samhandling import clock
-        from samhandling.time.timers import firing
 
         day = on or clock.today()
-        groups = self.store.due_by_definition(day)
-        firings: list[Firing] = []
-        opened: dict[str, dt.date] = {}
-        for group in groups.values():
-            definition = self.definition_for(self.store.header(group[0].case_id))  # the same for the whole group
+        return self.store.fire_due(day, lambda groups: self.plan_firings(groups, day))
+
+    def plan_firings(self, groups: Mapping[tuple[str, str], list[Deadline]], on: dt.date) -> list[Firing]:
+        """The firings of the due deadlines ``groups`` (grouped by their cases' definition hashes, as
+        :meth:`~samhandling.store.base.EventStore.due_by_definition` gives them) for a tick on ``on``: planned
+        from each process; the cases an expiry would move are replayed (read in one query) for the engine."""
+        from samhandling.time.timers import firings
+
+        expiring = [d.case_id for group in groups.values() for d in group if d.kind == "expiry"]
+        found = self.store.cases_rows(expiring) if expiring else {}
+        out: list[Firing] = []
+        for key, group in groups.items():
+            definition = self._definitions.get(key) if all(key) else None
+            if definition is None:
+                definition = self.definition_for(self.store.header(group[0].case_id))  # the same for the group
+            cases: dict[str, Case] = {}
             for d in group:
-                start = opened.get(d.case_id)
-                if start is None and d.kind == "expiry":
-                    start = opened[d.case_id] = self.store.events(d.case_id)[0].on
-                firings.append(firing(definition, d, day, start or dt.date.fromisoformat(d.fires_on)))
-        return self.store.fire(firings)
+                if d.kind == "expiry" and d.case_id in found and d.case_id not in cases:
+                    header, rows = found[d.case_id]
+                    cases[d.case_id] = self._replay(definition, header, [r.as_event() for r in rows])
+            out.extend(firings(definition, group, on, cases))
+        return out
 
     # -- reading --------------------------------------------------------------------------------------------
 
@@ -381,6 +395,14 @@ class CaseRepository:
     def summaries(self) -> list[CaseSummary]:
         """Every case with its current state, in a constant number of queries (for ``case list``)."""
         return self.store.summaries()
+
+    def closed_histories(self, definition: ProcessDefinition) -> list[list[StoredEvent]]:
+        """The events of every stored case of ``definition``'s process (any version) that has reached one of its
+        final states, oldest case first: what a forecast fits preparation times from (two queries per 900)."""
+        final = set(definition.final_states)
+        ids = [s.case_id for s in self.store.summaries() if s.header.process == definition.name and s.state in final]
+        found = self.store.cases_rows(ids)
+        return [[r.as_event() for r in found[cid][1]] for cid in ids if cid in found]
 
     def state_label(self, summary: CaseSummary) -> str:
         """The state's label in the definition the case was created under (the raw name if it cannot be read)."""

@@ -39,7 +39,7 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--db",
         metavar="URL",
-        help="hendelseslager for --case: filsti (SQLite) eller postgresql://… "
+        help="hendelseslager for --case og --fit: filsti (SQLite) eller postgresql://… "
         "(standard: $SAMHANDLING_DB, ellers samhandling.db)",
     )
     p.add_argument("--runs", default="1000", metavar="N", help="antall kjøringer (standard: 1000)")
@@ -69,6 +69,20 @@ def register(sub: Any) -> None:
         default=[],
         metavar="ORGAN=DAGER",
         help="innmeldingsfrist i dager før møtet (kan gjentas)",
+    )
+    p.add_argument(
+        "--fit",
+        "--from-store",
+        dest="fit",
+        action="store_true",
+        help="tilpass forberedelsestiden for hvert steg fra de avsluttede sakene av samme prosess i lageret (--db): "
+        "dagene mellom handlingene; steg med for få saker bruker prosessens verdi",
+    )
+    p.add_argument(
+        "--fit-min",
+        default=None,
+        metavar="N",
+        help="saker et steg må ha før det tilpasses med --fit (standard: 5)",
     )
     p.add_argument("--same-meeting", action="store_true", help="la samme organ ta etterfølgende steg i samme møte")
     p.add_argument("--json", action="store_true", help="skriv JSON")
@@ -177,12 +191,17 @@ def cmd_forecast(args: argparse.Namespace) -> int:
     ready = _day(args.ready, "--from") if args.ready else None
     preparation = _preparation(args.preparation)
     deadlines = _deadlines(args.deadline)
+    if args.fit_min is not None and not args.fit:
+        raise _usage("--fit-min gjelder bare sammen med --fit")
+    fit_min = _whole(args.fit_min, "--fit-min", 1) if args.fit_min is not None else None
     if args.output:
         check_output(args.output, force=args.force)
+    repo = None
     if args.case:
         if args.structure or args.process:
             raise _usage("oppgi enten STRUKTUR og PROSESS eller --case, ikke begge")
-        target, name, ready = _stored_case(args, ready)
+        repo = _repo(args)
+        target, name, ready = _stored_case(repo, args.case, ready)
         structure = target.definition.structure
         process = target.definition.name
     else:
@@ -201,8 +220,17 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         seed = secrets.randbelow(2**31)
     from samhandling.errors import ScheduleError
 
+    fit = None
     try:
-        forecaster = Forecaster(target, deadlines=deadlines, same_meeting=args.same_meeting, preparation=preparation)
+        if args.fit:
+            fit = _fit(repo or _repo(args), getattr(target, "definition", target), deadlines, fit_min)
+        forecaster = Forecaster(
+            target,
+            deadlines=deadlines,
+            same_meeting=args.same_meeting,
+            preparation=preparation,
+            observations=fit.observations if fit is not None else None,
+        )
         result = forecaster.run(ready, runs=runs, seed=seed, chances=chances)
     except ScheduleError as exc:  # here always a bad argument (--preparation, --deadline) or a bad setting
         raise _usage_from(exc) from None
@@ -216,15 +244,19 @@ def cmd_forecast(args: argparse.Namespace) -> int:
         data.update(
             {"structure": structure.id, "process": process, "case": getattr(target, "id", None), "picture": args.output}
         )
+        data["fit"] = fit.to_dict() if fit is not None else None
         emit_json(data)
         return 0 if result.p50 is not None else 1
     _print(result, structure.name, name, by)
+    if fit is not None:
+        print()
+        print("\n".join(fit.describe()))
     if args.output:
         print(f"skrev prognosen som bilde til {args.output}")
     return 0 if result.p50 is not None else 1
 
 
-def _stored_case(args: argparse.Namespace, ready: dt.date | None) -> tuple[Any, str, dt.date]:
+def _repo(args: argparse.Namespace) -> Any:
     from pathlib import Path
 
     from samhandling.app.repository import CaseRepository
@@ -235,8 +267,19 @@ def _stored_case(args: argparse.Namespace, ready: dt.date | None) -> tuple[Any, 
         path = Path(url.removeprefix("sqlite:///"))
         if not path.exists():
             raise _usage(f"hendelseslageret {path} finnes ikke (oppgi --db eller $SAMHANDLING_DB)")
-    repo = CaseRepository(open_store(url))
-    case = repo.load(repo.resolve(args.case))
+    return CaseRepository(open_store(url))
+
+
+def _fit(repo: Any, definition: Any, deadlines: dict[str, int], fit_min: int | None) -> Any:
+    """Preparation times fitted from the store's closed cases of the process (``--fit``)."""
+    from samhandling.time.forecast import MIN_FIT_CASES, fit_from_cases
+
+    histories = repo.closed_histories(definition)
+    return fit_from_cases(definition, histories, deadlines=deadlines, min_cases=fit_min or MIN_FIT_CASES)
+
+
+def _stored_case(repo: Any, case_id: str, ready: dt.date | None) -> tuple[Any, str, dt.date]:
+    case = repo.load(repo.resolve(case_id))
     if ready is None:
         ready = max(e.on for e in case.events)
     return case, f"sak {case.id} «{case.title}» ({case.state_label})", ready

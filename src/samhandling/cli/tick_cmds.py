@@ -1,8 +1,9 @@
 """``samhandling tick``: fire the case deadlines that are due (reminders, escalations, expiries).
 
 Each firing is an ordinary hash-chained event of the built-in act ``timer``, written in the same transaction that
-marks the deadline fired: running ``tick`` twice adds nothing the second time, and two ``tick`` processes at once
-fire each deadline once. Meant for cron or a systemd timer: ``samhandling tick --db postgresql://…``.
+marks the deadline fired (a repeating reminder: moves it on to its next period): running ``tick`` twice adds
+nothing the second time, and two ``tick`` processes at once fire each deadline once. An expiry moves its case
+only as the engine allows: the case is replayed and the ``timer`` act judged; a refusal writes nothing. Meant for cron or a systemd timer: ``samhandling tick --db postgresql://…``.
 """
 
 from __future__ import annotations

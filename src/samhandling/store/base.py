@@ -28,7 +28,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple, Protocol
 
 import attrs
@@ -894,6 +894,26 @@ class EventStore(abc.ABC):
                 out.setdefault((h.structure_hash, h.process_hash), []).append(d)
         return out
 
+    def fire_due(self, on: dt.date, plan: FiringPlan) -> list[StoredEvent]:
+        """Fire every open deadline due by ``on``: ``plan`` turns the due deadlines (grouped as
+        :meth:`due_by_definition` groups them) into firings, recorded as :meth:`fire` records them.
+
+        Adapters that can read the due rows and write the firings in one transaction (SQLite, under its write
+        lock) override this; ``plan`` may then run inside that transaction. It may read the store, never write.
+        """
+        groups = self.due_by_definition(on)
+        return self.fire(plan(groups)) if groups else []
+
+    def cases_rows(self, case_ids: Sequence[str]) -> dict[str, tuple[CaseHeader, list[Row]]]:
+        """:meth:`case_rows` of several cases (unknown ids left out), by id: adapters read them in one query."""
+        out: dict[str, tuple[CaseHeader, list[Row]]] = {}
+        for cid in dict.fromkeys(case_ids):
+            try:
+                out[cid] = self.case_rows(cid)
+            except NotFoundError:
+                continue
+        return out
+
     def headers_for(self, case_ids: Sequence[str]) -> dict[str, CaseHeader]:
         """The headers of the cases named (unknown ids left out), by id: what a tick needs, in few queries."""
         out: dict[str, CaseHeader] = {}
@@ -1000,13 +1020,17 @@ class Firing:
 
     ``to_state`` None: the case stays where it is (reminder, escalation); else it moves there (expiry) and every
     other open deadline of the case is cancelled. ``arm``: deadlines armed by the firing (their ``armed_seq`` is
-    set to the firing event's seq by the store).
+    set to the firing event's seq by the store). ``again``: a repeating reminder's next period, ``(due,
+    fires_on)`` as ISO dates: instead of being marked fired, the deadline's own row moves on to them and stays
+    open, with its key (one row per armed reminder, not one per period; each period that fired is a ``timer``
+    event).
     """
 
     deadline: Deadline
     on: dt.date
     to_state: str | None = None
     arm: tuple[Deadline, ...] = ()
+    again: tuple[str, str] | None = None
 
 
 class TimerEvent(NamedTuple):
@@ -1020,6 +1044,11 @@ class TimerEvent(NamedTuple):
     payload: Mapping[str, Any]
     from_state: str | None
     to_state: str
+
+
+#: What :meth:`EventStore.fire_due` asks of its caller: the firings for the due deadlines, grouped by the
+#: (structure hash, process hash) of their cases.
+FiringPlan = Callable[[Mapping[tuple[str, str], list[Deadline]]], Sequence[Firing]]
 
 
 def firing_order(firing: Firing) -> tuple[str, str, str, int]:

@@ -492,6 +492,20 @@ class EventStoreContract:
         ]
         assert store.verify().ok and store.header("sak-1").head_seq == 2
 
+    def test_a_repeating_reminder_moves_on_in_place(self, store: EventStore) -> None:
+        store.create_case(header(), [ev(1, "open")], [STRUCTURE, PROCESS], arm=[self._deadline("purring", 1)])
+        (due,) = store.due_deadlines(D(2024, 1, 25))
+        fired = store.fire([Firing(due, D(2024, 1, 25), None, (), ("2024-01-31", "2024-02-01"))])
+        assert [(e.seq, e.payload["due"]) for e in fired] == [(2, "2024-01-24")]
+        # The same row, still open, due the next period; the same firing again (a second tick) adds nothing.
+        assert [(d.armed_seq, d.status, d.due, d.fires_on, d.closed_seq) for d in store.deadlines("sak-1")] == [
+            (1, "open", "2024-01-31", "2024-02-01", None)
+        ]
+        assert store.fire([Firing(due, D(2024, 1, 25), None, (), ("2024-01-31", "2024-02-01"))]) == []
+        assert store.due_deadlines(D(2024, 1, 31)) == []
+        assert [d.due for d in store.due_deadlines(D(2024, 2, 1))] == ["2024-01-31"]
+        assert store.verify().ok and store.header("sak-1").head_seq == 2
+
     def test_an_expiry_moves_the_case_and_cancels_the_rest(self, store: EventStore) -> None:
         store.create_case(
             header(),

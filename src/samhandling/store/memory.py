@@ -131,13 +131,16 @@ class MemoryStore(EventStore):
             for f in sorted(firings, key=firing_order):
                 d = self._deadlines.get(f.deadline.key)
                 header = self._headers.get(f.deadline.case_id)
-                if d is None or d.status != DEADLINE_OPEN or header is None:
-                    continue
+                if d is None or d.status != DEADLINE_OPEN or d.fires_on != f.deadline.fires_on or header is None:
+                    continue  # fired (or moved on to its next period), or cancelled
                 seq = header.head_seq + 1
                 rows = chain_rows(d.case_id, [firing_event(attrs.evolve(f, deadline=d), seq)], seq, header.head_hash)
                 self._rows[d.case_id] = [*self._rows.get(d.case_id, []), *rows]
                 self._headers[d.case_id] = attrs.evolve(header, head_seq=seq, head_hash=rows[-1].hash)
-                self._deadlines[d.key] = attrs.evolve(d, status=DEADLINE_FIRED, closed_seq=seq)
+                if f.again is not None:
+                    self._deadlines[d.key] = attrs.evolve(d, due=f.again[0], fires_on=f.again[1])
+                else:
+                    self._deadlines[d.key] = attrs.evolve(d, status=DEADLINE_FIRED, closed_seq=seq)
                 if f.to_state is not None and f.to_state != d.state:
                     self._cancel(d.case_id, seq, seq)
                 self._arm([attrs.evolve(a, armed_seq=seq) for a in f.arm])

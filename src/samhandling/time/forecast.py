@@ -191,6 +191,114 @@ def fit_preparation(observations: Iterable[tuple[str, Any]]) -> dict[str, Empiri
     return {step: empirical(days, f"observasjonene for «{step}»") for step, days in by_step.items()}
 
 
+#: Closed cases a step needs before its preparation time is fitted from them (fewer: the process's value).
+MIN_FIT_CASES = 5
+
+
+@attrs.frozen(slots=True)
+class FittedStep:
+    """One step of a fit: how many closed cases took it, and whether that was enough to fit it."""
+
+    act: str
+    label: str
+    cases: int
+    fitted: bool
+
+
+@attrs.frozen(slots=True)
+class PreparationFit:
+    """Preparation times fitted from closed cases: ``observations`` (``(step label, days)`` pairs for the steps
+    with at least ``min_cases`` cases, for :class:`Forecaster`'s ``observations``), per step what was found,
+    and how many closed cases were read."""
+
+    observations: tuple[tuple[str, int], ...]
+    steps: tuple[FittedStep, ...]
+    cases: int
+    min_cases: int
+
+    @property
+    def fitted(self) -> tuple[FittedStep, ...]:
+        return tuple(s for s in self.steps if s.fitted)
+
+    def describe(self) -> list[str]:
+        """Norwegian lines: which steps were fitted, from how many cases, and which fall back."""
+        lines = [
+            f"forberedelsestid tilpasset fra {self.cases} avsluttede saker i lageret (minst {self.min_cases} per steg):"
+        ]
+        for s in self.steps:
+            if s.fitted:
+                lines.append(f"  «{s.label}»: tilpasset fra {s.cases} saker")
+            else:
+                lines.append(f"  «{s.label}»: for få saker ({s.cases}); prosessens verdi brukes")
+        return lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "cases": self.cases,
+            "min_cases": self.min_cases,
+            "steps": [{"act": s.act, "label": s.label, "cases": s.cases, "fitted": s.fitted} for s in self.steps],
+        }
+
+
+def fit_from_cases(
+    definition: Any,
+    histories: Iterable[Sequence[Any]],
+    *,
+    deadlines: Mapping[str, int] | None = None,
+    day_count_setting: DayCount | str | None = None,
+    min_cases: int = MIN_FIT_CASES,
+) -> PreparationFit:
+    """Fit each step's preparation time from the event histories of closed cases of ``definition``'s process.
+
+    For every case (its events in order: ``act``, ``body``, ``on``), the step's observation is the days from the
+    previous step's act (the case's opening for the first step) to the step's own act, less the body's
+    submission deadline (the matter had to be ready by the deadline of the meeting that took it): a run that
+    draws it from the same start lands on the same meeting. A step taken more than once in a case (sent back)
+    counts its first time. Steps with fewer than ``min_cases`` observations are left out of ``observations``
+    (the forecast then uses the process's value, or none); each step's count is in ``steps``.
+    """
+    from samhandling.time.schedule import submission_days
+
+    if isinstance(min_cases, bool) or not isinstance(min_cases, int) or min_cases < 1:
+        raise ScheduleError(f"minste antall saker skal være et positivt heltall, fant «{min_cases}»", code="bad-fit")
+    structure = definition.structure
+    days = submission_days(structure, deadlines)
+    count = day_count(structure, day_count_setting)
+    steps = definition.steps()
+    found: list[list[int]] = [[] for _ in steps]
+    cases = 0
+    for events in histories:
+        if not events:
+            continue
+        cases += 1
+        previous: dt.date = events[0].on
+        taken: set[int] = set()
+        for e in events[1:]:
+            index = next(
+                (
+                    i
+                    for i, st in enumerate(steps)
+                    if st.act == e.act and i not in taken and (not st.bodies or e.body is None or e.body in st.bodies)
+                ),
+                None,
+            )
+            if index is None:
+                continue
+            taken.add(index)
+            body = e.body if e.body is not None else (steps[index].bodies[0] if steps[index].bodies else None)
+            ready_by = deadline_before(e.on, days.get(body, 0), count) if body is not None else e.on
+            found[index].append(max(0, (ready_by - previous).days))
+            previous = e.on
+    observations: list[tuple[str, int]] = []
+    out: list[FittedStep] = []
+    for st, obs in zip(steps, found, strict=True):
+        ok = len(obs) >= min_cases
+        out.append(FittedStep(st.act, st.label, len(obs), ok))
+        if ok:
+            observations.extend((st.label, d) for d in obs)
+    return PreparationFit(tuple(observations), tuple(out), cases, min_cases)
+
+
 # ---------------------------------------------------------------------------- results
 
 

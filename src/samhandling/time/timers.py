@@ -13,30 +13,42 @@ armed on Wednesday 2024-01-10 is due 2024-01-24 and fires on 2024-01-25.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import functools
+import weakref
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from samhandling.errors import ProcessDefinitionError
-from samhandling.process.timers import BLACKOUT_SETTING, Duration, TimerSpec, armed_by, timers_of
+from samhandling.errors import ActRefusedError, ProcessDefinitionError, SamhandlingError
+from samhandling.process.timers import BLACKOUT_SETTING, TIMER, Duration, TimerSpec, armed_by, timers_of
 from samhandling.store.base import Deadline, Firing
 from samhandling.time.deadlines import Blackout, add_working_days, parse_blackouts
 
 if TYPE_CHECKING:
+    from samhandling.process.case import Case
     from samhandling.process.engine import ProcessDefinition
     from samhandling.structure.graph import Structure
 
 
+_BLACKOUTS: weakref.WeakKeyDictionary[ProcessDefinition, tuple[Blackout, ...]] = weakref.WeakKeyDictionary()
+
+
 def blackouts_of(definition: ProcessDefinition) -> tuple[Blackout, ...]:
-    """The blackout periods working-day timers skip (the process setting, else the structure's)."""
+    """The blackout periods working-day timers skip (the process setting, else the structure's); parsed once
+    per definition."""
+    found = _BLACKOUTS.get(definition)
+    if found is not None:
+        return found
     raw = timers_of(definition).blackouts
     try:
-        return parse_blackouts(raw)
+        found = _BLACKOUTS[definition] = parse_blackouts(raw)
     except ValueError as exc:
         raise ProcessDefinitionError(
             f"innstillingen {BLACKOUT_SETTING} i prosessen {definition.name}: {exc}", code="bad-setting"
         ) from None
+    return found
 
 
+@functools.lru_cache(maxsize=4096)  # a tick meets the same (day, period) for every deadline armed the same day
 def add_period(base: dt.date, period: Duration, blackouts: tuple[Blackout, ...] = ()) -> dt.date:
     """``base`` plus the period: calendar days, or working days (``base`` itself not counted)."""
     if period.working_days:
@@ -140,40 +152,86 @@ def arm(
     return out, cancel
 
 
-def firing(definition: ProcessDefinition, deadline: Deadline, on: dt.date, opened: dt.date) -> Firing:
-    """What a tick on ``on`` records for a due ``deadline``: the event (dated the day it fired), and what it arms.
+def firing(definition: ProcessDefinition, deadline: Deadline, on: dt.date, case: Case | None = None) -> Firing:
+    """What a tick on ``on`` records for one due ``deadline`` (see :func:`firings`; ``case``: the replayed case,
+    required for an expiry)."""
+    return firings(definition, [deadline], on, {case.id: case} if case is not None else {})[0]
 
-    A reminder with ``every`` is armed again, due the first period after ``on`` (a tick run late fires once, not
-    once per missed period); an expiry moves the case and arms the timers of the state it enters.
+
+def firings(
+    definition: ProcessDefinition, deadlines: Sequence[Deadline], on: dt.date, cases: Mapping[str, Case] | None = None
+) -> list[Firing]:
+    """What a tick on ``on`` records for due ``deadlines`` of cases of ``definition``: for each, the event (dated
+    the day it fired) and what it arms or moves on.
+
+    A reminder or an escalation leaves the case where it is: no replay, the firing is planned from the
+    definition alone. A reminder with ``every`` moves on to the first period after ``on`` (a tick run late fires
+    once, not once per missed period), its row keeping its key. An expiry moves the case, so the engine judges
+    it (:func:`judged_firing`) on the case replayed from its events, from ``cases`` (by id; required for an
+    expiry); a case an expiry moved fires nothing more (its other deadlines are cancelled with the move).
+    A refusal raises :class:`~samhandling.errors.ActRefusedError` (the tick then writes nothing).
     """
-    from samhandling.process.case import Event
+    specs = timers_of(definition).by_id
+    fromiso = dt.date.fromisoformat
+    days: dict[str, dt.date] = {}
+    periods: dict[tuple[str, str], tuple[str, str]] = {}  # (timer, due) -> the next period's (due, fires_on)
+    ordered: Sequence[Deadline] = deadlines
+    if cases:  # expiries: each case's deadlines in the order the store fires them
+        ordered = sorted(deadlines, key=lambda d: (d.case_id, d.fires_on, d.timer, d.armed_seq))
+    moved: set[str] = set()
+    out: list[Firing] = []
+    for d in ordered:
+        if moved and d.case_id in moved:
+            continue  # an expiry moved the case: its other deadlines are cancelled with the move, not fired
+        fires_on = days.get(d.fires_on)
+        if fires_on is None:
+            fires_on = days[d.fires_on] = fromiso(d.fires_on)
+        spec = specs.get(d.timer)
+        if spec is None:  # the definition lost the timer: record the firing, arm nothing
+            out.append(Firing(d, fires_on))
+        elif spec.kind == "reminder" and spec.every is not None:
+            period = periods.get((d.timer, d.due))
+            if period is None:
+                period = periods[(d.timer, d.due)] = _next_period(definition, spec.every, fromiso(d.due), on)
+            out.append(Firing(d, fires_on, None, (), period))
+        elif spec.kind == "expiry" and spec.to is not None:
+            case = (cases or {}).get(d.case_id)
+            if case is None:
+                raise SamhandlingError(
+                    f"sak «{d.case_id}»: utløpet «{d.timer}» vurderes av motoren og trenger saken gjenspilt "
+                    "(cases={sak-id: sak})",
+                    code="timer-needs-case",
+                )
+            judged = judged_firing(definition, d, case)
+            out.append(judged)
+            if judged.to_state is not None:
+                moved.add(d.case_id)
+        else:
+            out.append(Firing(d, fires_on))
+    return out
 
-    fires_on = dt.date.fromisoformat(deadline.fires_on)
-    spec = timers_of(definition).spec(deadline.timer)
-    if spec is None:  # the definition lost the timer: record the firing, arm nothing
-        return Firing(deadline, fires_on)
-    if spec.kind == "reminder" and spec.every is not None:
-        blackouts = blackouts_of(definition) if spec.every.working_days else ()
-        due = add_period(dt.date.fromisoformat(deadline.due), spec.every, blackouts)
-        while due < on:
-            due = add_period(due, spec.every, blackouts)
-        again = Deadline(
-            deadline.case_id,
-            deadline.timer,
-            0,
-            deadline.kind,
-            deadline.state,
-            due.isoformat(),
-            (due + dt.timedelta(days=1)).isoformat(),
-            deadline.payload,
+
+def _next_period(definition: ProcessDefinition, every: Duration, due: dt.date, on: dt.date) -> tuple[str, str]:
+    blackouts = blackouts_of(definition) if every.working_days else ()
+    due = add_period(due, every, blackouts)
+    while due < on:
+        due = add_period(due, every, blackouts)
+    return due.isoformat(), (due + dt.timedelta(days=1)).isoformat()
+
+
+def judged_firing(definition: ProcessDefinition, deadline: Deadline, case: Case) -> Firing:
+    """``deadline`` fired through the engine on the replayed ``case``: the ``timer`` act is performed (checked
+    against the process's timer and the case's state), and what its event arms is armed, as after any act."""
+    if case.state != deadline.state:
+        raise ActRefusedError(
+            f"sak «{case.id}»: tidsfristen «{deadline.timer}» hører til tilstanden «{deadline.state}», men saken "
+            f"står i «{case.state}»",
+            code="timer-refused",
+            details={"case": case.id, "timer": deadline.timer},
         )
-        return Firing(deadline, fires_on, None, (again,))
-    if spec.kind == "expiry" and spec.to is not None:
-        entered = Event(0, "timer", None, None, fires_on, {}, deadline.state, spec.to)
-        arms = [
-            d
-            for s in timers_of(definition).of_state(spec.to)
-            if (d := deadline_for(definition, deadline.case_id, s, entered, opened, None, 0))
-        ]
-        return Firing(deadline, fires_on, spec.to, tuple(arms))
-    return Firing(deadline, fires_on)
+    fires_on = dt.date.fromisoformat(deadline.fires_on)
+    opened = case.history[0].on  # before the act: the history is copied on every read
+    event = case.act(TIMER, by=None, on=fires_on, **deadline.event_payload())
+    arms, _cancel = arm(definition, case.id, [event], opened, getattr(case, "attributes", None))
+    moved = event.to_state if event.to_state != event.from_state else None
+    return Firing(deadline, fires_on, moved, tuple(arms))
