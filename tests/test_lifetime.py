@@ -333,3 +333,15 @@ def test_a_case_routed_to_an_ssu_that_has_ended_is_not_taken_over_by_the_other(t
         case.act("decide", by="ssu-sor", on=D(2024, 1, 4))
     assert ended.value.code == "body-not-in-force"
     assert case.state == "tilrådd"
+
+
+def test_available_acts_offer_only_the_ssu_the_case_is_routed_to(tmp_path: Path) -> None:
+    definition = _routed(tmp_path)
+    routed = definition.new_case("Sak i sør", on=D(2024, 1, 2), attributes={"region": "sør"})  # type: ignore[attr-defined]
+    routed.act("recommend", by="FSU", on=D(2024, 1, 3))
+    offered = {a.act: a.bodies for a in definition.available_acts(routed)}  # type: ignore[attr-defined]
+    assert offered["decide"] == ("ssu-sor",)
+    unrouted = definition.new_case("Sak uten region", on=D(2024, 1, 2))  # type: ignore[attr-defined]
+    unrouted.act("recommend", by="FSU", on=D(2024, 1, 3))
+    offered = {a.act: a.bodies for a in definition.available_acts(unrouted)}  # type: ignore[attr-defined]
+    assert set(offered["decide"]) == {"ssu-nord", "ssu-sor"}

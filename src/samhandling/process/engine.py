@@ -47,7 +47,7 @@ from samhandling.errors import (
 )
 from samhandling.process import authority, corrections, guards, records
 from samhandling.process import voters as voting
-from samhandling.process.authority import NO_REFUSALS
+from samhandling.process.authority import NO_REFUSALS, routed_bodies
 from samhandling.process.case import EMPTY, AvailableAct, Case, Event, FrozenDict, freeze
 from samhandling.process.definition import ActDef, ActorSpec, Context, PerParty, StateDef, Step
 from samhandling.process.guards import ActPlan
@@ -726,6 +726,8 @@ class ProcessDefinition:
             if act.actor.in_order:
                 done = case._progress.get(act.name, [])
                 bodies = tuple(b for b in act.actor.bodies if b not in done)[:1]
+            elif len(bodies) > 1 and act.kind in DECIDING_KINDS:  # the graph routes the case (authority: wrong-route)
+                bodies = routed_bodies(self, case, bodies) or bodies
             if act.kind == "escalate" and not any(
                 escalation_targets(self.structure, b, case._attributes) for b in bodies
             ):
