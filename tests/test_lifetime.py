@@ -19,6 +19,7 @@ from samhandling.errors import AuthorityError, SchemaError
 from samhandling.formats.dates import Precision
 from samhandling.process.loader import get_process
 from samhandling.structure.graph import Structure
+from samhandling.structure.paths import escalation_targets
 from samhandling.time.lifetime import lifetime_findings
 
 D = dt.date
@@ -345,3 +346,23 @@ def test_available_acts_offer_only_the_ssu_the_case_is_routed_to(tmp_path: Path)
     unrouted.act("recommend", by="FSU", on=D(2024, 1, 3))
     offered = {a.act: a.bodies for a in definition.available_acts(unrouted)}  # type: ignore[attr-defined]
     assert set(offered["decide"]) == {"ssu-nord", "ssu-sor"}
+
+
+def test_an_escalation_goes_to_the_target_in_force_on_its_date(tmp_path: Path) -> None:
+    old_ssu = (
+        "  - {id: ssu-gml, name: Gamle SSU, kind: strategic_committee, power: decides, valid_to: 2021-11-30,"
+        " members: [{party: sola}, {party: hf}]}\n"
+    )
+    text = BASE.replace("  - id: fsu\n", old_ssu + "  - id: fsu\n").replace(
+        "  - {from: FSU, to: SSU, kind: escalates_to}\n",
+        "  - {from: FSU, to: ssu-gml, kind: escalates_to}\n  - {from: FSU, to: SSU, kind: escalates_to}\n",
+    )
+    definition = _definition(tmp_path, text)
+    structure = definition.structure  # type: ignore[attr-defined]
+    assert [b.id for b in escalation_targets(structure, "fsu")] == ["ssu", "ssu-gml"]
+    assert [b.id for b in escalation_targets(structure, "fsu", on=D(2021, 11, 10))] == ["ssu-gml"]
+    case = definition.new_case("Sak", on=D(2021, 11, 1))  # type: ignore[attr-defined]
+    event = case.act("escalate", by="FSU", on=D(2021, 11, 10), reason="prinsipiell uenighet")
+    assert event.payload["to"] == "ssu-gml"  # SSU is established only in December
+    case.act("decide", by="ssu-gml", on=D(2021, 11, 20))
+    assert case.is_final

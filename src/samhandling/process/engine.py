@@ -524,7 +524,7 @@ class ProcessDefinition:
             raise first
         assert act is not None and resolved is not None and day is not None  # set when nothing is refused
         body = resolved.id
-        payload = normalise_payload(act, body, payload, self, party, own, positions, case._attributes)
+        payload = normalise_payload(act, body, payload, self, party, own, positions, case._attributes, day)
         if present is not None:
             payload["present"] = list(self._present_ids(resolved, day, present)[1] or ())
         if act.due is not None and day > act.due:

@@ -119,8 +119,10 @@ def normalise_payload(
     own: bool = False,
     positions: dict[str, str] | None = None,
     attributes: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
 ) -> dict[str, Any]:
-    """Canonical payload: party ids instead of names, outcome and positions in English words.
+    """Canonical payload: party ids instead of names, outcome and positions in English words; an escalation's
+    target, when the payload names none, is the first the graph gives for the case that is in force ``on``.
 
     ``party`` is (party id, canonical outcome) when the per-party check already resolved them from this payload;
     ``positions`` is ``{party id: word}``, what ``_read_positions`` resolved (always, when the payload has
@@ -144,7 +146,7 @@ def normalise_payload(
         if act.per_party.outcome:
             out["outcome"] = outcome_word(out.get("outcome"))
     if act.kind == "escalate":
-        targets = escalation_targets(definition.structure, body_id, attributes)  # the acting body's own, by the case
+        targets = escalation_targets(definition.structure, body_id, attributes, on)  # the acting body's, by the case
         wanted = out.get("to")
         if wanted is not None:
             out["to"] = definition.structure.body(str(wanted)).id

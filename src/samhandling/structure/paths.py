@@ -27,6 +27,8 @@ just the body itself) and :func:`escalation_paths` returns ``[]``. Neither raise
 
 from __future__ import annotations
 
+import datetime as dt
+
 import enum
 import weakref
 from collections import deque
@@ -239,15 +241,19 @@ def _simple_routes(
 
 
 def escalation_targets(
-    structure: Structure, body: Body | str, attributes: Mapping[str, Any] | None = None
+    structure: Structure,
+    body: Body | str,
+    attributes: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
 ) -> list[Body]:
     """The bodies ``body`` lifts a case with these ``attributes`` to: its ``escalates_to`` targets whose condition
     matches (a relation without a condition always matches), in the escalation rule's order (deciding bodies first,
     then the higher level, then file order). ``attributes=None`` means a case without attributes: only unconditioned
-    relations match. ``[]`` when none does.
+    relations match. With ``on``, only bodies in force that day (``valid_from``/``valid_to``). ``[]`` when none does.
     """
     ranker = _Ranker(structure, (RelationKind.ESCALATES_TO,), attributes or {})
-    return [structure.body(h.target) for h in ranker.edges(structure.body(body).id)]
+    targets = [structure.body(h.target) for h in ranker.edges(structure.body(body).id)]
+    return targets if on is None else [t for t in targets if t.period.contains(on)]
 
 
 def escalation_paths(
