@@ -28,7 +28,6 @@ just the body itself) and :func:`escalation_paths` returns ``[]``. Neither raise
 from __future__ import annotations
 
 import datetime as dt
-
 import enum
 import weakref
 from collections import deque
