@@ -152,3 +152,27 @@ def test_merged_municipalities_get_no_turns_after_they_are_gone() -> None:
     # Every turn goes to a party that exists and sits in the faggruppe on the first day of its period.
     for a in schedule(s, dt.date(2026, 12, 31)):
         assert s.party(a.holder).period.contains(a.start)
+
+
+def test_an_observer_gets_no_turn_in_a_rotation_among_the_members() -> None:
+    text = """\
+structure: observatorar
+name: Observatørar
+parties:
+  - {id: aurland, name: Aurland, kind: municipality}
+  - {id: laerdal, name: Lærdal, kind: municipality}
+  - {id: vik, name: Vik, kind: municipality}
+bodies:
+  - id: gruppa
+    name: Faggruppa
+    kind: working_group
+    members:
+      - {party: aurland}
+      - {party: vik, rights: observer}
+      - {party: laerdal}
+rotations:
+  - {id: l, body: gruppa, role: leader, period: year, start: 2024-01-01, order: alphabetical}
+"""
+    s = loads(text)
+    assert [p.id for p in s.member_parties("gruppa")] == ["aurland", "vik", "laerdal"]
+    assert [a.holder for a in schedule(s, D(2027, 12, 31))] == ["aurland", "laerdal", "aurland", "laerdal"]

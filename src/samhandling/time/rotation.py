@@ -161,7 +161,7 @@ def _rotation(structure: Structure, item: Any, where: Location) -> Rotation:
     if kind is RotationKind.PARTY:
         if len(bodies) != 1:
             raise SchemaError("en rullering mellom parter gjelder ett organ («body»)", location=where_b)
-        members = tuple(p.id for p in structure.member_parties(bodies[0], start) if p.side is side)
+        members = tuple(p.id for p in structure.voting_parties(bodies[0], start) if p.side is side)
         if m.raw("order") == "alphabetical":
             order = tuple(sorted(members, key=lambda pid: structure.party(pid).name))
         elif m.has("order") and m.raw("order") != "members":
