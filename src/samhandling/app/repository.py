@@ -150,8 +150,14 @@ class _Sources:
     texts: tuple[Definition, Definition]
 
 
+#: Definitions built from stored texts, shared by the repositories of this process: (structure hash, process hash,
+#: structure file, process file) -> the definition (a definition is immutable once built). Cleared when full.
+_BUILT: dict[tuple[str, str, str, str], ProcessDefinition] = {}
+_BUILT_LIMIT = 64
+
+
 class CaseRepository:
-    """Cases as event streams in a store; definitions built once per distinct text per repository."""
+    """Cases as event streams in a store; definitions built once per distinct text (and names) per process."""
 
     def __init__(self, store: EventStore) -> None:
         self.store = store
@@ -185,13 +191,21 @@ class CaseRepository:
         key = (header.structure_hash, header.process_hash)
         found = self._definitions.get(key)
         if found is None:
-            structure = self._stored_structure(header)
-            text = self.store.definition(header.process_hash).text
             filename = header.process_file or f"{header.process}.yaml"
-            try:
-                found = build_process(text, structure, filename)
-            except SamhandlingError as exc:
-                raise self._unreadable(header, "prosessen", exc) from exc
+            # The same texts under the same names build the same definition: one per process, shared by every
+            # repository (a service that ticks every minute compiles each Machine once, as the engine's design wants).
+            shared = (*key, header.structure_file or header.structure, filename)
+            found = _BUILT.get(shared)
+            if found is None:
+                structure = self._stored_structure(header)
+                text = self.store.definition(header.process_hash).text
+                try:
+                    found = build_process(text, structure, filename)
+                except SamhandlingError as exc:
+                    raise self._unreadable(header, "prosessen", exc) from exc
+                if len(_BUILT) >= _BUILT_LIMIT:
+                    _BUILT.clear()
+                _BUILT[shared] = found
             self._definitions[key] = found
         return found
 
