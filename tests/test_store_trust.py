@@ -493,3 +493,14 @@ def test_non_finite_numbers_anywhere_are_refused(payload: dict[str, Any], key: s
     with pytest.raises(StoreError) as info:
         payload_text(_freeze(payload))
     assert info.value.code == "store-payload" and info.value.details["path"] == f"{key}[1].x"
+
+
+def test_repositories_of_one_process_share_the_definition_built_from_stored_texts(tmp_path: Path) -> None:
+    """One compiled Machine per process definition: a second repository on the store (a service ticking every
+    minute opens one each time) reuses the definition the first built from the same stored texts."""
+    url = f"sqlite:///{tmp_path / 'saker.db'}"
+    _, ids = _repo(url, n=1)
+    first = CaseRepository(open_store(url)).definition_for(ids[0])
+    again = CaseRepository(open_store(url))
+    assert again.definition_for(ids[0]) is first
+    assert again.load(ids[0]).definition is first
