@@ -49,6 +49,11 @@ def test_readme_command_runs(
         assert main(["case", "new", "sor-rogaland", "tjenestemodell", "--title", "T", "--id", "CASE"]) == 0
         if argv[:2] == ["case", "history"]:
             assert main(["case", "act", "CASE", "draft_mandate", "--by", "TMG skrøpelige eldre"]) == 0
+    if "--db" in argv:  # a store named on the command line: the README's cases live there
+        db = ["--db", argv[argv.index("--db") + 1]]
+        assert main(["case", "new", "sor-rogaland", "tjenestemodell", "--title", "T", "--id", "CASE", *db]) == 0
+    if "--fit" in argv:  # fitted from the store's closed cases: the store exists (none closed: the process's values)
+        assert main(["case", "new", "sogn-og-fjordane", "fsu-ssu-sak", "--title", "T", "--id", "CASE"]) == 0
     if argv[:2] == ["meeting", "plan"]:
         assert main(["meeting", "create", "sogn-og-fjordane", "--year", "2024"]) == 0
     capsys.readouterr()
