@@ -266,16 +266,21 @@ def test_innkalling_and_protokoll(svc: MeetingService) -> None:
 
     _ready_for_ssu(svc, 2)
     svc.add_information("ssu-2024-02-29", "Orientering <om> & økonomi")
+    svc.send_notice("ssu-2024-02-29", dt.date(2024, 2, 15), by="helse-forde")
     svc.open("ssu-2024-02-29", present=MEMBERS[:3], deputies={"Ola Vara": "brukarar"})
     svc.record_minutes(
         "ssu-2024-02-29",
         [
             DecisionInput("Sak 01/24", "decide", positions={**ALL_FOR, "brukarar": "imot"}, remark="SSU vedtek saka"),
         ],
+        minute_taker="kommunane",
     )
     m = svc.get("ssu-2024-02-29")
     s = svc.structure_of(m)
     page = to_html(m, s, minutes=True)
+    assert f"Innkalt av: {s.party('helse-forde').name}." in page  # who convened and who wrote the minutes (S0-R5)
+    assert f"Referent: {s.party('kommunane').name}." in page
+    assert "Referent:" not in to_html(m, s, minutes=False)
     assert "Orientering &lt;om&gt; &amp; økonomi" in page and "<om>" not in page
     assert "SSU vedtek saka" in page and "Ola Vara for" in page
     assert "Dissens: Brukarrepresentantar." in page  # a position against, by its name

@@ -67,6 +67,10 @@ def sections(meeting: MeetingRecord, structure: Structure | None = None, *, minu
         head.append("Deler: " + ", ".join(meeting.parts) + ".")
     if meeting.notice_sent and not minutes:
         head.append(f"Innkallingen er sendt {_date(meeting.notice_sent)}.")
+    if meeting.convened_by:
+        head.append(f"Innkalt av: {_party(structure, meeting.convened_by)}.")
+    if minutes and meeting.minute_taker:
+        head.append(f"Referent: {_party(structure, meeting.minute_taker)}.")
     out: list[Section] = [("Møtet", head)]
     if minutes:
         groups = {
