@@ -348,16 +348,19 @@ def test_available_acts_offer_only_the_ssu_the_case_is_routed_to(tmp_path: Path)
     assert set(offered["decide"]) == {"ssu-nord", "ssu-sor"}
 
 
+#: BASE with an older SSU that ends when the new one is established, FSU escalating to both.
+TWO_SSUS = BASE.replace(
+    "  - id: fsu\n",
+    "  - {id: ssu-gml, name: Gamle SSU, kind: strategic_committee, power: decides, valid_to: 2021-11-30,"
+    " members: [{party: sola}, {party: hf}]}\n  - id: fsu\n",
+).replace(
+    "  - {from: FSU, to: SSU, kind: escalates_to}\n",
+    "  - {from: FSU, to: ssu-gml, kind: escalates_to}\n  - {from: FSU, to: SSU, kind: escalates_to}\n",
+)
+
+
 def test_an_escalation_goes_to_the_target_in_force_on_its_date(tmp_path: Path) -> None:
-    old_ssu = (
-        "  - {id: ssu-gml, name: Gamle SSU, kind: strategic_committee, power: decides, valid_to: 2021-11-30,"
-        " members: [{party: sola}, {party: hf}]}\n"
-    )
-    text = BASE.replace("  - id: fsu\n", old_ssu + "  - id: fsu\n").replace(
-        "  - {from: FSU, to: SSU, kind: escalates_to}\n",
-        "  - {from: FSU, to: ssu-gml, kind: escalates_to}\n  - {from: FSU, to: SSU, kind: escalates_to}\n",
-    )
-    definition = _definition(tmp_path, text)
+    definition = _definition(tmp_path, TWO_SSUS)
     structure = definition.structure  # type: ignore[attr-defined]
     assert [b.id for b in escalation_targets(structure, "fsu")] == ["ssu", "ssu-gml"]
     assert [b.id for b in escalation_targets(structure, "fsu", on=D(2021, 11, 10))] == ["ssu-gml"]
@@ -366,3 +369,26 @@ def test_an_escalation_goes_to_the_target_in_force_on_its_date(tmp_path: Path) -
     assert event.payload["to"] == "ssu-gml"  # SSU is established only in December
     case.act("decide", by="ssu-gml", on=D(2021, 11, 20))
     assert case.is_final
+
+
+def test_escalation_paths_on_a_date_enter_only_bodies_in_force(tmp_path: Path) -> None:
+    s = _load(TWO_SSUS)
+    assert s.escalation_path("FSU").decider == "ssu"  # undated: every body, the preferred first
+    assert s.escalation_path("FSU", on=D(2021, 11, 1)).decider == "ssu-gml"
+    assert s.escalation_path("FSU", on=D(2022, 1, 1)).decider == "ssu"
+    assert [r.decider for r in s.escalation_paths("FSU", on=D(2022, 1, 1))] == ["ssu"]
+    assert len(s.escalation_paths("FSU")) == 2
+
+
+def test_cli_path_on_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from samhandling.cli import main
+
+    path = tmp_path / "to-ssu.yaml"
+    path.write_text(TWO_SSUS, encoding="utf-8")
+    assert main(["path", str(path), "--from", "FSU", "--on", "01.11.2021"]) == 0
+    out = capsys.readouterr().out
+    assert "Organer som finnes 2021-11-01" in out and "Beslutter: Gamle SSU" in out
+    assert main(["path", str(path), "--from", "Fagrådet", "--on", "2022-07-01"]) == 0
+    assert "Fagrådet finnes ikke 2022-07-01" in capsys.readouterr().out
+    assert main(["path", str(path), "--from", "FSU", "--on", "2021-13-01"]) == 2
+    assert "--on" in capsys.readouterr().err

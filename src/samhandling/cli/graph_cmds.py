@@ -13,6 +13,7 @@ from samhandling.cli.support import (
     db_help,
     input_files,
     parse_attributes,
+    parse_date,
     write_output,
     write_output_with,
 )
@@ -23,6 +24,11 @@ def register(sub: Any) -> None:
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--from", dest="body", required=True, metavar="ORGAN", help="organet saken starter i")
     p.add_argument("--all", action="store_true", help="vis alle eskaleringsveier, ikke bare den foretrukne")
+    p.add_argument(
+        "--on",
+        metavar="DATO",
+        help="bare organer som finnes denne datoen (ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ; standard: alle)",
+    )
     _add_routing(p)
     p.add_argument("--json", action="store_true", help="skriv JSON")
     p.set_defaults(handler=cmd_path)
@@ -117,8 +123,14 @@ def cmd_path(args: argparse.Namespace) -> int:
     s = load(args.structure)
     start = s.body(args.body)
     attributes = routing_attributes(args)
+    on = parse_date(args.on, "--on")
+    if on is not None and not start.period.contains(on):
+        print(f"{start.label} finnes ikke {on.isoformat()} (organet finnes {start.period.describe()})")
+        return 0
     routes = (
-        s.escalation_paths(start, attributes) if args.all else [r for r in [s.escalation_path(start, attributes)] if r]
+        s.escalation_paths(start, attributes, on)
+        if args.all
+        else [r for r in [s.escalation_path(start, attributes, on)] if r]
     )
     if args.json:
         emit_json(
@@ -126,12 +138,15 @@ def cmd_path(args: argparse.Namespace) -> int:
                 "structure": s.id,
                 "from": start.id,
                 "attributes": attributes,
+                "on": on.isoformat() if on else None,
                 "routes": [_route_dict(s, r) for r in routes],
             }
         )
         return 0
     if attributes:
         print("Saken: " + ", ".join(f"{k} = {v}" for k, v in attributes.items()))
+    if on is not None:
+        print(f"Organer som finnes {on.isoformat()}")
     if not routes:
         print(
             f"{start.label} har ingen eskaleringsvei (ingen «løfter saker til» eller «rapporterer til»"

@@ -359,20 +359,26 @@ class Structure:
 
     # ------------------------------------------------------------------ paths (see samhandling.structure.paths for the rules)
 
-    def escalation_path(self, body: str | Body, attributes: Mapping[str, Any] | None = None) -> Route:
+    def escalation_path(
+        self, body: str | Body, attributes: Mapping[str, Any] | None = None, on: dt.date | None = None
+    ) -> Route:
         """The preferred escalation route from ``body`` up to the top (empty route when it has none).
 
-        With a case's ``attributes`` only relations whose condition matches them are followed.
+        With a case's ``attributes`` only relations whose condition matches them are followed; with ``on`` only
+        bodies in force that day are entered.
         """
         from samhandling.structure import paths
 
-        return paths.escalation_path(self, body, attributes)
+        return paths.escalation_path(self, body, attributes, on)
 
-    def escalation_paths(self, body: str | Body, attributes: Mapping[str, Any] | None = None) -> list[Route]:
-        """Every escalation route from ``body``, the preferred one first (``[]`` when none)."""
+    def escalation_paths(
+        self, body: str | Body, attributes: Mapping[str, Any] | None = None, on: dt.date | None = None
+    ) -> list[Route]:
+        """Every escalation route from ``body``, the preferred one first (``[]`` when none); ``on`` as in
+        :meth:`escalation_path`."""
         from samhandling.structure import paths
 
-        return paths.escalation_paths(self, body, attributes=attributes)
+        return paths.escalation_paths(self, body, attributes=attributes, on=on)
 
     def decider(self, act_kind: str = "decide") -> Body:
         """The body that holds the power for an act kind (``decide``, ``approve``, ``political_review``, ...)."""

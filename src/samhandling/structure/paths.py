@@ -96,10 +96,15 @@ class _Ranker:
     """
 
     def __init__(
-        self, structure: Structure, kinds: Sequence[RelationKind], attributes: Mapping[str, Any] | None = None
+        self,
+        structure: Structure,
+        kinds: Sequence[RelationKind],
+        attributes: Mapping[str, Any] | None = None,
+        on: dt.date | None = None,
     ) -> None:
         self.structure = structure
         self.attributes = attributes
+        self.on = on  # only bodies in force that day (their ``valid_from``/``valid_to``) are targets
         self.rank = {k: i for i, k in enumerate(kinds)}
         self.keys = {k.value for k in kinds}
         self.order = {b.id: i for i, b in enumerate(structure.bodies)}
@@ -114,6 +119,8 @@ class _Ranker:
         hops: list[Hop] = []
         for relation in structure.out_relations(body_id):
             if relation.kind in self.rank and (self.attributes is None or relation.matches(self.attributes)):
+                if self.on is not None and not structure.body(relation.target).period.contains(self.on):
+                    continue
                 hops.append(Hop(body_id, relation.target, relation.kind, relation.label))
 
         def score(h: Hop) -> tuple[int, int, int, int]:
@@ -171,6 +178,7 @@ def _simple_routes(
     goal: str | None,
     limit: int = MAX_ROUTES,
     attributes: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
 ) -> list[list[Hop]]:
     """Every simple route from ``start``, best first; to ``goal`` or, without one, to a dead end.
 
@@ -180,7 +188,7 @@ def _simple_routes(
     ``limit`` times the number of bodies steps, raise :class:`TooManyRoutesError`: the number of
     simple routes can grow exponentially with the size of the graph.
     """
-    ranker = _Ranker(structure, kinds, attributes)
+    ranker = _Ranker(structure, kinds, attributes, on)
     useful = _reaching(structure, goal, ranker.keys) if goal is not None else None
     if useful is not None and start not in useful:
         return []
@@ -250,38 +258,45 @@ def escalation_targets(
     then the higher level, then file order). ``attributes=None`` means a case without attributes: only unconditioned
     relations match. With ``on``, only bodies in force that day (``valid_from``/``valid_to``). ``[]`` when none does.
     """
-    ranker = _Ranker(structure, (RelationKind.ESCALATES_TO,), attributes or {})
-    targets = [structure.body(h.target) for h in ranker.edges(structure.body(body).id)]
-    return targets if on is None else [t for t in targets if t.period.contains(on)]
+    ranker = _Ranker(structure, (RelationKind.ESCALATES_TO,), attributes or {}, on)
+    return [structure.body(h.target) for h in ranker.edges(structure.body(body).id)]
 
 
 def escalation_paths(
-    structure: Structure, body: Body | str, *, limit: int = MAX_ROUTES, attributes: Mapping[str, Any] | None = None
+    structure: Structure,
+    body: Body | str,
+    *,
+    limit: int = MAX_ROUTES,
+    attributes: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
 ) -> list[Route]:
     """Every escalation route from ``body`` to the top, the preferred one first; ``[]`` when none.
 
     With ``attributes`` (a case's attributes, e.g. ``{"region": "sør"}``) only relations whose condition matches
-    are followed; without them (``None``) every relation is, conditioned or not.
+    are followed; without them (``None``) every relation is, conditioned or not. With ``on``, only bodies in force
+    that day are entered (a fagråd wound down, an SSU not yet established).
     More than ``limit`` routes raise :class:`~samhandling.errors.TooManyRoutesError` (``too-many-routes``).
     """
     start = structure.body(body).id
     return [
         _route(structure, start, hops)
-        for hops in _simple_routes(structure, start, UPWARD, None, limit, attributes=attributes)
+        for hops in _simple_routes(structure, start, UPWARD, None, limit, attributes=attributes, on=on)
     ]
 
 
-def escalation_path(structure: Structure, body: Body | str, attributes: Mapping[str, Any] | None = None) -> Route:
+def escalation_path(
+    structure: Structure, body: Body | str, attributes: Mapping[str, Any] | None = None, on: dt.date | None = None
+) -> Route:
     """The preferred escalation route from ``body`` (empty, not an error, when it has none).
 
     The best unvisited next body at each step, until no upward relation leads to a body not yet on
     the route: linear in the length of the route, however many other routes the graph has. With
     ``attributes`` only relations whose ``condition`` matches them are followed (a matter of region
     «sør» goes to the SSU whose relation says ``condition: {region: sør}``); without them (``None``)
-    every relation counts, conditioned or not.
+    every relation counts, conditioned or not. With ``on``, only bodies in force that day are entered.
     """
     start = structure.body(body).id
-    ranker = _Ranker(structure, UPWARD, attributes)
+    ranker = _Ranker(structure, UPWARD, attributes, on)
     seen = {start}
     hops: list[Hop] = []
     node = start
