@@ -15,6 +15,7 @@ import pytest
 
 import samhandling
 from samhandling.app.check import check_structure
+from samhandling.clock import FixedClock, use_clock
 from samhandling.errors import AuthorityError, SchemaError
 from samhandling.formats.dates import Precision
 from samhandling.process.loader import get_process
@@ -392,3 +393,42 @@ def test_cli_path_on_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Fagrådet finnes ikke 2022-07-01" in capsys.readouterr().out
     assert main(["path", str(path), "--from", "FSU", "--on", "2021-13-01"]) == 2
     assert "--on" in capsys.readouterr().err
+
+
+HORIZON = """\
+structure: hz
+name: Horisont
+parties:
+  - {id: sola, name: Sola, kind: municipality}
+  - {id: hf, name: Helse Vest HF, kind: health_trust}
+bodies:
+  - {id: ssu, name: SSU, kind: strategic_committee, power: decides, members: [{party: sola}, {party: hf}],
+     valid_to: 2024-01-12}
+  - {id: fsu, name: FSU, kind: professional_committee, power: advises}
+relations:
+  - {from: fsu, to: ssu, kind: escalates_to}
+processes:
+  - {name: sak, file: sak.yaml}
+"""
+
+
+def test_an_act_without_a_date_is_judged_on_the_day_it_is_recorded_on(tmp_path: Path) -> None:
+    """With on=None the act is recorded on the case's latest date when that is after today (within the horizon):
+    who may act, and whether the body exists, are judged on that day, not on today."""
+    (tmp_path / "sak.yaml").write_text(
+        ROUTED.replace("title: Sak\n", "title: Sak\nsettings:\n  horizon_days: 10\n").replace(
+            "{body_kind: strategic_committee}", "{body: SSU}"
+        ),
+        encoding="utf-8",
+    )
+    (tmp_path / "hz.yaml").write_text(HORIZON, encoding="utf-8")
+    definition = get_process(samhandling.load(tmp_path / "hz.yaml"), "sak")
+    with use_clock(FixedClock(D(2024, 1, 10))):
+        case = definition.new_case("Sak", on=D(2024, 1, 2))
+        case.act("recommend", by="FSU", on=D(2024, 1, 15))  # within the horizon
+        before = case.snapshot()
+        for on in (D(2024, 1, 15), None):
+            with pytest.raises(AuthorityError) as refused:
+                case.act("decide", by="SSU", on=on)
+            assert refused.value.code == "body-not-in-force", on
+            assert case.snapshot() == before

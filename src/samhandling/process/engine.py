@@ -640,7 +640,7 @@ class ProcessDefinition:
                 late = self._date_refusal(on, clock.current_clock().today())
                 if late is not None and late.code == "bad-date":
                     return [late], act, None, None, None, None  # before anything reads the date
-        unauthorised = self._authority(case, act, body, on, person)
+        unauthorised = self._authority(case, act, body, day, person)  # judged on the day the act is recorded on
         out: list[ActRefusedError] | None = list(unauthorised) if unauthorised else None
         if late is not None:
             out = [late] if out is None else [*out, late]
