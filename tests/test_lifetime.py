@@ -432,3 +432,17 @@ def test_an_act_without_a_date_is_judged_on_the_day_it_is_recorded_on(tmp_path: 
                 case.act("decide", by="SSU", on=on)
             assert refused.value.code == "body-not-in-force", on
             assert case.snapshot() == before
+
+
+def test_an_escalation_cannot_name_a_target_that_has_ended(tmp_path: Path) -> None:
+    definition = _definition(tmp_path, TWO_SSUS)
+    case = definition.new_case("Sak", on=D(2022, 1, 3))  # type: ignore[attr-defined]
+    before = case.snapshot()
+    with pytest.raises(AuthorityError) as refused:
+        case.act("escalate", by="FSU", on=D(2022, 1, 10), reason="prinsipiell uenighet", to="Gamle SSU")
+    assert refused.value.code == "body-not-in-force"
+    assert "Gamle SSU finnes ikke 2022-01-10" in refused.value.message
+    assert refused.value.message.endswith("saken kan løftes til SSU")
+    assert case.snapshot() == before
+    event = case.act("escalate", by="FSU", on=D(2022, 1, 10), reason="prinsipiell uenighet", to="SSU")
+    assert event.payload["to"] == "ssu"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from samhandling.errors import (
     ActRefusedError,
+    AuthorityError,
     BadAgainstError,
     DuplicatePartyError,
     RuleError,
@@ -145,7 +146,7 @@ def guards(
     if act.per_party is not None:
         out.extend(definition._per_party_check(case, definition._plans[act.name], body.id, on, payload)[0])
     if act.kind == "escalate":
-        out.extend(definition._escalation_guard(body, payload, case._attributes))
+        out.extend(definition._escalation_guard(body, payload, case._attributes, on))
     if act.kind == "send_back":
         target = payload.get("to")
         here = definition.path_index(case._state)
@@ -280,8 +281,14 @@ def pending_collection(definition: ProcessDefinition, case: Case, act: ActDef) -
 
 
 def escalation_guard(
-    definition: ProcessDefinition, body: Body, payload: dict[str, Any], attributes: Mapping[str, Any] | None = None
+    definition: ProcessDefinition,
+    body: Body,
+    payload: dict[str, Any],
+    attributes: Mapping[str, Any] | None = None,
+    on: dt.date | None = None,
 ) -> list[ActRefusedError]:
+    """An escalation goes to one of the graph's ``escalates_to`` targets for the case (an explicit ``to`` must be
+    one), in force on ``on`` (a target wound down or not yet established: ``body-not-in-force``), with a reason."""
     targets = escalation_targets(definition.structure, body, attributes)
     if not targets and definition.structure.targets(body, RelationKind.ESCALATES_TO):
         about = ", ".join(f"{k}={v}" for k, v in (attributes or {}).items()) or "ingen"
@@ -313,6 +320,17 @@ def escalation_guard(
                     f"{body.label} kan ikke løfte saken til «{wanted}»; saker løftes til "
                     f"{_join([t.label for t in targets])}",
                     code="invalid-target",
+                )
+            ]
+        chosen = definition.structure.body(wanted_id)
+        if on is not None and not chosen.period.contains(on):
+            alive = [t.label for t in targets if t.period.contains(on)]
+            return [
+                AuthorityError(
+                    f"{chosen.label} finnes ikke {on.isoformat()} (organet finnes {chosen.period.describe()}); "
+                    + (f"saken kan løftes til {_join(alive)}" if alive else "saken kan ikke løftes den dagen"),
+                    code="body-not-in-force",
+                    details={"body": chosen.id, "on": on.isoformat()},
                 )
             ]
     if not payload.get("reason"):
