@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import samhandling
-from samhandling.app.check import check_structure
+from samhandling.app.check import check_loaded, check_structure
 from samhandling.clock import FixedClock, use_clock
 from samhandling.errors import AuthorityError, SchemaError
 from samhandling.formats.dates import Precision
@@ -446,3 +446,26 @@ def test_an_escalation_cannot_name_a_target_that_has_ended(tmp_path: Path) -> No
     assert case.snapshot() == before
     event = case.act("escalate", by="FSU", on=D(2022, 1, 10), reason="prinsipiell uenighet", to="SSU")
     assert event.payload["to"] == "ssu"
+
+
+@pytest.mark.parametrize(
+    "check",
+    [
+        "{kind: lifetime, body_kind: bogus}",
+        "{kind: lifetime, bodies: 5}",
+        "{kind: lifetime, body: Finnes ikke}",
+        "{kind: document, documents: 5}",
+        "{kind: document, documents: [[a]]}",
+        "{kind: document, document_kind: 5}",
+    ],
+)
+def test_a_check_with_parameters_it_cannot_read_is_reported_not_a_crash(check: str) -> None:
+    """Review finding: the lifetime pass read the rules' parameters outside validate's guard (ValueError,
+    TypeError reached the CLI as «intern feil»); a misspelt body made a check pass unseen."""
+    text = BASE.replace(
+        "relations:\n",
+        f"rules:\n  - {{id: X-1, category: decision, modality: descriptive, source: S1, text: t, check: {check}}}\n"
+        "relations:\n",
+    ).replace("name: Liv og levetid\n", "name: Liv og levetid\nsources:\n  S1: {title: Vedtekter}\n")
+    found = check_loaded(_load(text))
+    assert [f.code for f in found if f.code == "invalid-check"] == ["invalid-check"], found

@@ -107,8 +107,9 @@ def target_bodies(structure: Structure, params: dict[str, Any], rule: Rule) -> l
     names = params.get("bodies") or ([params["body"]] if "body" in params else [])
     names = list(names) + list(rule.applies_to)
     for name in names:
-        if structure.has_body(str(name)):
-            out.append(structure.body(str(name)))
+        if not structure.has_body(str(name)):  # a misspelt body would make the check pass unseen
+            raise ValueError(f"{name!r} er ikke et organ i strukturen")
+        out.append(structure.body(str(name)))
     if "body_kind" in params:
         out.extend(structure.bodies_of_kind(params["body_kind"]))
     return list(dict.fromkeys(out))

@@ -243,14 +243,19 @@ def lifetime_findings(structure: Structure) -> list[Finding]:
     covered_docs: set[str] = set()
     for rule in structure.rules:
         kind = (rule.check or {}).get("kind")
+        # A check whose parameters cannot be read covers nothing here: validate reports it with its rule
+        # (``invalid-check``), and the bodies and documents it meant are judged by the built-in findings below.
         if kind == "lifetime":
             params = dict(rule.check or {})
-            targets = target_bodies(structure, params, rule) if _names_bodies(params, rule) else structure.bodies
+            try:
+                targets = target_bodies(structure, params, rule) if _names_bodies(params, rule) else structure.bodies
+            except (LoadError, ValueError, TypeError, KeyError):
+                continue
             covered.update(b.id for b in targets)
         elif kind == "document":
             try:
                 covered_docs.update(d.id for d in _documents_of(structure, dict(rule.check or {}))[0])
-            except (LoadError, ValueError):
+            except (LoadError, ValueError, TypeError, KeyError):
                 pass
     out = [
         Finding(code=code, severity=Severity.ERROR, message=message, location=where)
