@@ -17,7 +17,7 @@ import samhandling
 from samhandling.app.check import check_loaded, check_structure
 from samhandling.clock import FixedClock, use_clock
 from samhandling.errors import AuthorityError, SchemaError
-from samhandling.formats.dates import Precision
+from samhandling.formats.dates import Precision, parse_partial_date
 from samhandling.process.loader import get_process
 from samhandling.structure.graph import Structure
 from samhandling.structure.paths import escalation_targets
@@ -469,3 +469,17 @@ def test_a_check_with_parameters_it_cannot_read_is_reported_not_a_crash(check: s
     ).replace("name: Liv og levetid\n", "name: Liv og levetid\nsources:\n  S1: {title: Vedtekter}\n")
     found = check_loaded(_load(text))
     assert [f.code for f in found if f.code == "invalid-check"] == ["invalid-check"], found
+
+
+@pytest.mark.parametrize("value", ['"0000"', '"0000-05"', '"mars 0000"'])
+def test_year_zero_is_an_invalid_date_at_its_line(value: str) -> None:
+    """Review finding: year 0 in a partial date raised a bare ValueError with no place in the file."""
+    with pytest.raises(SchemaError) as err:
+        _load(BASE.replace("valid_from: 2021-12\n", f"valid_from: {value}\n"))
+    assert err.value.code == "invalid-date" and err.value.location is not None
+
+
+def test_partial_dates_read_at_their_precision() -> None:
+    assert parse_partial_date("2021") == (D(2021, 1, 1), Precision.YEAR)
+    assert parse_partial_date("desember 2021") == (D(2021, 12, 1), Precision.MONTH)
+    assert parse_partial_date("0000") is None and parse_partial_date("0000-05") is None

@@ -88,11 +88,11 @@ def parse_partial_date(value: Any) -> tuple[dt.date, Precision] | None:
     if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
         return dt.date(value, 1, 1), Precision.YEAR
     text = str(value)
-    if m := _YEAR.match(text):
+    if (m := _YEAR.match(text)) and int(m[1]) >= dt.MINYEAR:  # year 0 is no date: the caller's invalid-date
         return dt.date(int(m[1]), 1, 1), Precision.YEAR
-    if (m := _MONTH.match(text)) and 1 <= int(m[2]) <= 12:
+    if (m := _MONTH.match(text)) and 1 <= int(m[2]) <= 12 and int(m[1]) >= dt.MINYEAR:
         return dt.date(int(m[1]), int(m[2]), 1), Precision.MONTH
-    if (m := _WORD_MONTH.match(text)) and m[1].casefold() in _MONTHS:
+    if (m := _WORD_MONTH.match(text)) and m[1].casefold() in _MONTHS and int(m[2]) >= dt.MINYEAR:
         return dt.date(int(m[2]), _MONTHS[m[1].casefold()], 1), Precision.MONTH
     day = parse_norwegian_date(text)
     return None if day is None else (day, Precision.DAY)
