@@ -435,3 +435,34 @@ def test_a_schema_5_store_reads_its_meetings_and_gets_the_duty_columns_on_its_fi
         assert old.repo.store.schema_version() == LATEST
         assert old.get(m.meeting_id).convened_by == "balestrand"
         old.repo.store.close()
+
+
+def test_a_stored_meeting_nobody_attended_on_a_planned_date_reports_every_absence() -> None:
+    """Review finding: a record with nobody present, laid over the plan's meeting of that date, lost its
+    attendance (``present=()`` was read as «not recorded») and hid every absence (S2-R3)."""
+    import datetime as dt
+
+    from samhandling.app.check import check_loaded
+    from samhandling.meetings.attendance import build_attendance
+    from samhandling.meetings.model import MeetingRecord
+    from samhandling.structure.loader import BUNDLED_DIR, loads
+
+    text = (BUNDLED_DIR / "ahus-forvaltningsnettverk.yaml").read_text(encoding="utf-8")
+    day = dt.date(2024, 3, 5)
+    plain = loads(text, "a.yaml")
+    net = next(b for b in plain.bodies if b.kind.value == "network")
+    record = MeetingRecord("m1", "a.yaml", net.id, day, attendance=build_attendance(plain, net.id, day))
+    planned = loads(
+        text.replace(
+            "meeting_rules:\n", f"meetings:\n  - {{body: {net.id}, date: {day.isoformat()}}}\n\nmeeting_rules:\n", 1
+        ),
+        "a.yaml",
+    )
+
+    def absent(structure: object) -> int:
+        found = check_loaded(structure, records=[record])  # type: ignore[arg-type]
+        return sum(f.code == "member-absent" and net.label in f.message for f in found)
+
+    members = len(plain.voting_parties(net, day))
+    assert absent(plain) == members
+    assert absent(planned) == members

@@ -122,7 +122,12 @@ def _merge(planned: list[Meeting], recorded: list[Meeting]) -> list[Meeting]:
     for meeting in planned:
         record = by_date.pop(meeting.date, None)
         if record is not None:
-            changes = {f: getattr(record, f) for f in _RECORDED_FIELDS if getattr(record, f) not in (None, ())}
+            # ``present=()`` is recorded: nobody came (None is «not recorded»); an empty deputies list says nothing.
+            changes = {
+                f: value
+                for f in _RECORDED_FIELDS
+                if (value := getattr(record, f)) is not None and (value != () or f == "present")
+            }
             meeting = attrs.evolve(meeting, **changes)
         out.append(meeting)
     out.extend(by_date.values())
