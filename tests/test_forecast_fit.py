@@ -175,3 +175,36 @@ def test_cli_fit_on_a_stored_case(filled: tuple[Path, Path], capsys: pytest.Capt
     assert code == 0
     assert "«vedta»: tilpasset fra 6 saker" in out
     assert "forberedelsestid før «vedta»: 6 observasjoner (15–15 dager)" in out
+
+
+def test_steps_that_share_a_label_are_fitted_each_on_its_own() -> None:
+    """Review finding: Sør-Rogaland's «godkjenne mandat» by FSU, then by SSU, were fitted under one label, so SSU's
+    step (too few cases) took FSU's fit; each step now has its own key (label and bodies)."""
+    from collections import namedtuple
+
+    import samhandling
+    from samhandling.process.loader import get_process
+    from samhandling.time.forecast import fit_from_cases
+
+    definition = get_process(samhandling.load("sor-rogaland"), "tjenestemodell")
+    steps = definition.steps()
+    ev = namedtuple("ev", "act body on")
+    histories = []
+    for k in range(5):
+        history, day = [ev("open", None, D(2024, 1, 1))], D(2024, 1, 1)
+        for step in steps:
+            day += dt.timedelta(days=40)
+            history.append(ev(step.act, step.bodies[0] if step.bodies else None, day))
+            if k >= 3 and step.act == "approve_mandate" and step.bodies == ("fsu",):
+                break  # two cases withdrawn after FSU's approval: SSU's step has three cases only
+        histories.append(history)
+    fit = fit_from_cases(definition, histories, min_cases=5)
+    mandate = [s for s in fit.steps if s.act == "approve_mandate"]
+    assert [(s.label, s.cases, s.fitted) for s in mandate] == [
+        ("godkjenne mandat (fsu)", 5, True),
+        ("godkjenne mandat (ssu)", 3, False),
+    ]
+    forecaster = Forecaster(definition, observations=fit.observations)
+    prep = {(st.act, st.bodies): st.prep for st in forecaster.steps if st.act == "approve_mandate"}
+    assert prep[("approve_mandate", ("fsu",))] is not None
+    assert prep[("approve_mandate", ("ssu",))] == Forecaster(definition).steps[2].prep  # the process's, not FSU's

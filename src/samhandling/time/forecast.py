@@ -240,6 +240,13 @@ class PreparationFit:
         }
 
 
+def fit_key(label: str, bodies: Sequence[str]) -> str:
+    """The key of a step by its label and bodies, «godkjenne mandat (ssu)»: what the fit keys a step whose label
+    another step shares (Sør-Rogaland's «godkjenne mandat» by FSU, then by SSU), so each gets its own fit (the
+    forecast looks a step up by this key before its label)."""
+    return f"{label} ({', '.join(bodies)})"
+
+
 def fit_from_cases(
     definition: Any,
     histories: Iterable[Sequence[Any]],
@@ -291,11 +298,13 @@ def fit_from_cases(
             previous = e.on
     observations: list[tuple[str, int]] = []
     out: list[FittedStep] = []
+    twice = {label for label, n in Counter(st.label for st in steps).items() if n > 1}
     for st, obs in zip(steps, found, strict=True):
         ok = len(obs) >= min_cases
-        out.append(FittedStep(st.act, st.label, len(obs), ok))
+        key = fit_key(st.label, st.bodies) if st.label in twice else st.label
+        out.append(FittedStep(st.act, key, len(obs), ok))
         if ok:
-            observations.extend((st.label, d) for d in obs)
+            observations.extend((key, d) for d in obs)
     return PreparationFit(tuple(observations), tuple(out), cases, min_cases)
 
 
@@ -625,9 +634,10 @@ class Forecaster:
                 )
             tables.append({str(k): preparation_of(v, f"{where}, «{k}»") for k, v in setting.items()})
         out: dict[int, Preparation] = {}
-        for i, (act, label, _bodies) in enumerate(items):
+        for i, (act, label, bodies) in enumerate(items):
+            key = fit_key(label, bodies)
             for table in tables:
-                found = table.get(label) or table.get(act) or table.get("*")
+                found = table.get(key) or table.get(label) or table.get(act) or table.get("*")
                 if found is not None:
                     out[i] = found
                     break
