@@ -103,6 +103,11 @@ def test_the_adopting_body_must_decide_and_exist_that_day() -> None:
 
 def test_revisions_and_the_reviewer_are_checked_against_dates() -> None:
     assert _problems(BASE.replace("{on: 2023-06,", "{on: 2022-01-01,")) == {"revision-before-adoption"}
+    # A month or a year is before the adoption only if all of it is (review finding: «november 2022» was refused
+    # for a document adopted 30.11.22).
+    assert _problems(BASE.replace("{on: 2023-06,", "{on: 2022-11,")) == set()
+    assert _problems(BASE.replace("{on: 2023-06,", "{on: 2022,")) == set()
+    assert _problems(BASE.replace("{on: 2023-06,", "{on: 2022-10,")) == {"revision-before-adoption"}
     ended = BASE.replace("power: advises}", "power: advises, valid_to: 2022-12-31}").replace(
         "kind: agreement, reviewed_by: FSU}", "kind: agreement, reviewed_by: FSU, valid_from: 2023-01-01}"
     )

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from samhandling.errors import SchemaError
-from samhandling.formats.dates import Precision, describe_partial_date
+from samhandling.formats.dates import Precision, describe_partial_date, end_of
 from samhandling.location import Location
 from samhandling.structure.loader import read_partial_date, read_period
 from samhandling.structure.model import ALWAYS, Body, DecisionPower, Period
@@ -266,7 +266,8 @@ def document_problems(structure: Structure, docs: Iterable[Document]) -> Iterato
                     body,
                 )
         for revision in doc.revisions:
-            if doc.adopted_on is not None and revision.on < doc.adopted_on:
+            # Before only if the whole period it names is: «oktober 2006» may be after 5.10.06.
+            if doc.adopted_on is not None and end_of(revision.precision, revision.on) < doc.adopted_on:
                 yield DocumentProblem(
                     "revision-before-adoption",
                     f"{doc.label} er revidert {_when(revision.on, revision.precision)}, før den ble vedtatt "
