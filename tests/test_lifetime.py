@@ -22,6 +22,7 @@ from samhandling.process.loader import get_process
 from samhandling.structure.graph import Structure
 from samhandling.structure.paths import escalation_targets
 from samhandling.time.lifetime import lifetime_findings
+from samhandling.time.schedule import submission_days
 
 D = dt.date
 
@@ -483,3 +484,19 @@ def test_partial_dates_read_at_their_precision() -> None:
     assert parse_partial_date("2021") == (D(2021, 1, 1), Precision.YEAR)
     assert parse_partial_date("desember 2021") == (D(2021, 12, 1), Precision.MONTH)
     assert parse_partial_date("0000") is None and parse_partial_date("0000-05") is None
+
+
+def test_a_misspelt_body_in_a_rule_is_reported_by_validate_and_breaks_nothing_else(tmp_path: Path) -> None:
+    """validate reports the name (``invalid-check``); the engine, the agenda and the schedule, which read the same
+    rules' bodies, leave the unknown name out instead of failing."""
+    text = BASE.replace(
+        "relations:\n",
+        "rules:\n  - {id: X-1, category: decision, modality: descriptive, source: S1, text: t,"
+        " check: {kind: submission_deadline, bodies: [SSU, Fagraadet], days: 12}}\nrelations:\n",
+    ).replace("name: Liv og levetid\n", "name: Liv og levetid\nsources:\n  S1: {title: Vedtekter}\n")
+    found = [f for f in check_loaded(_load(text)) if f.code == "invalid-check"]
+    assert len(found) == 1 and "'Fagraadet' er ikke et organ" in found[0].message
+    assert submission_days(_load(text), None)["ssu"] == 12  # the schedule reads the rule's bodies it can find
+    case = _definition(tmp_path, text).new_case("Sak", on=D(2022, 6, 1))  # type: ignore[attr-defined]
+    case.act("recommend", by="FSU", on=D(2022, 6, 2))
+    assert case.state == "tilrådd"

@@ -101,15 +101,24 @@ def rule_finding(
     )
 
 
-def target_bodies(structure: Structure, params: dict[str, Any], rule: Rule) -> list[Body]:
-    """The bodies a check applies to: ``body``/``bodies`` by name, or ``body_kind``."""
-    out: list[Body] = []
+def _target_names(params: dict[str, Any], rule: Rule) -> list[Any]:
     names = params.get("bodies") or ([params["body"]] if "body" in params else [])
-    names = list(names) + list(rule.applies_to)
-    for name in names:
-        if not structure.has_body(str(name)):  # a misspelt body would make the check pass unseen
-            raise ValueError(f"{name!r} er ikke et organ i strukturen")
-        out.append(structure.body(str(name)))
+    return list(names) + list(rule.applies_to)
+
+
+def unknown_targets(structure: Structure, params: dict[str, Any], rule: Rule) -> list[str]:
+    """The names in a check's ``body``/``bodies`` (and the rule's ``applies_to``) that name no body: ``validate``
+    reports them as ``invalid-check`` (a misspelt body would make the check pass unseen)."""
+    return [str(n) for n in _target_names(params, rule) if not structure.has_body(str(n))]
+
+
+def target_bodies(structure: Structure, params: dict[str, Any], rule: Rule) -> list[Body]:
+    """The bodies a check applies to: ``body``/``bodies`` by name, or ``body_kind``. A name that is no body is
+    left out here (``validate`` reports it: :func:`unknown_targets`)."""
+    out: list[Body] = []
+    for name in _target_names(params, rule):
+        if structure.has_body(str(name)):
+            out.append(structure.body(str(name)))
     if "body_kind" in params:
         out.extend(structure.bodies_of_kind(params["body_kind"]))
     return list(dict.fromkeys(out))
@@ -666,6 +675,9 @@ def validate(structure: Structure, on: dt.date | None = None) -> list[Finding]:
             )
             continue
         try:
+            unknown = unknown_targets(structure, dict(rule.check), rule)
+            if unknown:
+                raise ValueError(", ".join(f"{n!r} er ikke et organ i strukturen" for n in unknown))
             findings.extend(fn(structure, rule, dict(rule.check), on))
         except LoadError as exc:  # the check reads a section that cannot be read (reported above)
             findings.append(error_finding(exc, rule.location))
