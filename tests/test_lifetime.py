@@ -9,6 +9,7 @@ and the case's attributes pick.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -392,6 +393,8 @@ def test_cli_path_on_a_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert "Organer som finnes 2021-11-01" in out and "Beslutter: Gamle SSU" in out
     assert main(["path", str(path), "--from", "Fagrådet", "--on", "2022-07-01"]) == 0
     assert "Fagrådet finnes ikke 2022-07-01" in capsys.readouterr().out
+    assert main(["path", str(path), "--from", "Fagrådet", "--on", "2022-07-01", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["routes"] == []  # --json is always a document
     assert main(["path", str(path), "--from", "FSU", "--on", "2021-13-01"]) == 2
     assert "--on" in capsys.readouterr().err
 

@@ -124,11 +124,11 @@ def cmd_path(args: argparse.Namespace) -> int:
     start = s.body(args.body)
     attributes = routing_attributes(args)
     on = parse_date(args.on, "--on")
-    if on is not None and not start.period.contains(on):
-        print(f"{start.label} finnes ikke {on.isoformat()} (organet finnes {start.period.describe()})")
-        return 0
+    missing = on is not None and not start.period.contains(on)  # the body itself does not exist that day: no route
     routes = (
-        s.escalation_paths(start, attributes, on)
+        []
+        if missing
+        else s.escalation_paths(start, attributes, on)
         if args.all
         else [r for r in [s.escalation_path(start, attributes, on)] if r]
     )
@@ -147,6 +147,9 @@ def cmd_path(args: argparse.Namespace) -> int:
         print("Saken: " + ", ".join(f"{k} = {v}" for k, v in attributes.items()))
     if on is not None:
         print(f"Organer som finnes {on.isoformat()}")
+    if missing and on is not None:
+        print(f"{start.label} finnes ikke {on.isoformat()} (organet finnes {start.period.describe()})")
+        return 0
     if not routes:
         print(
             f"{start.label} har ingen eskaleringsvei (ingen «løfter saker til» eller «rapporterer til»"
