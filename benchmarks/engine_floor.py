@@ -7,14 +7,15 @@ Run::
 
 Three contenders drive the same Sør-Rogaland chain as ``engine.py`` (40 acts per case), in paired rounds:
 
-(d) the bare shared Machine, exactly as in ``engine.py``;
+(e) the engine's Machine class bare (``SharedMachine``, transitions' Machine with its dispatch trimmed), exactly as
+    (e) in ``engine.py``: the Machine the floor and the engine fire, with nothing around it;
 (f) the recording floor: ``case.act(...)`` with the signature of ``Case.act`` on a case that knows the chain, firing
     the engine's own compiled Machine per act with the same ``ctx`` and ``go`` the engine passes, and appending one
     ``Event`` to the case's history with a frozen payload and ``recorded_at`` from the clock, and nothing else: no
     check of any kind (state, authority, dates, parties, positions), no facts;
 (a) the engine (``case.act``).
 
-The medians of the paired (f)/(d) and (a)/(d) ratios show how much of the engine's cost is the record every act must
+The medians of the paired (f)/(e) and (a)/(e) ratios show how much of the engine's cost is the record every act must
 leave (the event, its frozen payload, the recording instant, the history kept per case), and how much is the checks.
 """
 
@@ -108,7 +109,7 @@ def main(argv: list[str] | None = None) -> int:
     definition = get_process(structure, bench.PROCESS)
     steps = bench.chain(definition)
     seq = bench.bare_sequence(steps)
-    machine = bench.shared_machine(definition)
+    machine = bench.shared_machine(definition, bench.SharedMachine)
     plan = floor_plan(definition, steps)
 
     check = FloorCase(definition.initial, plan)
@@ -141,9 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     ad = statistics.median(x / y for x, y in zip(times["a"], times["d"], strict=True))
     print(f"Gulvet under motoren: {bench.STRUCTURE}/{bench.PROCESS}, {len(steps)} handlinger per sak")
     print(f"N = {n} saker, {ROUNDS} runder (parvis), {time.strftime('%Y-%m-%d')}")
-    print(f"  (d) bare shared Machine        {per_act['d']:6.2f} µs per act")
-    print(f"  (f) recording floor, no checks {per_act['f']:6.2f} µs per act   (f)/(d) paired median {fd:.2f}x")
-    print(f"  (a) samhandling                {per_act['a']:6.2f} µs per act   (a)/(d) paired median {ad:.2f}x")
+    print(f"  (e) the engine's Machine, bare {per_act['d']:6.2f} µs per act")
+    print(f"  (f) recording floor, no checks {per_act['f']:6.2f} µs per act   (f)/(e) paired median {fd:.2f}x")
+    print(f"  (a) samhandling                {per_act['a']:6.2f} µs per act   (a)/(e) paired median {ad:.2f}x")
     print(
         f"  the record alone: {per_act['f'] - per_act['d']:.2f} µs per act; "
         f"the checks on top: {per_act['a'] - per_act['f']:.2f} µs per act"

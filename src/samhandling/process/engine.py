@@ -242,14 +242,14 @@ class ProcessDefinition:
     # ------------------------------------------------------------------ compile
 
     def _compile(self) -> Any:
-        from transitions import Machine, State
+        from samhandling.process.machine import SharedMachine, SharedState
 
-        states = [State(s.name, final=s.final) for s in self.states]
+        states = [SharedState(s.name, final=s.final) for s in self.states]
         transitions: list[dict[str, Any]] = []
         for act in self.acts:
             for source in act.sources:
                 transitions.extend(self._transitions_for(act, source))
-        return Machine(
+        return SharedMachine(
             model=None,
             states=states,
             transitions=transitions,
