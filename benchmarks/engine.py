@@ -1,4 +1,4 @@
-"""Engine benchmark: the full Sør-Rogaland chain, samhandling against three baselines.
+"""Engine benchmark: the full Sør-Rogaland chain, samhandling against four baselines.
 
 Run::
 
@@ -11,7 +11,7 @@ Every case goes through the whole ``tjenestemodell`` process of Sør-Rogaland: d
 approve_mandate (FSU, SSU), anchor x16 (15 municipalities + Helse Stavanger), draft_pathway,
 propose_implementation, recommend, approve_proposal (positions of all 16 parties),
 assess_consequences (political_review=True), political_review x15, implement: 40 acts, 41 events
-with ``open``. Four contenders, measured in the same run:
+with ``open``. Five contenders, measured in the same run:
 
 (a) samhandling: ``definition.new_case`` and ``case.act`` (the real engine: refusal checks, authority,
     guards, payload normalisation, the shared Machine firing, the event record);
@@ -23,7 +23,9 @@ with ``open``. Four contenders, measured in the same run:
     the same trigger mechanics and no domain logic;
 (e) the engine's own Machine class (``samhandling.process.machine.SharedMachine``: transitions' Machine with its
     dispatch trimmed), bare, fired like (d). The engine fires acts through this class, so (a)/(d) is what a user
-    feels against plain transitions, and (a)/(e) is the engine's own work on top of its Machine; both are printed.
+    feels against plain transitions (the target is judged on it; it passes because the engine's Machine is cheaper
+    than (d), not because the engine's own work shrank), and (a)-(e) is the engine's own work on top of its Machine
+    (printed in µs per chain and as a share of (e)).
 
 Timing: the N cases are split into ROUNDS chunks and the contenders take turns chunk by chunk (so a
 busy neighbour on the machine slows all of them alike); the table shows the median chunk. (a) and
@@ -525,8 +527,10 @@ def main(argv: list[str] | None = None) -> int:
         f"over {ROUNDS} rounds"
     )
     print(
-        f"  (a)/(e) drive, the engine's own work on its trimmed Machine: paired median {own_median:.2f}x, "
-        f"range {min(own):.2f}x to {max(own):.2f}x (reported, no target)"
+        f"  (a)/(e) drive, the engine against its own Machine class bare: paired median {own_median:.2f}x, "
+        f"range {min(own):.2f}x to {max(own):.2f}x; the engine's own work (a)-(e): "
+        f"{a.drive_us - e.drive_us:.1f} µs per chain, {(a.drive_us - e.drive_us) / e.drive_us:.2f}x (e) "
+        "(reported, no target)"
     )
     print()
     targets = [
@@ -539,7 +543,7 @@ def main(argv: list[str] | None = None) -> int:
             "B",
         ),
         (
-            "drive time at most 1.3x the bare shared Machine (median of the paired rounds)",
+            "drive time at most 1.3x transitions' stock shared Machine (d) (median of the paired rounds)",
             paired_median,
             TARGET_DRIVE_RATIO,
             paired_median <= TARGET_DRIVE_RATIO,

@@ -122,7 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         cases = bench.run_samhandling_create(definition, chunk)
         return bench.timed(lambda: bench.run_samhandling_drive(cases, steps))[0]
 
-    def d() -> float:
+    def e() -> float:
         cases = bench.run_shared_create(definition.initial, chunk)
         return bench.timed(lambda: bench.run_shared_drive(machine, cases, seq))[0]
 
@@ -130,23 +130,23 @@ def main(argv: list[str] | None = None) -> int:
         cases = [FloorCase(definition.initial, plan) for _ in range(chunk)]
         return bench.timed(lambda: run_floor(cases, steps))[0]
 
-    times: dict[str, list[float]] = {"a": [], "d": [], "f": []}
-    order = ["a", "d", "f"]
-    runs = {"a": a, "d": d, "f": f}
+    times: dict[str, list[float]] = {"a": [], "e": [], "f": []}
+    order = ["a", "e", "f"]
+    runs = {"a": a, "e": e, "f": f}
     for r in range(ROUNDS):
         for key in order[r % 3 :] + order[: r % 3]:
             times[key].append(runs[key]())
     gc.collect()
     per_act = {k: statistics.median(v) / chunk / len(steps) * 1e6 for k, v in times.items()}
-    fd = statistics.median(x / y for x, y in zip(times["f"], times["d"], strict=True))
-    ad = statistics.median(x / y for x, y in zip(times["a"], times["d"], strict=True))
+    fe = statistics.median(x / y for x, y in zip(times["f"], times["e"], strict=True))
+    ae = statistics.median(x / y for x, y in zip(times["a"], times["e"], strict=True))
     print(f"Gulvet under motoren: {bench.STRUCTURE}/{bench.PROCESS}, {len(steps)} handlinger per sak")
     print(f"N = {n} saker, {ROUNDS} runder (parvis), {time.strftime('%Y-%m-%d')}")
-    print(f"  (e) the engine's Machine, bare {per_act['d']:6.2f} µs per act")
-    print(f"  (f) recording floor, no checks {per_act['f']:6.2f} µs per act   (f)/(e) paired median {fd:.2f}x")
-    print(f"  (a) samhandling                {per_act['a']:6.2f} µs per act   (a)/(e) paired median {ad:.2f}x")
+    print(f"  (e) the engine's Machine, bare {per_act['e']:6.2f} µs per act")
+    print(f"  (f) recording floor, no checks {per_act['f']:6.2f} µs per act   (f)/(e) paired median {fe:.2f}x")
+    print(f"  (a) samhandling                {per_act['a']:6.2f} µs per act   (a)/(e) paired median {ae:.2f}x")
     print(
-        f"  the record alone: {per_act['f'] - per_act['d']:.2f} µs per act; "
+        f"  the record alone: {per_act['f'] - per_act['e']:.2f} µs per act; "
         f"the checks on top: {per_act['a'] - per_act['f']:.2f} µs per act"
     )
     return 0

@@ -154,6 +154,10 @@ class _Sources:
 #: structure file, process file) -> the definition (a definition is immutable once built). Cleared when full.
 _BUILT: dict[tuple[str, str, str, str], ProcessDefinition] = {}
 _BUILT_LIMIT = 64
+#: The same definitions by (structure hash, process hash) alone, when one pair of names built them (None: more than
+#: one did, so the names must be read from the case's header). A tick groups its due deadlines by these hashes and
+#: takes the definition from here without reading a header per group.
+_BUILT_BY_HASH: dict[tuple[str, str], ProcessDefinition | None] = {}
 
 
 class CaseRepository:
@@ -205,7 +209,17 @@ class CaseRepository:
                     raise self._unreadable(header, "prosessen", exc) from exc
                 if len(_BUILT) >= _BUILT_LIMIT:
                     _BUILT.clear()
+                    _BUILT_BY_HASH.clear()
                 _BUILT[shared] = found
+                _BUILT_BY_HASH[key] = found if _BUILT_BY_HASH.get(key, found) is found else None
+            self._definitions[key] = found
+        return found
+
+    def _definition_by_hash(self, key: tuple[str, str]) -> ProcessDefinition | None:
+        """The definition of the texts ``key`` (structure hash, process hash) when it is already built and the
+        hashes alone name it (see ``_BUILT_BY_HASH``); None: read the case's header (:meth:`definition_for`)."""
+        found = self._definitions.get(key)
+        if found is None and (found := _BUILT_BY_HASH.get(key)) is not None:
             self._definitions[key] = found
         return found
 
@@ -384,7 +398,7 @@ class CaseRepository:
         found = self.store.cases_rows(expiring) if expiring else {}
         out: list[Firing] = []
         for key, group in groups.items():
-            definition = self._definitions.get(key) if all(key) else None
+            definition = self._definition_by_hash(key) if all(key) else None
             if definition is None:
                 definition = self.definition_for(self.store.header(group[0].case_id))  # the same for the group
             cases: dict[str, Case] = {}

@@ -7,12 +7,17 @@ transitions, conditions, callbacks and errors, with less work per trigger:
 
 - ``Event.trigger`` calls ``_trigger`` directly when the Machine has no queue (transitions wraps it in a
   ``functools.partial`` and hands it to ``Machine._process``, which then only calls it: its queue stays empty); a
-  queued Machine takes transitions' own path;
+  queued Machine queues as transitions does (the queued call then runs the methods below);
 - empty callback lists (prepare, before, after, on_enter, on_exit, on_final, prepare_event) are not walked;
-- the state change sets the model's state attribute and ``EventData.state`` from the Machine's own table of states
-  (what ``Machine.set_state`` and ``EventData.update`` do, without their type tests for a name we already hold);
 - transitions' debug/info log lines are not written (``logging.getLogger("transitions")``): the engine records
-  every act as an event, which is the log a user reads.
+  every act as an event, which is the log a user reads; a failing ``finalize_event`` callback is still logged as
+  an error, as transitions does;
+- the conditions are checked in order as ``Transition._eval_conditions`` does, without its log line (a further
+  subclass that overrides ``_eval_conditions`` is not asked).
+
+This overrides private methods of transitions (``Event._trigger``, ``Event._process``, ``Transition._change_state``),
+so the dependency is pinned below 0.10 (``pyproject.toml``); a release inside that range that changed them would
+show in ``tests/test_machine.py``, which compares with the installed release.
 
 Why: the engine judges an act before it fires it, so transitions' dispatch is work done a second time; trimmed, a
 trigger costs about half (``benchmarks/engine.py`` prints the engine against both the stock and this Machine).
@@ -62,12 +67,13 @@ class SharedTransition(Transition):
         return True
 
     def _change_state(self, event_data: Any) -> None:
+        # transitions' own steps (its errors for a state it does not know, the state read back from the model),
+        # less the walks over empty callback lists.
         machine = event_data.machine
-        states = machine.states
-        states[self.source].exit(event_data)
-        dest = states[self.dest]
-        setattr(event_data.model, machine.model_attribute, dest.value)
-        event_data.state = dest
+        machine.get_state(self.source).exit(event_data)
+        machine.set_state(self.dest, event_data.model)
+        event_data.update(getattr(event_data.model, machine.model_attribute))
+        dest = machine.get_state(self.dest)
         dest.enter(event_data)
         if dest.final and machine.on_final:
             machine.callbacks(machine.on_final, event_data)
@@ -79,8 +85,10 @@ class SharedEvent(Event):
     def trigger(self, model: Any, *args: Any, **kwargs: Any) -> bool:
         machine = self.machine
         if machine.has_queue:  # transitions' own path (without a queue, Machine._process only calls the partial)
-            return bool(super().trigger(model, *args, **kwargs))
-        return bool(self._trigger(EventData(None, self, machine, model, args, kwargs)))
+            result: bool = super().trigger(model, *args, **kwargs)
+            return result
+        result = self._trigger(EventData(None, self, machine, model, args, kwargs))
+        return result
 
     def _trigger(self, event_data: Any) -> bool:
         machine = self.machine
@@ -105,7 +113,8 @@ class SharedEvent(Event):
                         type(err).__name__,
                         str(err),
                     )
-        return bool(event_data.result)
+        result: bool = event_data.result  # as transitions: whatever an on_exception callback left there
+        return result
 
     def _process(self, event_data: Any) -> bool:
         machine = self.machine
@@ -116,7 +125,8 @@ class SharedEvent(Event):
             if transition.execute(event_data):
                 event_data.result = True
                 break
-        return bool(event_data.result)
+        result: bool = event_data.result
+        return result
 
 
 class SharedMachine(Machine):

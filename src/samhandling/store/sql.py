@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import operator
 import os
 import re
 import sqlite3
@@ -249,8 +250,9 @@ _CANCEL_BEFORE = (
 _TIMER_ACT = "timer"
 
 
-def _deadline_key(d: Deadline) -> tuple[str, str, int]:
-    return (d.case_id, d.timer, d.armed_seq)
+#: A row of ``_DUE_WITH_HEADS`` by its deadline's key (case id, timer, armed seq), in C.
+_BY_DEADLINE_KEY = operator.itemgetter(2, 3, 4)
+_new_row = _new_tuple = tuple.__new__  # a named tuple from its values without its Python-level __new__
 
 
 @attrs.define
@@ -284,42 +286,46 @@ class _FiringWrites:
         status = DEADLINE_OPEN  # what the deadlines a firing arms start as
         texts: dict[tuple[str, str, str], str] = {}  # the payload text of a deadline with no payload of its own
         days: dict[dt.date, str] = {}
-        add_row, add_event, make_event, new_heads = w.rows.append, w.events.append, StoredEvent._make, w.heads
+        add_row, add_event, new_heads = w.rows.append, w.events.append, w.heads
+        add_mark, add_move, discard = w.marks.append, w.moves.append, still_open.discard
+        act = _TIMER_ACT
         for f in firings if in_order else sorted(firings, key=firing_order):
             d = f.deadline
-            cid = d.case_id
-            key = (cid, d.timer, d.armed_seq)
+            cid, timer, state = d.case_id, d.timer, d.state
+            key = (cid, timer, d.armed_seq)
             head = heads.get(cid)
             if head is None or key not in still_open or cid in moved:
                 continue  # fired by another tick, or cancelled, meanwhile
-            still_open.discard(key)
+            discard(key)
             seq = head[0] + 1
-            data = {**d.payload, "timer": d.timer, "kind": d.kind, "due": d.due}
-            tkd = (d.timer, d.kind, d.due)
-            known = None if d.payload else texts.get(tkd)
-            if known is None:
-                known = payload_text(data)
-                if not d.payload:
-                    texts[tkd] = known
-            payload = known
-            if (day := days.get(f.on)) is None:
-                day = days[f.on] = f.on.isoformat()
-            to_state = f.to_state or d.state
-            digest = content_hash(cid, seq, _TIMER_ACT, None, None, day, payload, d.state, to_state, when, head[1])
-            add_row((cid, seq, _TIMER_ACT, None, None, day, payload, d.state, to_state, when, head[1], digest))
+            kind, due, own = d.kind, d.due, d.payload
+            if own:
+                data = {**own, "timer": timer, "kind": kind, "due": due}
+                payload = payload_text(data)
+            else:
+                data = {"timer": timer, "kind": kind, "due": due}
+                if (payload := texts.get(tkd := (timer, kind, due))) is None:  # type: ignore[assignment]
+                    payload = texts[tkd] = payload_text(data)
+            on = f.on
+            if (day := days.get(on)) is None:
+                day = days[on] = on.isoformat()
+            to_state = f.to_state or state
+            prev = head[1]
+            digest = content_hash(cid, seq, act, None, None, day, payload, state, to_state, when, prev)
+            add_row((cid, seq, act, None, None, day, payload, state, to_state, when, prev, digest))
             add_event(
-                make_event((cid, seq, _TIMER_ACT, None, None, f.on, data, d.state, to_state, when, head[1], digest))
+                _new_tuple(StoredEvent, (cid, seq, act, None, None, on, data, state, to_state, when, prev, digest))
             )
             heads[cid] = new_heads[cid] = (seq, digest)
             if f.again is not None:  # a repeating reminder: its row moves on to the next period, still open
-                w.moves.append((f.again[0], f.again[1], key))
+                add_move((f.again[0], f.again[1], key))
             else:
-                w.marks.append((seq, key))
+                add_mark((seq, key))
             for a in f.arm:
                 w.arms.append(
                     (cid, a.timer, seq, a.kind, a.state, a.due, a.fires_on, payload_text(a.payload), status, None)
                 )
-            if to_state != d.state:
+            if to_state != state:
                 moved.add(cid)
                 w.cancels.append((seq, cid, seq))
         return w
@@ -1128,6 +1134,7 @@ class SqlStore(EventStore):
         heads: dict[str, tuple[int, str]] = {}
         rowids: dict[tuple[str, str, int], int] = {}
         case_rowids: dict[str, int] = {}
+        found.sort(key=_BY_DEADLINE_KEY)  # each group then comes out in deadline-key order
         for rowid, case_rowid, cid, timer, seq, kind, state, due, fires_on, payload, h_seq, h_hash, s, p in found:
             d = Deadline(cid, timer, seq, kind, state, due, fires_on, {} if payload == "{}" else load_payload(payload))
             rowids[(cid, timer, seq)] = rowid
@@ -1136,8 +1143,6 @@ class SqlStore(EventStore):
             if (group := groups.get((s, p))) is None:
                 group = groups[(s, p)] = []
             group.append(d)
-        for group in groups.values():
-            group.sort(key=_deadline_key)
         self._local.writing = conn  # what plan reads (definitions, expiring cases) it reads in this transaction
         try:
             firings = plan(groups)
@@ -1272,16 +1277,21 @@ class SqlStore(EventStore):
         ph = "?" if self._sqlite else "%s"
         found: dict[str, tuple[CaseHeader, list[Row]]] = {}
         with self._reading("lesing av saker", snapshot=True) as conn:
+            # SQLite: the driver's own cursor (the rows as they come; SQLAlchemy's result machinery costs more than
+            # the query for the few cases a tick replays). PostgreSQL: through SQLAlchemy.
+            db = conn.connection.driver_connection if self._sqlite else None
             for start in range(0, len(wanted), 900):
                 chunk = tuple(wanted[start : start + 900])
                 marks = ", ".join([ph] * len(chunk))
                 heads = f"SELECT {', '.join(_CASE_KEYS)} FROM cases WHERE case_id IN ({marks})"
-                for r in conn.exec_driver_sql(heads, chunk).fetchall():
+                rows = db.execute(heads, chunk) if db is not None else conn.exec_driver_sql(heads, chunk)
+                for r in rows.fetchall():
                     found[r[0]] = (CaseHeader(*r), [])
                 sql = f"SELECT {', '.join(_ROW_KEYS)} FROM events WHERE case_id IN ({marks}) ORDER BY case_id, seq"
-                for r in conn.exec_driver_sql(sql, chunk).fetchall():
+                rows = db.execute(sql, chunk) if db is not None else conn.exec_driver_sql(sql, chunk)
+                for r in rows.fetchall():
                     if (entry := found.get(r[0])) is not None:
-                        entry[1].append(Row(*r))
+                        entry[1].append(_new_row(Row, r))
         return found
 
     def headers(self) -> list[CaseHeader]:
