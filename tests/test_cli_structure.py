@@ -158,3 +158,101 @@ def test_show_names_a_broken_process_and_unread_readings(capsys: pytest.CaptureF
     code, out, _ = run(capsys, "show", str(path))
     assert code == 0
     assert "kan ikke leses" in out and "ingenting (endrer ingenting)" in out
+
+
+LIFETIMES = """\
+structure: liv
+name: Liv og levetid
+parties:
+  - {id: sola, name: Sola, kind: municipality}
+  - {id: gamle, name: Gamle kommune, kind: municipality, valid_to: 2019-12-31}
+  - {id: hf, name: Helse Vest HF, kind: health_trust}
+bodies:
+  - id: ssu
+    name: Strategisk samarbeidsutvalg
+    abbreviation: SSU
+    kind: strategic_committee
+    power: decides
+    valid_from: 2021-12
+    members:
+      - {party: sola}
+      - {party: hf}
+  - id: fsu
+    name: Faglig samarbeidsutvalg
+    abbreviation: FSU
+    kind: professional_committee
+    power: advises
+    members:
+      - {party: sola}
+      - {party: gamle, valid_to: 2019-12-31}
+      - {party: hf, count: 2}
+  - id: radet
+    name: Fagrådet
+    kind: council
+    valid_to: 2022-06-30
+    members:
+      - {party: sola}
+relations:
+  - {from: FSU, to: SSU, kind: escalates_to}
+  - {from: radet, to: FSU, kind: reports_to}
+"""
+
+
+def test_show_on_a_date_shows_the_structure_as_it_was(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "liv.yaml"
+    path.write_text(LIFETIMES, encoding="utf-8")
+
+    code, out, err = run(capsys, "show", str(path), "--on", "2019-06-01")
+    assert (code, err) == (0, "")
+    assert "slik den var 2019-06-01" in out
+    assert "Ikke i kraft 2019-06-01 (utelatt): Strategisk samarbeidsutvalg" in out
+    organs = out.split("Organer")[1].split("Parter")[0]
+    assert "Fagrådet" in organs and "ssu " not in organs
+    assert "Gamle kommune" in out  # a party and a member seat that year
+    assert "SSU" not in out.split("Relasjoner")[1].split("Regler")[0]  # no relation to a body not yet in force
+
+    code, out, _ = run(capsys, "show", str(path), "--on", "23.01.2023")
+    assert code == 0
+    organs = out.split("Organer")[1].split("Parter")[0]
+    assert "Strategisk samarbeidsutvalg" in organs and "Fagrådet" not in organs
+    assert "Gamle kommune" not in out  # merged away: neither a party nor a seat
+    fsu_row = next(line for line in organs.splitlines() if line.startswith("fsu"))
+    assert fsu_row.rstrip().endswith(" 3")  # FSU's members that day: Sola 1 + HF 2 (Gamle's seat ended)
+    assert "fra desember 2021" in organs  # the lifetime as the document gave it
+
+    code, out, _ = run(capsys, "show", str(path))  # no date: everything, with each lifetime
+    organs = out.split("Organer")[1].split("Parter")[0]
+    assert all(name in organs for name in ("Strategisk", "Faglig", "Fagrådet"))
+    assert "til 2022-06-30" in organs
+
+
+def test_show_on_a_date_as_json(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "liv.yaml"
+    path.write_text(LIFETIMES, encoding="utf-8")
+    code, out, _ = run(capsys, "show", str(path), "--on", "2023-01-23", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["on"] == "2023-01-23"
+    assert [b["id"] for b in data["bodies"]] == ["ssu", "fsu"]
+    assert data["bodies"][0]["valid"] == {"from": "2021-12-01", "to": None, "text": "fra desember 2021"}
+    assert "gamle" not in {p["id"] for p in data["parties"]}
+    assert {(m["body"], m["party"]) for m in data["memberships"]} == {
+        ("ssu", "sola"),
+        ("ssu", "hf"),
+        ("fsu", "sola"),
+        ("fsu", "hf"),
+    }
+    assert [(r["from"], r["to"]) for r in data["relations"]] == [("fsu", "ssu")]
+
+
+def test_show_with_a_bad_date_is_refused_in_norwegian(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "show", "sor-rogaland", "--on", "31.02.2024")
+    assert code == 2 and not out
+    assert "--on" in err and "31.02.2024" in err
+
+
+def test_show_on_the_bundled_faggruppe_before_and_after_the_merger(capsys: pytest.CaptureFixture[str]) -> None:
+    _code, before, _ = run(capsys, "show", "faggruppe-sogn", "--on", "2015-01-01")
+    _code, after, _ = run(capsys, "show", "faggruppe-sogn", "--on", "2021-01-01")
+    assert "Balestrand" in before and "Leikanger" in before
+    assert "Balestrand" not in after and "Leikanger" not in after

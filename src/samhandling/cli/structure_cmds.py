@@ -17,6 +17,12 @@ def register(sub: Any) -> None:
     p = sub.add_parser("show", help="vis organer, relasjoner og regler i en struktur")
     p.add_argument("structure", metavar="STRUKTUR", help="innebygd navn eller sti til en YAML-fil")
     p.add_argument("--json", action="store_true", help="skriv JSON")
+    p.add_argument(
+        "--on",
+        metavar="DATO",
+        help="vis strukturen slik den var denne dagen: bare organer, parter og medlemskap som gjaldt da "
+        "(ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ)",
+    )
     p.set_defaults(handler=cmd_show)
 
     p = sub.add_parser("validate", help="kontroller strukturer mot reglene sine")
@@ -271,16 +277,32 @@ def _processes(s: Any) -> list[dict[str, Any]]:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from samhandling.app.check import reading_uses
+    from samhandling.cli.support import parse_date
     from samhandling.structure.loader import load
     from samhandling.structure.model import BODY_KIND_LABEL, RELATION_LABEL
 
+    on = parse_date(getattr(args, "on", None), "--on")  # a bad date: refused before the file is read
     s = load(args.structure)
     processes = _processes(s)
     uses = reading_uses(s)
+    bodies = [b for b in s.bodies if b.period.contains(on)]
+    in_force = {b.id for b in bodies}
     if args.json:
+        summary = structure_summary(s)
+        periods = {b.id: b.period for b in s.bodies}
+        for body in summary["bodies"]:
+            body["valid"] = _period_dict(periods[body["id"]])
+        if on is not None:
+            parties = {p.id for p in s.parties if p.period.contains(on)}
+            summary["on"] = on.isoformat()
+            summary["bodies"] = [b for b in summary["bodies"] if b["id"] in in_force]
+            summary["parties"] = [p for p in summary["parties"] if p["id"] in parties]
+            summary["relations"] = [r for r in summary["relations"] if r["from"] in in_force and r["to"] in in_force]
+            keep = [m.period.contains(on) and m.body in in_force and m.party in parties for m in s.memberships]
+            summary["memberships"] = [m for m, k in zip(summary["memberships"], keep, strict=True) if k]
         emit_json(
             {
-                **structure_summary(s),
+                **summary,
                 "priority_groups": _priorities(s),
                 "processes": processes,
                 "readings": [
@@ -290,14 +312,18 @@ def cmd_show(args: argparse.Namespace) -> int:
             }
         )
         return 0
-    print(f"{s.name} ({s.id})")
+    print(f"{s.name} ({s.id})" + (f", slik den var {on.isoformat()}" if on is not None else ""))
     if s.description:
         print(s.description)
     if s.mandate is not None:
         print(_mandate_line(s.mandate))
+    if on is not None:
+        gone = [f"{b.name} ({b.abbreviation})" if b.abbreviation else b.name for b in s.bodies if b.id not in in_force]
+        if gone:
+            print(f"Ikke i kraft {on.isoformat()} (utelatt): {', '.join(gone)}")
     heading("Organer")
     table(
-        ("id", "navn", "type", "myndighet", "beslutningsregel", "medlemmer"),
+        ("id", "navn", "type", "myndighet", "beslutningsregel", "medlemmer", "gyldig"),
         [
             (
                 b.id,
@@ -305,14 +331,15 @@ def cmd_show(args: argparse.Namespace) -> int:
                 BODY_KIND_LABEL[b.kind],
                 _POWER[b.power.value],
                 _RULE[b.decision_rule.value],
-                sum(m.count for m in s.member_seats(b)) or "",
+                sum(m.count for m in s.member_seats(b, on=on)) or "",
+                b.period.describe(),
             )
-            for b in s.bodies
+            for b in bodies
         ],
     )
-    _show_parties(s)
-    _show_seats(s)
-    _show_memberships(s)
+    _show_parties(s, on)
+    _show_seats(s, in_force)
+    _show_memberships(s, on, in_force)
     _show_costs_and_priorities(s)
     heading("Relasjoner")
     table(
@@ -320,6 +347,7 @@ def cmd_show(args: argparse.Namespace) -> int:
         [
             (s.body(r.source).label, RELATION_LABEL[r.kind], s.body(r.target).label, _relation_note(r))
             for r in s.relations()
+            if r.source in in_force and r.target in in_force
         ],
     )
     if processes:
@@ -348,6 +376,16 @@ def cmd_show(args: argparse.Namespace) -> int:
             ],
         )
     return 0
+
+
+def _period_dict(period: Any) -> dict[str, str | None] | None:
+    if period.valid_from is None and period.valid_to is None:
+        return None
+    return {
+        "from": period.valid_from.isoformat() if period.valid_from else None,
+        "to": period.valid_to.isoformat() if period.valid_to else None,
+        "text": period.describe(),
+    }
 
 
 _POWER = {"decides": "beslutter", "advises": "rådgivende", "none": "-"}
@@ -396,7 +434,7 @@ def _mandate_line(m: Any) -> str:
     return "Mandat: " + ", ".join(parts)
 
 
-def _show_parties(s: Any) -> None:
+def _show_parties(s: Any, on: Any = None) -> None:
     if not s.parties:
         return
     from samhandling.structure.model import SIDE_LABEL
@@ -404,11 +442,15 @@ def _show_parties(s: Any) -> None:
     heading("Parter")
     table(
         ("id", "navn", "side", "kommunenr.", "gyldig"),
-        [(p.id, p.name, SIDE_LABEL[p.side], p.kommunenummer or "", _period(p.period)) for p in s.parties],
+        [
+            (p.id, p.name, SIDE_LABEL[p.side], p.kommunenummer or "", _period(p.period))
+            for p in s.parties
+            if p.period.contains(on)
+        ],
     )
 
 
-def _show_seats(s: Any) -> None:
+def _show_seats(s: Any, in_force: set[str] | None = None) -> None:
     from samhandling.structure.model import SIDE_LABEL
 
     rows = [
@@ -420,6 +462,7 @@ def _show_seats(s: Any) -> None:
             seat.describe() + (" per part" if seat.per_party else ""),
         )
         for b in s.bodies
+        if in_force is None or b.id in in_force
         for seat in b.seats
     ]
     if rows:
@@ -427,7 +470,7 @@ def _show_seats(s: Any) -> None:
         table(("organ", "plass", "side", "rolle", "antall"), rows)
 
 
-def _show_memberships(s: Any) -> None:
+def _show_memberships(s: Any, on: Any = None, in_force: set[str] | None = None) -> None:
     from samhandling.render.diagrams import seat_rights_label
 
     rows = [
@@ -440,6 +483,7 @@ def _show_memberships(s: Any) -> None:
             _period(m.period),
         )
         for m in s.memberships
+        if m.period.contains(on) and (in_force is None or m.body in in_force) and s.party(m.party).period.contains(on)
     ]
     if rows:
         heading("Medlemskap")
