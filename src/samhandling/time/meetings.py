@@ -153,15 +153,29 @@ TYPE_PLURAL: dict[MeetingType, str] = {
 @register_check("meetings_per_year")
 def _check_per_year(structure: Structure, rule: Rule, params: dict[str, Any], on: dt.date | None) -> Iterable[Finding]:
     """At least ``min`` (at most ``max``) meetings a year per body; with ``type`` only meetings of that type count
-    («to gonger i året, eitt langt og eitt kort»: one rule per type)."""
+    («to gonger i året, eitt langt og eitt kort»: one rule per type).
+
+    The meetings counted are the plan's and, inside :func:`recorded_meetings` (``validate --db``), the ones recorded
+    in a store: a record on a planned meeting's body and date is that meeting, a record without a plan one more. A
+    year the plan does not cover is judged for a body only where its records reach, and for too few meetings only
+    once the year is over by the clock (the records of a running year say nothing of the meetings still to come)."""
+    from samhandling import clock
+
     plan = meeting_plan(structure)
     lo, hi = int(params.get("min", 1)), params.get("max")
     wanted = MeetingType(params["type"]) if "type" in params else None
     what = f"{TYPE_PLURAL[wanted]} møter" if wanted is not None else "møter"
-    for year in _years(plan, params, on):
-        for body in target_bodies(structure, params, rule):
-            n = sum(1 for m in plan.of(body.id, year) if wanted is None or m.is_type(wanted))
-            if n < lo:
+    bodies = list(target_bodies(structure, params, rule))
+    held = {body.id: _meetings(structure, body, params, on) for body in bodies}
+    planned_years = set(_years(plan, params, on))
+    this_year = clock.today().year
+    for year in sorted(planned_years | {m.date.year for ms in held.values() for m in ms}):
+        for body in bodies:
+            of_year = [m for m in held[body.id] if m.date.year == year]
+            if year not in planned_years and not of_year:
+                continue  # only another body's records reach this year
+            n = sum(1 for m in of_year if wanted is None or m.is_type(wanted))
+            if n < lo and (year in planned_years or year < this_year):
                 yield rule_finding(
                     rule, "too-few-meetings", f"{body.label} har {n} {what} i {year}, krever minst {lo}", body
                 )
