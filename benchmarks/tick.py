@@ -32,8 +32,9 @@ writes as a tick per firing (the event, the deadline marked fired, the head move
 deadline it arms and the case's other open deadlines cancelled), rows addressed by rowid, with foreign keys checked
 as the store's connections check them: the floor of the writes alone. Each side is timed with the garbage collector
 off; the best of ``--rounds`` rounds is compared. Target (issue 13): tick <= 3 x raw in the two reminder set-ups,
-whose writes are the firings the raw side writes (exit 1 on a FAIL). The mixed set-up is measured, not judged: its
-writes alone cost ~2.5 x raw (see ``SETUPS``); the tick's ratio to raw and to its raw writes are printed.
+whose writes are the firings the raw side writes. The mixed set-up's 3 x is printed as not met and exempted (its
+writes alone cost ~2.5 x raw, see ``SETUPS``); it is held to at most 2 x its own raw writes instead, a guard set
+after measuring. Exit 1 on any FAIL.
 """
 
 from __future__ import annotations
@@ -55,6 +56,9 @@ from samhandling.store.base import StoredEvent
 from samhandling.store.sql import SqlStore
 
 TARGET = 3.0
+#: The mixed set-up against raw sqlite3 doing its own writes (measured 1.50-1.77x on 2026-12-03): a regression guard
+#: set after measuring, not a target from the issue.
+TARGET_MIXED_OVER_WRITES = 2.0
 ON = dt.date(2024, 1, 25)
 
 STRUCTURE = """\
@@ -271,7 +275,7 @@ def run_raw_same_writes(db: Path, due: int, every: bool = False) -> float:
             conn.executemany(
                 "INSERT INTO deadlines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (r[2], "etter", 2, "reminder", "utloept", "2024-02-07", "2024-02-08", "{}", "open", None)
+                    (r[2], "etter", 2, "reminder", "utloept", "2024-02-08", "2024-02-09", "{}", "open", None)
                     for r in expiring
                 ],
             )
@@ -283,7 +287,20 @@ def run_raw_same_writes(db: Path, due: int, every: bool = False) -> float:
         conn.executemany(
             INSERT_SQL,
             [
-                (r[2], 2, "timer", None, None, r[6], '{"due":"' + r[5] + '"}', r[4], r[4], stamp, "0" * 64, "1" * 64)
+                (
+                    r[2],
+                    2,
+                    "timer",
+                    None,
+                    None,
+                    r[6],
+                    '{"due":"' + r[5] + '"}',
+                    r[4],
+                    "utloept" if r[3] == "expiry" else r[4],
+                    stamp,
+                    "0" * 64,
+                    "1" * 64,
+                )
                 for r in rows
             ],
         )
@@ -301,7 +318,9 @@ def run_raw_same_writes(db: Path, due: int, every: bool = False) -> float:
 #: name -> (what, every, mixed). The mixed set-up does work the issue's raw side does not do (it arms and cancels
 #: deadlines, and the engine judges the expiries on replayed cases): raw ``sqlite3`` writing its rows alone costs
 #: about 2.5x that raw side, which would leave a tick 0.5x of it (under 3 ms) for the due query with the heads, the
-#: planning, the engine's judgement of 100 expiries and 1 000 hashes. It is measured and printed, not judged.
+#: planning, the engine's judgement of 100 expiries and 1 000 hashes. The issue's 3x is printed for it as not met
+#: and exempted, and it is judged against its own writes instead (``TARGET_MIXED_OVER_WRITES``), a guard against
+#: the expiry path getting slower.
 SETUPS = {
     "en-gang": ("frister som utløses én gang", False, False),
     "gjentas": ("påminnelser som flyttes til neste periode (every)", True, False),
@@ -325,7 +344,7 @@ def measure(folder: Path, open_total: int, due: int, rounds: int, name: str) -> 
         best_same = min(best_same, run_raw_same_writes(c, due, every))
     ratio = best_tick / best_raw
     over = best_tick / best_same
-    ok = mixed or ratio <= TARGET
+    ok = over <= TARGET_MIXED_OVER_WRITES if mixed else ratio <= TARGET
     print(f"tick over {open_total} åpne frister, {due} forfalt: {what}")
     print(
         f"  forfalte frister : {kinds['reminder']} påminnelser, {kinds['escalation']} eskaleringer, "
@@ -340,14 +359,17 @@ def measure(folder: Path, open_total: int, due: int, rounds: int, name: str) -> 
     )
     if mixed:
         print(
-            f"  forhold          : {ratio:5.2f}x den rå siden (ikke et mål her: skrivingene alene er "
-            f"{best_same / best_raw:.2f}x den, se modulens docstring)"
+            f"  forhold          : {ratio:5.2f}x (mål <= {TARGET:.0f}x) "
+            f"{'PASS' if ratio <= TARGET else 'IKKE NÅDD, unntatt'}: skrivingene alene er {best_same / best_raw:.2f}x "
+            "den rå siden (se modulens docstring)"
+        )
+        print(
+            f"  over skrivingene : {over:5.2f}x de rå skrivingene (vakt mot tilbakegang: <= {TARGET_MIXED_OVER_WRITES}x) "
+            f"{'PASS' if ok else 'FAIL'}"
         )
     else:
         print(f"  forhold          : {ratio:5.2f}x (mål <= {TARGET:.0f}x) {'PASS' if ok else 'FAIL'}")
-    print(
-        f"  over skrivingene : {over:5.2f}x de rå skrivingene (bare til informasjon: det tick legger til skrivingene)"
-    )
+        print(f"  over skrivingene : {over:5.2f}x de rå skrivingene (bare til informasjon)")
     print(
         f"  CPU-tid (beste)  : tick {CPU['tick'] * 1000:.1f} ms, rå {CPU['raw'] * 1000:.1f} ms, forhold "
         f"{CPU['tick'] / CPU['raw']:.2f}x (bare til informasjon: ventetid på disken og andre jobber telles ikke)"

@@ -256,3 +256,16 @@ def test_show_on_the_bundled_faggruppe_before_and_after_the_merger(capsys: pytes
     _code, after, _ = run(capsys, "show", "faggruppe-sogn", "--on", "2021-01-01")
     assert "Balestrand" in before and "Leikanger" in before
     assert "Balestrand" not in after and "Leikanger" not in after
+
+
+def test_show_on_counts_no_seat_of_a_party_not_in_force(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "liv.yaml"
+    path.write_text(LIFETIMES.replace("{party: gamle, valid_to: 2019-12-31}", "{party: gamle}"), encoding="utf-8")
+    code, out, _ = run(capsys, "show", str(path), "--on", "2023-01-23")
+    assert code == 0
+    fsu_row = next(line for line in out.split("Organer")[1].splitlines() if line.startswith("fsu"))
+    assert fsu_row.rstrip().endswith(" 3")  # the merged-away party's seat is not counted, as the table leaves it out
+    assert "Gamle kommune" not in out
+    code, out, _ = run(capsys, "show", str(path), "--json")
+    parties = {p["id"]: p["valid"] for p in json.loads(out)["parties"]}
+    assert parties["gamle"] == {"from": None, "to": "2019-12-31", "text": "til 2019-12-31"} and parties["sola"] is None

@@ -77,3 +77,37 @@ def test_a_year_only_the_records_reach_is_judged_once_it_is_over() -> None:
 def test_another_bodys_records_do_not_make_a_year_for_this_body() -> None:
     ssu = Meeting(body="ssu", date=D(2025, 4, 1))
     assert _found(fsu(D(2024, 9, 1)), ssu) == set()
+
+
+def test_a_records_kind_and_type_are_the_types_the_rules_count() -> None:
+    from samhandling.app.check import plan_meeting
+    from samhandling.meetings.model import MeetingKind, MeetingRecord
+
+    def record(day: dt.date, kind: MeetingKind = MeetingKind.ORDINARY, type_: str = "møte") -> Meeting:
+        return plan_meeting(MeetingRecord(f"m-{day}", "moter.yaml", "fsu", day, kind=kind, type=type_))
+
+    extra = record(D(2024, 9, 1), MeetingKind.EXTRAORDINARY)
+    long_ = record(D(2024, 10, 1), type_="langt, fysisk")
+    plain = record(D(2024, 11, 1), type_="digitalt")
+    assert extra.is_type("extraordinary") and not extra.is_type("ordinary")
+    assert long_.is_type("long") and long_.is_type("ordinary") is False
+    assert plain.is_type("ordinary") and not plain.is_type("long")
+
+    typed = STRUCTURE.replace(
+        "check: {kind: meetings_per_year, body: fsu, min: 2, max: 3}",
+        "check: {kind: meetings_per_year, body: fsu, type: ordinary, min: 2, max: 3}",
+    )
+    structure = loads(typed, "moter.yaml")
+    with recorded_meetings(structure, [extra]):
+        found = {f.code for f in structure.validate() if f.rule == "M1"}
+    assert found == {"too-few-meetings"}  # the extraordinary meeting is not an ordinary one
+    with recorded_meetings(structure, [plain]):
+        assert not [f for f in structure.validate() if f.rule == "M1"]
+
+
+def test_a_date_in_a_running_year_the_plan_does_not_cover_is_not_too_few() -> None:
+    structure = loads(STRUCTURE, "moter.yaml")
+    with use_clock(FixedClock(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))):
+        assert not [f for f in structure.validate(on=D(2026, 6, 1)) if f.rule == "M1"]
+        found = [f.code for f in structure.validate(on=D(2025, 6, 1)) if f.rule == "M1"]
+    assert found == ["too-few-meetings"]  # 2025 is over: no meeting in it is too few

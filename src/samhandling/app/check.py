@@ -199,14 +199,22 @@ def reading_findings(structure: Structure) -> list[Finding]:
 def plan_meeting(record: MeetingRecord) -> Meeting:
     """A store's meeting record as the meeting rules read a meeting: its body and date, who attended (members
     present, deputies standing in; not recorded before the meeting is opened), who convened and wrote the minutes."""
-    from samhandling.meetings.model import Presence
-    from samhandling.time.meeting_plan import Meeting
+    from samhandling.meetings.model import MeetingKind, Presence
+    from samhandling.time.meeting_plan import MEETING_TYPE_LABEL, Meeting, MeetingType
 
     recorded = bool(record.attendance)
+    # Its types, as the meeting rules count them: extraordinary from the record's kind, and the free-text type when
+    # it names one («langt», «politisk», or the English value); nothing else (an ordinary meeting then).
+    types: list[MeetingType] = []
+    if record.kind is MeetingKind.EXTRAORDINARY:
+        types.append(MeetingType.EXTRAORDINARY)
+    words = {w.strip().lower() for w in record.type.replace(",", " ").split()}
+    types += [t for t in MeetingType if (t.value in words or MEETING_TYPE_LABEL[t] in words) and t not in types]
     return Meeting(
         body=record.body,
         date=record.date,
         title=record.title or None,
+        types=tuple(types),
         minute_taker=record.minute_taker,
         convened_by=record.convened_by,
         present=tuple(a.party for a in record.attendance if a.presence is Presence.MEMBER) if recorded else None,

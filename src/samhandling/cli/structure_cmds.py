@@ -292,6 +292,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         periods = {b.id: b.period for b in s.bodies}
         for body in summary["bodies"]:
             body["valid"] = _period_dict(periods[body["id"]])
+        party_periods = {p.id: p.period for p in s.parties}
+        for party in summary["parties"]:
+            party["valid"] = _period_dict(party_periods[party["id"]])
         if on is not None:
             parties = {p.id for p in s.parties if p.period.contains(on)}
             summary["on"] = on.isoformat()
@@ -331,7 +334,7 @@ def cmd_show(args: argparse.Namespace) -> int:
                 BODY_KIND_LABEL[b.kind],
                 _POWER[b.power.value],
                 _RULE[b.decision_rule.value],
-                sum(m.count for m in s.member_seats(b, on=on)) or "",
+                sum(m.count for m in s.member_seats(b, on=on) if s.party(m.party).period.contains(on)) or "",
                 b.period.describe(),
             )
             for b in bodies

@@ -156,9 +156,10 @@ def _check_per_year(structure: Structure, rule: Rule, params: dict[str, Any], on
     («to gonger i året, eitt langt og eitt kort»: one rule per type).
 
     The meetings counted are the plan's and, inside :func:`recorded_meetings` (``validate --db``), the ones recorded
-    in a store: a record on a planned meeting's body and date is that meeting, a record without a plan one more. A
-    year the plan does not cover is judged for a body only where its records reach, and for too few meetings only
-    once the year is over by the clock (the records of a running year say nothing of the meetings still to come)."""
+    in a store: a record on a planned meeting's body and date is that meeting, a record without a plan one more (its
+    types from the record: extraordinary, or a type its free text names). A year the plan does not cover is judged
+    for a body only where its records reach (or where ``on``/``year`` names it), and for too few meetings only once
+    the year is over by the clock (the records of a running year say nothing of the meetings still to come)."""
     from samhandling import clock
 
     plan = meeting_plan(structure)
@@ -167,15 +168,16 @@ def _check_per_year(structure: Structure, rule: Rule, params: dict[str, Any], on
     what = f"{TYPE_PLURAL[wanted]} møter" if wanted is not None else "møter"
     bodies = list(target_bodies(structure, params, rule))
     held = {body.id: _meetings(structure, body, params, on) for body in bodies}
-    planned_years = set(_years(plan, params, on))
+    judged = set(_years(plan, params, on))  # the plan's years, or the one year ``on``/``year`` names
+    covered = set(plan.years())  # the years the plan itself has meetings in
     this_year = clock.today().year
-    for year in sorted(planned_years | {m.date.year for ms in held.values() for m in ms}):
+    for year in sorted(judged | {m.date.year for ms in held.values() for m in ms}):
         for body in bodies:
             of_year = [m for m in held[body.id] if m.date.year == year]
-            if year not in planned_years and not of_year:
+            if year not in judged and not of_year:
                 continue  # only another body's records reach this year
             n = sum(1 for m in of_year if wanted is None or m.is_type(wanted))
-            if n < lo and (year in planned_years or year < this_year):
+            if n < lo and (year in covered or year < this_year):
                 yield rule_finding(
                     rule, "too-few-meetings", f"{body.label} har {n} {what} i {year}, krever minst {lo}", body
                 )
