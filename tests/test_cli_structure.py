@@ -269,3 +269,17 @@ def test_show_on_counts_no_seat_of_a_party_not_in_force(capsys: pytest.CaptureFi
     code, out, _ = run(capsys, "show", str(path), "--json")
     parties = {p["id"]: p["valid"] for p in json.loads(out)["parties"]}
     assert parties["gamle"] == {"from": None, "to": "2019-12-31", "text": "til 2019-12-31"} and parties["sola"] is None
+
+
+def test_show_on_leaves_out_the_costs_of_a_body_not_in_force(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    text = LIFETIMES.replace(
+        "    valid_to: 2022-06-30\n", "    valid_to: 2022-06-30\n    costs: {participation: each_party}\n"
+    )
+    path = tmp_path / "liv.yaml"
+    path.write_text(text, encoding="utf-8")
+    _code, then, _ = run(capsys, "show", str(path), "--on", "2020-01-01")
+    _code, now, _ = run(capsys, "show", str(path), "--on", "2023-01-01")
+    assert "Kostnader" in then and "hver part selv" in then
+    assert "Kostnader" not in now

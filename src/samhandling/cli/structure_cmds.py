@@ -203,7 +203,9 @@ def _priorities(s: Any) -> dict[str, Any] | None:
     }
 
 
-def _show_costs_and_priorities(s: Any) -> None:
+def _show_costs_and_priorities(s: Any, in_force: set[str] | None = None) -> None:
+    """Costs per body and the priority groups with what serves them; with ``in_force`` (``show --on``) only the
+    bodies in force that day."""
     from samhandling.structure.model import EACH_PARTY, FUNDING_LABEL
 
     def payer(name: str | None) -> str:
@@ -218,7 +220,7 @@ def _show_costs_and_priorities(s: Any) -> None:
             {"large": "større", "small": "mindre"}[b.costs.scale.value] if b.costs.scale else "",
         )
         for b in s.bodies
-        if b.costs is not None
+        if b.costs is not None and (in_force is None or b.id in in_force)
     ]
     if rows:
         heading("Kostnader")
@@ -236,7 +238,7 @@ def _show_costs_and_priorities(s: Any) -> None:
             (
                 g["name"],
                 "; ".join(
-                    [s.body(b).label for b in g["bodies"]]
+                    [s.body(b).label for b in g["bodies"] if in_force is None or s.body(b).id in in_force]
                     + [f"{i['title']} ({i['date']})" if i["date"] else i["title"] for i in g["items"]]
                 )
                 or "ingen",
@@ -343,7 +345,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     _show_parties(s, on)
     _show_seats(s, in_force)
     _show_memberships(s, on, in_force)
-    _show_costs_and_priorities(s)
+    _show_costs_and_priorities(s, in_force)
     heading("Relasjoner")
     table(
         ("fra", "relasjon", "til", "merknad"),
