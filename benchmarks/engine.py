@@ -57,7 +57,7 @@ from transitions import Machine, State
 import samhandling
 from samhandling.process.engine import ProcessDefinition
 from samhandling.process.loader import get_process
-from samhandling.process.machine import SharedMachine, SharedState
+from samhandling.process.machine import SharedMachine
 
 STRUCTURE = "sor-rogaland"
 PROCESS = "tjenestemodell"
@@ -242,9 +242,9 @@ def bare_machine_spec(definition: ProcessDefinition) -> tuple[list[Any], list[di
 
 
 def shared_machine(definition: ProcessDefinition, cls: type[Any] = Machine) -> Any:
-    states, transitions = bare_machine_spec(definition)
-    if cls is SharedMachine:
-        states = [SharedState(s.name, final=s.final) for s in states]
+    """One shared Machine of class ``cls`` (the states built by its own state class, as the engine's are)."""
+    _states, transitions = bare_machine_spec(definition)
+    states = [{"name": s.name, "final": s.final} for s in definition.states]
     return cls(
         model=None,
         states=states,

@@ -90,7 +90,7 @@ def test_a_records_kind_and_type_are_the_types_the_rules_count() -> None:
     long_ = record(D(2024, 10, 1), type_="langt, fysisk")
     plain = record(D(2024, 11, 1), type_="digitalt")
     assert extra.is_type("extraordinary") and not extra.is_type("ordinary")
-    assert long_.is_type("long") and long_.is_type("ordinary") is False
+    assert long_.is_type("long") and not long_.is_type("ordinary")
     assert plain.is_type("ordinary") and not plain.is_type("long")
 
     typed = STRUCTURE.replace(

@@ -208,7 +208,7 @@ def plan_meeting(record: MeetingRecord) -> Meeting:
     types: list[MeetingType] = []
     if record.kind is MeetingKind.EXTRAORDINARY:
         types.append(MeetingType.EXTRAORDINARY)
-    words = {w.strip().lower() for w in record.type.replace(",", " ").split()}
+    words = set(record.type.lower().replace(",", " ").split())
     types += [t for t in MeetingType if (t.value in words or MEETING_TYPE_LABEL[t] in words) and t not in types]
     return Meeting(
         body=record.body,

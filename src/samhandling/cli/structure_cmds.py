@@ -303,7 +303,7 @@ def cmd_show(args: argparse.Namespace) -> int:
             summary["bodies"] = [b for b in summary["bodies"] if b["id"] in in_force]
             summary["parties"] = [p for p in summary["parties"] if p["id"] in parties]
             summary["relations"] = [r for r in summary["relations"] if r["from"] in in_force and r["to"] in in_force]
-            keep = [m.period.contains(on) and m.body in in_force and m.party in parties for m in s.memberships]
+            keep = [_holds_seat(s, m, on, in_force) for m in s.memberships]
             summary["memberships"] = [m for m, k in zip(summary["memberships"], keep, strict=True) if k]
         emit_json(
             {
@@ -323,7 +323,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     if s.mandate is not None:
         print(_mandate_line(s.mandate))
     if on is not None:
-        gone = [f"{b.name} ({b.abbreviation})" if b.abbreviation else b.name for b in s.bodies if b.id not in in_force]
+        gone = [b.full_name for b in s.bodies if b.id not in in_force]
         if gone:
             print(f"Ikke i kraft {on.isoformat()} (utelatt): {', '.join(gone)}")
     heading("Organer")
@@ -332,11 +332,11 @@ def cmd_show(args: argparse.Namespace) -> int:
         [
             (
                 b.id,
-                b.name if not b.abbreviation else f"{b.name} ({b.abbreviation})",
+                b.full_name,
                 BODY_KIND_LABEL[b.kind],
                 _POWER[b.power.value],
                 _RULE[b.decision_rule.value],
-                sum(m.count for m in s.member_seats(b, on=on) if s.party(m.party).period.contains(on)) or "",
+                sum(m.count for m in s.member_seats(b, on=on) if _holds_seat(s, m, on)) or "",
                 b.period.describe(),
             )
             for b in bodies
@@ -381,6 +381,14 @@ def cmd_show(args: argparse.Namespace) -> int:
             ],
         )
     return 0
+
+
+def _holds_seat(s: Any, m: Any, on: Any, in_force: set[str] | None = None) -> bool:
+    """Whether membership ``m`` holds its seat on ``on`` (None: any day): the membership, its party and (with
+    ``in_force``, the bodies in force that day) its body all in force."""
+    return bool(
+        m.period.contains(on) and (in_force is None or m.body in in_force) and s.party(m.party).period.contains(on)
+    )
 
 
 def _period_dict(period: Any) -> dict[str, str | None] | None:
@@ -488,7 +496,7 @@ def _show_memberships(s: Any, on: Any = None, in_force: set[str] | None = None) 
             _period(m.period),
         )
         for m in s.memberships
-        if m.period.contains(on) and (in_force is None or m.body in in_force) and s.party(m.party).period.contains(on)
+        if _holds_seat(s, m, on, in_force)
     ]
     if rows:
         heading("Medlemskap")

@@ -242,9 +242,9 @@ class ProcessDefinition:
     # ------------------------------------------------------------------ compile
 
     def _compile(self) -> Any:
-        from samhandling.process.machine import SharedMachine, SharedState
+        from samhandling.process.machine import SharedMachine
 
-        states = [SharedState(s.name, final=s.final) for s in self.states]
+        states = [{"name": s.name, "final": s.final} for s in self.states]  # built by the Machine's own state class
         transitions: list[dict[str, Any]] = []
         for act in self.acts:
             for source in act.sources:

@@ -148,7 +148,7 @@ def structure_model(
         special = tuple(
             f"{structure.party(m.party).name} ({seat_rights_label(m)})" for m in members if seat_rights_label(m)
         )
-        name = b.name if not b.abbreviation else f"{b.name} ({b.abbreviation})"
+        name = b.full_name
         extra = {"seats": "; ".join(special)} if special else {}
         nodes.append(
             Node(

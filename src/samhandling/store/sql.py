@@ -252,7 +252,7 @@ _TIMER_ACT = "timer"
 
 #: A row of ``_DUE_WITH_HEADS`` by its deadline's key (case id, timer, armed seq), in C.
 _BY_DEADLINE_KEY = operator.itemgetter(2, 3, 4)
-_new_row = _new_tuple = tuple.__new__  # a named tuple from its values without its Python-level __new__
+_new_tuple = tuple.__new__  # a named tuple from its values without its Python-level __new__
 
 
 @attrs.define
@@ -1291,7 +1291,7 @@ class SqlStore(EventStore):
                 rows = db.execute(sql, chunk) if db is not None else conn.exec_driver_sql(sql, chunk)
                 for r in rows.fetchall():
                     if (entry := found.get(r[0])) is not None:
-                        entry[1].append(_new_row(Row, r))
+                        entry[1].append(_new_tuple(Row, r))
         return found
 
     def headers(self) -> list[CaseHeader]:

@@ -436,6 +436,11 @@ class Body:
         return self.abbreviation or self.name
 
     @property
+    def full_name(self) -> str:
+        """The name with the abbreviation in brackets: «Strategisk samarbeidsutvalg (SSU)»."""
+        return f"{self.name} ({self.abbreviation})" if self.abbreviation else self.name
+
+    @property
     def can_decide(self) -> bool:
         return self.power is DecisionPower.DECIDES
 

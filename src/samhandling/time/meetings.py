@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from samhandling import clock
 from samhandling.structure.findings import Finding
 from samhandling.structure.model import Body, Rule
 from samhandling.structure.validation import register_check, register_rule_source, rule_finding, target_bodies
@@ -160,8 +161,6 @@ def _check_per_year(structure: Structure, rule: Rule, params: dict[str, Any], on
     types from the record: extraordinary, or a type its free text names). A year the plan does not cover is judged
     for a body only where its records reach (or where ``on``/``year`` names it), and for too few meetings only once
     the year is over by the clock (the records of a running year say nothing of the meetings still to come)."""
-    from samhandling import clock
-
     plan = meeting_plan(structure)
     lo, hi = int(params.get("min", 1)), params.get("max")
     wanted = MeetingType(params["type"]) if "type" in params else None
